@@ -1,0 +1,25 @@
+/**
+ * What every `kefu` subcommand looks like. Commands take their streams as parameters so that
+ * tests can run them in-process and read what they print.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Environment, so tests can pass their own. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  /** One line for `kefu help`. */
+  summary: string;
+  /** Longer usage text for `kefu help COMMAND`. */
+  usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** A usage error: main prints it with the command's usage and exits 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,51 @@
+/**
+ * `kefu` entry point: picks a subcommand and runs it. Each subcommand lives in its own module
+ * and is loaded only when used, so `kefu classify` never pays for the bot server's start-up.
+ */
+import { UsageError, type CliIo, type Command } from './command.js';
+
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serveCommand.js')).serveCommand,
+  rules: async () => (await import('./rulesCommand.js')).rulesCommand,
+  classify: async () => (await import('./classifyCommand.js')).classifyCommand,
+  train: async () => (await import('./trainCommand.js')).trainCommand,
+};
+
+const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0];
+    if (topic !== undefined && topic in commands) {
+      io.stdout.write(`${(await commands[topic]!()).usage}\n`);
+      return 0;
+    }
+    io.stdout.write(await overview());
+    return name === undefined || topic === undefined || topic in commands ? 0 : 2;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    io.stderr.write(`kefu: unknown command '${name}' (expected one of ${Object.keys(commands).join(', ')})\n`);
+    return 2;
+  }
+  const command = await load();
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`kefu ${name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function overview(): Promise<string> {
+  const lines = ['kefu (客服): customer-service bot for online supermarkets', '', 'Usage: kefu COMMAND [ARGS]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
+  }
+  lines.push('', 'Run `kefu help COMMAND` for the options of one command.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,91 @@
+/**
+ * Configuration from the environment, parsed once into a typed value. A bad value stops start-up
+ * with a message naming the variable, what came and what was expected.
+ */
+import path from 'node:path';
+
+export interface AgentCredential {
+  /** Shown in the console and stored on cases the agent touches. */
+  name: string;
+  token: string;
+}
+
+export interface Config {
+  port: number;
+  /** `production` refuses to start without Bot Framework credentials. */
+  env: 'development' | 'production' | 'test';
+  microsoftAppId: string;
+  microsoftAppPassword: string;
+  microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  microsoftAppTenantId: string;
+  /** Empty app id: Bot Framework authentication is off (local anonymous mode). */
+  anonymous: boolean;
+  rulesFile: string;
+  ordersFile: string;
+  dataDir: string;
+  redisUrl?: string;
+  databaseUrl?: string;
+  /** Secret a shop's page server uses to mint Direct Line tokens; empty: open (local mode). */
+  directLineSecret: string;
+  /** Agents allowed into the console, from `AGENT_TOKENS=name:token,name:token`. */
+  agents: AgentCredential[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+const ENVS = ['development', 'production', 'test'] as const;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${name}='${value}' is not valid (expected one of ${allowed.join(', ')})`);
+}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`${name}='${value}' is not valid (expected a port number 0..65535)`);
+  }
+  return n;
+}
+
+function agents(value: string | undefined): AgentCredential[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((pair, i) => {
+    const at = pair.indexOf(':');
+    const name = pair.slice(0, at).trim();
+    const token = pair.slice(at + 1).trim();
+    if (at < 1 || token.length < 16) {
+      throw new ConfigError(`AGENT_TOKENS entry ${i + 1} is not valid (expected name:token with a token of 16 or more characters)`);
+    }
+    return { name, token };
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Config {
+  const appId = env.MicrosoftAppId?.trim() ?? '';
+  const config: Config = {
+    port: port('PORT', env.PORT, 3978),
+    env: oneOf('NODE_ENV', env.NODE_ENV, ENVS, 'development'),
+    microsoftAppId: appId,
+    microsoftAppPassword: env.MicrosoftAppPassword ?? '',
+    microsoftAppType: oneOf('MicrosoftAppType', env.MicrosoftAppType, APP_TYPES, 'MultiTenant'),
+    microsoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+    anonymous: appId === '',
+    rulesFile: path.resolve(root, env.RULES_FILE || 'data/rules.yaml'),
+    ordersFile: path.resolve(root, env.ORDERS_FILE || 'data/orders.yaml'),
+    dataDir: path.resolve(root, env.KEFU_DATA_DIR || 'var'),
+    redisUrl: env.REDIS_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    directLineSecret: env.DIRECT_LINE_SECRET ?? '',
+    agents: agents(env.AGENT_TOKENS),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  if (config.env === 'production' && config.anonymous) {
+    throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');
+  }
+  return config;
+}

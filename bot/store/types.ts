@@ -1,0 +1,163 @@
+/**
+ * The storage interfaces every backend implements: the embedded SQLite default and
+ * Redis + PostgreSQL when scaled out. Dialogs, the handoff queue and the console see only these.
+ */
+import type { Storage } from 'botbuilder';
+import type { Complaint, Lang } from '../../intents/labels.js';
+import type { Category, Decision, EvidenceKind, Facts, MemberTier, Remedy } from '../../rules/facts.js';
+
+export type CaseStatus =
+  | 'open' // collecting evidence
+  | 'proposed' // a remedy was proposed, waiting for the shopper
+  | 'accepted' // the shopper accepted the bot's proposal: settled without a person
+  | 'escalated' // waiting in the human queue
+  | 'assigned' // an agent owns it
+  | 'resolved' // an agent closed it with a decision
+  | 'cancelled';
+
+export interface EvidenceItem {
+  id: string;
+  kind: EvidenceKind;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  /** Key in the EvidenceStore: the file is kept with the case, not only as a channel URL. */
+  storageKey: string;
+  fileName?: string;
+  receivedAt: string;
+}
+
+export interface CaseEvent {
+  at: string;
+  status: CaseStatus;
+  /** `bot`, `shopper` or `agent:NAME`. */
+  by: string;
+  note?: string;
+}
+
+export interface TranscriptEntry {
+  at: string;
+  from: 'shopper' | 'bot' | 'agent';
+  text: string;
+  agent?: string;
+  /** Evidence ids shown with this message. */
+  evidence?: string[];
+}
+
+/** An agent's closing decision. */
+export interface Resolution {
+  kind: 'accept_proposal' | 'change' | 'reject';
+  remedy: Remedy;
+  refund_pct?: number;
+  compensation_amount?: number;
+  note: string;
+  agent: string;
+  at: string;
+}
+
+export interface CaseRecord {
+  id: string;
+  /** Incremented on every write; updates are compare-and-set on it. */
+  version: number;
+  shopperId: string;
+  conversationId: string;
+  channelId: string;
+  /** JSON of the Bot Framework ConversationReference, for proactive messages. */
+  conversationRef?: unknown;
+  locale: Lang;
+  orderId?: string;
+  complaint: Complaint;
+  facts: Partial<Facts>;
+  evidence: EvidenceItem[];
+  decision?: Decision;
+  resolution?: Resolution;
+  status: CaseStatus;
+  history: CaseEvent[];
+  transcript: TranscriptEntry[];
+  csat?: { score: number; at: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewCase = Omit<CaseRecord, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'history' | 'transcript'> & {
+  history?: CaseEvent[];
+  transcript?: TranscriptEntry[];
+};
+
+export interface CaseFilter {
+  status?: CaseStatus[];
+  shopperId?: string;
+  /** ISO time: only cases created at or after it. */
+  since?: string;
+  limit?: number;
+}
+
+export interface CaseStore {
+  /** Durable when the promise resolves: the id may then be shown to the shopper. */
+  create(input: NewCase): Promise<CaseRecord>;
+  get(id: string): Promise<CaseRecord | undefined>;
+  /**
+   * Applies `change` to the latest stored version and writes it with compare-and-set on
+   * `version`, re-reading and re-applying on a concurrent write. `change` must be pure.
+   */
+  update(id: string, change: (current: CaseRecord) => CaseRecord): Promise<CaseRecord>;
+  list(filter?: CaseFilter): Promise<CaseRecord[]>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface StoredEvidence {
+  key: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface EvidenceStore {
+  put(data: Buffer, contentType: string): Promise<StoredEvidence>;
+  get(key: string): Promise<{ data: Buffer; contentType: string } | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+export interface OrderItem {
+  sku: string;
+  name: string;
+  category: Category;
+  quantity: number;
+  /** Yuan per unit. */
+  price: number;
+}
+
+export interface Order {
+  id: string;
+  shopperId: string;
+  items: OrderItem[];
+  /** Yuan, what the shopper paid. */
+  amount: number;
+  placedAt: string;
+  /** ISO time; absent while in transit. */
+  deliveredAt?: string;
+  /** Expiry date of food items, when the order source knows it (ISO date). */
+  expiresOn?: string;
+}
+
+export interface Shopper {
+  id: string;
+  name: string;
+  tier: MemberTier;
+  priorClaims90d: number;
+}
+
+/** Where orders come from: `data/orders.yaml` by default; a real shop implements this. */
+export interface OrderSource {
+  getOrder(id: string): Promise<Order | undefined>;
+  ordersOf(shopperId: string): Promise<Order[]>;
+  getShopper(id: string): Promise<Shopper | undefined>;
+}
+
+export interface Stores {
+  /** Conversation and user state for botbuilder, with eTag compare-and-set. */
+  state: Storage;
+  cases: CaseStore;
+  evidence: EvidenceStore;
+  orders: OrderSource;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../bot/config.js';
+
+describe('configuration', () => {
+  it('defaults to local anonymous mode on port 3978', () => {
+    const c = loadConfig({}, '/srv/kefu');
+    expect(c.port).to.equal(3978);
+    expect(c.anonymous).to.equal(true);
+    expect(c.rulesFile).to.equal('/srv/kefu/data/rules.yaml');
+    expect(c.dataDir).to.equal('/srv/kefu/var');
+  });
+
+  it('names the variable and the expectation on a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).to.throw(ConfigError, /PORT='eighty'.*port number/);
+    expect(() => loadConfig({ MicrosoftAppType: 'Single' })).to.throw(ConfigError, /expected one of MultiTenant/);
+  });
+
+  it('refuses production without app credentials', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /production needs MicrosoftAppId/);
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }).anonymous).to.equal(false);
+  });
+
+  it('parses agent tokens and rejects short ones', () => {
+    expect(loadConfig({ AGENT_TOKENS: 'li:0123456789abcdef0123' }).agents).to.deep.equal([{ name: 'li', token: '0123456789abcdef0123' }]);
+    expect(() => loadConfig({ AGENT_TOKENS: 'li:short' })).to.throw(ConfigError, /AGENT_TOKENS entry 1/);
+  });
+});
