@@ -25,6 +25,14 @@ export interface Config {
   dataDir: string;
   redisUrl?: string;
   databaseUrl?: string;
+  /** PostgreSQL schema for cases and evidence (`DATABASE_SCHEMA`, default `kefu`). */
+  databaseSchema?: string;
+  /** Prefix of every Redis key (`REDIS_PREFIX`, default `kefu:`). */
+  redisPrefix?: string;
+  /** Where evidence files are kept (`EVIDENCE_STORE`): `dir` (default, under dataDir) or `postgres`. */
+  evidenceStore?: 'dir' | 'postgres';
+  /** Redis state not written for this long expires (`STATE_TTL_SECONDS`, default 30 days; 0: never). */
+  stateTtlSeconds?: number;
   /** Secret a shop's page server uses to mint Direct Line tokens; empty: open (local mode). */
   directLineSecret: string;
   /** Agents allowed into the console, from `AGENT_TOKENS=name:token,name:token`. */
@@ -49,6 +57,13 @@ function port(name: string, value: string | undefined, fallback: number): number
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
     throw new ConfigError(`${name}='${value}' is not valid (expected a port number 0..65535)`);
   }
+  return n;
+}
+
+function seconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected whole seconds ≥ 0)`);
   return n;
 }
 
@@ -80,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     dataDir: path.resolve(root, env.KEFU_DATA_DIR || 'var'),
     redisUrl: env.REDIS_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || 'kefu',
+    redisPrefix: env.REDIS_PREFIX || 'kefu:',
+    evidenceStore: oneOf('EVIDENCE_STORE', env.EVIDENCE_STORE, ['dir', 'postgres'] as const, 'dir'),
+    stateTtlSeconds: seconds('STATE_TTL_SECONDS', env.STATE_TTL_SECONDS, 30 * 24 * 3600),
     directLineSecret: env.DIRECT_LINE_SECRET ?? '',
     agents: agents(env.AGENT_TOKENS),
     logLevel: env.LOG_LEVEL || 'info',

@@ -32,6 +32,8 @@ export type MemberTier = (typeof MEMBER_TIERS)[number];
 export interface Facts {
   complaint: Complaint;
   category: Category;
+  /** Live goods (crabs, fish): a 12 h report window instead of 48 h for other fresh goods. */
+  live_goods?: boolean;
   hours_since_delivery?: number;
   /** Negative: days left before expiry. */
   days_past_expiry?: number;

@@ -66,7 +66,8 @@ export interface CaseRecord {
   conversationRef?: unknown;
   locale: Lang;
   orderId?: string;
-  complaint: Complaint;
+  /** `other` when the shopper asked for a person before saying what went wrong. */
+  complaint: Complaint | 'other';
   facts: Partial<Facts>;
   evidence: EvidenceItem[];
   decision?: Decision;
@@ -137,6 +138,8 @@ export interface Order {
   deliveredAt?: string;
   /** Expiry date of food items, when the order source knows it (ISO date). */
   expiresOn?: string;
+  /** The shop that sold it (Tmall-style supermarkets host several merchants). */
+  merchant?: string;
 }
 
 export interface Shopper {
@@ -159,5 +162,14 @@ export interface Stores {
   cases: CaseStore;
   evidence: EvidenceStore;
   orders: OrderSource;
+  /** The embedded SQLite file, when that is the backend (the handoff queue keeps its tables there). */
+  sqlite?: import('better-sqlite3').Database;
+  /** Which backend `openStores` chose. */
+  backend?: 'sqlite' | 'redis+postgres';
+  /**
+   * The shared connections when scaled out, for the parts built on them (the Redis handoff
+   * queue, pub/sub between instances): keys under `prefix`, tables in `schema`.
+   */
+  scaled?: { redis: import('ioredis').Redis; pool: import('pg').Pool; prefix: string; schema: string };
   close(): Promise<void>;
 }

@@ -1,0 +1,160 @@
+/**
+ * The composition root: builds every part of kefu from the configuration and wires them
+ * together. `npm start`, the tests and the benchmarks all start kefu through `startApp`.
+ */
+import path from 'node:path';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
+import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
+import { watchTable, type TableWatch } from '../rules/index.js';
+import type { KefuServices } from '../dialogs/services.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { openStores } from './store/index.js';
+import type { Stores } from './store/types.js';
+import { HandoffService, SqliteHandoffQueue, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
+import { mountDirectLine, type DirectLine } from './directline/index.js';
+import { mountWidget } from './web/index.js';
+import { Responses } from './data/responses.js';
+import { Controls } from './data/controls.js';
+import { loadEvidencePlan } from './data/evidencePlan.js';
+import { AttachmentIntake } from './intake.js';
+import { HandoffBridge } from './handoffBridge.js';
+import { KefuBot } from './kefuBot.js';
+import { createServer, type KefuServer } from './server.js';
+
+export interface AppOptions {
+  log?: Logger;
+  /** Clock for tests; default the real time. */
+  now?: () => Date;
+  host?: string;
+  handoffSettings?: Partial<HandoffSettings>;
+  /** Start the handoff timers (SLA, reassignment, queue positions). Default true. */
+  timers?: boolean;
+  /** Where `data/` lives; default the project's own. */
+  dataDir?: string;
+}
+
+export interface App {
+  port: number;
+  url: string;
+  config: Config;
+  stores: Stores;
+  rules: TableWatch;
+  handoff: HandoffService;
+  directLine: DirectLine;
+  bot: KefuBot;
+  server: KefuServer;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+const projectData = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'data');
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const data = options.dataDir ?? projectData;
+  if (config.anonymous) {
+    log.warn('LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.');
+  }
+  const stores = await openStores(config, log);
+  const rules = watchTable(config.rulesFile, log);
+  const classifier = loadClassifier();
+  const responses = Responses.load(path.join(data, 'responses.yaml'));
+  const controls = Controls.load(path.join(data, 'controls.yaml'));
+  const plan = loadEvidencePlan(path.join(data, 'evidence.yaml'));
+
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.microsoftAppId,
+      MicrosoftAppPassword: config.microsoftAppPassword,
+      MicrosoftAppType: config.microsoftAppType,
+      MicrosoftAppTenantId: config.microsoftAppTenantId,
+    }),
+  );
+  const conversationState = new ConversationState(stores.state);
+  let bot: KefuBot | undefined;
+  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
+  if (!stores.sqlite) throw new Error('the handoff queue needs the embedded store in this version');
+  const handoff = new HandoffService({
+    cases: stores.cases,
+    queue: new SqliteHandoffQueue(stores.sqlite),
+    notifier: bridge,
+    agents: config.agents,
+    settings: { ...loadHandoffSettings(path.join(data, 'handoff.yaml')), ...options.handoffSettings },
+    clock: () => now().getTime(),
+    log,
+  });
+  bridge.attach(handoff);
+
+  let directLine: DirectLine | undefined;
+  const intake = new AttachmentIntake({
+    evidence: stores.evidence,
+    maxBytes: MAX_EVIDENCE_BYTES,
+    resolvers: [(url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined)],
+    allowLocal: config.anonymous && config.env !== 'production',
+    now,
+  });
+  const services: KefuServices = {
+    classifier,
+    rules: { evaluate: (facts) => rules.current().evaluate(facts) },
+    orders: stores.orders,
+    cases: stores.cases,
+    intake,
+    handoff: bridge,
+    responses,
+    controls,
+    plan,
+    extract: extractEntities,
+    now,
+  };
+  bot = new KefuBot({ services, conversationState, bridge, handoff, detectLang, log });
+  const kefuBot = bot;
+
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error({ err: error, conversation: context.activity.conversation?.id }, 'turn failed');
+    await context.sendActivity(responses.t('zh-CN', 'error.generic') + '\n' + responses.t('en', 'error.generic')).catch(() => undefined);
+  };
+
+  const server = createServer({
+    adapter,
+    onTurn: (context) => kefuBot.run(context),
+    log,
+    health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
+  });
+  directLine = mountDirectLine(server.server, {
+    botUrl: '/api/messages',
+    secret: config.directLineSecret,
+    dataDir: config.dataDir,
+    maxUploadBytes: MAX_EVIDENCE_BYTES,
+    tokenTtlSeconds: 3600,
+    log,
+  });
+  mountWidget(server.server, { ordersFile: config.ordersFile });
+  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
+
+  const port = await server.listen(config.port, options.host ?? '0.0.0.0');
+  if (options.timers !== false) handoff.start();
+  log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
+  const dl = directLine;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    config,
+    stores,
+    rules,
+    handoff,
+    directLine: dl,
+    bot: kefuBot,
+    server,
+    log,
+    async close() {
+      await server.close();
+      await handoff.stop();
+      await dl.close();
+      rules.close();
+      await stores.close();
+    },
+  };
+}

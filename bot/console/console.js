@@ -1,0 +1,318 @@
+// kefu agent console. Talks to the agent API with the agent's bearer token (kept in
+// sessionStorage for this tab only) and hears about new cases and messages over server-sent
+// events read with fetch. Shopper-provided text is only ever set with textContent.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem('kefu-agent-token') || '';
+let me = null;
+let openCaseId = null;
+let queue = [];
+let serverSkewMs = 0;
+let events = null;
+const blobUrls = [];
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status === 401) {
+    signOut('Your token was not accepted.');
+    throw new Error('unauthorized');
+  }
+  const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+  if (!res.ok) throw new Error((data && data.message) || `HTTP ${res.status}`);
+  return data;
+}
+
+// ---- sign-in ----
+
+async function signIn(candidate) {
+  token = candidate;
+  try {
+    me = await api('GET', '/api/agent/me');
+  } catch (err) {
+    $('sign-in-error').textContent = err.message === 'unauthorized' ? 'Your token was not accepted.' : err.message;
+    return;
+  }
+  sessionStorage.setItem('kefu-agent-token', token);
+  $('who').textContent = `Signed in as ${me.name}`;
+  $('sign-in').hidden = true;
+  $('app').hidden = false;
+  $('sign-out').hidden = false;
+  await refreshQueue();
+  listen();
+}
+
+function signOut(message) {
+  token = '';
+  me = null;
+  sessionStorage.removeItem('kefu-agent-token');
+  if (events) events.abort();
+  $('app').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('who').textContent = '';
+  $('sign-in-error').textContent = message || '';
+}
+
+// ---- push: server-sent events over fetch (EventSource cannot send the token) ----
+
+async function listen() {
+  events = new AbortController();
+  try {
+    const res = await fetch('/api/agent/events', { headers: { Authorization: `Bearer ${token}` }, signal: events.signal });
+    if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        if (frame.startsWith('event: hello')) document.body.dataset.live = 'yes';
+        else if (data) onEvent(JSON.parse(data));
+      }
+    }
+  } catch (err) {
+    if (events.signal.aborted) return;
+  }
+  document.body.dataset.live = 'no';
+  if (token) setTimeout(listen, 2000);
+}
+
+function notice(text) {
+  const n = el('div', text, 'notice');
+  $('notices').prepend(n);
+  while ($('notices').children.length > 5) $('notices').lastChild.remove();
+}
+
+function onEvent(e) {
+  switch (e.type) {
+    case 'case_queued':
+      notice(`New case ${e.caseId}: ${e.complaint} (${e.team}, priority ${e.priority})`);
+      refreshQueue();
+      break;
+    case 'queue_changed':
+      refreshQueue();
+      if (e.caseId === openCaseId && (e.change === 'left' || e.change === 'released')) openCase(e.caseId);
+      break;
+    case 'sla_breach':
+      notice(`SLA ${e.kind.replace('_', ' ')} breached on case ${e.caseId}`);
+      refreshQueue();
+      break;
+    case 'shopper_message':
+      if (e.caseId === openCaseId) addLine({ from: 'shopper', text: e.text, at: e.at, evidence: e.evidence });
+      else notice(`Message on case ${e.caseId}`);
+      break;
+  }
+}
+
+// ---- queue ----
+
+async function refreshQueue() {
+  const data = await api('GET', '/api/agent/queue');
+  serverSkewMs = Date.parse(data.now) - Date.now();
+  queue = data.items;
+  renderQueue();
+}
+
+function clock(due, breached) {
+  const left = Math.round((Date.parse(due) - (Date.now() + serverSkewMs)) / 1000);
+  const abs = Math.abs(left);
+  const text = `${left < 0 ? '-' : ''}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+  return { text: breached || left < 0 ? `${text} breached` : text, breached: breached || left < 0 };
+}
+
+function renderQueue() {
+  const body = $('queue').tBodies[0];
+  body.replaceChildren();
+  $('queue-empty').hidden = queue.length > 0;
+  for (const q of queue) {
+    const tr = el('tr', null, q.state);
+    tr.dataset.caseId = q.caseId;
+    const state = q.state === 'waiting' ? `waiting #${q.position ?? '?'}` : `with ${q.agent}`;
+    for (const v of [q.caseId, q.team, q.priority, q.memberTier, q.complaint, q.reason, state]) tr.append(el('td', v));
+    const first = q.firstResponseAt ? { text: 'answered', breached: q.breaches.includes('first_response') } : clock(q.firstResponseDue, q.breaches.includes('first_response'));
+    const resolution = clock(q.resolutionDue, q.breaches.includes('resolution'));
+    const dues = [q.firstResponseAt ? null : q.firstResponseDue, q.resolutionDue];
+    [first, resolution].forEach((c, i) => {
+      const td = el('td', c.text, c.breached ? 'breached sla' : 'sla');
+      if (dues[i]) td.dataset.due = dues[i];
+      if (c.breached) td.dataset.breached = 'yes';
+      tr.append(td);
+    });
+    const action = el('td');
+    const button = el('button', q.state === 'waiting' ? 'Claim' : 'Open');
+    button.type = 'button';
+    button.addEventListener('click', () => (q.state === 'waiting' ? claim(q.caseId) : openCase(q.caseId)));
+    if (q.state === 'assigned' && q.agent !== me.name) button.disabled = true;
+    action.append(button);
+    tr.append(action);
+    body.append(tr);
+  }
+}
+
+/** Counts the SLA timers down in place, so rows are not rebuilt under the agent's pointer. */
+function tickClocks() {
+  for (const td of document.querySelectorAll('td.sla[data-due]')) {
+    const c = clock(td.dataset.due, td.dataset.breached === 'yes');
+    td.textContent = c.text;
+    td.className = c.breached ? 'breached sla' : 'sla';
+  }
+}
+
+async function claim(caseId) {
+  try {
+    await api('POST', `/api/agent/cases/${encodeURIComponent(caseId)}/claim`);
+  } catch (err) {
+    notice(err.message);
+  }
+  await refreshQueue();
+  await openCase(caseId);
+}
+
+// ---- case file ----
+
+function dl(target, pairs) {
+  target.replaceChildren();
+  for (const [k, v] of pairs) {
+    if (v === undefined || v === null || v === '') continue;
+    target.append(el('dt', k), el('dd', Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : v));
+  }
+}
+
+function addLine(t) {
+  const li = el('li', null, t.from);
+  li.append(el('span', t.from === 'agent' ? `${t.agent || 'agent'}` : t.from, 'from'));
+  li.append(el('span', t.text, 'text'));
+  if (t.evidence && t.evidence.length) li.append(el('small', ` [evidence: ${t.evidence.join(', ')}]`));
+  $('transcript').append(li);
+  li.scrollIntoView({ block: 'nearest' });
+}
+
+async function showEvidence(caseId, items) {
+  while (blobUrls.length) URL.revokeObjectURL(blobUrls.pop());
+  const box = $('evidence');
+  box.replaceChildren();
+  if (items.length === 0) box.append(el('p', 'No evidence.'));
+  for (const item of items) {
+    const res = await fetch(`/api/agent/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(item.id)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) {
+      box.append(el('p', `${item.kind}: could not load (HTTP ${res.status})`, 'error'));
+      continue;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    blobUrls.push(url);
+    const type = res.headers.get('content-type') || '';
+    const figure = el('figure');
+    if (type.startsWith('image/')) {
+      const img = el('img');
+      img.src = url;
+      img.alt = item.kind;
+      figure.append(img);
+    } else if (type.startsWith('video/')) {
+      const video = el('video');
+      video.src = url;
+      video.controls = true;
+      figure.append(video);
+    } else {
+      const a = el('a', item.fileName || item.kind);
+      a.href = url;
+      a.download = item.fileName || item.id;
+      figure.append(a);
+    }
+    figure.append(el('figcaption', item.kind));
+    box.append(figure);
+  }
+}
+
+async function openCase(caseId) {
+  $('case-error').textContent = '';
+  let file;
+  try {
+    file = await api('GET', `/api/agent/cases/${encodeURIComponent(caseId)}`);
+  } catch (err) {
+    notice(err.message);
+    return;
+  }
+  const c = file.case;
+  openCaseId = c.id;
+  $('case-panel').hidden = false;
+  $('case-id').textContent = c.id;
+  $('case-status').textContent = `${c.status}${file.queue && file.queue.agent ? ` · ${file.queue.agent}` : ''}`;
+  const d = c.decision;
+  dl($('proposal'), d
+    ? [['rule', d.ruleId], ['remedy', d.remedy], ['refund %', d.refund_pct], ['compensation ¥', d.compensation_amount],
+       ['return shipping', d.return_shipping_paid_by], ['why', d.explain && (d.explain[c.locale] || d.explain.en)], ['matched', d.matched]]
+    : [['rule', 'no proposal (the bot could not decide)']]);
+  dl($('facts'), Object.entries(c.facts));
+  $('transcript').replaceChildren();
+  for (const t of c.transcript) addLine(t);
+  const mine = file.queue && file.queue.state === 'assigned' && file.queue.agent === me.name;
+  for (const f of ['send-form', 'close-form']) $(f).hidden = !mine;
+  await showEvidence(c.id, c.evidence);
+}
+
+async function send(event) {
+  event.preventDefault();
+  const text = $('message').value.trim();
+  if (!text || !openCaseId) return;
+  try {
+    const line = await api('POST', `/api/agent/cases/${encodeURIComponent(openCaseId)}/messages`, { text });
+    addLine(line);
+    $('message').value = '';
+    refreshQueue();
+  } catch (err) {
+    $('case-error').textContent = err.message;
+  }
+}
+
+async function closeCase(event) {
+  event.preventDefault();
+  const kind = $('close-kind').value;
+  const body = { kind, note: $('close-note').value };
+  if (kind === 'change') {
+    body.remedy = $('close-remedy').value;
+    if ($('close-refund-pct').value !== '') body.refund_pct = Number($('close-refund-pct').value);
+    if ($('close-compensation').value !== '') body.compensation_amount = Number($('close-compensation').value);
+  }
+  try {
+    const done = await api('POST', `/api/agent/cases/${encodeURIComponent(openCaseId)}/close`, body);
+    notice(`Case ${done.caseId} closed: ${done.resolution.kind} (${done.resolution.remedy})`);
+    $('case-panel').hidden = true;
+    openCaseId = null;
+    $('close-form').reset();
+    await refreshQueue();
+  } catch (err) {
+    $('case-error').textContent = err.message;
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sign-in-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    signIn($('token').value.trim());
+  });
+  $('sign-out').addEventListener('click', () => signOut());
+  $('send-form').addEventListener('submit', send);
+  $('close-form').addEventListener('submit', closeCase);
+  $('close-kind').addEventListener('change', () => ($('change-fields').hidden = $('close-kind').value !== 'change'));
+  setInterval(tickClocks, 1000);
+  if (token) signIn(token);
+});

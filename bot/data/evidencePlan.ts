@@ -1,0 +1,122 @@
+/**
+ * What to ask a shopper for, per complaint (`data/evidence.yaml`). The plan is data so support
+ * leads can change what is asked without code; a test cross-checks it against the rule table.
+ */
+import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
+import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../../rules/facts.js';
+import { DataFileError, readYamlFile } from './yamlFile.js';
+
+export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size'] as const;
+export const FACT_SLOTS = ['near_expiry_disclosed', 'affected_ratio', 'merchant_response', 'merchant_reply_hours'] as const;
+export type SlotName = EvidenceKind | (typeof HELPER_SLOTS)[number] | (typeof FACT_SLOTS)[number];
+const SLOT_NAMES: readonly string[] = [...EVIDENCE_KINDS, ...HELPER_SLOTS, ...FACT_SLOTS];
+
+export type FileKind = 'image' | 'video' | 'pdf';
+export type SlotSpec =
+  | { kind: 'attachment'; accept: FileKind[] }
+  | { kind: 'date' }
+  | { kind: 'confirm' }
+  | { kind: 'number'; unit: 'cm' | 'share' | 'hours'; min: number; max: number }
+  | { kind: 'choice'; choices: string[] };
+
+/** `{ fact: "<0" }`: ask only when the earlier answer compares true. */
+export type AskIf = Partial<Record<keyof Facts, string>>;
+
+export interface PlanStep {
+  slot: SlotName;
+  optional: boolean;
+  categories?: Category[];
+  askIf?: AskIf;
+}
+
+export interface EvidencePlan {
+  slots: Record<SlotName, SlotSpec>;
+  steps(complaint: Complaint): PlanStep[];
+}
+
+const stepSchema = {
+  anyOf: [
+    { type: 'string', enum: SLOT_NAMES },
+    {
+      type: 'object',
+      required: ['slot'],
+      additionalProperties: false,
+      properties: {
+        slot: { type: 'string', enum: SLOT_NAMES },
+        optional: { type: 'boolean' },
+        categories: { type: 'array', items: { type: 'string', enum: CATEGORIES } },
+        ask_if: { type: 'object', additionalProperties: { type: 'string', pattern: '^(<=|>=|<|>|=)\\S+$' } },
+      },
+    },
+  ],
+};
+const schema = {
+  type: 'object',
+  required: ['slots', 'complaints'],
+  additionalProperties: false,
+  properties: {
+    slots: {
+      type: 'object',
+      propertyNames: { enum: SLOT_NAMES },
+      additionalProperties: {
+        type: 'object',
+        required: ['kind'],
+        properties: {
+          kind: { enum: ['attachment', 'date', 'confirm', 'number', 'choice'] },
+          accept: { type: 'array', items: { enum: ['image', 'video', 'pdf'] }, minItems: 1 },
+          unit: { enum: ['cm', 'share', 'hours'] },
+          min: { type: 'number' },
+          max: { type: 'number' },
+          choices: { type: 'array', items: { type: 'string' }, minItems: 2 },
+        },
+      },
+    },
+    complaints: {
+      type: 'object',
+      required: [...COMPLAINTS],
+      additionalProperties: false,
+      properties: Object.fromEntries(COMPLAINTS.map((c) => [c, { type: 'array', items: stepSchema }])),
+    },
+  },
+};
+
+type RawStep = string | { slot: string; optional?: boolean; categories?: Category[]; ask_if?: AskIf };
+interface Raw {
+  slots: Record<string, SlotSpec>;
+  complaints: Record<Complaint, RawStep[]>;
+}
+
+export function loadEvidencePlan(file: string): EvidencePlan {
+  const raw = readYamlFile<Raw>(file, schema);
+  const byComplaint = new Map<Complaint, PlanStep[]>();
+  for (const complaint of COMPLAINTS) {
+    byComplaint.set(
+      complaint,
+      raw.complaints[complaint].map((s, i) => {
+        const step: PlanStep = typeof s === 'string' ? { slot: s as SlotName, optional: false } : { slot: s.slot as SlotName, optional: s.optional ?? false, categories: s.categories, askIf: s.ask_if };
+        if (!(step.slot in raw.slots)) {
+          throw new DataFileError(`${file}: /complaints/${complaint}/${i}: slot '${step.slot}' has no definition under 'slots'`);
+        }
+        return step;
+      }),
+    );
+  }
+  return { slots: raw.slots as Record<SlotName, SlotSpec>, steps: (c) => byComplaint.get(c) ?? [] };
+}
+
+/** Whether an `ask_if` condition holds for the facts gathered so far (absent facts: false). */
+export function askIfHolds(askIf: AskIf | undefined, facts: Partial<Facts>): boolean {
+  if (askIf === undefined) return true;
+  return Object.entries(askIf).every(([fact, cond]) => {
+    const value = facts[fact as keyof Facts];
+    if (value === undefined || cond === undefined) return false;
+    const [, op, rhs] = /^(<=|>=|<|>|=)(.+)$/.exec(cond) ?? [];
+    if (op === '=') return String(value) === rhs;
+    const a = Number(value);
+    const b = Number(rhs);
+    if (op === '<') return a < b;
+    if (op === '<=') return a <= b;
+    if (op === '>') return a > b;
+    return a >= b;
+  });
+}

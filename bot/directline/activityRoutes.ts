@@ -1,0 +1,118 @@
+/**
+ * Direct Line 3.0 routes a client uses inside its conversation: post an activity, poll for
+ * activities after a watermark, upload files with an optional message, and fetch an uploaded
+ * file. A shopper's activity is stored (and so streamed back to the widget, which needs the
+ * echo) before it goes to the bot, so the transcript order is always shopper, then bot reply.
+ */
+import type { Server } from 'restify';
+import { authorizeConversation } from './auth.js';
+import { formatBytes, parseActivity, parseMultipart, readBody } from './bodies.js';
+import { DirectLineError, sendJson } from './errors.js';
+import { checkFileType } from './fileTypes.js';
+import { baseUrl, handler, param, query } from './http.js';
+import type { ActivityJson } from './store.js';
+import type { DirectLineContext } from './types.js';
+import { ATTACHMENT_PATH } from './uploads.js';
+
+const MAX_ACTIVITY_BYTES = 256 * 1024;
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The shopper's activity as stored: identity and routing fields are ours, never the client's. */
+function fromShopper(ctx: DirectLineContext, conversationId: string, userId: string, userName: string | undefined, activity: ActivityJson): ActivityJson {
+  const { id: _id, serviceUrl: _serviceUrl, ...rest } = activity;
+  const from = asRecord(activity.from);
+  return {
+    ...rest,
+    channelId: ctx.options.channelId,
+    conversation: { id: conversationId },
+    from: { id: userId, name: userName ?? (typeof from.name === 'string' ? from.name : undefined), role: 'user' },
+    recipient: { id: ctx.options.botId, name: ctx.options.botName, role: 'bot' },
+    timestamp: new Date().toISOString(),
+  };
+}
+
+async function postToConversation(ctx: DirectLineContext, conversationId: string, activity: ActivityJson): Promise<string> {
+  const { activity: stored } = await ctx.store.append(conversationId, activity);
+  await ctx.bot.deliver(stored);
+  return stored.id;
+}
+
+export function mountActivityRoutes(server: Server, ctx: DirectLineContext): void {
+  server.post(
+    '/v3/directline/conversations/:conversationId/activities',
+    handler(ctx, 'activities/post', async (req, res) => {
+      const conversationId = param(req, 'conversationId');
+      const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
+      const activity = parseActivity(await readBody(req, MAX_ACTIVITY_BYTES, 'the activity'));
+      const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, activity));
+      sendJson(res, 200, { id });
+    }),
+  );
+
+  server.get(
+    '/v3/directline/conversations/:conversationId/activities',
+    handler(ctx, 'activities/get', async (req, res) => {
+      const conversationId = param(req, 'conversationId');
+      await authorizeConversation(ctx, req.headers, conversationId);
+      const mark = query(req).get('watermark') ?? '';
+      const since = /^\d+$/.test(mark) ? Number(mark) : 0;
+      const { activities, watermark } = await ctx.store.activitiesSince(conversationId, since);
+      sendJson(res, 200, { activities, watermark: String(watermark) });
+    }),
+  );
+
+  server.post(
+    '/v3/directline/conversations/:conversationId/upload',
+    handler(ctx, 'upload', async (req, res) => {
+      const conversationId = param(req, 'conversationId');
+      const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
+      const { maxUploadBytes, maxUploadFiles } = ctx.options;
+      const body = await readBody(req, maxUploadBytes * maxUploadFiles + 64 * 1024, 'the upload');
+      const upload = await parseMultipart(body, String(req.headers['content-type'] ?? ''));
+      if (upload.files.length === 0) throw new DirectLineError(400, 'BadArgument', "the upload has no files (expected one or more 'file' parts)");
+      if (upload.files.length > maxUploadFiles) throw new DirectLineError(413, 'MessageSizeTooBig', `the upload has ${upload.files.length} files; at most ${maxUploadFiles} are allowed at once`);
+      // Check every file before storing any, so a refused upload leaves nothing behind.
+      const typed = upload.files.map((file) => {
+        if (file.data.length > maxUploadBytes) {
+          throw new DirectLineError(413, 'MessageSizeTooBig', `'${file.name}' is ${formatBytes(file.data.length)}; the limit is ${formatBytes(maxUploadBytes)} per file`);
+        }
+        const type = checkFileType(file.data, file.declaredType, file.name);
+        if (typeof type === 'string') throw new DirectLineError(415, 'UnsupportedMediaType', type);
+        return { file, type };
+      });
+      const base = baseUrl(ctx, req);
+      const attachments = [];
+      for (const { file, type } of typed) {
+        const stored = await ctx.uploads.put(file.data, type.contentType, file.name, base);
+        attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name });
+      }
+      const activity: ActivityJson = { ...(upload.activity ?? { type: 'message' }), type: 'message', attachments };
+      const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, activity));
+      sendJson(res, 200, { id });
+    }),
+  );
+
+  server.get(
+    `${ATTACHMENT_PATH}:id/:name`,
+    handler(ctx, 'attachments/get', async (req, res) => {
+      const found = await ctx.uploads.get(param(req, 'id'));
+      if (found === undefined) throw new DirectLineError(404, 'NotFound', 'no such attachment');
+      res.writeHead(200, {
+        'Content-Type': found.meta.contentType,
+        'Content-Length': found.data.length,
+        'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(found.meta.name)}`,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'private, max-age=86400',
+      });
+      res.end(found.data);
+    }),
+  );
+
+  server.opts('/v3/directline/*', handler(ctx, 'preflight', async (_req, res) => {
+    res.writeHead(204);
+    res.end();
+  }));
+}

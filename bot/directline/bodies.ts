@@ -1,0 +1,100 @@
+/**
+ * Reading request bodies at the edge: JSON activities and multipart uploads, each with a size
+ * cap enforced while reading (a huge upload is cut off, not buffered) and parsed once into
+ * typed values. Multipart parsing uses the platform's own `Response.formData()` (undici).
+ */
+import type { Request } from 'restify';
+import { DirectLineError } from './errors.js';
+import type { ActivityJson } from './store.js';
+
+export async function readBody(req: Request, limit: number, what: string): Promise<Buffer> {
+  if ((req as { files?: unknown }).files !== undefined) {
+    throw new DirectLineError(500, 'ServiceError', 'the upload was parsed before the Direct Line saw it: mount restify.plugins.bodyParser() on /api/messages only, not with server.use()');
+  }
+  const already: unknown = (req as { body?: unknown }).body;
+  if (Buffer.isBuffer(already)) return already;
+  if (typeof already === 'string') return Buffer.from(already);
+  if (already !== undefined && already !== null) return Buffer.from(JSON.stringify(already));
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) throw tooLarge(what, declared, limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.destroy();
+      throw tooLarge(what, size, limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(what: string, size: number, limit: number): DirectLineError {
+  return new DirectLineError(413, 'MessageSizeTooBig', `${what} is larger than the limit of ${formatBytes(limit)} (got at least ${formatBytes(size)})`);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+export function parseJsonObject(body: Buffer, what: string): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new DirectLineError(400, 'BadArgument', `${what} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new DirectLineError(400, 'BadArgument', `${what} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function parseActivity(body: Buffer): ActivityJson {
+  const activity = parseJsonObject(body, 'the activity');
+  if (typeof activity.type !== 'string' || activity.type === '') {
+    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected e.g. \"message\")");
+  }
+  return activity as ActivityJson;
+}
+
+export interface UploadedFile {
+  name: string;
+  declaredType: string;
+  data: Buffer;
+}
+
+export interface MultipartUpload {
+  /** The optional `activity` part: the message the files belong to. */
+  activity?: ActivityJson;
+  files: UploadedFile[];
+}
+
+export async function parseMultipart(body: Buffer, contentType: string): Promise<MultipartUpload> {
+  if (!/^multipart\/form-data\b/i.test(contentType)) {
+    throw new DirectLineError(400, 'BadArgument', `an upload must be multipart/form-data (got '${contentType || 'no content type'}')`);
+  }
+  let form: FormData;
+  try {
+    form = await new Response(new Blob([new Uint8Array(body)]), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new DirectLineError(400, 'BadArgument', 'the upload is not valid multipart/form-data');
+  }
+  const upload: MultipartUpload = { files: [] };
+  const parts: [string, FormDataEntryValue][] = [];
+  form.forEach((value, field) => parts.push([field, value]));
+  for (const [field, value] of parts) {
+    if (typeof value === 'string') {
+      if (field === 'activity') upload.activity = parseActivity(Buffer.from(value));
+      continue;
+    }
+    const data = Buffer.from(await value.arrayBuffer());
+    if (field === 'activity') upload.activity = parseActivity(data);
+    else upload.files.push({ name: value.name || 'file', declaredType: value.type, data });
+  }
+  return upload;
+}

@@ -1,0 +1,42 @@
+/**
+ * The channel side of the Bot Framework protocol: hands a shopper's activity to the bot by
+ * POSTing it to the bot's messaging endpoint, with `serviceUrl` pointing back at this server's
+ * connector routes so the bot's replies, and any later proactive message, come back here.
+ */
+import { DirectLineError } from './errors.js';
+import type { ActivityJson } from './store.js';
+
+export interface BotClientOptions {
+  /** Resolved lazily, like `serviceUrl`. */
+  botUrl: () => string;
+  timeoutMs: number;
+  /** Resolved lazily: the listening port is known only after `listen`. */
+  serviceUrl: () => string;
+}
+
+export class BotClient {
+  constructor(private readonly options: BotClientOptions) {}
+
+  get serviceUrl(): string {
+    return this.options.serviceUrl();
+  }
+
+  /** Resolves when the bot has finished its turn; a refused or failed turn is a 502 for the client. */
+  async deliver(activity: ActivityJson): Promise<void> {
+    let response: globalThis.Response;
+    try {
+      response = await fetch(this.options.botUrl(), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...activity, serviceUrl: this.serviceUrl }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (err) {
+      const why = err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : 'could not be reached';
+      throw new DirectLineError(502, 'BotError', `the bot ${why}`);
+    }
+    // The body is not used, but reading it frees the connection for reuse.
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) throw new DirectLineError(502, 'BotError', `the bot answered HTTP ${response.status}`);
+  }
+}

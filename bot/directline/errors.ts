@@ -1,0 +1,34 @@
+/**
+ * The one error type of the embedded Direct Line and the one place that turns it into an HTTP
+ * answer. The body follows Direct Line 3.0's error shape (`{ error: { code, message } }`) so
+ * `botframework-directlinejs` and people reading a failed request both see what went wrong.
+ * Status codes matter to the client: 403 means "token expired or not yours" and makes it
+ * refresh or give up, 404 means "conversation ended", other 4xx are not retried.
+ */
+import type { Response } from 'restify';
+
+export class DirectLineError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+export function sendError(res: Response, err: unknown): DirectLineError {
+  const e = err instanceof DirectLineError ? err : new DirectLineError(500, 'ServiceError', 'internal error in the Direct Line service');
+  sendJson(res, e.status, { error: { code: e.code, message: e.message } });
+  return e;
+}

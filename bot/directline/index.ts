@@ -1,0 +1,68 @@
+/**
+ * The embedded Direct Line 3.0 service: a Bot Framework channel inside the bot's own restify
+ * server, so Microsoft's unmodified Web Chat talks to kefu with no cloud account. This file only
+ * wires the parts together; see the modules for the protocol.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { mountActivityRoutes } from './activityRoutes.js';
+import { BotClient } from './botClient.js';
+import { CONNECTOR_PREFIX, connectorKey, mountConnectorRoutes } from './connectorRoutes.js';
+import { mountConversationRoutes } from './conversationRoutes.js';
+import { MemoryDirectLineStore } from './store.js';
+import { mountStreams } from './stream.js';
+import { TokenSigner } from './tokens.js';
+import type { DirectLine, DirectLineContext, DirectLineOptions } from './types.js';
+import { UploadStore } from './uploads.js';
+
+export type { DirectLine, DirectLineOptions } from './types.js';
+export type { DirectLineStore, ConversationRecord, ActivityJson, AppendedActivity } from './store.js';
+export { MemoryDirectLineStore } from './store.js';
+export { ALLOWED_TYPES } from './fileTypes.js';
+
+export function mountDirectLine(server: Server, options: DirectLineOptions): DirectLine {
+  const key = connectorKey(options.secret);
+  const localBase = (): string => {
+    if (options.serviceBaseUrl !== undefined) return options.serviceBaseUrl.replace(/\/+$/, '');
+    const address = server.server.address() as AddressInfo | null;
+    if (address === null || typeof address === 'string') throw new Error('mountDirectLine: the server is not listening yet and no serviceBaseUrl was given');
+    return `http://127.0.0.1:${address.port}`;
+  };
+  const serviceUrl = (): string => `${localBase()}${CONNECTOR_PREFIX}/${key}`;
+  const botUrl = (): string => (options.botUrl.startsWith('/') ? `${localBase()}${options.botUrl}` : options.botUrl);
+  const store = options.store ?? new MemoryDirectLineStore();
+  const uploads = new UploadStore(options.dataDir);
+  const ctx: DirectLineContext = {
+    options: {
+      secret: options.secret,
+      maxUploadBytes: options.maxUploadBytes,
+      maxUploadFiles: options.maxUploadFiles ?? 5,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      channelId: options.channelId ?? 'directline',
+      botId: options.botId ?? 'kefu',
+      botName: options.botName ?? 'kefu',
+      publicBaseUrl: options.publicBaseUrl,
+    },
+    log: options.log,
+    store,
+    signer: new TokenSigner(options.secret),
+    uploads,
+    bot: new BotClient({ botUrl, timeoutMs: options.botTimeoutMs ?? 15_000, serviceUrl }),
+    connectorKey: key,
+  };
+  mountConversationRoutes(server, ctx);
+  mountActivityRoutes(server, ctx);
+  mountConnectorRoutes(server, ctx);
+  const streams = mountStreams(server.server, ctx);
+
+  return {
+    store,
+    serviceUrl,
+    resolveAttachment: (url) => uploads.resolve(url),
+    disconnectStreams: (conversationId) => streams.disconnect(conversationId),
+    async close() {
+      streams.close();
+      await store.close();
+    },
+  };
+}

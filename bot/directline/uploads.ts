@@ -1,0 +1,66 @@
+/**
+ * Files shoppers upload through the Direct Line, kept under `<dataDir>/directline-uploads/` as
+ * `<id>` (the bytes) and `<id>.json` (what they are). Ids are 128 random bits, so an attachment
+ * URL is a capability: the widget's `<img>` can show it without a token, and nobody can guess
+ * another shopper's. The bot reads its own uploads through `resolve` without an HTTP request,
+ * and only for URLs this store issued: a URL from elsewhere is never fetched (no SSRF).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface StoredUpload {
+  id: string;
+  contentType: string;
+  name: string;
+  bytes: number;
+  /** The URL handed out in `attachments[].contentUrl`. */
+  url: string;
+}
+
+const ID = /^[A-Za-z0-9_-]{22}$/;
+export const ATTACHMENT_PATH = '/v3/directline/attachments/';
+
+export class UploadStore {
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'directline-uploads');
+  }
+
+  async put(data: Buffer, contentType: string, name: string, baseUrl: string): Promise<StoredUpload> {
+    await mkdir(this.dir, { recursive: true });
+    const id = randomBytes(16).toString('base64url');
+    const safeName = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-100) || 'file';
+    const meta: StoredUpload = { id, contentType, name, bytes: data.length, url: `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}` };
+    await writeFile(path.join(this.dir, id), data);
+    await writeFile(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
+    return meta;
+  }
+
+  async get(id: string): Promise<{ meta: StoredUpload; data: Buffer } | undefined> {
+    if (!ID.test(id)) return undefined;
+    try {
+      const meta = JSON.parse(await readFile(path.join(this.dir, `${id}.json`), 'utf8')) as StoredUpload;
+      return { meta, data: await readFile(path.join(this.dir, id)) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** The bytes behind an attachment URL this store issued; undefined for any other URL. */
+  async resolve(url: string): Promise<{ data: Buffer; contentType: string } | undefined> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    if (!parsed.pathname.startsWith(ATTACHMENT_PATH)) return undefined;
+    const id = parsed.pathname.slice(ATTACHMENT_PATH.length).split('/')[0] ?? '';
+    const found = await this.get(id);
+    if (found === undefined || found.meta.url !== url) return undefined;
+    return { data: found.data, contentType: found.meta.contentType };
+  }
+}

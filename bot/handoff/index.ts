@@ -1,0 +1,11 @@
+/** The handoff room: queue, service, agent API and console. Wiring and re-exports only. */
+export * from './types.js';
+export { HandoffService, type HandoffServiceDeps } from './service.js';
+export { SqliteHandoffQueue } from './sqliteQueue.js';
+export { DEFAULT_SETTINGS, HandoffSettingsError, loadHandoffSettings, parseHandoffSettings, type HandoffSettings, type SlaTarget } from './settings.js';
+export { parseCloseDecision, type CloseDecision } from './closeDecision.js';
+export { HandoffError, type HandoffErrorCode } from './errors.js';
+export { AgentEvents, type AgentEvent } from './agentEvents.js';
+export type { CaseFile, QueueItem } from './views.js';
+export { isEndChat } from './endChat.js';
+export { mountAgentApi } from './agentApi.js';

@@ -1,0 +1,120 @@
+/**
+ * Connects the handoff service to conversations. As the dialogs' HandoffPort it escalates a case;
+ * as the service's ShopperNotifier it renders queue events in the shopper's language and sends
+ * them: inside the shopper's own turn when one is running (so `expectReplies` callers get them),
+ * otherwise as a proactive message, updating the conversation's session either way.
+ */
+import { ActivityTypes, EventFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { CaseRecord } from './store/types.js';
+import type { HandoffService, ShopperEvent, ShopperNotifier } from './handoff/index.js';
+import type { Responses } from './data/responses.js';
+import type { HandoffPort, HandoffReason } from '../dialogs/services.js';
+import type { Session } from '../dialogs/session.js';
+import { sessionOf, attachSession } from '../dialogs/session.js';
+import { setLang } from '../dialogs/reply.js';
+import type { Logger } from './log.js';
+
+export interface BridgeDeps {
+  adapter: CloudAdapter;
+  appId: string;
+  responses: Responses;
+  /** Loads the session of a proactive turn and saves it afterwards. */
+  withSession(context: TurnContext, work: (session: Session) => Promise<void>): Promise<void>;
+  log: Logger;
+}
+
+export class HandoffBridge implements HandoffPort, ShopperNotifier {
+  private service?: HandoffService;
+  /** Turns running now, by conversation id: events for them go into the turn. */
+  private readonly active = new Map<string, TurnContext>();
+
+  constructor(private readonly deps: BridgeDeps) {}
+
+  attach(service: HandoffService): void {
+    this.service = service;
+  }
+
+  enterTurn(context: TurnContext): void {
+    this.active.set(context.activity.conversation.id, context);
+  }
+
+  leaveTurn(context: TurnContext): void {
+    if (this.active.get(context.activity.conversation.id) === context) this.active.delete(context.activity.conversation.id);
+  }
+
+  async escalate(context: TurnContext, caseId: string, reason: HandoffReason): Promise<void> {
+    if (!this.service) throw new Error('handoff service not attached');
+    sessionOf(context).handoff = { caseId, state: 'queued' };
+    await this.service.escalate(caseId, reason);
+  }
+
+  async notify(c: CaseRecord, event: ShopperEvent): Promise<void> {
+    const running = this.active.get(c.conversationId);
+    if (running) return this.deliver(running, sessionOf(running), c, event);
+    const reference = c.conversationRef as Partial<ConversationReference> | undefined;
+    if (!reference?.conversation) {
+      this.deps.log.warn({ caseId: c.id }, 'case has no conversation reference; shopper not notified');
+      return;
+    }
+    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
+      setLang(context, c.locale);
+      await this.deps.withSession(context, async (session) => {
+        attachSession(context, session);
+        await this.deliver(context, session, c, event);
+      });
+    });
+  }
+
+  private async deliver(context: TurnContext, session: Session, c: CaseRecord, event: ShopperEvent): Promise<void> {
+    const r = this.deps.responses;
+    const lang = c.locale;
+    const handoff = (state: string, extra: object = {}) => ({ handoff: { caseId: c.id, state, ...extra } });
+    const send = (text: string, channelData: object, extra: Partial<Activity> = {}) => context.sendActivity({ ...MessageFactory.text(text), channelData, ...extra });
+    switch (event.type) {
+      case 'queued': {
+        session.handoff = { caseId: c.id, state: 'queued' };
+        const text = r.t(lang, 'handoff.queued', {
+          caseId: c.id,
+          reason: r.t(lang, `handoff.reason.${event.reason}`),
+          ahead: Math.max(0, event.position - 1),
+          minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)),
+        });
+        await send(text, handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
+        const initiate = EventFactory.createHandoffInitiation(context, { caseId: c.id, reason: event.reason, complaint: c.complaint, decision: c.decision?.ruleId });
+        initiate.channelData = handoff('queued', { position: event.position, etaSeconds: event.etaSeconds });
+        await context.sendActivity(initiate);
+        return;
+      }
+      case 'position':
+        await send(r.t(lang, 'handoff.position', { ahead: Math.max(0, event.position - 1), minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)) }), handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
+        return;
+      case 'assigned':
+        session.handoff = { caseId: c.id, state: 'assigned' };
+        await send(r.t(lang, 'handoff.assigned', { agent: event.agent }), handoff('assigned'));
+        return;
+      case 'agent_message':
+        await send(r.t(lang, 'handoff.agent_message', { agent: event.agent, text: event.text }), handoff('assigned'), { from: { ...context.activity.recipient, name: event.agent } });
+        return;
+      case 'resolved': {
+        session.handoff = undefined;
+        session.caseId = undefined;
+        session.csat = { caseId: c.id };
+        const remedy = r.t(lang, `remedy.name.${event.resolution.remedy}`, { pct: event.resolution.refund_pct ?? 0 });
+        await send(r.t(lang, 'handoff.resolved', { caseId: c.id, remedy, note: event.resolution.note }), handoff('resolved'));
+        await send(r.t(lang, 'csat.ask'), { ...handoff('resolved'), prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] } }, {
+          suggestedActions: { to: [], actions: ['1', '2', '3', '4', '5'].map((n) => ({ type: 'imBack', title: n, value: n })) },
+        });
+        return;
+      }
+      case 'cancelled':
+        session.handoff = undefined;
+        session.caseId = undefined;
+        await send(r.t(lang, 'handoff.left', { caseId: c.id }), handoff('cancelled'));
+        return;
+    }
+  }
+}
+
+export function isHandoffStatus(activity: Activity): boolean {
+  return activity.type === ActivityTypes.Event && activity.name === 'handoff.status';
+}

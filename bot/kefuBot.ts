@@ -1,0 +1,206 @@
+/**
+ * kefu's ActivityHandler. Per turn: load the session, pick the language, then either relay to a
+ * person (while one owns the case), read a satisfaction rating, or run the dialogs. Replies are
+ * held until the turn's state is saved: if another instance saved this conversation first (eTag
+ * conflict), the turn is re-run on fresh state and only the winning replies are sent.
+ */
+import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { Lang } from '../intents/labels.js';
+import { MainDialog, MAIN_DIALOG } from '../dialogs/mainDialog.js';
+import { setLang } from '../dialogs/reply.js';
+import { attachSession, newSession, type Session } from '../dialogs/session.js';
+import type { KefuServices } from '../dialogs/services.js';
+import type { TranscriptEntry } from './store/types.js';
+import type { HandoffService } from './handoff/index.js';
+import type { HandoffBridge } from './handoffBridge.js';
+import type { Logger } from './log.js';
+
+export interface KefuBotDeps {
+  services: KefuServices;
+  conversationState: ConversationState;
+  bridge: HandoffBridge;
+  handoff: HandoffService;
+  detectLang(text: string): Lang;
+  log: Logger;
+  maxTextChars?: number;
+}
+
+const MAX_ATTEMPTS = 3;
+const PRE_CASE_TRANSCRIPT = 30;
+
+function isConflict(err: unknown): boolean {
+  return err instanceof Error && /etag/i.test(`${err.name} ${err.message}`);
+}
+
+/** The language of a turn: the first message sets it; later only a clear change of script switches it. */
+export function chooseLang(session: Session, activity: Activity, detect: (t: string) => Lang): Lang {
+  const text = activity.text?.trim() ?? '';
+  const fromLocale: Lang | undefined = activity.locale?.toLowerCase().startsWith('en') ? 'en' : activity.locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : undefined;
+  const fromText = /[\p{L}]{2,}/u.test(text) ? detect(text) : undefined;
+  if (session.lang === undefined) return fromText ?? fromLocale ?? 'zh-CN';
+  if (fromText && fromText !== session.lang && text.length >= 12) return fromText;
+  return session.lang;
+}
+
+export class KefuBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly sessionState: StatePropertyAccessor<Session>;
+  private readonly maxTextChars: number;
+
+  constructor(private readonly deps: KefuBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.sessionState = deps.conversationState.createProperty<Session>('session');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(new MainDialog(deps.services));
+    this.maxTextChars = deps.maxTextChars ?? 2000;
+  }
+
+  /** Loads the session of any turn (also proactive ones), runs `work`, and saves with eTags. */
+  async withSession(context: TurnContext, work: (session: Session) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.deps.conversationState.load(context, attempt > 1);
+      const session = await this.sessionState.get(context, newSession());
+      try {
+        await work(session);
+        await this.deps.conversationState.saveChanges(context);
+        return;
+      } catch (err) {
+        if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const outbox: Partial<Activity>[] = [];
+    let holding = true;
+    context.onSendActivities(async (_ctx, activities, next): Promise<ResourceResponse[]> => {
+      if (!holding) return next();
+      outbox.push(...activities);
+      return activities.map(() => ({ id: '' }));
+    });
+    this.deps.bridge.enterTurn(context);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        outbox.length = 0;
+        try {
+          await this.deps.conversationState.load(context, attempt > 1);
+          const session = await this.sessionState.get(context, newSession());
+          attachSession(context, session);
+          await super.run(context);
+          await this.keepTranscript(session, context.activity, outbox);
+          await this.deps.conversationState.saveChanges(context);
+          break;
+        } catch (err) {
+          if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+          this.deps.log.info({ conversation: context.activity.conversation?.id, attempt }, 'turn lost an eTag race; re-running on fresh state');
+        }
+      }
+    } finally {
+      this.deps.bridge.leaveTurn(context);
+      holding = false;
+    }
+    if (outbox.length > 0) await context.sendActivities(outbox);
+  }
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    const session = await this.sessionState.get(context, newSession());
+    const activity = context.activity;
+    const r = this.deps.services.responses;
+    session.lang = chooseLang(session, activity, this.deps.detectLang);
+    setLang(context, session.lang);
+    const text = typeof activity.text === 'string' ? activity.text.trim() : '';
+    if (text.length > this.maxTextChars) {
+      activity.text = text.slice(0, this.maxTextChars);
+      await context.sendActivity(r.t(session.lang, 'text_truncated', { limit: this.maxTextChars }));
+    } else activity.text = text;
+    const hasFiles = (activity.attachments ?? []).length > 0;
+    if (activity.text === '' && !hasFiles && activity.value === undefined) {
+      await context.sendActivity(r.t(session.lang, 'empty_message'));
+      return;
+    }
+    if (session.handoff) return this.relay(context, session);
+    if (session.csat && (await this.readRating(context, session))) return;
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+  }
+
+  protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
+    const added = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient.id);
+    if (added.length === 0) return;
+    const session = await this.sessionState.get(context, newSession());
+    const lang = chooseLang(session, context.activity, this.deps.detectLang);
+    await context.sendActivity(this.deps.services.responses.t(lang, 'welcome'));
+  }
+
+  /** `handoff.status` from a channel's own agent hub: `completed` returns the shopper to the bot. */
+  protected override async onEventActivity(context: TurnContext): Promise<void> {
+    if (context.activity.name !== 'handoff.status') return;
+    const session = await this.sessionState.get(context, newSession());
+    const state = (context.activity.value as { state?: unknown } | undefined)?.state;
+    if (session.handoff && (state === 'completed' || state === 'failed')) {
+      session.csat = state === 'completed' ? { caseId: session.handoff.caseId } : undefined;
+      session.handoff = undefined;
+      if (state === 'completed') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'csat.ask'));
+    }
+  }
+
+  /** While a person has the case: pass the shopper's words on, except an explicit end or leave. */
+  private async relay(context: TurnContext, session: Session): Promise<void> {
+    const { caseId } = session.handoff!;
+    const control = this.deps.services.controls.match(context.activity.text);
+    if (control === 'end_chat' || control === 'leave_queue' || control === 'cancel') {
+      await this.deps.handoff.shopperLeaves(caseId);
+      session.handoff = undefined;
+      return;
+    }
+    const evidence: string[] = [];
+    for (const file of context.activity.attachments ?? []) {
+      const taken = await this.deps.services.intake.take(context, file, 'photo_item', ['image', 'video', 'pdf']);
+      if (taken.ok) {
+        evidence.push(taken.item.id);
+        await this.deps.services.cases.update(caseId, (c) => ({ ...c, evidence: [...c.evidence, taken.item] }));
+      }
+    }
+    try {
+      await this.deps.handoff.shopperMessage(caseId, context.activity.text ?? '', evidence);
+      if (session.handoff?.state === 'queued') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }));
+    } catch (err) {
+      // The case left the queue behind our back (closed elsewhere): back to the bot.
+      this.deps.log.warn({ err, caseId }, 'relay failed; returning the conversation to the bot');
+      session.handoff = undefined;
+      const dc = await this.dialogs.createContext(context);
+      await dc.beginDialog(MAIN_DIALOG);
+    }
+  }
+
+  /** Reads a 1-5 rating after an agent closed the case; anything else ends the question. */
+  private async readRating(context: TurnContext, session: Session): Promise<boolean> {
+    const { caseId } = session.csat!;
+    session.csat = undefined;
+    const value = context.activity.value as { csat?: unknown } | undefined;
+    const score = Number(value?.csat ?? /^\s*([1-5])\s*(分|星|stars?)?\s*$/i.exec(context.activity.text ?? '')?.[1]);
+    if (!Number.isInteger(score) || score < 1 || score > 5) return false;
+    await this.deps.handoff.recordCsat(caseId, score);
+    await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'csat.thanks'));
+    return true;
+  }
+
+  private async keepTranscript(session: Session, inbound: Activity, outbox: Partial<Activity>[]): Promise<void> {
+    if (session.handoff) return; // the handoff service keeps the transcript while a person has the case
+    const at = new Date().toISOString();
+    const lines: TranscriptEntry[] = [];
+    if (inbound.type === ActivityTypes.Message && (inbound.text || inbound.attachments?.length)) lines.push({ at, from: 'shopper', text: inbound.text || `[${inbound.attachments?.length} file(s)]` });
+    for (const a of outbox) if (a.type === ActivityTypes.Message && a.text) lines.push({ at, from: 'bot', text: a.text });
+    if (session.caseId) {
+      const caseId = session.caseId;
+      // A transcript line that cannot be saved must never cost the shopper a reply.
+      await this.deps.services.cases.update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...lines] })).catch((err: unknown) => this.deps.log.warn({ err, caseId }, 'transcript not saved'));
+    } else {
+      session.transcript = [...session.transcript, ...lines].slice(-PRE_CASE_TRANSCRIPT);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Evidence files in a directory (by default `<KEFU_DATA_DIR>/evidence`), content-addressed: the
+ * key is the SHA-256 of the bytes, so the same photo sent twice is kept once and a key names
+ * exactly one content. Layout: `<dir>/<first two hex digits>/<sha256>` plus `<sha256>.json`
+ * holding the content type. Files are written to a temporary name and renamed, so a crash never
+ * leaves a half-written file under a key.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { StoredDataError } from './errors.js';
+import type { EvidenceStore, StoredEvidence } from './types.js';
+
+const KEY = /^[0-9a-f]{64}$/;
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export class DirEvidenceStore implements EvidenceStore {
+  constructor(readonly dir: string) {}
+
+  /** Keys are checked before they become paths: a key is never a way out of `dir`. */
+  private fileOf(key: string): string | undefined {
+    return KEY.test(key) ? path.join(this.dir, key.slice(0, 2), key) : undefined;
+  }
+
+  async put(data: Buffer, contentType: string): Promise<StoredEvidence> {
+    const key = sha256Hex(data);
+    const file = this.fileOf(key)!;
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(`${tmp}.json`, JSON.stringify({ contentType }));
+    await rename(`${tmp}.json`, `${file}.json`);
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+    return { key, sha256: key, bytes: data.length };
+  }
+
+  async get(key: string): Promise<{ data: Buffer; contentType: string } | undefined> {
+    const file = this.fileOf(key);
+    if (file === undefined) return undefined;
+    let data: Buffer;
+    try {
+      data = await readFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let meta: unknown;
+    try {
+      meta = JSON.parse(await readFile(`${file}.json`, 'utf8'));
+    } catch {
+      meta = undefined;
+    }
+    const contentType = (meta as { contentType?: unknown } | undefined)?.contentType;
+    if (typeof contentType !== 'string') throw new StoredDataError(`evidence ${key}`, 'a .json file with its contentType');
+    return { data, contentType };
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.fileOf(key);
+    if (file === undefined) return;
+    await rm(file, { force: true });
+    await rm(`${file}.json`, { force: true });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Picks the storage backend from configuration only: Redis + PostgreSQL when both `REDIS_URL`
+ * and `DATABASE_URL` are set, else the embedded SQLite file under `KEFU_DATA_DIR` (zero setup).
+ * Connections are checked here, at start, so a wrong URL fails the start with a clear message
+ * instead of the first shopper's turn.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { ConfigError, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { DirEvidenceStore } from './dirEvidenceStore.js';
+import { PgCaseStore } from './pgCaseStore.js';
+import { PgEvidenceStore } from './pgEvidenceStore.js';
+import { RedisStorage } from './redisStorage.js';
+import { SqliteCaseStore } from './sqliteCaseStore.js';
+import { openSqlite } from './sqliteDb.js';
+import { SqliteStorage } from './sqliteStorage.js';
+import type { Stores } from './types.js';
+import { YamlOrderSource } from './yamlOrderSource.js';
+
+export const SQLITE_FILE_NAME = 'kefu.sqlite';
+
+export async function openStores(config: Config, log: Logger): Promise<Stores> {
+  const orders = YamlOrderSource.load(config.ordersFile);
+  if (config.redisUrl && config.databaseUrl) return openScaled(config, config.redisUrl, config.databaseUrl, orders, log);
+  if (config.redisUrl || config.databaseUrl) {
+    throw new ConfigError(
+      `${config.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'} is set but ${config.redisUrl ? 'DATABASE_URL' : 'REDIS_URL'} is not ` +
+        '(expected both, to run on Redis + PostgreSQL, or neither, for the embedded SQLite file)',
+    );
+  }
+  const file = path.join(config.dataDir, SQLITE_FILE_NAME);
+  const db = openSqlite(file);
+  log.info({ store: 'sqlite', file }, 'storage: embedded SQLite');
+  return {
+    backend: 'sqlite',
+    state: new SqliteStorage(db),
+    cases: new SqliteCaseStore(db),
+    evidence: config.evidenceStore === 'postgres' ? badEvidenceChoice() : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
+    orders,
+    sqlite: db,
+    close: async () => void db.close(),
+  };
+}
+
+function badEvidenceChoice(): never {
+  throw new ConfigError('EVIDENCE_STORE=postgres needs DATABASE_URL and REDIS_URL (expected EVIDENCE_STORE=dir with the embedded store)');
+}
+
+async function openScaled(config: Config, redisUrl: string, databaseUrl: string, orders: YamlOrderSource, log: Logger): Promise<Stores> {
+  const prefix = config.redisPrefix ?? 'kefu:';
+  const schema = config.databaseSchema ?? 'kefu';
+  // A turn during a Redis outage fails after a few retries (and is retried by the channel)
+  // rather than hanging; the client keeps reconnecting in the background.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  pool.on('error', (err: Error) => log.warn({ err: err.message }, 'postgres idle client error'));
+  try {
+    await redis.connect().catch((err: Error) => {
+      throw new Error(`cannot connect to REDIS_URL (${redactUrl(redisUrl)}): ${err.message}`);
+    });
+    const cases = await PgCaseStore.open(pool, schema).catch((err: Error) => {
+      throw new Error(`cannot open DATABASE_URL (${redactUrl(databaseUrl)}), schema ${schema}: ${err.message}`);
+    });
+    const evidence =
+      config.evidenceStore === 'postgres' ? await PgEvidenceStore.open(pool, schema) : new DirEvidenceStore(path.join(config.dataDir, 'evidence'));
+    log.info({ store: 'redis+postgres', prefix, schema, evidence: config.evidenceStore ?? 'dir' }, 'storage: Redis + PostgreSQL');
+    return {
+      backend: 'redis+postgres',
+      state: new RedisStorage(redis, { prefix, ttlSeconds: config.stateTtlSeconds ?? 30 * 24 * 3600 }),
+      cases,
+      evidence,
+      orders,
+      scaled: { redis, pool, prefix, schema },
+      close: async () => {
+        redis.disconnect();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    redis.disconnect();
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Connection URLs may carry passwords; logs and errors show them without. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Cases in the embedded SQLite file. The whole case is one JSON document (so it round-trips
+ * exactly) beside a few columns for queries. `create` returns only after the row is committed,
+ * so the id may then be shown to the shopper.
+ */
+import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCaseJson } from './caseRecord.js';
+import { newCaseId, normalizeCaseId } from './caseId.js';
+import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
+import type { SqliteDb } from './sqliteDb.js';
+import type { CaseFilter, CaseRecord, CaseStore, NewCase } from './types.js';
+
+const COLUMNS = `id, version, shopper_id, conversation_id, status, complaint, order_id, rule_id, table_hash,
+  csat_score, created_at, updated_at, doc`;
+const VALUES = `@id, @version, @shopperId, @conversationId, @status, @complaint, @orderId, @ruleId, @tableHash,
+  @csatScore, @createdAt, @updatedAt, @doc`;
+
+type Row = ReturnType<typeof caseColumns> & { doc: string };
+
+function row(c: CaseRecord): Row {
+  return { ...caseColumns(c), doc: JSON.stringify(c) };
+}
+
+export class SqliteCaseStore implements CaseStore {
+  private readonly insert;
+  private readonly selectDoc;
+  private readonly casUpdate;
+  private readonly remove;
+
+  constructor(private readonly db: SqliteDb) {
+    this.insert = db.prepare<[Row]>(`INSERT INTO cases (${COLUMNS}) VALUES (${VALUES})`);
+    this.selectDoc = db.prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?');
+    this.casUpdate = db.prepare<[Row & { expected: number }]>(
+      `UPDATE cases SET (${COLUMNS}) = (${VALUES}) WHERE id = @id AND version = @expected`,
+    );
+    this.remove = db.prepare<[string]>('DELETE FROM cases WHERE id = ?');
+  }
+
+  async create(input: NewCase): Promise<CaseRecord> {
+    for (let attempt = 0; ; attempt++) {
+      const now = new Date();
+      const record = buildCase(input, newCaseId(now), now);
+      try {
+        this.insert.run(row(record));
+        return record;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    const key = normalizeCaseId(id);
+    if (key === undefined) return undefined;
+    const found = this.selectDoc.get(key);
+    return found === undefined ? undefined : parseCaseJson(found.doc, `case ${key}`);
+  }
+
+  async update(id: string, change: (current: CaseRecord) => CaseRecord): Promise<CaseRecord> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      if (current === undefined) throw new CaseNotFoundError(id);
+      const next = applyChange(current, change, new Date());
+      if (this.casUpdate.run({ ...row(next), expected: current.version }).changes === 1) return next;
+    }
+    throw new CaseUpdateConflictError(id, MAX_UPDATE_ATTEMPTS);
+  }
+
+  async list(filter: CaseFilter = {}): Promise<CaseRecord[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.status !== undefined) {
+      if (filter.status.length === 0) return [];
+      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+      params.push(...filter.status);
+    }
+    if (filter.shopperId !== undefined) {
+      where.push('shopper_id = ?');
+      params.push(filter.shopperId);
+    }
+    if (filter.since !== undefined) {
+      where.push('created_at >= ?');
+      params.push(new Date(filter.since).toISOString());
+    }
+    const sql = `SELECT doc FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id LIMIT ?`;
+    params.push(filter.limit ?? -1);
+    const rows = this.db.prepare<(string | number)[], { doc: string }>(sql).all(...params);
+    return rows.map((r) => parseCaseJson(r.doc, 'case in list'));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const key = normalizeCaseId(id);
+    return key !== undefined && this.remove.run(key).changes === 1;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The embedded store's one SQLite file: opening it safely for several readers and one writer
+ * (WAL, a busy timeout so two processes on one file wait instead of failing) and running
+ * migrations on start. Other components (e.g. the handoff queue) add their own tables through
+ * `migrateSqlite` under their own component name, so nobody edits another's migration list.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDb = Database.Database;
+
+export function openSqlite(file: string): SqliteDb {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrateSqlite(db, 'store', STORE_MIGRATIONS);
+  return db;
+}
+
+/**
+ * Applies the steps of `component` not yet applied, each in its own transaction. Steps are
+ * append-only: never edit or reorder a step that has shipped, add a new one.
+ */
+export function migrateSqlite(db: SqliteDb, component: string, steps: readonly string[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS kefu_migrations (
+    component TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL,
+    PRIMARY KEY (component, step))`);
+  // IMMEDIATE takes the write lock first, so two processes starting together apply each step once.
+  const run = db.transaction(() => {
+    const row = db.prepare('SELECT MAX(step) AS done FROM kefu_migrations WHERE component = ?').get(component) as { done: number | null };
+    for (let step = (row.done ?? 0) + 1; step <= steps.length; step++) {
+      db.exec(steps[step - 1]!);
+      db.prepare('INSERT INTO kefu_migrations (component, step, applied_at) VALUES (?, ?, ?)').run(component, step, new Date().toISOString());
+    }
+  });
+  run.immediate();
+}
+
+const STORE_MIGRATIONS = [
+  `CREATE TABLE state (
+     key TEXT PRIMARY KEY,
+     etag TEXT NOT NULL,
+     data TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX state_updated ON state (updated_at);
+   CREATE TABLE cases (
+     id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     shopper_id TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     complaint TEXT NOT NULL,
+     order_id TEXT,
+     rule_id TEXT,
+     table_hash TEXT,
+     csat_score INTEGER,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX cases_status ON cases (status, created_at);
+   CREATE INDEX cases_shopper ON cases (shopper_id, created_at);
+   CREATE INDEX cases_created ON cases (created_at);`,
+];

@@ -1,0 +1,58 @@
+/**
+ * What the botbuilder `Storage` backends share: splitting a StoreItem into its JSON and the eTag
+ * it expects, minting eTags, and parsing stored JSON back into an item at the edge.
+ *
+ * Semantics follow botbuilder's MemoryStorage: an item whose eTag is absent or `'*'` overwrites;
+ * any other eTag must equal the stored one, else the whole write is refused. A write to a key that
+ * is not stored (never written, deleted or expired) succeeds whatever its eTag.
+ */
+import { randomBytes } from 'node:crypto';
+import type { StoreItem, StoreItems } from 'botbuilder';
+import { StoredDataError } from './errors.js';
+
+export interface PreparedWrite {
+  /** The caller's item: gets the new eTag once the write is applied (see `markWritten`). */
+  item: StoreItem;
+  key: string;
+  /** The eTag the stored item must have, or undefined to overwrite. */
+  expected: string | undefined;
+  eTag: string;
+  json: string;
+}
+
+/** Random rather than a counter: an eTag must never repeat for a key, even after a delete. */
+export function newEtag(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+export function prepareWrites(changes: StoreItems): PreparedWrite[] {
+  if (changes === null || typeof changes !== 'object') throw new ReferenceError('Changes are required when writing.');
+  return Object.entries(changes).map(([key, item]: [string, StoreItem]) => {
+    if (item === null || typeof item !== 'object') throw new TypeError(`Storage: item "${key}" is not an object`);
+    const { eTag, ...rest } = item;
+    const expected = typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? eTag : undefined;
+    return { item, key, expected, eTag: newEtag(), json: JSON.stringify(rest) };
+  });
+}
+
+export function restoreItem(json: string, eTag: string, key: string): StoreItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new StoredDataError(`state "${key}"`, 'a JSON object');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new StoredDataError(`state "${key}"`, 'a JSON object');
+  }
+  return { ...(value as Record<string, unknown>), eTag };
+}
+
+/**
+ * After a successful write, each caller's item carries its new eTag (MemoryStorage leaves it
+ * stale), so saving the same object again in one turn is compare-and-set, not a false conflict.
+ * An item written with `'*'` keeps it: the caller asked to overwrite.
+ */
+export function markWritten(writes: readonly PreparedWrite[]): void {
+  for (const w of writes) if (w.item.eTag !== '*') w.item.eTag = w.eTag;
+}

@@ -1,0 +1,74 @@
+/*
+ * The kefu chat widget on a shop page: gets a Direct Line token for the chosen shopper, then
+ * renders Microsoft's Web Chat against kefu's embedded Direct Line (WebSocket streaming,
+ * uploads, suggested actions and cards all come from Web Chat itself). Locale comes from the
+ * page's <html lang>. A shop's own page does the same, with its server minting the token.
+ */
+(function () {
+  'use strict';
+  var config = JSON.parse(document.getElementById('kefu-config').textContent);
+  var locale = /^en/i.test(document.documentElement.lang) ? 'en-US' : 'zh-CN';
+  var picker = document.getElementById('kefu-shopper');
+  var panel = document.getElementById('kefu-panel');
+  var opened = null;
+
+  var saved = window.localStorage.getItem('kefu.shopper');
+  if (saved && picker.querySelector('option[value="' + CSS.escape(saved) + '"]')) picker.value = saved;
+
+  var styleOptions = {
+    accent: '#ff0036',
+    botAvatarInitials: locale === 'zh-CN' ? '客服' : 'KF',
+    botAvatarBackgroundColor: '#ff0036',
+    userAvatarInitials: picker.value.replace(/^u-/, '').slice(0, 2).toUpperCase(),
+    bubbleBorderRadius: 10,
+    bubbleFromUserBorderRadius: 10,
+    bubbleFromUserBackground: '#fff0f3',
+    bubbleFromUserBorderColor: '#ffd0da',
+    suggestedActionLayout: 'flow',
+    suggestedActionBorderRadius: 16,
+    hideUploadButton: false,
+    sendBoxButtonColor: '#ff0036',
+  };
+
+  function domain() {
+    return new URL(config.domain, window.location.href).href.replace(/\/$/, '');
+  }
+
+  async function open() {
+    panel.hidden = false;
+    document.getElementById('kefu-open').hidden = true;
+    if (opened === picker.value) return;
+    opened = picker.value;
+    window.localStorage.setItem('kefu.shopper', opened);
+    var res = await fetch(config.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user: { id: opened }, locale: locale }),
+    });
+    if (!res.ok) throw new Error('kefu: could not get a chat token (HTTP ' + res.status + ')');
+    var token = (await res.json()).token;
+    var directLine = window.WebChat.createDirectLine({ token: token, domain: domain(), webSocket: true });
+    // Exposed for diagnostics and browser tests.
+    window.kefuDirectLine = directLine;
+    window.WebChat.renderWebChat(
+      { directLine: directLine, userID: opened, locale: locale, styleOptions: styleOptions, sendTypingIndicator: true },
+      document.getElementById('kefu-webchat'),
+    );
+    var input = document.querySelector('#kefu-webchat input[type=text], #kefu-webchat textarea');
+    if (input) input.focus();
+  }
+
+  document.getElementById('kefu-open').addEventListener('click', function () {
+    open().catch(function (err) { console.error(err); });
+  });
+  document.getElementById('kefu-close').addEventListener('click', function () {
+    panel.hidden = true;
+    document.getElementById('kefu-open').hidden = false;
+  });
+  picker.addEventListener('change', function () {
+    // A new shopper is a new conversation: start over with a fresh Web Chat.
+    opened = null;
+    window.localStorage.setItem('kefu.shopper', picker.value);
+    window.location.reload();
+  });
+})();

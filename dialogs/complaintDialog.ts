@@ -1,0 +1,121 @@
+/**
+ * One complaint from start to finish: which order, open the case, collect the evidence, propose
+ * a remedy, and hand off when the rules or the shopper ask for it. "Cancel" and "a person" work
+ * at every step (help is answered by the step itself, so it can ask the same thing again).
+ */
+import { ComponentDialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Complaint } from '../intents/labels.js';
+import type { Entities } from '../intents/types.js';
+import type { Facts } from '../rules/facts.js';
+import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, EvidenceDialog, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
+import { baseFacts, openCase } from './openCase.js';
+import { ORDER_DIALOG, OrderDialog, type OrderResult } from './orderDialog.js';
+import { REMEDY_DIALOG, RemedyDialog, type RemedyResult } from './remedyDialog.js';
+import { langOf } from './reply.js';
+import { sessionOf } from './session.js';
+import type { HandoffReason, KefuServices } from './services.js';
+
+export const COMPLAINT_DIALOG = 'complaintDialog';
+const FLOW = 'complaintFlow';
+
+export interface ComplaintOptions {
+  complaint: Complaint;
+  entities: Entities;
+}
+
+/** Fills slots the shopper already answered in their first message ("商家拒绝了", "烂了一半"). */
+function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities): EvidenceOptions {
+  const slots = new Set(services.plan.steps(o.complaint).map((s) => s.slot));
+  let next = o;
+  if (entities.merchantResponse && slots.has('merchant_response')) {
+    const display = services.responses.t('zh-CN', `merchant_response.${entities.merchantResponse}`);
+    next = applyAnswer(next, 'merchant_response', { type: 'value', value: entities.merchantResponse, display }, services.now());
+  }
+  const share = entities.shares[0];
+  if (share && slots.has('affected_ratio')) {
+    next = applyAnswer(next, 'affected_ratio', { type: 'value', value: share.ratio, display: `${Math.round(share.ratio * 100)}%` }, services.now());
+  }
+  const expiry = entities.dates.find((d) => d.role === 'expiry');
+  if (expiry && slots.has('expiry_date')) next = applyAnswer(next, 'expiry_date', { type: 'value', value: expiry.date, display: expiry.date }, services.now());
+  return next;
+}
+
+export class ComplaintDialog extends ComponentDialog {
+  constructor(private readonly services: KefuServices) {
+    super(COMPLAINT_DIALOG);
+    this.addDialog(new OrderDialog(services));
+    this.addDialog(new EvidenceDialog(services));
+    this.addDialog(new RemedyDialog(services));
+    this.addDialog(new WaterfallDialog<ComplaintOptions>(FLOW, [this.order.bind(this), this.open.bind(this), this.remedy.bind(this), this.finish.bind(this)]));
+    this.initialDialogId = FLOW;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const control = this.services.controls.match(innerDc.context.activity.text);
+    if (control === 'cancel' || control === 'human') {
+      await innerDc.cancelAllDialogs();
+      if (control === 'cancel') await this.cancel(innerDc);
+      else await this.escalate(innerDc, 'request_human');
+      return { status: DialogTurnStatus.complete };
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  private async cancel(dc: DialogContext): Promise<void> {
+    const session = sessionOf(dc.context);
+    const lang = langOf(dc.context);
+    const caseId = session.caseId;
+    if (caseId) {
+      const at = this.services.now().toISOString();
+      await this.services.cases.update(caseId, (c) => ({ ...c, status: 'cancelled', history: [...c.history, { at, status: 'cancelled', by: 'shopper' }] }));
+      session.caseId = undefined;
+    }
+    await dc.context.sendActivity(this.services.responses.t(lang, caseId ? 'cancelled' : 'cancelled_nocase', { caseId: caseId ?? '' }));
+  }
+
+  private async escalate(dc: DialogContext, reason: HandoffReason, complaint: Complaint | 'other' = 'other'): Promise<void> {
+    const session = sessionOf(dc.context);
+    const caseId = session.caseId ?? (await openCase(dc.context, this.services, complaint, complaint === 'other' ? {} : { complaint })).id;
+    await this.services.handoff.escalate(dc.context, caseId, reason);
+  }
+
+  private async order(step: WaterfallStepContext<ComplaintOptions>) {
+    return step.beginDialog(ORDER_DIALOG, { shopperId: step.context.activity.from.id, mentioned: step.options.entities.orderIds });
+  }
+
+  private async open(step: WaterfallStepContext<ComplaintOptions>) {
+    const { complaint, entities } = step.options;
+    const found = step.result as OrderResult | undefined;
+    if (!found) {
+      await this.escalate(step, 'unsure', complaint);
+      return step.endDialog();
+    }
+    const facts = await baseFacts(this.services, complaint, found.order, found.item);
+    const record = await openCase(step.context, this.services, complaint, facts, found.order.id);
+    const options = prefill(this.services, { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {} }, entities);
+    if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
+    const list = todo.map((s) => r.t(lang, `label.${s.slot}`) + (s.optional ? (lang === 'en' ? ' (optional)' : '（选填）') : '')).join(lang === 'en' ? ', ' : '、');
+    await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: found.item.name, count: todo.length, list }));
+    return step.beginDialog(EVIDENCE_DIALOG, options);
+  }
+
+  private async remedy(step: WaterfallStepContext<ComplaintOptions>) {
+    const { facts } = step.result as EvidenceResult;
+    const session = sessionOf(step.context);
+    const complete: Facts = { merchant_response: 'not_contacted', evidence: [], order_amount: 0, member_tier: 'regular', prior_claims_90d: 0, ...facts } as Facts;
+    const { listed_size, measured_size, ...ruleFacts } = complete as Facts & { listed_size?: number; measured_size?: number };
+    void listed_size;
+    void measured_size;
+    return step.beginDialog(REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
+  }
+
+  private async finish(step: WaterfallStepContext<ComplaintOptions>) {
+    const result = step.result as RemedyResult;
+    if (result.outcome === 'escalate') await this.escalate(step, result.reason, step.options.complaint);
+    else sessionOf(step.context).caseId = undefined;
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Collects the evidence and facts a complaint needs, step by step as `data/evidence.yaml` plans
+ * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
+ * leave or the process restarts. The shopper may correct an earlier answer at any step.
+ */
+import { ChoicePrompt, ComponentDialog, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Complaint } from '../intents/labels.js';
+import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
+import { EVIDENCE_KINDS } from '../rules/facts.js';
+import type { EvidenceItem } from '../bot/store/types.js';
+import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
+import { daysBetween } from './answers.js';
+import { langOf } from './reply.js';
+import { SLOT_PROMPT, SlotPrompt, type SlotAnswer } from './slotPrompt.js';
+import type { KefuServices } from './services.js';
+
+export const EVIDENCE_DIALOG = 'evidenceDialog';
+const LOOP = 'evidenceLoop';
+const PICK = 'correctPick';
+
+export interface EvidenceOptions {
+  caseId: string;
+  complaint: Complaint;
+  category: Category;
+  facts: Partial<Facts>;
+  evidence: EvidenceItem[];
+  /** Display text of each answered slot (`-` when skipped or missing). */
+  answers: Partial<Record<SlotName, string>>;
+  /** The slot being corrected, asked again before continuing. */
+  redo?: SlotName;
+  correcting?: boolean;
+}
+
+export interface EvidenceResult {
+  facts: Partial<Facts>;
+  evidence: EvidenceItem[];
+}
+
+/** The plan steps that apply to this case, in order (category and ask_if filters). */
+export function applicableSteps(services: KefuServices, o: Pick<EvidenceOptions, 'complaint' | 'category' | 'facts'>): PlanStep[] {
+  return services.plan.steps(o.complaint).filter((s) => (!s.categories || s.categories.includes(o.category)) && askIfHolds(s.askIf, o.facts));
+}
+
+/** Applies one answer to the facts, deriving the rule inputs from helper slots. */
+export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnswer, now: Date): EvidenceOptions {
+  const facts: Partial<Facts> = { ...o.facts };
+  const evidence = [...o.evidence];
+  const answers = { ...o.answers };
+  const isEvidence = (EVIDENCE_KINDS as readonly string[]).includes(slot);
+  if (answer.type === 'files') {
+    evidence.push(...answer.items);
+    facts.evidence = [...new Set([...(facts.evidence ?? []), slot as EvidenceKind])];
+    answers[slot] = `${answer.items.length}`;
+  } else if (answer.type === 'value') {
+    answers[slot] = answer.display;
+    const v = answer.value;
+    if (slot === 'expiry_date') facts.days_past_expiry = daysBetween(String(v), now);
+    else if (slot === 'merchant_response') facts.merchant_response = v as Facts['merchant_response'];
+    else if (slot === 'near_expiry_disclosed') facts.near_expiry_disclosed = Boolean(v);
+    else if (slot === 'affected_ratio' || slot === 'merchant_reply_hours') facts[slot] = Number(v);
+    else if (slot === 'listed_size' || slot === 'measured_size') (facts as Record<string, unknown>)[slot] = Number(v);
+  } else if (answer.type === 'skipped' || answer.type === 'missing') {
+    answers[slot] = '-';
+    if (isEvidence) facts.evidence = (facts.evidence ?? []).filter((k) => k !== slot);
+  }
+  const sizes = facts as Record<string, unknown>;
+  if (typeof sizes.listed_size === 'number' && typeof sizes.measured_size === 'number' && sizes.listed_size > 0) {
+    facts.size_deviation_pct = Math.round((Math.abs(sizes.listed_size - sizes.measured_size) / sizes.listed_size) * 1000) / 10;
+  }
+  return { ...o, facts, evidence, answers };
+}
+
+export class EvidenceDialog extends ComponentDialog {
+  constructor(private readonly services: KefuServices) {
+    super(EVIDENCE_DIALOG);
+    this.addDialog(new SlotPrompt(services));
+    this.addDialog(new ChoicePrompt(PICK));
+    this.addDialog(new WaterfallDialog<EvidenceOptions>(LOOP, [this.ask.bind(this), this.read.bind(this)]));
+    this.initialDialogId = LOOP;
+  }
+
+  private nextSlot(o: EvidenceOptions): PlanStep | undefined {
+    if (o.redo) return this.services.plan.steps(o.complaint).find((s) => s.slot === o.redo);
+    return applicableSteps(this.services, o).find((s) => o.answers[s.slot] === undefined);
+  }
+
+  private async ask(step: WaterfallStepContext<EvidenceOptions>) {
+    const o = step.options;
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    if (o.correcting) {
+      const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
+      if (answered.length === 0) {
+        await step.context.sendActivity(r.t(lang, 'correct.nothing'));
+        return step.replaceDialog(LOOP, { ...o, correcting: false });
+      }
+      const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
+      return step.prompt(PICK, { prompt: r.t(lang, 'correct.which'), choices: titles, style: ListStyle.suggestedAction });
+    }
+    const next = this.nextSlot(o);
+    if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
+    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional });
+  }
+
+  private async read(step: WaterfallStepContext<EvidenceOptions>) {
+    const o = step.options;
+    if (o.correcting) {
+      const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
+      const picked = (step.result as { index: number } | undefined)?.index ?? answered.length;
+      return step.replaceDialog(LOOP, { ...o, correcting: false, redo: answered[picked] });
+    }
+    const answer = step.result as SlotAnswer;
+    if (answer.type === 'correct') return step.replaceDialog(LOOP, { ...o, correcting: true, redo: undefined });
+    const slot = this.nextSlot(o)!.slot;
+    if (o.redo) {
+      // A corrected file slot replaces the files given before.
+      o.evidence = answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
+    }
+    const updated = applyAnswer({ ...o, redo: undefined }, slot, answer, this.services.now());
+    if (answer.type === 'value') {
+      const lang = langOf(step.context);
+      await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));
+    }
+    await this.services.cases.update(o.caseId, (c) => ({ ...c, facts: { ...c.facts, ...updated.facts }, evidence: updated.evidence }));
+    return step.replaceDialog(LOOP, updated);
+  }
+}

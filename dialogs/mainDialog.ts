@@ -1,0 +1,107 @@
+/**
+ * The root dialog: reads what the shopper wants from their message and routes it. When the
+ * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
+ */
+import { ActionTypes, MessageFactory } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isComplaint, type Complaint } from '../intents/labels.js';
+import type { Classification } from '../intents/types.js';
+import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintOptions } from './complaintDialog.js';
+import { openCase } from './openCase.js';
+import { langOf } from './reply.js';
+import { sessionOf } from './session.js';
+import { statusReply } from './status.js';
+import type { KefuServices } from './services.js';
+
+export const MAIN_DIALOG = 'mainDialog';
+const FLOW = 'mainFlow';
+const CLARIFY = 'clarify';
+
+/** What the clarifying question remembers between its two steps. */
+interface ClarifyValues {
+  entities?: Classification['entities'];
+  options?: Complaint[];
+}
+const clarifyValues = (step: WaterfallStepContext): ClarifyValues => step.values as ClarifyValues;
+
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly services: KefuServices) {
+    super(MAIN_DIALOG);
+    this.addDialog(new ComplaintDialog(services));
+    this.addDialog(new TextPrompt(CLARIFY));
+    this.addDialog(new WaterfallDialog(FLOW, [this.route.bind(this), this.clarified.bind(this)]));
+    this.initialDialogId = FLOW;
+  }
+
+  private async route(step: WaterfallStepContext) {
+    const text = step.context.activity.text ?? '';
+    const c = this.services.classifier.classify(text, { now: this.services.now() });
+    const session = sessionOf(step.context);
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    if (c.unsure && c.intent !== 'request_human') {
+      session.unsure += 1;
+      if (session.unsure >= 2) return this.toPerson(step, 'unsure');
+      const options = c.candidates.map((x) => x.intent).filter(isComplaint).slice(0, 3);
+      Object.assign(clarifyValues(step), { entities: c.entities, options } satisfies ClarifyValues);
+      const titles = [...options.map((o) => r.t(lang, `intent.${o}`)), r.t(lang, 'unsure_other')];
+      const prompt = MessageFactory.suggestedActions(titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })), r.t(lang, 'unsure_ask'));
+      prompt.channelData = { prompt: { slot: 'complaint', kind: 'choice', choices: [...options, 'other'] } };
+      return step.prompt(CLARIFY, { prompt });
+    }
+    session.unsure = 0;
+    return this.dispatch(step, c);
+  }
+
+  private async clarified(step: WaterfallStepContext) {
+    const { options = [], entities } = clarifyValues(step);
+    const text = String(step.result ?? '').trim();
+    const value = (step.context.activity.value as { complaint?: unknown } | undefined)?.complaint;
+    const r = this.services.responses;
+    const picked = options.find((o) => o === value || o === text || r.t('zh-CN', `intent.${o}`) === text || r.t('en', `intent.${o}`) === text);
+    if (picked) {
+      sessionOf(step.context).unsure = 0;
+      return step.replaceDialog(COMPLAINT_DIALOG, { complaint: picked, entities: entities! } satisfies ComplaintOptions);
+    }
+    const c = this.services.classifier.classify(text, { now: this.services.now() });
+    if (!c.unsure && c.intent !== 'other') return this.dispatch(step, c);
+    sessionOf(step.context).unsure += 1;
+    if (sessionOf(step.context).unsure >= 2) return this.toPerson(step, 'unsure');
+    await step.context.sendActivity(r.t(langOf(step.context), 'unsure_again'));
+    return step.endDialog();
+  }
+
+  private async dispatch(step: WaterfallStepContext, c: Classification) {
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities } satisfies ComplaintOptions);
+    switch (c.intent) {
+      case 'request_human':
+        return this.toPerson(step, 'request_human');
+      case 'check_status':
+        await step.context.sendActivity(await statusReply(step.context, this.services));
+        break;
+      case 'greeting':
+        await step.context.sendActivity(r.t(lang, 'greeting'));
+        break;
+      case 'help':
+        await step.context.sendActivity(r.t(lang, 'help_general'));
+        break;
+      case 'cancel':
+        await step.context.sendActivity(r.t(lang, 'nothing_to_cancel'));
+        break;
+      default:
+        await step.context.sendActivity(r.t(lang, 'out_of_scope'));
+    }
+    return step.endDialog();
+  }
+
+  private async toPerson(step: WaterfallStepContext, reason: 'unsure' | 'request_human') {
+    const session = sessionOf(step.context);
+    session.unsure = 0;
+    await step.context.sendActivity(this.services.responses.t(langOf(step.context), 'handoff.ask_topic'));
+    const caseId = session.caseId ?? (await openCase(step.context, this.services, 'other', {})).id;
+    await this.services.handoff.escalate(step.context, caseId, reason);
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Opens the case record for a complaint. The case is durable before its id is shown to the
+ * shopper, and it starts with what the order source knows (category, amount, delivery time,
+ * member tier) plus the short transcript kept so far.
+ */
+import { TurnContext } from 'botbuilder';
+import type { Complaint } from '../intents/labels.js';
+import type { Facts } from '../rules/facts.js';
+import type { CaseRecord, Order, OrderItem } from '../bot/store/types.js';
+import { langOf } from './reply.js';
+import { sessionOf } from './session.js';
+import type { KefuServices } from './services.js';
+
+export async function baseFacts(services: KefuServices, complaint: Complaint, order: Order, item: OrderItem): Promise<Partial<Facts>> {
+  const shopper = await services.orders.getShopper(order.shopperId);
+  const now = services.now().getTime();
+  return {
+    complaint,
+    category: item.category,
+    ...(order.deliveredAt ? { hours_since_delivery: Math.max(0, Math.round((now - Date.parse(order.deliveredAt)) / 360_000) / 10) } : {}),
+    order_amount: Math.round(item.price * item.quantity * 100) / 100,
+    member_tier: shopper?.tier ?? 'regular',
+    prior_claims_90d: shopper?.priorClaims90d ?? 0,
+    evidence: [],
+  };
+}
+
+export async function openCase(
+  context: TurnContext,
+  services: KefuServices,
+  complaint: Complaint | 'other',
+  facts: Partial<Facts>,
+  orderId?: string,
+): Promise<CaseRecord> {
+  const session = sessionOf(context);
+  const now = services.now().toISOString();
+  const activity = context.activity;
+  const record = await services.cases.create({
+    shopperId: activity.from.id,
+    conversationId: activity.conversation.id,
+    channelId: activity.channelId,
+    conversationRef: TurnContext.getConversationReference(activity),
+    locale: langOf(context),
+    ...(orderId ? { orderId } : {}),
+    complaint,
+    facts,
+    evidence: [],
+    status: 'open',
+    history: [{ at: now, status: 'open', by: 'bot' }],
+    transcript: session.transcript,
+  });
+  session.caseId = record.id;
+  session.transcript = [];
+  return record;
+}

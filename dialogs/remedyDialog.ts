@@ -1,0 +1,107 @@
+/**
+ * Evaluates the rule table on the collected facts, explains the proposal in the shopper's
+ * language with the rule's reason, and asks the shopper to accept or decline. A rule that
+ * escalates, or a decline, ends with a handoff request for the caller to carry out.
+ */
+import { ActionTypes, MessageFactory } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Lang } from '../intents/labels.js';
+import type { Decision, Facts } from '../rules/facts.js';
+import { langOf } from './reply.js';
+import type { HandoffReason, KefuServices } from './services.js';
+
+export const REMEDY_DIALOG = 'remedyDialog';
+const FLOW = 'remedyFlow';
+const ANSWER = 'remedyAnswer';
+const REASONS: readonly HandoffReason[] = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout'];
+
+export interface RemedyOptions {
+  caseId: string;
+  facts: Facts;
+  decision?: Decision;
+  asked?: number;
+}
+
+export type RemedyResult = { outcome: 'accepted' } | { outcome: 'escalate'; reason: HandoffReason };
+
+export function remedyText(services: KefuServices, lang: Lang, caseId: string, d: Decision): string {
+  const r = services.responses;
+  const parts = [r.t(lang, 'remedy.proposal', { caseId, remedy: r.t(lang, `remedy.name.${d.remedy}`, { pct: d.refund_pct ?? 0 }), explain: d.explain[lang] })];
+  if (d.compensation_amount) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
+  if (d.return_shipping_paid_by === 'merchant') parts.push(r.t(lang, 'remedy.merchant_shipping'));
+  if (d.express_refund) parts.push(r.t(lang, 'remedy.express'));
+  return parts.join(lang === 'en' ? ' ' : '');
+}
+
+export function triageData(caseId: string, complaint: string, d: Decision) {
+  const { explain, matched, ...outcome } = d;
+  void explain;
+  void matched;
+  return { caseId, complaint, ...outcome, ruleId: d.ruleId, tableHash: d.tableHash, remedy: d.remedy, escalate: d.escalate };
+}
+
+export class RemedyDialog extends ComponentDialog {
+  constructor(private readonly services: KefuServices) {
+    super(REMEDY_DIALOG);
+    this.addDialog(new TextPrompt(ANSWER));
+    this.addDialog(new WaterfallDialog<RemedyOptions>(FLOW, [this.propose.bind(this), this.read.bind(this)]));
+    this.initialDialogId = FLOW;
+  }
+
+  private async propose(step: WaterfallStepContext<RemedyOptions>) {
+    const o = step.options;
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    let decision = o.decision;
+    if (!decision) {
+      decision = this.services.rules.evaluate(o.facts);
+      const d = decision;
+      const now = this.services.now().toISOString();
+      await this.services.cases.update(o.caseId, (c) => ({
+        ...c,
+        decision: d,
+        status: d.escalate ? c.status : 'proposed',
+        history: d.escalate ? c.history : [...c.history, { at: now, status: 'proposed', by: 'bot', note: d.ruleId }],
+      }));
+      const proposal = MessageFactory.text(remedyText(this.services, lang, o.caseId, d));
+      proposal.channelData = { triage: triageData(o.caseId, o.facts.complaint, d) };
+      await step.context.sendActivity(proposal);
+      if (d.escalate) {
+        await step.context.sendActivity(r.t(lang, 'remedy.review'));
+        const reason = REASONS.find((x) => x === d.escalate_reason) ?? (o.facts.merchant_response === 'refused' || o.facts.merchant_response === 'no_reply' ? 'merchant_refused' : 'rule');
+        return step.endDialog({ outcome: 'escalate', reason } satisfies RemedyResult);
+      }
+    }
+    const question = MessageFactory.suggestedActions(
+      [
+        { type: ActionTypes.ImBack, title: r.t(lang, 'remedy.accept'), value: r.t(lang, 'remedy.accept') },
+        { type: ActionTypes.ImBack, title: r.t(lang, 'remedy.decline'), value: r.t(lang, 'remedy.decline') },
+      ],
+      r.t(lang, 'remedy.accept_q'),
+    );
+    question.channelData = { prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] } };
+    return step.prompt(ANSWER, { prompt: question });
+  }
+
+  private async read(step: WaterfallStepContext<RemedyOptions>) {
+    const o = step.options;
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    const value = step.context.activity.value as { action?: unknown; accept_remedy?: unknown } | undefined;
+    const text = String(step.result ?? '');
+    const control = this.services.controls.match(text);
+    const accepted =
+      value?.action === 'accept' || value?.accept_remedy === 'accept' || value?.accept_remedy === true || control === 'yes' || [r.t('zh-CN', 'remedy.accept'), r.t('en', 'remedy.accept')].includes(text.trim());
+    const declined =
+      value?.action === 'decline' || value?.accept_remedy === 'decline' || value?.accept_remedy === false || control === 'no' || [r.t('zh-CN', 'remedy.decline'), r.t('en', 'remedy.decline')].includes(text.trim());
+    if (accepted) {
+      const now = this.services.now().toISOString();
+      await this.services.cases.update(o.caseId, (c) => ({ ...c, status: 'accepted', history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }] }));
+      await step.context.sendActivity(r.t(lang, 'remedy.accepted', { caseId: o.caseId }));
+      return step.endDialog({ outcome: 'accepted' } satisfies RemedyResult);
+    }
+    if (declined || (o.asked ?? 0) >= 2) return step.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
+    await step.context.sendActivity(r.t(lang, 'reask.confirm'));
+    return step.replaceDialog(FLOW, { ...o, decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision, asked: (o.asked ?? 0) + 1 });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The ports the dialogs use. Dialogs stay thin: they ask and route; classification, rules,
+ * storage, evidence intake and handoff are behind these interfaces and wired in `bot/app.ts`.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Classifier, Entities } from '../intents/types.js';
+import type { Decision, Facts } from '../rules/facts.js';
+import type { CaseStore, EvidenceItem, OrderSource } from '../bot/store/types.js';
+import type { Responses } from '../bot/data/responses.js';
+import type { Controls } from '../bot/data/controls.js';
+import type { EvidencePlan, FileKind } from '../bot/data/evidencePlan.js';
+import type { EvidenceKind } from '../rules/facts.js';
+
+export type HandoffReason = 'rule' | 'request_human' | 'declined' | 'unsure' | 'merchant_refused' | 'large_payout';
+
+/** The rule table currently serving (hot-reloaded underneath). */
+export interface RulesPort {
+  evaluate(facts: Facts): Decision;
+}
+
+export type IntakeResult =
+  | { ok: true; item: EvidenceItem }
+  | { ok: false; reason: 'bad_type'; found: string }
+  | { ok: false; reason: 'too_large'; bytes: number }
+  | { ok: false; reason: 'fetch_failed' };
+
+/** Fetches an attachment (data: URL, Direct Line upload, channel URL), checks it and stores it. */
+export interface EvidenceIntake {
+  readonly maxBytes: number;
+  take(context: TurnContext, attachment: { contentType?: string; contentUrl?: string; name?: string }, kind: EvidenceKind, accept: FileKind[]): Promise<IntakeResult>;
+}
+
+/** Hands a case to people; implemented by the bot around the handoff service. */
+export interface HandoffPort {
+  escalate(context: TurnContext, caseId: string, reason: HandoffReason): Promise<void>;
+}
+
+export interface KefuServices {
+  classifier: Classifier;
+  rules: RulesPort;
+  orders: OrderSource;
+  cases: CaseStore;
+  intake: EvidenceIntake;
+  handoff: HandoffPort;
+  responses: Responses;
+  controls: Controls;
+  plan: EvidencePlan;
+  extract(text: string, now: Date): Entities;
+  now(): Date;
+}

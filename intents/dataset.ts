@@ -1,0 +1,116 @@
+/**
+ * The trainers' data in `data/intents/`, parsed once into typed values: training examples per
+ * language (`train/<lang>.yaml`), the hand-written held-out set (`heldout/<lang>.yaml`, never
+ * trained on) and the keyword overrides (`overrides.yaml`). Errors name the file and the place.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { INTENTS, isIntent, type Intent, type Lang } from './labels.js';
+import { FEATURE_VERSION } from './tokenize.js';
+
+export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
+export const DATA_DIR = fileURLToPath(new URL('../data/intents/', import.meta.url));
+export const MODEL_FILE = path.join(DATA_DIR, 'model.json');
+
+export class IntentDataError extends Error {}
+
+export interface Example {
+  text: string;
+  intent: Intent;
+  lang: Lang;
+}
+
+export interface OverrideRule {
+  intent: Intent;
+  /** Regular expression sources, matched case-insensitively against the normalised text. */
+  patterns: string[];
+  why: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parses one examples file: a map from intent label to a list of utterances. */
+export function parseExamples(source: string, file: string, lang: Lang): Example[] {
+  const doc: unknown = parse(source);
+  if (!isRecord(doc)) throw new IntentDataError(`${file}: expected a map from intent label to a list of examples`);
+  const out: Example[] = [];
+  for (const [label, list] of Object.entries(doc)) {
+    if (!isIntent(label)) {
+      throw new IntentDataError(`${file}: '${label}' is not a known intent (expected one of ${INTENTS.join(', ')})`);
+    }
+    if (!Array.isArray(list)) throw new IntentDataError(`${file}: ${label}: expected a list of examples`);
+    list.forEach((text: unknown, i) => {
+      if (typeof text !== 'string' && typeof text !== 'number') {
+        throw new IntentDataError(`${file}: ${label}[${i}]: expected a text, got ${JSON.stringify(text)}`);
+      }
+      const t = String(text).trim();
+      if (t === '') throw new IntentDataError(`${file}: ${label}[${i}]: empty example`);
+      out.push({ text: t, intent: label, lang });
+    });
+  }
+  return out;
+}
+
+/** Parses `overrides.yaml`: a list of `{ intent, why, patterns }`; every pattern must compile. */
+export function parseOverrides(source: string, file: string): OverrideRule[] {
+  const doc: unknown = parse(source);
+  if (!Array.isArray(doc)) throw new IntentDataError(`${file}: expected a list of overrides`);
+  return doc.map((entry: unknown, i): OverrideRule => {
+    const where = `${file}: override ${i + 1}`;
+    if (!isRecord(entry)) throw new IntentDataError(`${where}: expected a map with intent, why, patterns`);
+    const { intent, patterns, why } = entry;
+    if (typeof intent !== 'string' || !isIntent(intent)) {
+      throw new IntentDataError(`${where}: intent '${String(intent)}' is not known (expected one of ${INTENTS.join(', ')})`);
+    }
+    if (typeof why !== 'string' || why.trim() === '') throw new IntentDataError(`${where}: 'why' must say why the rule is certain`);
+    if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === 'string')) {
+      throw new IntentDataError(`${where}: expected 'patterns' to be a non-empty list of regular expressions`);
+    }
+    for (const p of patterns as string[]) {
+      try {
+        new RegExp(p, 'iu');
+      } catch (err) {
+        throw new IntentDataError(`${where}: pattern ${JSON.stringify(p)} is not a valid regular expression (${(err as Error).message})`);
+      }
+    }
+    return { intent, patterns: patterns as string[], why };
+  });
+}
+
+export interface TrainingData {
+  examples: Example[];
+  overrides: OverrideRule[];
+  /** sha256 of the feature version and every file the model is built from. */
+  hash: string;
+}
+
+function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+export function loadTrainingData(dir: string = DATA_DIR): TrainingData {
+  const hash = createHash('sha256').update(FEATURE_VERSION);
+  const examples: Example[] = [];
+  for (const lang of LANGS) {
+    const file = path.join(dir, 'train', `${lang}.yaml`);
+    const source = read(file);
+    hash.update(`\0${lang}\0${source}`);
+    examples.push(...parseExamples(source, file, lang));
+  }
+  const overridesFile = path.join(dir, 'overrides.yaml');
+  const overridesSource = read(overridesFile);
+  hash.update(`\0overrides\0${overridesSource}`);
+  return { examples, overrides: parseOverrides(overridesSource, overridesFile), hash: hash.digest('hex') };
+}
+
+export function loadHeldOut(dir: string = DATA_DIR): Example[] {
+  return LANGS.flatMap((lang) => {
+    const file = path.join(dir, 'heldout', `${lang}.yaml`);
+    return parseExamples(read(file), file, lang);
+  });
+}

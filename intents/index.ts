@@ -1,0 +1,17 @@
+/** The intents core: text → intent, confidence and facts (pure: no bot, server or storage code). */
+export type { Candidate, Classification, Classifier, DateRole, Entities, SizeUnit } from './types.js';
+export { loadClassifier, createClassifier } from './classifier.js';
+export { extractEntities } from './entities.js';
+export { detectLang } from './lang.js';
+export { features } from './tokenize.js';
+export { trainModel, UNSURE_THRESHOLD, type TrainReport } from './train.js';
+export { loadTrainingData, loadHeldOut, parseExamples, parseOverrides, MODEL_FILE, DATA_DIR, LANGS, IntentDataError } from './dataset.js';
+export type { Example, OverrideRule, TrainingData } from './dataset.js';
+export { readModel, parseModel, serializeModel, type ModelArtifact } from './model.js';
+export { extractOrderIds } from './extract/orderIds.js';
+export { extractDates } from './extract/dates.js';
+export { extractSizes } from './extract/sizes.js';
+export { extractWeights } from './extract/weights.js';
+export { extractShares } from './extract/shares.js';
+export { extractAmounts } from './extract/amounts.js';
+export { extractMerchantResponse } from './extract/merchant.js';

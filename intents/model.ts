@@ -1,0 +1,127 @@
+/**
+ * The trained model artifact (`data/intents/model.json`) and the scorer compiled from it.
+ * The counts are those of natural's BayesClassifier (presence of a feature per document); at
+ * load they become a map from feature to per-label log-probabilities, so scoring a text costs
+ * one lookup per feature instead of natural's walk over the whole vocabulary, and stays in
+ * log space, so a 10,000-character message cannot underflow every class to zero.
+ */
+import { readFileSync } from 'node:fs';
+import { isIntent, type Intent } from './labels.js';
+import { IntentDataError, parseOverrides, type OverrideRule } from './dataset.js';
+
+export const MODEL_FORMAT = 'kefu-intents/1';
+
+export interface ModelArtifact {
+  format: typeof MODEL_FORMAT;
+  featureVersion: string;
+  /** sha256 of the training data it was built from (see dataset.ts); a test recomputes it. */
+  dataHash: string;
+  labels: Intent[];
+  /** natural's additive smoothing, chosen by cross-validation. */
+  smoothing: number;
+  /** Softmax temperature fitted on cross-validation folds so confidences are calibrated. */
+  temperature: number;
+  /** Below this top confidence the result is `unsure`. */
+  threshold: number;
+  /** Training documents per label, same order as `labels`. */
+  docs: number[];
+  /** Feature → number of training documents of each label containing it. */
+  counts: Record<string, number[]>;
+  overrides: OverrideRule[];
+}
+
+function fail(file: string, what: string): never {
+  throw new IntentDataError(`${file}: not a valid intent model (${what}); run \`npm run train\` to rebuild it`);
+}
+
+/** Parses stored JSON into a typed artifact, checking every field the scorer relies on. */
+export function parseModel(json: string, file: string): ModelArtifact {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    fail(file, (err as Error).message);
+  }
+  if (typeof raw !== 'object' || raw === null) fail(file, 'expected an object');
+  const m = raw as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT) fail(file, `format is ${JSON.stringify(m.format)}, expected ${MODEL_FORMAT}`);
+  const labels = m.labels;
+  if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string' && isIntent(l))) {
+    fail(file, 'labels must be a list of known intents');
+  }
+  const n = labels.length;
+  const isNumArray = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
+  for (const key of ['smoothing', 'temperature', 'threshold'] as const) {
+    if (typeof m[key] !== 'number' || !((m[key] as number) > 0)) fail(file, `${key} must be a positive number`);
+  }
+  if (!isNumArray(m.docs)) fail(file, `docs must hold ${n} counts`);
+  if (typeof m.counts !== 'object' || m.counts === null) fail(file, 'counts must be a map');
+  for (const [feature, row] of Object.entries(m.counts)) {
+    if (!isNumArray(row)) fail(file, `counts[${JSON.stringify(feature)}] must hold ${n} counts`);
+  }
+  if (typeof m.dataHash !== 'string' || typeof m.featureVersion !== 'string') fail(file, 'dataHash and featureVersion are required');
+  const overrides = parseOverrides(JSON.stringify(m.overrides ?? []), `${file} (overrides)`);
+  return { ...(m as unknown as ModelArtifact), overrides };
+}
+
+export function readModel(file: string): ModelArtifact {
+  return parseModel(readFileSync(file, 'utf8'), file);
+}
+
+/** Per-label raw log scores of a feature set, as natural's Bayes computes them, in log space. */
+export interface Scorer {
+  labels: readonly Intent[];
+  /** Fills `out` (length labels.length) and returns how many features were known. */
+  score(features: readonly string[], out: Float64Array): number;
+}
+
+export function compileScorer(model: Pick<ModelArtifact, 'labels' | 'docs' | 'counts' | 'smoothing'>): Scorer {
+  const { labels, docs, counts, smoothing } = model;
+  const n = labels.length;
+  // natural starts every class total and the example total at one "for smoothing".
+  const classTotals = docs.map((d) => d + 1);
+  const total = docs.reduce((a, b) => a + b, 0) + 1;
+  const prior = Float64Array.from(classTotals, (t) => Math.log(t / total));
+  const table = new Map<string, Float64Array>();
+  for (const [feature, row] of Object.entries(counts)) {
+    table.set(feature, Float64Array.from(row, (c, l) => Math.log((c + smoothing) / classTotals[l]!)));
+  }
+  return {
+    labels,
+    score(features, out) {
+      out.set(prior);
+      let known = 0;
+      for (const f of features) {
+        const row = table.get(f);
+        if (row === undefined) continue;
+        known++;
+        for (let l = 0; l < n; l++) out[l]! += row[l]!;
+      }
+      return known;
+    },
+  };
+}
+
+/** Softmax of scores/temperature, in place; returns `out`. */
+export function softmax(scores: Float64Array, temperature: number, out: Float64Array = scores): Float64Array {
+  let max = -Infinity;
+  for (const s of scores) if (s > max) max = s;
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    out[i] = Math.exp((scores[i]! - max) / temperature);
+    sum += out[i]!;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+/** JSON with one feature per line, so a retrain shows up in `git diff` as readable changes. */
+export function serializeModel(model: ModelArtifact): string {
+  const { counts, ...head } = model;
+  const rows = Object.keys(counts)
+    .sort()
+    .map((f) => `    ${JSON.stringify(f)}: ${JSON.stringify(counts[f])}`);
+  const headJson = JSON.stringify(head, null, 2);
+  return `${headJson.slice(0, -2)},\n  "counts": {\n${rows.join(',\n')}\n  }\n}\n`;
+}

@@ -1,0 +1,30 @@
+/**
+ * Typings for the few natural modules kefu imports directly. The package root loads database
+ * drivers and prints noise (TOOLCHAIN.md), so we reach into its files, which ship no typings.
+ */
+declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
+  const PorterStemmer: { stem(token: string): string };
+  export default PorterStemmer;
+}
+
+declare module 'natural/lib/natural/tokenizers/regexp_tokenizer.js' {
+  export class WordTokenizer {
+    tokenize(text: string): string[];
+  }
+}
+
+declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
+  /** natural's Bayes classifier; `classifier` is the apparatus model holding the counts. */
+  export default class BayesClassifier {
+    constructor(stemmer?: unknown, smoothing?: number);
+    features: Record<string, number>;
+    classifier: {
+      classFeatures: Record<string, Record<string, number>>;
+      classTotals: Record<string, number>;
+      totalExamples: number;
+      smoothing: number;
+    };
+    addDocument(tokens: string[], label: string): void;
+    train(): void;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Text → classifier features, for both languages and mixed text. Han runs are segmented with
+ * jieba and also cut into character bigrams, so a typo (`过其了`) still shares most features with
+ * the right phrase; Latin runs go through natural's word tokenizer and Porter stemmer, plus
+ * stem bigrams so that "not arrived" differs from "arrived". Feature prefixes keep the
+ * vocabularies apart: `w:` jieba word, `c:` Han character, `b:` Han bigram, `e:` English stem, `e2:` stem bigram.
+ *
+ * Changing what this returns changes the model: bump FEATURE_VERSION so the artifact goes stale.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import { normalize } from './normalize.js';
+
+export const FEATURE_VERSION = 'features-v2';
+
+let jieba: Jieba | undefined;
+/** Loads jieba's dictionary once (~0.2 s); call early to keep it off the first request. */
+export function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+const wordTokenizer = new WordTokenizer();
+
+/** English words too common to say anything about a complaint; negations are kept on purpose. */
+const STOPWORDS = new Set(
+  'a an the i me my we our you your it its is are was were be been am do does did to of in on at for and or so this that with as by from there here they them he she his her have has had will would can could should just'.split(' '),
+);
+
+const HAN_OR_LATIN = /(\p{Script=Han}+)|([a-z0-9'][a-z0-9' ]*)/gu;
+const NEGATION = /n't\b/g;
+
+function hanFeatures(run: string, out: string[]): void {
+  for (const word of segmenter().cut(run, true)) out.push(`w:${word}`);
+  for (const ch of run) out.push(`c:${ch}`);
+  for (let i = 0; i + 1 < run.length; i++) out.push(`b:${run.slice(i, i + 2)}`);
+}
+
+function latinFeatures(run: string, out: string[]): void {
+  const stems: string[] = [];
+  for (const token of wordTokenizer.tokenize(run.replace(NEGATION, ' not'))) {
+    if (/^\d+$/.test(token)) {
+      out.push(token.length >= 8 ? '#id' : '#num');
+      continue;
+    }
+    // Past 30 letters a "word" is a URL, a key mash or garbage: nothing to learn from.
+    if (STOPWORDS.has(token) || token.length > 30) continue;
+    stems.push(PorterStemmer.stem(token));
+  }
+  for (const stem of stems) out.push(`e:${stem}`);
+  for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
+}
+
+/** The distinct features of a text, in first-seen order. Never throws; garbage gives []. */
+export function features(text: string): string[] {
+  const clean = normalize(text).toLowerCase();
+  const out: string[] = [];
+  for (const m of clean.matchAll(HAN_OR_LATIN)) {
+    if (m[1] !== undefined) hanFeatures(m[1], out);
+    else if (m[2] !== undefined) latinFeatures(m[2], out);
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,79 @@
+/**
+ * Turns the row that fired into a `Decision`: fills in the explain text, computes the refund share
+ * and the compensation in yuan, and escalates large payouts for a person's approval (the remedy
+ * is still proposed). Built once per row at load; per evaluation it only fills in numbers.
+ */
+import { describeCell } from './cells.js';
+import type { Compensation, Decision, Facts } from './facts.js';
+import type { LargePayout, LocalText, Row } from './types.js';
+
+type Values = Record<string, unknown>;
+type Template = (v: Values) => string;
+
+/** Yuan amounts and percents are shown with at most two decimals. */
+export function formatValue(v: unknown): string {
+  if (v === undefined || v === null) return '?';
+  if (typeof v === 'number') return String(Math.round(v * 100) / 100);
+  if (Array.isArray(v)) return v.join(', ');
+  return String(v);
+}
+
+export function compileTemplate(text: string): Template {
+  const parts = text.split(/\{([^{}]*)\}/);
+  // Odd indexes are placeholder names (validated at load), even ones literal text.
+  return (v) => {
+    let s = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) s += formatValue(v[parts[i]!.trim()]) + parts[i + 1]!;
+    return s;
+  };
+}
+
+/** Compensation in yuan for an order amount, rounded to the fen. */
+export function compensationAmount(c: Compensation, orderAmount: number): number {
+  let amount: number;
+  switch (c.kind) {
+    case 'tenfold_price':
+      amount = orderAmount * 10;
+      break;
+    case 'fixed':
+      amount = c.amount ?? 0;
+      break;
+    case 'pct_of_price':
+      amount = (orderAmount * (c.pct ?? 0)) / 100;
+      break;
+  }
+  if (c.min !== undefined) amount = Math.max(amount, c.min);
+  if (c.cap !== undefined) amount = Math.min(amount, c.cap);
+  return Math.round(amount * 100) / 100;
+}
+
+export type DecisionBuilder = (f: Facts) => Decision;
+
+export function decisionBuilder(row: Row, hash: string, large: LargePayout | undefined): DecisionBuilder {
+  const { refund_pct_from: from, ...outcome } = row.outcome;
+  const matched = Object.freeze(row.cells.map((c) => describeCell(c.input, c.cond, c.text))) as string[];
+  const zh = compileTemplate(row.explain['zh-CN']);
+  const en = compileTemplate(row.explain.en);
+  const largeZh = large && compileTemplate(large.explain['zh-CN']);
+  const largeEn = large && compileTemplate(large.explain.en);
+  const comp = outcome.compensation;
+  return (f) => {
+    const d: Decision = { ...outcome, ruleId: row.id, tableHash: hash, explain: { 'zh-CN': '', en: '' }, matched };
+    if (from !== undefined) {
+      const v = (f as unknown as Values)[from.fact];
+      // Rounded up: a share of a percent goes to the shopper.
+      d.refund_pct = typeof v === 'number' ? Math.min(100, Math.max(0, Math.ceil(v * from.times))) : 0;
+    }
+    if (comp !== undefined) d.compensation_amount = compensationAmount(comp, f.order_amount);
+    const values: Values = { ...f, rule_id: row.id, remedy: d.remedy, refund_pct: d.refund_pct, compensation_amount: d.compensation_amount, priority: d.priority };
+    let explain: LocalText = { 'zh-CN': zh(values), en: en(values) };
+    if (large !== undefined && d.compensation_amount !== undefined && d.compensation_amount > large.over) {
+      if (!d.escalate) d.escalate_reason = 'large_payout';
+      d.escalate = true;
+      d.priority = Math.min(d.priority ?? large.priority, large.priority);
+      explain = { 'zh-CN': `${explain['zh-CN']}${largeZh!(values)}`, en: `${explain.en} ${largeEn!(values)}` };
+    }
+    d.explain = explain;
+    return d;
+  };
+}

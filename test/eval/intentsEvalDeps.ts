@@ -1,0 +1,3 @@
+/** What the intent evaluation needs from the core, in one place. */
+export { createClassifier, loadHeldOut, loadTrainingData, LANGS, trainModel } from '../../intents/index.js';
+export { INTENTS as INTENTS_FOR_EVAL } from '../../intents/labels.js';
