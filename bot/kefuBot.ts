@@ -39,7 +39,9 @@ export function chooseLang(session: Session, activity: Activity, detect: (t: str
   const fromLocale: Lang | undefined = activity.locale?.toLowerCase().startsWith('en') ? 'en' : activity.locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : undefined;
   const fromText = /[\p{L}]{2,}/u.test(text) ? detect(text) : undefined;
   if (session.lang === undefined) return fromText ?? fromLocale ?? 'zh-CN';
-  if (fromText && fromText !== session.lang && text.length >= 12) return fromText;
+  // Mid-conversation answers are often button titles or product names in the shop's language,
+  // so only a long message in the other language switches.
+  if (fromText && fromText !== session.lang && text.length >= 24) return fromText;
   return session.lang;
 }
 

@@ -8,7 +8,7 @@ import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
-import { langOf } from './reply.js';
+import { langOf, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
 import type { KefuServices } from './services.js';
@@ -28,7 +28,7 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly services: KefuServices) {
     super(MAIN_DIALOG);
     this.addDialog(new ComplaintDialog(services));
-    this.addDialog(new TextPrompt(CLARIFY));
+    this.addDialog(new TextPrompt(CLARIFY, textOrValue));
     this.addDialog(new WaterfallDialog(FLOW, [this.route.bind(this), this.clarified.bind(this)]));
     this.initialDialogId = FLOW;
   }

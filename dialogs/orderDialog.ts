@@ -6,7 +6,7 @@
 import { ActionTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { ChoicePrompt, ComponentDialog, ListStyle, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Order, OrderItem } from '../bot/store/types.js';
-import { langOf } from './reply.js';
+import { langOf, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const ORDER_DIALOG = 'orderDialog';
@@ -32,7 +32,7 @@ type Check = { ok: true; order: Order } | { ok: false; key: 'order.not_found' | 
 export class OrderDialog extends ComponentDialog {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
-    this.addDialog(new TextPrompt(ORDER_TEXT));
+    this.addDialog(new TextPrompt(ORDER_TEXT, textOrValue));
     this.addDialog(new ChoicePrompt(ITEM_PICK));
     this.addDialog(new WaterfallDialog<OrderOptions>(FLOW, [this.askOrder.bind(this), this.readOrder.bind(this), this.askItem.bind(this), this.done.bind(this)]));
     this.initialDialogId = FLOW;

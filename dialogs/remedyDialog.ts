@@ -7,7 +7,7 @@ import { ActionTypes, MessageFactory } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
-import { langOf } from './reply.js';
+import { langOf, textOrValue } from './reply.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
@@ -43,7 +43,7 @@ export function triageData(caseId: string, complaint: string, d: Decision) {
 export class RemedyDialog extends ComponentDialog {
   constructor(private readonly services: KefuServices) {
     super(REMEDY_DIALOG);
-    this.addDialog(new TextPrompt(ANSWER));
+    this.addDialog(new TextPrompt(ANSWER, textOrValue));
     this.addDialog(new WaterfallDialog<RemedyOptions>(FLOW, [this.propose.bind(this), this.read.bind(this)]));
     this.initialDialogId = FLOW;
   }

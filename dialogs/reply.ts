@@ -3,6 +3,7 @@
  * the machine-readable `channelData.prompt` (CONTRACT.md) plus buttons where a channel shows them.
  */
 import { ActionTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import type { PromptValidatorContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 
 export type PromptKind = 'text' | 'choice' | 'confirm' | 'attachment' | 'date' | 'number';
@@ -41,4 +42,9 @@ export function promptActivity(text: string, prompt: PromptInfo): Partial<Activi
     prompt: { slot: prompt.slot, kind: prompt.kind, ...(prompt.choices ? { choices: prompt.choices } : {}), ...(prompt.optional ? { optional: true } : {}) },
   };
   return activity;
+}
+
+/** A TextPrompt validator that also takes a card or button submit (`value` without text). */
+export async function textOrValue(pc: PromptValidatorContext<string>): Promise<boolean> {
+  return pc.recognized.succeeded || (pc.context.activity.value !== undefined && pc.context.activity.value !== null);
 }

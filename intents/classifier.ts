@@ -24,7 +24,7 @@ export function createClassifier(model: ModelArtifact): Classifier {
     classify(input, opts = {}) {
       const text = typeof input === 'string' ? input : String(input ?? '');
       const clean = normalize(text).trim();
-      const base = { text, entities: extractEntities(clean, opts.now), lang: detectLang(clean) };
+      const base = { text, entities: extractEntities(clean, opts.now ?? new Date()), lang: detectLang(clean) };
       for (const o of overrides) {
         if (o.regexes.some((r) => r.test(clean))) {
           return { ...base, intent: o.intent, confidence: 1, candidates: [{ intent: o.intent, confidence: 1 }], unsure: false, source: 'override' };

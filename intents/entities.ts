@@ -12,20 +12,28 @@ import { extractWeights } from './extract/weights.js';
 import { normalize } from './normalize.js';
 import type { Entities } from './types.js';
 
+// Cheap gates: most messages hold no number, so most extractors need not run at all.
+const NUMERIC = /[\d零〇一二两三四五六七八九十百千万半]/u;
+const DATE_WORDS = /[\d天日周期拜]|yesterday|today|tomorrow|ago|day\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/iu;
+const SHARE_WORDS = /[\d一二两三四五六七八九十全整大]|half|third|quarter|all of|every|whole|most of/iu;
+const SELLER_WORDS = /商|卖|店|客服|老板|他们|对方|回|拒|人|seller|merchant|shop|store|vendor|they|he|she|repl|respon|heard|contact/iu;
+const NO_DATES: Entities['dates'] = [];
+
 export function extractEntities(text: string, now: Date = new Date()): Entities {
   const clean = normalize(typeof text === 'string' ? text : String(text ?? ''));
   // Order ids first, then masked, so their digits are not read as amounts, sizes or dates.
-  const orderIds = extractOrderIds(clean);
+  const orderIds = /\d{6}|订单|单号|order/iu.test(clean) ? extractOrderIds(clean) : [];
   const rest = clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));
+  const numeric = NUMERIC.test(rest);
   const entities: Entities = {
     orderIds,
-    dates: extractDates(rest, now),
-    sizes: extractSizes(rest),
-    weights: extractWeights(rest),
-    shares: extractShares(rest),
-    amounts: extractAmounts(rest),
+    dates: DATE_WORDS.test(rest) ? extractDates(rest, now) : [...NO_DATES],
+    sizes: numeric ? extractSizes(rest) : [],
+    weights: numeric ? extractWeights(rest) : [],
+    shares: SHARE_WORDS.test(rest) ? extractShares(rest) : [],
+    amounts: numeric || rest.includes('¥') ? extractAmounts(rest) : [],
   };
-  const merchantResponse = extractMerchantResponse(rest);
+  const merchantResponse = SELLER_WORDS.test(rest) ? extractMerchantResponse(rest) : undefined;
   if (merchantResponse !== undefined) entities.merchantResponse = merchantResponse;
   return entities;
 }

@@ -28,3 +28,9 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     train(): void;
   }
 }
+
+/** @node-rs/jieba ships its dictionaries without typings. */
+declare module '@node-rs/jieba/dict' {
+  export const dict: Uint8Array;
+  export const idf: Uint8Array;
+}

@@ -17,10 +17,13 @@ export function parseYaml(text: string, file: string): { source: YamlSource; dia
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const source = { file, doc, lines };
-  const diagnostics = doc.errors.map((e): Diagnostic => {
+  // After the first syntax error the parser's later complaints are mostly echoes of it.
+  const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  const errors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
+  const diagnostics = errors.map((e): Diagnostic => {
     const at = offsetPos(source, e.pos[0]);
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(e.pos[0], e.pos[1]).split(/[:\n]/)[0]?.trim() ?? '';
+      const key = text.slice(e.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
       return { file, ...at, severity: 'error', code: 'duplicate_key', message: `key '${key}' appears twice in the same map (expected each key once)` };
     }
     return { file, ...at, severity: 'error', code: 'yaml', message: `${e.message.split('\n')[0]} (expected valid YAML)` };

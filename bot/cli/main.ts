@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./rulesCommand.js')).rulesCommand,
   classify: async () => (await import('./classifyCommand.js')).classifyCommand,
   train: async () => (await import('./trainCommand.js')).trainCommand,
+  teams: async () => (await import('./teamsCommand.js')).teamsCommand,
 };
 
 const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };

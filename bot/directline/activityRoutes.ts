@@ -87,7 +87,9 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
       const attachments = [];
       for (const { file, type } of typed) {
         const stored = await ctx.uploads.put(file.data, type.contentType, file.name, base);
-        attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name });
+        // Web Chat shows a shopper's own attachment as a picture only when it has a thumbnail.
+        const thumbnail = stored.contentType.startsWith('image/') ? { thumbnailUrl: stored.url } : {};
+        attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name, ...thumbnail });
       }
       const activity: ActivityJson = { ...(upload.activity ?? { type: 'message' }), type: 'message', attachments };
       const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, activity));

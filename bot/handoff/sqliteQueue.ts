@@ -49,6 +49,7 @@ CREATE TABLE handoff_queue (
 );
 CREATE INDEX handoff_queue_order ON handoff_queue (state, team, priority DESC, enqueued_at, seq);
 CREATE INDEX handoff_queue_agent ON handoff_queue (state, assigned_at);
+CREATE INDEX handoff_queue_seq ON handoff_queue (seq);
 `,
 ];
 
@@ -87,10 +88,12 @@ export class SqliteHandoffQueue implements HandoffQueue {
           (SELECT COALESCE(MAX(seq), 0) + 1 FROM handoff_queue), 'waiting', @firstResponseDue, @resolutionDue)
         ON CONFLICT (case_id) DO NOTHING`),
       get: db.prepare(`SELECT * FROM handoff_queue WHERE case_id = ?`),
-      position: db.prepare(`SELECT COUNT(*) AS n FROM handoff_queue o, handoff_queue c
-        WHERE c.case_id = ? AND c.state = 'waiting' AND o.state = 'waiting' AND o.team = c.team
-          AND (o.priority > c.priority OR (o.priority = c.priority
-            AND (o.enqueued_at < c.enqueued_at OR (o.enqueued_at = c.enqueued_at AND o.seq <= c.seq))))`),
+      // Two index range counts (higher priority; same priority and not younger), not a scan.
+      position: db.prepare(`SELECT
+          (SELECT COUNT(*) FROM handoff_queue o WHERE o.state = 'waiting' AND o.team = c.team AND o.priority > c.priority)
+          + (SELECT COUNT(*) FROM handoff_queue o WHERE o.state = 'waiting' AND o.team = c.team AND o.priority = c.priority
+              AND (o.enqueued_at, o.seq) <= (c.enqueued_at, c.seq)) AS n
+        FROM handoff_queue c WHERE c.case_id = ? AND c.state = 'waiting'`),
       positions: db.prepare(`SELECT case_id, last_position,
           ROW_NUMBER() OVER (PARTITION BY team ORDER BY priority DESC, enqueued_at, seq) AS position
         FROM handoff_queue WHERE state = 'waiting'`),
@@ -142,8 +145,8 @@ export class SqliteHandoffQueue implements HandoffQueue {
   }
 
   async position(caseId: string): Promise<number | undefined> {
-    const { n } = this.q.position!.get(caseId) as { n: number };
-    return n === 0 ? undefined : n;
+    const row = this.q.position!.get(caseId) as { n: number } | undefined;
+    return row?.n;
   }
 
   async positions(): Promise<Array<{ caseId: string; position: number; lastPosition?: number }>> {

@@ -32,7 +32,7 @@ export function mountWidget(server: Server, options: WidgetOptions = {}): void {
       'Content-Length': Buffer.byteLength(html),
       'Cache-Control': 'no-cache',
       // Web Chat renders images from our own uploads (and data: thumbnails), styles inline.
-      'Content-Security-Policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: blob:; script-src 'self'; frame-ancestors 'self'",
+      'Content-Security-Policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: blob:; script-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'",
     });
     res.end(html);
   };

@@ -19,10 +19,10 @@ const TEXT = {
     chatTitle: '客服 · kefu',
     close: '关闭',
     products: [
-      ['🧴', '草本洗发水 750ml', '¥39.90'],
-      ['🥛', '全脂纯牛奶 1L×12', '¥69.00'],
-      ['🍓', '丹东草莓 500g', '¥45.80'],
-      ['💨', '负离子吹风机', '¥199.00'],
+      ['洗', '草本洗发水 750ml', '¥39.90'],
+      ['奶', '全脂纯牛奶 1L×12', '¥69.00'],
+      ['莓', '丹东草莓 500g', '¥45.80'],
+      ['吹', '负离子吹风机', '¥199.00'],
     ],
     hint: '收到的商品有问题？点右下角“联系客服”，拍照上传即可处理。',
   },
@@ -37,10 +37,10 @@ const TEXT = {
     chatTitle: 'Customer service · kefu',
     close: 'Close',
     products: [
-      ['🧴', 'Herbal shampoo 750 ml', '¥39.90'],
-      ['🥛', 'Whole milk 1 L × 12', '¥69.00'],
-      ['🍓', 'Dandong strawberries 500 g', '¥45.80'],
-      ['💨', 'Ionic hair dryer', '¥199.00'],
+      ['洗', 'Herbal shampoo 750 ml', '¥39.90'],
+      ['奶', 'Whole milk 1 L × 12', '¥69.00'],
+      ['莓', 'Dandong strawberries 500 g', '¥45.80'],
+      ['吹', 'Ionic hair dryer', '¥199.00'],
     ],
     hint: 'Something wrong with your order? Open the chat at the bottom right and send a photo.',
   },
@@ -66,6 +66,7 @@ export function renderPage(lang: PageLang, shoppers: readonly DemoShopper[]): st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/widget.css">
 </head>
 <body>

@@ -22,13 +22,16 @@ const OF = /\b(\d+)\s+(?:out\s+)?of\s+(?:the\s+|my\s+)?(\d+)\b/giu;
 const COUNTS_ZH = /(\d+|[一二两三四五六七八九十]+)\s*([个只颗盒袋瓶包斤箱])[^\d。.!！?？]{0,10}?(\d+|[一二两三四五六七八九十]+)\s*\2/gu;
 
 export function extractShares(text: string): Share[] {
-  const out: (Share & { at: number })[] = [];
+  const out: (Share & { at: number; end: number })[] = [];
   const push = (ratio: number, m: RegExpMatchArray) => {
-    if (Number.isFinite(ratio) && ratio > 0 && ratio <= 1) out.push({ ratio: Math.round(ratio * 1000) / 1000, text: m[0], at: m.index! });
+    const at = m.index!;
+    const end = at + m[0].length;
+    if (out.some((o) => at < o.end && end > o.at)) return; // 百分之三十 is one share, not two
+    if (Number.isFinite(ratio) && ratio > 0 && ratio <= 1) out.push({ ratio: Math.round(ratio * 1000) / 1000, text: m[0], at, end });
   };
   for (const [re, ratio] of WORDS) for (const m of text.matchAll(re)) push(ratio, m);
-  for (const m of text.matchAll(FRACTION_ZH)) push(parseNumber(m[2]!) / parseNumber(m[1]!), m);
   for (const m of text.matchAll(PERCENT_ZH)) push(parseNumber(m[1]!) / 100, m);
+  for (const m of text.matchAll(FRACTION_ZH)) push(parseNumber(m[2]!) / parseNumber(m[1]!), m);
   for (const m of text.matchAll(PERCENT)) push(Number(m[1]) / 100, m);
   for (const m of text.matchAll(OF)) push(Number(m[1]) / Number(m[2]), m);
   for (const m of text.matchAll(COUNTS_ZH)) {

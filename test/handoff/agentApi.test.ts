@@ -26,7 +26,7 @@ describe('agent API', () => {
       ['POST', `/api/agent/cases/${c.id}/close`],
     ];
     // No header; another shopper holding a chat token; a near miss of a real token; a non-bearer scheme.
-    const attempts = [{}, { Authorization: 'Bearer shopper-2-directline-token' }, { Authorization: `Bearer ${AGENTS[0]!.token}x` }, { Authorization: `Basic ${AGENTS[0]!.token}` }];
+    const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer shopper-2-directline-token' }, { Authorization: `Bearer ${AGENTS[0]!.token}x` }, { Authorization: `Basic ${AGENTS[0]!.token}` }];
     for (const [method, path] of routes) {
       for (const headers of attempts) {
         const res = await fetch(`${api.base}${path}`, { method, headers });

@@ -13,7 +13,8 @@ describe('intent classifier', () => {
     expect(readModel(MODEL_FILE).dataHash).to.equal(loadTrainingData().hash);
   });
 
-  it('training is deterministic: retraining reproduces the saved artifact byte for byte', () => {
+  it('training is deterministic: retraining reproduces the saved artifact byte for byte', function () {
+    this.timeout(120_000);
     expect(serializeModel(trainModel(loadTrainingData()).model)).to.equal(readFileSync(MODEL_FILE, 'utf8'));
   });
 

@@ -28,7 +28,7 @@ ${when
   .map((l) => `      ${l.trim()}`)
   .join('\n')}
     then: ${then}
-    explain: { zh-CN: 规则 {rule_id}, en: 'rule {rule_id}' }
+    explain: { zh-CN: '规则 {rule_id}', en: 'rule {rule_id}' }
     source: test
 `;
 }

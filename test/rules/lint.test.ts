@@ -94,7 +94,7 @@ describe('rules: lint and load errors on small broken tables', () => {
   });
 
   it('reports an unknown placeholder in an explain text', () => {
-    const text = table([row('K-1', 'complaint: expired_food')]).replace("en: 'rule {rule_id}'", 'en: rule {rule}');
+    const text = table([row('K-1', 'complaint: expired_food')]).replace("en: 'rule {rule_id}'", "en: 'rule {rule}'");
     const [d] = errorsOf(text);
     expect(d).to.include({ code: 'unknown_placeholder', ruleId: 'K-1', line: lineOf(text, '{rule}') });
   });

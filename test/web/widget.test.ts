@@ -5,10 +5,11 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mountWidget } from '../../bot/web/index.js';
 import { startHarness, type Harness } from '../directline/echoBot.js';
+import { solidPng } from './png.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(300, 1)]);
+const PNG = solidPng(64, 48, [255, 0, 54]);
 
 /** Transcript bubbles whose whole text is `text`. */
 function bubble(page: Page, text: string) {
@@ -73,7 +74,11 @@ async function waitBubble(page: Page, text: string, timeout = 15_000): Promise<v
 
   it('uploads a photo that reaches the bot', async () => {
     await page.locator('#kefu-webchat input[type=file]').setInputFiles({ name: 'bottle.png', mimeType: 'image/png', buffer: PNG });
+    const input = page.locator('[data-id="webchat-sendbox-input"]');
+    await input.fill('瓶子的照片');
+    await input.press('Enter');
     await waitBubble(page, `got bottle.png:image/png:${PNG.length}`);
+    expect(h.received.at(-1)!.text).to.equal('瓶子的照片');
     const attachments = h.received.at(-1)!.attachments as { contentType: string; contentUrl: string }[];
     expect(attachments).to.have.length(1);
     expect(attachments[0]!.contentType).to.equal('image/png');

@@ -27,6 +27,9 @@
     suggestedActionLayout: 'flow',
     suggestedActionBorderRadius: 16,
     hideUploadButton: false,
+    // Evidence: the types the Direct Line accepts; the shopper may add a caption before sending.
+    uploadAccept: 'image/jpeg,image/png,image/webp,image/gif,video/mp4,application/pdf',
+    uploadMultiple: true,
     sendBoxButtonColor: '#ff0036',
   };
 

@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { apiServer } from '../handoff/apiServer.js';
+import { AGENTS } from '../handoff/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('agent console in headless Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let api: Awaited<ReturnType<typeof apiServer>>;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+  after(async () => browser?.close());
+  beforeEach(async () => (api = await apiServer()));
+  afterEach(async () => api.close());
+
+  it('lets an agent sign in, claim a case, see the evidence, chat with the shopper and close the case', async () => {
+    const { c } = await api.queuedCase();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => errors.push(`dialog: ${d.message()}`));
+    await page.goto(`${api.base}/console`);
+
+    await page.fill('#token', 'not-a-real-token-000');
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForSelector('#sign-in-error:has-text("not accepted")');
+
+    await page.fill('#token', AGENTS[0]!.token);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForSelector('#who:has-text("alice")');
+    const row = page.locator(`#queue tr[data-case-id="${c.id}"]`);
+    await expect(await row.locator('td').nth(2).textContent()).to.equal('15');
+    await page.waitForFunction(() => document.body.dataset.live === 'yes');
+
+    // A new case arrives while the agent is signed in: the console shows a notice.
+    const second = await api.queuedCase('shopper-2');
+    await page.waitForSelector(`.notice:has-text("New case ${second.c.id}")`);
+
+    await row.getByRole('button', { name: 'Claim' }).click();
+    await page.waitForSelector(`#case-id:has-text("${c.id}")`);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#evidence img');
+      return img !== null && img.complete && img.naturalWidth === 2;
+    });
+    expect(await page.textContent('#proposal')).to.contain('FOOD-EXPIRED-REFUSED').and.contain('商家拒绝');
+    // Shopper text is shown as text, never parsed as markup.
+    expect(await page.locator('#transcript img').count()).to.equal(0);
+    expect(await page.textContent('#transcript')).to.contain('<img src=x onerror=alert(1)>');
+
+    await page.fill('#message', '您好，我是客服小A，正在核对您的照片');
+    await page.click('#send-form button[type=submit]');
+    await page.waitForSelector('#transcript li.agent:has-text("正在核对")');
+    expect(api.notifier.of(c.id).at(-1)).to.deep.equal({ type: 'agent_message', agent: 'alice', text: '您好，我是客服小A，正在核对您的照片' });
+
+    await api.service.shopperMessage(c.id, '好的，谢谢');
+    await page.waitForSelector('#transcript li.shopper:has-text("好的，谢谢")');
+
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/agent-console-case.png', fullPage: true });
+    await page.selectOption('#close-kind', 'accept_proposal');
+    await page.fill('#close-note', 'date label altered; refund plus tenfold compensation');
+    await page.click('#close-form button[type=submit]');
+    await page.waitForSelector(`.notice:has-text("Case ${c.id} closed")`);
+
+    await page.screenshot({ path: 'test-artifacts/agent-console.png', fullPage: true });
+    const stored = await api.cases.get(c.id);
+    expect(stored?.status).to.equal('resolved');
+    expect(stored?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', agent: 'alice' });
+    expect(api.notifier.of(c.id).at(-1)?.type).to.equal('resolved');
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+});

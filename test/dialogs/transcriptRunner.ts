@@ -1,0 +1,104 @@
+/**
+ * Runs conversation transcripts written as data (`transcripts/*.yaml`) against the real bot over
+ * HTTP. Each step sends what the shopper says (text, a file, a card value) and checks that the
+ * bot's replies contain the expected ones, in order; the end checks the stored case.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { dataUrlAttachment, PNG_1X1, type Harness, type Reply } from '../support/kefuHarness.js';
+
+export interface Matcher {
+  text?: string;
+  prompt?: Record<string, unknown>;
+  triage?: Record<string, unknown>;
+  handoff?: Record<string, unknown>;
+  event?: string;
+  buttons?: string[];
+}
+
+export interface Step {
+  user?: string;
+  file?: keyof typeof FIXTURES;
+  value?: Record<string, unknown>;
+  restart?: true;
+  bot?: Matcher[];
+  /** Text that must not appear in any reply of this step. */
+  not?: string[];
+}
+
+export interface Transcript {
+  title: string;
+  shopper: string;
+  locale?: string;
+  steps: Step[];
+  case?: Record<string, unknown> & { evidence_kinds?: string[] };
+}
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
+export const FIXTURES = {
+  'photo.png': () => dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png'),
+  'photo.jpg': () => dataUrlAttachment(JPEG, 'image/jpeg', 'photo.jpg'),
+  'notes.txt': () => dataUrlAttachment(Buffer.from('not a photo'), 'text/plain', 'notes.txt'),
+  'fake.png': () => dataUrlAttachment(Buffer.from('<html><script>alert(1)</script></html>'), 'image/png', 'fake.png'),
+  'huge.png': () => dataUrlAttachment(Buffer.concat([PNG_1X1, Buffer.alloc(11 * 1024 * 1024)]), 'image/png', 'huge.png'),
+};
+
+export function loadTranscript(file: string): Transcript {
+  return parse(readFileSync(file, 'utf8')) as Transcript;
+}
+
+/** Why `actual` does not contain everything in `expected` (deep, arrays exact), or undefined. */
+export function mismatch(actual: unknown, expected: unknown, at = ''): string | undefined {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== 'object') return `${at || 'value'}: expected an object, got ${JSON.stringify(actual)}`;
+    for (const [k, v] of Object.entries(expected)) {
+      const m = mismatch((actual as Record<string, unknown>)[k], v, at ? `${at}.${k}` : k);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+}
+
+function matches(reply: Reply, m: Matcher): boolean {
+  if (m.text !== undefined) {
+    const ok = m.text.startsWith('/') ? new RegExp(m.text.slice(1, -1)).test(reply.text ?? '') : (reply.text ?? '').includes(m.text);
+    if (!ok) return false;
+  }
+  if (m.event !== undefined && !(reply.type === 'event' && reply.name === m.event)) return false;
+  if (m.buttons !== undefined && JSON.stringify(reply.suggestedActions?.actions.map((a) => a.title)) !== JSON.stringify(m.buttons)) return false;
+  for (const key of ['prompt', 'triage', 'handoff'] as const) {
+    if (m[key] !== undefined && mismatch(reply.channelData?.[key], m[key])) return false;
+  }
+  return true;
+}
+
+const show = (replies: Reply[]) => replies.map((r) => `  [${r.type}] ${r.text ?? r.name ?? ''} ${JSON.stringify(r.channelData ?? {})}`).join('\n');
+
+/** `{{date+3}}` / `{{date-2}}`: a date relative to today, so transcripts never go stale. */
+export function expand(text: string, now = new Date()): string {
+  return text.replace(/\{\{date([+-]\d+)\}\}/g, (_m, days: string) => new Date(now.getTime() + Number(days) * 86_400_000).toISOString().slice(0, 10));
+}
+
+export async function runTranscript(h: Harness, t: Transcript, conversation: string): Promise<void> {
+  for (const [i, step] of t.steps.entries()) {
+    if (step.restart) {
+      await h.restart();
+      continue;
+    }
+    const body: Record<string, unknown> = { locale: t.locale ?? 'zh-CN' };
+    if (step.user !== undefined) body.text = expand(step.user);
+    if (step.file) body.attachments = [FIXTURES[step.file]()];
+    if (step.value) body.value = step.value;
+    const replies = await h.say(conversation, t.shopper, body);
+    let from = 0;
+    for (const m of step.bot ?? []) {
+      const found = replies.slice(from).findIndex((r) => matches(r, m));
+      if (found < 0) throw new Error(`step ${i + 1} (${step.user ?? step.file ?? 'value'}): no reply matches ${JSON.stringify(m)}\nreplies:\n${show(replies)}`);
+      from += found + 1;
+    }
+    for (const text of step.not ?? []) {
+      if (replies.some((r) => (r.text ?? '').includes(text))) throw new Error(`step ${i + 1}: a reply contains '${text}'\nreplies:\n${show(replies)}`);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { loadTranscript, mismatch, runTranscript } from './transcriptRunner.js';
+
+const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'transcripts');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+
+describe('conversation transcripts (test/dialogs/transcripts)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async () => (h = await startHarness()));
+  after(async () => h?.close());
+
+  for (const file of files) {
+    const t = loadTranscript(path.join(dir, file));
+    it(`${file}: ${t.title}`, async () => {
+      const conversation = `conv-${file}`;
+      await runTranscript(h, t, conversation);
+      if (!t.case) return;
+      const cases = (await h.app.stores.cases.list({ shopperId: t.shopper })).filter((c) => c.conversationId === conversation);
+      expect(cases, 'a case for this conversation').to.have.length.greaterThan(0);
+      const stored = cases.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
+      const { evidence_kinds, ...fields } = t.case;
+      expect(mismatch(stored, fields), `stored case ${stored.id}`).to.equal(undefined);
+      if (evidence_kinds) {
+        expect([...new Set(stored.evidence.map((e) => e.kind))].sort()).to.deep.equal([...evidence_kinds].sort());
+        for (const e of stored.evidence) expect(await h.app.stores.evidence.get(e.storageKey), `evidence ${e.id} is stored`).to.not.equal(undefined);
+      }
+    });
+  }
+});

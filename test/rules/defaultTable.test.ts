@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { matchCell } from '../../rules/cells.js';
+import { loadTable, runTableTests, type CompiledTable, type Facts } from '../../rules/index.js';
+import { EVIDENCE_KINDS } from '../../rules/facts.js';
+import { COMPLAINTS } from '../../intents/labels.js';
+import { FACT_SPECS } from '../../rules/vocabulary.js';
+
+const FILE = 'data/rules.yaml';
+
+describe('rules: the default table (data/rules.yaml)', () => {
+  let table: CompiledTable;
+  before(() => {
+    table = loadTable(FILE);
+  });
+
+  it('loads with no lint warnings and publishes its JSON Schema to editors', () => {
+    expect(table.warnings).to.deep.equal([]);
+    expect(readFileSync(FILE, 'utf8').split('\n')[0]).to.equal('# yaml-language-server: $schema=./rules.schema.json');
+    expect(table.model.defaultRow?.outcome).to.include({ escalate: true });
+  });
+
+  it('has at least one test case for every row, including the default', () => {
+    const tested = new Set(table.tests.map((t) => t.expect.rule));
+    expect([...table.ruleIds, 'DEFAULT'].filter((id) => !tested.has(id))).to.deep.equal([]);
+  });
+
+  it('covers all six complaint labels', () => {
+    for (const c of COMPLAINTS) expect(table.mentions(c).facts.length, c).to.be.greaterThan(0);
+    expect(table.mentions('fresh_produce_loss').evidence).to.have.members(['photo_item', 'unboxing_video']);
+    expect(table.mentions('size_mismatch').evidence).to.include.members(['photo_measurement', 'screenshot_listing']);
+  });
+
+  describe('its test cases (data/rules.tests.yaml)', () => {
+    // One mocha test per case, so a failing case is named in `npm test`.
+    const t = loadTable(FILE);
+    for (const r of runTableTests(t, t.tests)) {
+      it(`${r.test.name} → ${r.test.expect.rule}`, () => {
+        expect(r.failures, `${r.test.file}:${r.test.pos.line}`).to.deep.equal([]);
+      });
+    }
+  });
+
+  it('decides every evaluation with the table hash, the filled-in explain and the matched conditions', () => {
+    const d = table.evaluate({
+      complaint: 'expired_food', category: 'food', days_past_expiry: 4, evidence: ['photo_date_label'],
+      merchant_response: 'agreed', order_amount: 30, member_tier: 'regular', prior_claims_90d: 0,
+    });
+    expect(d.ruleId).to.equal('EXP-01');
+    expect(d.tableHash).to.equal(table.hash).and.match(/^[0-9a-f]{12}$/);
+    expect(d.explain.en).to.contain('4 days past').and.contain('¥1000');
+    expect(d.explain['zh-CN']).to.contain('4 天').and.not.contain('{');
+    expect(d.matched).to.include('days_past_expiry > 0').and.include('evidence includes photo_date_label');
+  });
+
+  it('agrees with the reference cell semantics on random facts (compiled code = interpreter)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const num = (max: number) => (rnd() < 0.2 ? undefined : Math.round(rnd() * max * 10) / 10);
+    const firing = new Set<string>();
+    for (let n = 0; n < 3000; n++) {
+      const f = {
+        complaint: pick(COMPLAINTS), category: pick(FACT_SPECS.category.values!), live_goods: pick([true, false, undefined]),
+        hours_since_delivery: num(100), days_past_expiry: rnd() < 0.2 ? undefined : Math.round(rnd() * 60 - 30),
+        near_expiry_disclosed: pick([true, false, undefined]), size_deviation_pct: num(30), affected_ratio: rnd() < 0.2 ? undefined : Math.round(rnd() * 100) / 100,
+        weight_shortfall_pct: num(20), evidence: EVIDENCE_KINDS.filter(() => rnd() < 0.4), merchant_response: pick(FACT_SPECS.merchant_response.values!),
+        merchant_reply_hours: num(100), order_amount: Math.round(rnd() * 700), member_tier: pick(FACT_SPECS.member_tier.values!), prior_claims_90d: Math.floor(rnd() * 4),
+      } as Facts;
+      const values = f as unknown as Record<string, unknown>;
+      const expected = table.model.rows.find((r) => r.cells.every((c) => matchCell(c.cond, values[c.input])))?.id ?? 'DEFAULT';
+      const got = table.evaluate(f).ruleId;
+      expect(got, JSON.stringify(f)).to.equal(expected);
+      firing.add(got);
+    }
+    expect(firing.size).to.be.greaterThan(15);
+  });
+});
