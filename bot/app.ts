@@ -3,7 +3,8 @@
  * together. `npm start`, the tests and the benchmarks all start kefu through `startApp`.
  */
 import path from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
 import type { KefuServices } from '../dialogs/services.js';
@@ -73,7 +74,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       MicrosoftAppTenantId: config.microsoftAppTenantId,
     }),
   );
-  const conversationState = new ConversationState(stores.state);
+  const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
   if (!stores.sqlite) throw new Error('the handoff queue needs the embedded store in this version');

@@ -28,7 +28,9 @@ export interface KefuServer {
 
 export function createServer(options: ServerOptions): KefuServer {
   const { adapter, onTurn, log } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  // Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64; anything
+  // bigger than this is refused with 413 before it is parsed.
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
   let inFlight = 0;
   let draining = false;

@@ -27,7 +27,7 @@ export type RemedyResult = { outcome: 'accepted' } | { outcome: 'escalate'; reas
 export function remedyText(services: KefuServices, lang: Lang, caseId: string, d: Decision): string {
   const r = services.responses;
   const parts = [r.t(lang, 'remedy.proposal', { caseId, remedy: r.t(lang, `remedy.name.${d.remedy}`, { pct: d.refund_pct ?? 0 }), explain: d.explain[lang] })];
-  if (d.compensation_amount) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
+  if (d.compensation_amount && !d.explain[lang].includes(String(d.compensation_amount))) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
   if (d.return_shipping_paid_by === 'merchant') parts.push(r.t(lang, 'remedy.merchant_shipping'));
   if (d.express_refund) parts.push(r.t(lang, 'remedy.express'));
   return parts.join(lang === 'en' ? ' ' : '');

@@ -1,7 +1,7 @@
 /**
  * The trainers' data in `data/intents/`, parsed once into typed values: training examples per
- * language (`train/<lang>.yaml`), the hand-written held-out set (`heldout/<lang>.yaml`, never
- * trained on) and the keyword overrides (`overrides.yaml`). Errors name the file and the place.
+ * language (`train/<lang>.yaml`), the hand-written held-out sets (`heldout/` and `heldout-fresh/`,
+ * never trained on) and the keyword overrides (`overrides.yaml`). Errors name the file and the place.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -108,9 +108,13 @@ export function loadTrainingData(dir: string = DATA_DIR): TrainingData {
   return { examples, overrides: parseOverrides(overridesSource, overridesFile), hash: hash.digest('hex') };
 }
 
-export function loadHeldOut(dir: string = DATA_DIR): Example[] {
+/** Held-out sets, never trained on: `heldout/` (the issue's goal) and `heldout-fresh/` (written later, before tuning). */
+export const HELD_OUT_SETS = ['heldout', 'heldout-fresh'] as const;
+export type HeldOutSet = (typeof HELD_OUT_SETS)[number];
+
+export function loadHeldOut(dir: string = DATA_DIR, set: HeldOutSet = 'heldout'): Example[] {
   return LANGS.flatMap((lang) => {
-    const file = path.join(dir, 'heldout', `${lang}.yaml`);
+    const file = path.join(dir, set, `${lang}.yaml`);
     return parseExamples(read(file), file, lang);
   });
 }

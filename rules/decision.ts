@@ -8,7 +8,9 @@ import type { Compensation, Decision, Facts } from './facts.js';
 import type { LargePayout, LocalText, Row } from './types.js';
 
 type Values = Record<string, unknown>;
-type Template = (v: Values) => string;
+/** Reads placeholders from the facts, or from the decision for outcome names. */
+type Template = (facts: Values, decision: Values) => string;
+const FROM_DECISION: Record<string, string> = { rule_id: 'ruleId', remedy: 'remedy', refund_pct: 'refund_pct', compensation_amount: 'compensation_amount', priority: 'priority' };
 
 /** Yuan amounts and percents are shown with at most two decimals. */
 export function formatValue(v: unknown): string {
@@ -21,9 +23,16 @@ export function formatValue(v: unknown): string {
 export function compileTemplate(text: string): Template {
   const parts = text.split(/\{([^{}]*)\}/);
   // Odd indexes are placeholder names (validated at load), even ones literal text.
-  return (v) => {
-    let s = parts[0]!;
-    for (let i = 1; i < parts.length; i += 2) s += formatValue(v[parts[i]!.trim()]) + parts[i + 1]!;
+  const literal = parts.filter((_, i) => i % 2 === 0);
+  const names = parts.filter((_, i) => i % 2 === 1).map((n) => n.trim());
+  const fromDecision = names.map((n) => FROM_DECISION[n]);
+  if (names.length === 0) return () => literal[0]!;
+  return (facts, decision) => {
+    let s = literal[0]!;
+    for (let i = 0; i < names.length; i++) {
+      const key = fromDecision[i];
+      s += formatValue(key === undefined ? facts[names[i]!] : decision[key]) + literal[i + 1]!;
+    }
     return s;
   };
 }
@@ -65,13 +74,14 @@ export function decisionBuilder(row: Row, hash: string, large: LargePayout | und
       d.refund_pct = typeof v === 'number' ? Math.min(100, Math.max(0, Math.ceil(v * from.times))) : 0;
     }
     if (comp !== undefined) d.compensation_amount = compensationAmount(comp, f.order_amount);
-    const values: Values = { ...f, rule_id: row.id, remedy: d.remedy, refund_pct: d.refund_pct, compensation_amount: d.compensation_amount, priority: d.priority };
-    let explain: LocalText = { 'zh-CN': zh(values), en: en(values) };
+    const fv = f as unknown as Values;
+    const dv = d as unknown as Values;
+    let explain: LocalText = { 'zh-CN': zh(fv, dv), en: en(fv, dv) };
     if (large !== undefined && d.compensation_amount !== undefined && d.compensation_amount > large.over) {
       if (!d.escalate) d.escalate_reason = 'large_payout';
       d.escalate = true;
       d.priority = Math.min(d.priority ?? large.priority, large.priority);
-      explain = { 'zh-CN': `${explain['zh-CN']}${largeZh!(values)}`, en: `${explain.en} ${largeEn!(values)}` };
+      explain = { 'zh-CN': `${explain['zh-CN']}${largeZh!(fv, dv)}`, en: `${explain.en} ${largeEn!(fv, dv)}` };
     }
     d.explain = explain;
     return d;

@@ -99,15 +99,21 @@ function outcomeLine(d: Decision): string {
   return parts.join(', ');
 }
 
+/** Bad facts are the caller's mistake: exit 2 like a usage error, without the whole usage text. */
+function factsError(io: CliIo, message: string): number {
+  io.stderr.write(`kefu rules explain: ${message}\n`);
+  return 2;
+}
+
 function explain(io: CliIo, json: boolean, t: CompiledTable, factsJson: string): number {
   let raw: unknown;
   try {
     raw = JSON.parse(factsJson);
   } catch (err) {
-    throw new UsageError(`--facts is not valid JSON (${(err as Error).message})`);
+    return factsError(io, `--facts is not valid JSON (${(err as Error).message})`);
   }
   const facts = parseFacts(raw);
-  if (!facts.ok) throw new UsageError(`--facts: ${facts.errors.map((e) => e.message).join('; ')}`);
+  if (!facts.ok) return factsError(io, `--facts: ${facts.errors.map((e) => e.message).join('; ')}`);
   const { decision, rows } = t.explainMiss(facts.facts);
   return report(io, json, 'explain', { ok: true, facts: facts.facts, decision, rows }, () => {
     const row = t.model.rows.find((r) => r.id === decision.ruleId) ?? t.model.defaultRow;

@@ -40,7 +40,15 @@ async function postToConversation(ctx: DirectLineContext, conversationId: string
   return stored.id;
 }
 
+const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/]+\/upload(\?|$)/;
+
 export function mountActivityRoutes(server: Server, ctx: DirectLineContext): void {
+  // restify's bodyParser, if the app uses it globally, would swallow multipart uploads (and keep
+  // one file per field name); these flags are how restify marks a body as already handled.
+  server.pre((req, _res, next) => {
+    if (req.method === 'POST' && UPLOAD_PATH.test(req.url ?? '')) Object.assign(req, { _readBody: true, _parsedBody: true });
+    return next();
+  });
   server.post(
     '/v3/directline/conversations/:conversationId/activities',
     handler(ctx, 'activities/post', async (req, res) => {

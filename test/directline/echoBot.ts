@@ -24,13 +24,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<DirectLineOptions> = {}, mount?: (server: restify.Server, directLine: DirectLine) => void): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<DirectLineOptions> = {},
+  mount?: (server: restify.Server, directLine: DirectLine) => void,
+  /** Parse bodies for every route, as an app's server may (kefu's does). */
+  globalBodyParser = false,
+): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kefu-dl-'));
   const server = restify.createServer({ handleUncaughtExceptions: false } as restify.ServerOptions);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const received: Record<string, unknown>[] = [];
   let pendingBurst: { ref: Partial<ConversationReference>; count: number } | undefined;
   const log = createLogger('silent');
+  if (globalBodyParser) server.use(restify.plugins.bodyParser({ mapParams: false, mapFiles: false }));
   const directLine = mountDirectLine(server, {
     botUrl: '/api/messages',
     secret: '',
@@ -72,7 +78,7 @@ export async function startHarness(overrides: Partial<DirectLineOptions> = {}, m
   }
   const bot = new EchoBot();
   // Body parsing on the bot's route only: the Direct Line reads its own (multipart) bodies.
-  server.post('/api/messages', restify.plugins.bodyParser(), async (req, res) => {
+  server.post('/api/messages', ...(globalBodyParser ? [] : [restify.plugins.bodyParser()]), async (req, res) => {
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
   mount?.(server, directLine);

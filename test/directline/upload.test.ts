@@ -90,4 +90,18 @@ describe('embedded Direct Line: uploads', () => {
     const polled = await call<{ activities: unknown[] }>(`${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token });
     expect(polled.body.activities.filter((a) => (a as { attachments?: unknown }).attachments !== undefined)).to.have.length(0);
   });
+
+  it('still receives every file when the app parses bodies globally with restify', async () => {
+    await h.close();
+    h = await startHarness({ maxUploadBytes: LIMIT }, undefined, true);
+    conv = await startConversation(h.baseUrl, 'u-li');
+    const res = await upload(form([
+      { name: 'one.png', type: 'image/png', data: PNG },
+      { name: 'two.pdf', type: 'application/pdf', data: PDF },
+    ], { type: 'message', text: 'two files' }));
+    expect(res.status).to.equal(200);
+    const got = h.received.at(-1)!;
+    expect(got.text).to.equal('two files');
+    expect((got.attachments as { name: string; contentType: string }[]).map((a) => `${a.name} ${a.contentType}`)).to.deep.equal(['one.png image/png', 'two.pdf application/pdf']);
+  });
 });
