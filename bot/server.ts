@@ -94,8 +94,11 @@ export function createServer(options: ServerOptions): KefuServer {
           setTimeout(resolve, graceMs).unref();
         });
       }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.server.closeIdleConnections?.();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold the close open; in-flight requests are done by now.
+        server.server.closeAllConnections();
+      });
     },
   };
 }

@@ -4,11 +4,11 @@
  * result: text with no known feature (empty, emoji, garbage) is `other`.
  */
 import { MODEL_FILE } from './dataset.js';
-import { extractEntities } from './entities.js';
+import { extractEntitiesOfNormalized } from './entities.js';
 import { detectLang } from './lang.js';
 import { compileScorer, readModel, softmax, type ModelArtifact } from './model.js';
 import { normalize } from './normalize.js';
-import { features, segmenter } from './tokenize.js';
+import { featuresOfNormalized, segmenter } from './tokenize.js';
 import type { Candidate, Classification, Classifier } from './types.js';
 
 const TOP = 3;
@@ -23,14 +23,15 @@ export function createClassifier(model: ModelArtifact): Classifier {
   return {
     classify(input, opts = {}) {
       const text = typeof input === 'string' ? input : String(input ?? '');
+      // Normalised once here; the extractors and the tokenizer take it as it is.
       const clean = normalize(text).trim();
-      const base = { text, entities: extractEntities(clean, opts.now ?? new Date()), lang: detectLang(clean) };
+      const base = { text, entities: extractEntitiesOfNormalized(clean, opts.now ?? new Date()), lang: detectLang(clean) };
       for (const o of overrides) {
         if (o.regexes.some((r) => r.test(clean))) {
           return { ...base, intent: o.intent, confidence: 1, candidates: [{ intent: o.intent, confidence: 1 }], unsure: false, source: 'override' };
         }
       }
-      if (scorer.score(features(clean), scores) === 0) {
+      if (scorer.score(featuresOfNormalized(clean), scores) === 0) {
         return { ...base, intent: 'other', confidence: 1, candidates: [{ intent: 'other', confidence: 1 }], unsure: false, source: 'model' };
       }
       softmax(scores, model.temperature);

@@ -20,7 +20,11 @@ const SELLER_WORDS = /商|卖|店|客服|老板|他们|对方|回|拒|人|seller
 const NO_DATES: Entities['dates'] = [];
 
 export function extractEntities(text: string, now: Date = new Date()): Entities {
-  const clean = normalize(typeof text === 'string' ? text : String(text ?? ''));
+  return extractEntitiesOfNormalized(normalize(typeof text === 'string' ? text : String(text ?? '')), now);
+}
+
+/** `extractEntities` of text already passed through `normalize` (the classifier normalises once). */
+export function extractEntitiesOfNormalized(clean: string, now: Date = new Date()): Entities {
   // Order ids first, then masked, so their digits are not read as amounts, sizes or dates.
   const orderIds = /\d{6}|订单|单号|order/iu.test(clean) ? extractOrderIds(clean) : [];
   const rest = clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));

@@ -38,6 +38,20 @@ function hanFeatures(run: string, out: string[]): void {
   for (let i = 0; i + 1 < run.length; i++) out.push(`b:${run.slice(i, i + 2)}`);
 }
 
+// Stemming is the slowest step of an English message and shoppers reuse few words, so stems are
+// remembered; the cache is dropped when full, so memory stays bounded whatever arrives.
+const STEM_CACHE_MAX = 20_000;
+const stemCache = new Map<string, string>();
+function stem(token: string): string {
+  let s = stemCache.get(token);
+  if (s === undefined) {
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    s = PorterStemmer.stem(token);
+    stemCache.set(token, s);
+  }
+  return s;
+}
+
 function latinFeatures(run: string, out: string[]): void {
   const stems: string[] = [];
   for (const token of wordTokenizer.tokenize(run.replace(NEGATION, ' not'))) {
@@ -47,7 +61,7 @@ function latinFeatures(run: string, out: string[]): void {
     }
     // Past 30 letters a "word" is a URL, a key mash or garbage: nothing to learn from.
     if (STOPWORDS.has(token) || token.length > 30) continue;
-    stems.push(PorterStemmer.stem(token));
+    stems.push(stem(token));
   }
   for (const stem of stems) out.push(`e:${stem}`);
   for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
@@ -55,7 +69,12 @@ function latinFeatures(run: string, out: string[]): void {
 
 /** The distinct features of a text, in first-seen order. Never throws; garbage gives []. */
 export function features(text: string): string[] {
-  const clean = normalize(text).toLowerCase();
+  return featuresOfNormalized(normalize(text));
+}
+
+/** `features` of text already passed through `normalize` (the classifier normalises once). */
+export function featuresOfNormalized(normalized: string): string[] {
+  const clean = normalized.toLowerCase();
   const out: string[] = [];
   for (const m of clean.matchAll(HAN_OR_LATIN)) {
     if (m[1] !== undefined) hanFeatures(m[1], out);

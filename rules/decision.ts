@@ -56,6 +56,8 @@ export function compensationAmount(c: Compensation, orderAmount: number): number
   return Math.round(amount * 100) / 100;
 }
 
+const NO_TEXT: LocalText = Object.freeze({ 'zh-CN': '', en: '' });
+
 export type DecisionBuilder = (f: Facts) => Decision;
 
 export function decisionBuilder(row: Row, hash: string, large: LargePayout | undefined): DecisionBuilder {
@@ -65,9 +67,16 @@ export function decisionBuilder(row: Row, hash: string, large: LargePayout | und
   const en = compileTemplate(row.explain.en);
   const largeZh = large && compileTemplate(large.explain['zh-CN']);
   const largeEn = large && compileTemplate(large.explain.en);
-  const comp = outcome.compensation;
+  const comp = outcome.compensation && Object.freeze({ ...outcome.compensation });
   return (f) => {
-    const d: Decision = { ...outcome, ruleId: row.id, tableHash: hash, explain: { 'zh-CN': '', en: '' }, matched };
+    // Built field by field: spreading the parsed outcome object is ~20x slower in V8.
+    const d: Decision = { remedy: outcome.remedy, escalate: outcome.escalate, ruleId: row.id, tableHash: hash, explain: NO_TEXT, matched };
+    if (outcome.refund_pct !== undefined) d.refund_pct = outcome.refund_pct;
+    if (outcome.return_shipping_paid_by !== undefined) d.return_shipping_paid_by = outcome.return_shipping_paid_by;
+    if (comp !== undefined) d.compensation = comp;
+    if (outcome.express_refund !== undefined) d.express_refund = outcome.express_refund;
+    if (outcome.priority !== undefined) d.priority = outcome.priority;
+    if (outcome.escalate_reason !== undefined) d.escalate_reason = outcome.escalate_reason;
     if (from !== undefined) {
       const v = (f as unknown as Values)[from.fact];
       // Rounded up: a share of a percent goes to the shopper.

@@ -2,6 +2,7 @@
 export * from './types.js';
 export { HandoffService, type HandoffServiceDeps } from './service.js';
 export { SqliteHandoffQueue } from './sqliteQueue.js';
+export { RedisHandoffQueue } from './redisQueue.js';
 export { DEFAULT_SETTINGS, HandoffSettingsError, loadHandoffSettings, parseHandoffSettings, type HandoffSettings, type SlaTarget } from './settings.js';
 export { parseCloseDecision, type CloseDecision } from './closeDecision.js';
 export { HandoffError, type HandoffErrorCode } from './errors.js';

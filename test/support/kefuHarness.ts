@@ -48,7 +48,8 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
         const id = decodeURIComponent(m[1]!);
         proactive.set(id, [...(proactive.get(id) ?? []), JSON.parse(body) as Reply]);
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"x"}');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
     });
   });
   await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
@@ -84,7 +85,10 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     },
     async close() {
       await harness.app.close();
-      await new Promise<void>((r) => channel.close(() => r()));
+      await new Promise<void>((r) => {
+        channel.close(() => r());
+        channel.closeAllConnections();
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
