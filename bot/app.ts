@@ -12,7 +12,8 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
-import { HandoffService, SqliteHandoffQueue, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
+import { HandoffService, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
+import { openSharedParts } from './bus/index.js';
 import { mountDirectLine, type DirectLine } from './directline/index.js';
 import { mountWidget } from './web/index.js';
 import { Responses } from './data/responses.js';
@@ -77,10 +78,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
-  if (!stores.sqlite) throw new Error('the handoff queue needs the embedded store in this version');
+  // Queue, Direct Line store and the bus between instances: Redis when scaled out, else local.
+  const shared = await openSharedParts(stores, config, log);
   const handoff = new HandoffService({
     cases: stores.cases,
-    queue: new SqliteHandoffQueue(stores.sqlite),
+    queue: shared.queue,
     notifier: bridge,
     agents: config.agents,
     settings: { ...loadHandoffSettings(path.join(data, 'handoff.yaml')), ...options.handoffSettings },
@@ -88,6 +90,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
   });
   bridge.attach(handoff);
+  await handoff.events.connect(shared.bus, (err) => log.warn({ err }, 'could not share an agent event with the other instances'));
 
   let directLine: DirectLine | undefined;
   const intake = new AttachmentIntake({
@@ -127,6 +130,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   directLine = mountDirectLine(server.server, {
     botUrl: '/api/messages',
     secret: config.directLineSecret,
+    store: shared.directLineStore,
+    sharedKey: shared.directLineKey,
     dataDir: config.dataDir,
     maxUploadBytes: MAX_EVIDENCE_BYTES,
     tokenTtlSeconds: 3600,
@@ -154,6 +159,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await server.close();
       await handoff.stop();
       await dl.close();
+      await shared.close();
       rules.close();
       await stores.close();
     },

@@ -38,6 +38,16 @@ export interface Config {
   /** Agents allowed into the console, from `AGENT_TOKENS=name:token,name:token`. */
   agents: AgentCredential[];
   logLevel: string;
+  /** `BotOpenIdMetadata`: where channel signing keys are looked up (default: the public Bot Framework). */
+  botOpenIdMetadata?: string;
+  /** `ATTACHMENT_HOSTS`: host names (and their subdomains) channel attachment URLs may come from. */
+  attachmentHosts?: string[];
+  /** `RETENTION_DAYS`: closed cases and their files are purged this long after their last change (0: keep). */
+  retentionDays?: number;
+  /** `RATE_LIMIT_CONVERSATION` / `RATE_LIMIT_ADDRESS`: messages per minute (0: unlimited). */
+  rateLimits?: { perConversation: number; perAddress: number };
+  /** `TRUST_PROXY=1`: the client address is the last hop of X-Forwarded-For (behind our own proxy). */
+  trustProxy?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +74,13 @@ function seconds(name: string, value: string | undefined, fallback: number): num
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected whole seconds ≥ 0)`);
+  return n;
+}
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 0)`);
   return n;
 }
 
@@ -102,6 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     directLineSecret: env.DIRECT_LINE_SECRET ?? '',
     agents: agents(env.AGENT_TOKENS),
     logLevel: env.LOG_LEVEL || 'info',
+    botOpenIdMetadata: env.BotOpenIdMetadata || undefined,
+    attachmentHosts: env.ATTACHMENT_HOSTS ? env.ATTACHMENT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '') : undefined,
+    retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
+    rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');

@@ -12,6 +12,7 @@ import type { HandoffPort, HandoffReason } from '../dialogs/services.js';
 import type { Session } from '../dialogs/session.js';
 import { sessionOf, attachSession } from '../dialogs/session.js';
 import { setLang } from '../dialogs/reply.js';
+import { channelCaps, csatCard } from './cards/index.js';
 import type { Logger } from './log.js';
 
 export interface BridgeDeps {
@@ -101,9 +102,12 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
         session.csat = { caseId: c.id };
         const remedy = r.t(lang, `remedy.name.${event.resolution.remedy}`, { pct: event.resolution.refund_pct ?? 0 });
         await send(r.t(lang, 'handoff.resolved', { caseId: c.id, remedy, note: event.resolution.note }), handoff('resolved'));
-        await send(r.t(lang, 'csat.ask'), { ...handoff('resolved'), prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] } }, {
-          suggestedActions: { to: [], actions: ['1', '2', '3', '4', '5'].map((n) => ({ type: 'imBack', title: n, value: n })) },
-        });
+        const csat = { ...handoff('resolved'), prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] } };
+        if (channelCaps(context.activity.channelId).adaptiveCards) {
+          await context.sendActivity({ type: 'message', attachments: [csatCard(lang, c.id)], summary: r.t(lang, 'csat.ask'), channelData: csat });
+        } else {
+          await send(r.t(lang, 'csat.ask'), csat, { suggestedActions: { to: [], actions: ['1', '2', '3', '4', '5'].map((n) => ({ type: 'imBack', title: n, value: n })) } });
+        }
         return;
       }
       case 'cancelled':

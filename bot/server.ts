@@ -6,6 +6,9 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './log.js';
+import { checkActivity, DEFAULT_GUARD_LIMITS, type GuardLimits } from './security/activityGuard.js';
+import { TokenBuckets } from './security/rateLimit.js';
+import { summarizeActivity } from './security/logSafe.js';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -16,6 +19,15 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Extra facts for /healthz (e.g. the rule table hash). */
   health?: () => Record<string, unknown>;
+  /** Shape limits of activities (attachments per message, text length, nesting). */
+  guard?: Partial<GuardLimits>;
+  /**
+   * Messages per minute per conversation (on /api/messages) and POSTs per minute per client
+   * address (every route); 0: unlimited. Loopback is never limited by address: it is our own
+   * Direct Line relaying, or a local proxy (set `trustProxy` so its clients are told apart).
+   */
+  limits?: { perConversation: number; perAddress: number; trustProxy?: boolean };
+  clock?: () => number;
 }
 
 export interface KefuServer {
@@ -35,12 +47,45 @@ export function createServer(options: ServerOptions): KefuServer {
   let inFlight = 0;
   let draining = false;
   let idle: (() => void) | undefined;
+  const guard: GuardLimits = { ...DEFAULT_GUARD_LIMITS, ...options.guard };
+  const limits = options.limits ?? { perConversation: 0, perAddress: 0 };
+  const byConversation = new TokenBuckets(limits.perConversation, options.clock);
+  const byAddress = new TokenBuckets(limits.perAddress, options.clock);
+  // One log line per limited key until it is allowed again, so a flood cannot flood the log.
+  const limited = new Set<string>();
+  const tooMany = (res: Response, buckets: TokenBuckets, key: string, what: string): void => {
+    if (!limited.has(key)) {
+      limited.add(key);
+      if (limited.size > 10_000) limited.clear();
+      log.warn({ limit: what, key: what === 'address' ? key : undefined }, `rate limit reached (${what}); refusing with 429 until it refills`);
+    }
+    res.setHeader('Retry-After', String(Math.max(1, buckets.retryAfter(key))));
+    res.send(429, { error: 'rate_limited', message: `too many messages from this ${what}; retry after ${Math.max(1, buckets.retryAfter(key))} s` });
+  };
+  const clientAddress = (req: Request): string => {
+    const socket = req.socket.remoteAddress ?? '';
+    const forwarded = req.headers['x-forwarded-for'];
+    if (limits.trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '') return forwarded.split(',').at(-1)!.trim();
+    return socket;
+  };
 
   server.pre((req: Request, res: Response, next) => {
     if (draining) {
       res.setHeader('Connection', 'close');
       res.send(503, { error: 'shutting_down', message: 'kefu is restarting; retry shortly' });
       return next(false);
+    }
+    if (req.method === 'POST' && limits.perAddress > 0) {
+      const address = clientAddress(req);
+      const loopback = address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+      if (!loopback) {
+        const key = `address:${address}`;
+        if (!byAddress.take(key)) {
+          tooMany(res, byAddress, key, 'address');
+          return next(false);
+        }
+        limited.delete(key);
+      }
     }
     inFlight += 1;
     res.once('close', () => {
@@ -59,10 +104,19 @@ export function createServer(options: ServerOptions): KefuServer {
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const body: unknown = req.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      res.send(400, { error: 'bad_activity', message: 'expected a JSON Bot Framework activity with a string "type"' });
+    const refusal = checkActivity(body, guard);
+    if (refusal) {
+      log.info({ path: '/api/messages', status: refusal.status, reason: refusal.error }, 'activity refused');
+      res.send(refusal.status, { error: refusal.error, message: refusal.message });
       return;
     }
+    const activity = body as { type: string; conversation: { id: string } };
+    if (activity.type === 'message') {
+      const key = `conversation:${activity.conversation.id}`;
+      if (!byConversation.take(key)) return tooMany(res, byConversation, key, 'conversation');
+      limited.delete(key);
+    }
+    log.debug({ activity: summarizeActivity(body as Record<string, unknown>) }, 'activity in');
     await adapter.process(req, res, onTurn);
   });
 

@@ -3,7 +3,8 @@
  * language with the rule's reason, and asks the shopper to accept or decline. A rule that
  * escalates, or a decline, ends with a handoff request for the caller to carry out.
  */
-import { ActionTypes, MessageFactory } from 'botbuilder';
+import { ActionTypes, MessageFactory, type Activity } from 'botbuilder';
+import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
@@ -63,7 +64,18 @@ export class RemedyDialog extends ComponentDialog {
         status: d.escalate ? c.status : 'proposed',
         history: d.escalate ? c.history : [...c.history, { at: now, status: 'proposed', by: 'bot', note: d.ruleId }],
       }));
-      const proposal = MessageFactory.text(remedyText(this.services, lang, o.caseId, d));
+      const text = remedyText(this.services, lang, o.caseId, d);
+      if (!d.escalate && channelCaps(step.context.activity.channelId).adaptiveCards) {
+        // The card shows the proposal with Accept / Decline buttons and is itself the question.
+        const card: Partial<Activity> = {
+          type: 'message',
+          attachments: [remedyProposalCard(lang, { caseId: o.caseId, decision: d, summary: r.t(lang, `intent.${o.facts.complaint}`) })],
+          summary: text,
+          channelData: { triage: triageData(o.caseId, o.facts.complaint, d), prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] } },
+        };
+        return step.prompt(ANSWER, { prompt: card });
+      }
+      const proposal = MessageFactory.text(text);
       proposal.channelData = { triage: triageData(o.caseId, o.facts.complaint, d) };
       await step.context.sendActivity(proposal);
       if (d.escalate) {

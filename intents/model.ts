@@ -1,15 +1,15 @@
 /**
  * The trained model artifact (`data/intents/model.json`) and the scorer compiled from it.
- * The counts are those of natural's BayesClassifier (presence of a feature per document); at
- * load they become a map from feature to per-label log-probabilities, so scoring a text costs
- * one lookup per feature instead of natural's walk over the whole vocabulary, and stays in
- * log space, so a 10,000-character message cannot underflow every class to zero.
+ * The model is a softmax regression (see softmaxRegression.ts): a bias and, per feature, one
+ * weight per label. At load the weights become a map from feature to a typed row, so scoring a
+ * text costs one lookup per feature, and scores stay in log space, so a 10,000-character message
+ * cannot underflow every class to zero.
  */
 import { readFileSync } from 'node:fs';
 import { isIntent, type Intent } from './labels.js';
 import { IntentDataError, parseOverrides, type OverrideRule } from './dataset.js';
 
-export const MODEL_FORMAT = 'kefu-intents/1';
+export const MODEL_FORMAT = 'kefu-intents/2';
 
 export interface ModelArtifact {
   format: typeof MODEL_FORMAT;
@@ -17,16 +17,17 @@ export interface ModelArtifact {
   /** sha256 of the training data it was built from (see dataset.ts); a test recomputes it. */
   dataHash: string;
   labels: Intent[];
-  /** natural's additive smoothing, chosen by cross-validation. */
-  smoothing: number;
+  /** Training passes and L2 penalty, chosen by cross-validation. */
+  epochs: number;
+  l2: number;
   /** Softmax temperature fitted on cross-validation folds so confidences are calibrated. */
   temperature: number;
   /** Below this top confidence the result is `unsure`. */
   threshold: number;
-  /** Training documents per label, same order as `labels`. */
-  docs: number[];
-  /** Feature → number of training documents of each label containing it. */
-  counts: Record<string, number[]>;
+  /** Per-label bias, same order as `labels`. */
+  bias: number[];
+  /** Feature → weight of each label, same order as `labels`. */
+  weights: Record<string, number[]>;
   overrides: OverrideRule[];
 }
 
@@ -51,14 +52,14 @@ export function parseModel(json: string, file: string): ModelArtifact {
   }
   const n = labels.length;
   const isNumArray = (v: unknown): v is number[] =>
-    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
-  for (const key of ['smoothing', 'temperature', 'threshold'] as const) {
+    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  for (const key of ['epochs', 'l2', 'temperature', 'threshold'] as const) {
     if (typeof m[key] !== 'number' || !((m[key] as number) > 0)) fail(file, `${key} must be a positive number`);
   }
-  if (!isNumArray(m.docs)) fail(file, `docs must hold ${n} counts`);
-  if (typeof m.counts !== 'object' || m.counts === null) fail(file, 'counts must be a map');
-  for (const [feature, row] of Object.entries(m.counts)) {
-    if (!isNumArray(row)) fail(file, `counts[${JSON.stringify(feature)}] must hold ${n} counts`);
+  if (!isNumArray(m.bias)) fail(file, `bias must hold ${n} numbers`);
+  if (typeof m.weights !== 'object' || m.weights === null || Array.isArray(m.weights)) fail(file, 'weights must be a map');
+  for (const [feature, row] of Object.entries(m.weights)) {
+    if (!isNumArray(row)) fail(file, `weights[${JSON.stringify(feature)}] must hold ${n} numbers`);
   }
   if (typeof m.dataHash !== 'string' || typeof m.featureVersion !== 'string') fail(file, 'dataHash and featureVersion are required');
   const overrides = parseOverrides(JSON.stringify(m.overrides ?? []), `${file} (overrides)`);
@@ -69,28 +70,23 @@ export function readModel(file: string): ModelArtifact {
   return parseModel(readFileSync(file, 'utf8'), file);
 }
 
-/** Per-label raw log scores of a feature set, as natural's Bayes computes them, in log space. */
+/** Per-label raw scores (logits) of a feature set. */
 export interface Scorer {
   labels: readonly Intent[];
   /** Fills `out` (length labels.length) and returns how many features were known. */
   score(features: readonly string[], out: Float64Array): number;
 }
 
-export function compileScorer(model: Pick<ModelArtifact, 'labels' | 'docs' | 'counts' | 'smoothing'>): Scorer {
-  const { labels, docs, counts, smoothing } = model;
+export function compileScorer(model: Pick<ModelArtifact, 'labels' | 'bias' | 'weights'>): Scorer {
+  const { labels } = model;
   const n = labels.length;
-  // natural starts every class total and the example total at one "for smoothing".
-  const classTotals = docs.map((d) => d + 1);
-  const total = docs.reduce((a, b) => a + b, 0) + 1;
-  const prior = Float64Array.from(classTotals, (t) => Math.log(t / total));
+  const bias = Float64Array.from(model.bias);
   const table = new Map<string, Float64Array>();
-  for (const [feature, row] of Object.entries(counts)) {
-    table.set(feature, Float64Array.from(row, (c, l) => Math.log((c + smoothing) / classTotals[l]!)));
-  }
+  for (const [feature, row] of Object.entries(model.weights)) table.set(feature, Float64Array.from(row));
   return {
     labels,
     score(features, out) {
-      out.set(prior);
+      out.set(bias);
       let known = 0;
       for (const f of features) {
         const row = table.get(f);
@@ -118,10 +114,10 @@ export function softmax(scores: Float64Array, temperature: number, out: Float64A
 
 /** JSON with one feature per line, so a retrain shows up in `git diff` as readable changes. */
 export function serializeModel(model: ModelArtifact): string {
-  const { counts, ...head } = model;
-  const rows = Object.keys(counts)
+  const { weights, ...head } = model;
+  const rows = Object.keys(weights)
     .sort()
-    .map((f) => `    ${JSON.stringify(f)}: ${JSON.stringify(counts[f])}`);
+    .map((f) => `    ${JSON.stringify(f)}: ${JSON.stringify(weights[f])}`);
   const headJson = JSON.stringify(head, null, 2);
-  return `${headJson.slice(0, -2)},\n  "counts": {\n${rows.join(',\n')}\n  }\n}\n`;
+  return `${headJson.slice(0, -2)},\n  "weights": {\n${rows.join(',\n')}\n  }\n}\n`;
 }

@@ -2,3 +2,4 @@
 export type { Bus } from './types.js';
 export { MemoryBus } from './memoryBus.js';
 export { RedisBus } from './redisBus.js';
+export { openSharedParts, type SharedParts } from './sharedParts.js';

@@ -13,5 +13,10 @@ export interface Bus {
    * The returned function unsubscribes.
    */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => void>;
+  /**
+   * Calls `hook` after the bus reconnected (messages published meanwhile were lost), so readers
+   * can re-check durable state. Absent on buses that cannot lose their connection.
+   */
+  onReconnect?(hook: () => void): () => void;
   close(): Promise<void>;
 }

@@ -18,10 +18,12 @@ import { UploadStore } from './uploads.js';
 export type { DirectLine, DirectLineOptions } from './types.js';
 export type { DirectLineStore, ConversationRecord, ActivityJson, AppendedActivity } from './store.js';
 export { MemoryDirectLineStore } from './store.js';
+export { RedisDirectLineStore, sharedDirectLineKey } from './redisStore.js';
 export { ALLOWED_TYPES } from './fileTypes.js';
 
 export function mountDirectLine(server: Server, options: DirectLineOptions): DirectLine {
-  const key = connectorKey(options.secret);
+  const keySeed = options.secret !== '' ? options.secret : (options.sharedKey ?? '');
+  const key = connectorKey(keySeed);
   const localBase = (): string => {
     if (options.serviceBaseUrl !== undefined) return options.serviceBaseUrl.replace(/\/+$/, '');
     const address = server.server.address() as AddressInfo | null;
@@ -45,7 +47,7 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
     },
     log: options.log,
     store,
-    signer: new TokenSigner(options.secret),
+    signer: new TokenSigner(keySeed),
     uploads,
     bot: new BotClient({ botUrl, timeoutMs: options.botTimeoutMs ?? 15_000, serviceUrl }),
     connectorKey: key,

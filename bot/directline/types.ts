@@ -35,6 +35,11 @@ export interface DirectLineOptions {
   botTimeoutMs?: number;
   /** Default: in memory. */
   store?: DirectLineStore;
+  /**
+   * With an empty `secret`: key material shared by every instance (from Redis), so a token or
+   * connector URL made by one instance is accepted by the others. Default: random per process.
+   */
+  sharedKey?: string;
 }
 
 export interface DirectLine {

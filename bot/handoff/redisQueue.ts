@@ -182,7 +182,7 @@ export class RedisHandoffQueue implements HandoffQueue {
   }
 
   async list(filter: { team?: string[]; state?: QueueEntry['state'] } = {}): Promise<QueueEntry[]> {
-    const entries = await this.entries(await this.redis.zrange(`${this.p}all`, 0, -1));
+    const entries = await this.entries(await this.redis.zrange(`${this.p}all`, '0', '-1'));
     return entries
       .filter((e) => (filter.state === undefined || e.state === filter.state) && (filter.team === undefined || filter.team.includes(e.team)))
       .sort(serviceOrder);
@@ -197,7 +197,7 @@ export class RedisHandoffQueue implements HandoffQueue {
     const teams = await this.redis.smembers(`${this.p}teams`);
     const out: Array<{ caseId: string; position: number; lastPosition?: number }> = [];
     for (const team of teams) {
-      const ids = (await this.redis.zrange(`${this.p}w:${team}`, 0, -1)).map((rank) => rank.slice(rank.lastIndexOf('|') + 1));
+      const ids = (await this.redis.zrange(`${this.p}w:${team}`, '0', '-1')).map((rank) => rank.slice(rank.lastIndexOf('|') + 1));
       if (ids.length === 0) continue;
       const pipeline = this.redis.pipeline();
       for (const id of ids) pipeline.hget(this.key(id), 'lastPosition');

@@ -50,6 +50,8 @@ export interface Resolution {
   remedy: Remedy;
   refund_pct?: number;
   compensation_amount?: number;
+  /** The complaint the agent found when the bot misread it (a candidate training example). */
+  complaint?: Complaint;
   note: string;
   agent: string;
   at: string;

@@ -62,7 +62,9 @@ export function mismatch(actual: unknown, expected: unknown, at = ''): string | 
 
 function matches(reply: Reply, m: Matcher): boolean {
   if (m.text !== undefined) {
-    const ok = m.text.startsWith('/') ? new RegExp(m.text.slice(1, -1)).test(reply.text ?? '') : (reply.text ?? '').includes(m.text);
+    // What the page shows: the text, or the text inside a card.
+    const shown = `${reply.text ?? ''} ${JSON.stringify(reply.attachments?.map((a) => a.content) ?? [])}`;
+    const ok = m.text.startsWith('/') ? new RegExp(m.text.slice(1, -1)).test(shown) : shown.includes(m.text);
     if (!ok) return false;
   }
   if (m.event !== undefined && !(reply.type === 'event' && reply.name === m.event)) return false;
