@@ -10,6 +10,8 @@ import { checkActivity, DEFAULT_GUARD_LIMITS, type GuardLimits } from './securit
 import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 
+const SLOW_DOWN = '消息发得太快了，请稍等一会儿再发。\nYou are sending messages too quickly; please wait a moment and try again.';
+
 export interface ServerOptions {
   adapter: CloudAdapter;
   /** The bot's turn logic. */
@@ -53,14 +55,30 @@ export function createServer(options: ServerOptions): KefuServer {
   const byAddress = new TokenBuckets(limits.perAddress, options.clock);
   // One log line per limited key until it is allowed again, so a flood cannot flood the log.
   const limited = new Set<string>();
-  const tooMany = (res: Response, buckets: TokenBuckets, key: string, what: string): void => {
+  const tooMany = (res: Response, key: string): void => {
     if (!limited.has(key)) {
-      limited.add(key);
       if (limited.size > 10_000) limited.clear();
-      log.warn({ limit: what, key: what === 'address' ? key : undefined }, `rate limit reached (${what}); refusing with 429 until it refills`);
+      limited.add(key);
+      log.warn({ limit: 'address', address: key }, 'rate limit reached (client address); refusing with 429 until it refills');
     }
-    res.setHeader('Retry-After', String(Math.max(1, buckets.retryAfter(key))));
-    res.send(429, { error: 'rate_limited', message: `too many messages from this ${what}; retry after ${Math.max(1, buckets.retryAfter(key))} s` });
+    const wait = Math.max(1, byAddress.retryAfter(key));
+    res.setHeader('Retry-After', String(wait));
+    res.send(429, { error: 'rate_limited', message: `too many requests from this address; retry after ${wait} s` });
+  };
+  // Counted after authentication (inside the turn), so nobody can use up another conversation's
+  // allowance with unsigned requests. The first refused message gets a polite reply; the rest of
+  // a flood is dropped quietly.
+  const limitedTurn = async (context: TurnContext): Promise<void> => {
+    if (context.activity.type !== 'message') return onTurn(context);
+    const key = `conversation:${context.activity.conversation.id}`;
+    if (byConversation.take(key)) {
+      limited.delete(key);
+      return onTurn(context);
+    }
+    if (limited.has(key)) return;
+    limited.add(key);
+    log.warn({ limit: 'conversation', conversation: context.activity.conversation.id }, 'rate limit reached (conversation); messages are dropped until it refills');
+    await context.sendActivity({ type: 'message', text: SLOW_DOWN, channelData: { refused: 'rate_limited', retryAfterSeconds: byConversation.retryAfter(key) } });
   };
   const clientAddress = (req: Request): string => {
     const socket = req.socket.remoteAddress ?? '';
@@ -81,7 +99,7 @@ export function createServer(options: ServerOptions): KefuServer {
       if (!loopback) {
         const key = `address:${address}`;
         if (!byAddress.take(key)) {
-          tooMany(res, byAddress, key, 'address');
+          tooMany(res, key);
           return next(false);
         }
         limited.delete(key);
@@ -110,14 +128,8 @@ export function createServer(options: ServerOptions): KefuServer {
       res.send(refusal.status, { error: refusal.error, message: refusal.message });
       return;
     }
-    const activity = body as { type: string; conversation: { id: string } };
-    if (activity.type === 'message') {
-      const key = `conversation:${activity.conversation.id}`;
-      if (!byConversation.take(key)) return tooMany(res, byConversation, key, 'conversation');
-      limited.delete(key);
-    }
     log.debug({ activity: summarizeActivity(body as Record<string, unknown>) }, 'activity in');
-    await adapter.process(req, res, onTurn);
+    await adapter.process(req, res, limitedTurn);
   });
 
   // restify answers malformed JSON and oversized bodies itself; keep those 4xx and log once.

@@ -13,22 +13,6 @@ declare module 'natural/lib/natural/tokenizers/regexp_tokenizer.js' {
   }
 }
 
-declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
-  /** natural's Bayes classifier; `classifier` is the apparatus model holding the counts. */
-  export default class BayesClassifier {
-    constructor(stemmer?: unknown, smoothing?: number);
-    features: Record<string, number>;
-    classifier: {
-      classFeatures: Record<string, Record<string, number>>;
-      classTotals: Record<string, number>;
-      totalExamples: number;
-      smoothing: number;
-    };
-    addDocument(tokens: string[], label: string): void;
-    train(): void;
-  }
-}
-
 /** @node-rs/jieba ships its dictionaries without typings. */
 declare module '@node-rs/jieba/dict' {
   export const dict: Uint8Array;

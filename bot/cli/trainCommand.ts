@@ -26,9 +26,9 @@ export const trainCommand: Command = {
     const { model, report } = trainModel(data);
     writeFileSync(out, serializeModel(model));
     io.stdout.write(
-      `trained on ${data.examples.length} examples, ${Object.keys(model.counts).length} features in ${Date.now() - started} ms\n` +
+      `trained on ${data.examples.length} examples, ${Object.keys(model.weights).length} features in ${Date.now() - started} ms\n` +
         `cross-validation accuracy ${(report.cvAccuracy * 100).toFixed(1)}%, log-loss ${report.cvLogLoss.toFixed(3)}; ` +
-        `smoothing ${report.smoothing}, temperature ${report.temperature}\n` +
+        `${report.epochs} passes, L2 ${report.l2}, temperature ${report.temperature}\n` +
         `wrote ${out} (data hash ${model.dataHash.slice(0, 12)})\n`,
     );
     return 0;

@@ -140,6 +140,7 @@ function watchErrors(page: Page, errors: string[]): void {
       expect(file?.data.equals(PHOTO), 'the stored evidence holds the uploaded bytes').to.equal(true);
       expect(stored.transcript.some((t) => t.from === 'shopper' && t.text === '洗发水瓶子破了，漏了一箱')).to.equal(true);
       expect(errors).to.deep.equal([]);
+    } catch (e) { console.log(await page.locator('.webchat__bubble__content').allInnerTexts(), errors); await page.screenshot({ path: '/tmp/e2e-scratch/fail.png' }); throw e;
     } finally {
       await context.close();
     }
