@@ -3,7 +3,7 @@
  * together. `npm start`, the tests and the benchmarks all start kefu through `startApp`.
  */
 import path from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
@@ -23,6 +23,7 @@ import { AttachmentIntake } from './intake.js';
 import { HandoffBridge } from './handoffBridge.js';
 import { KefuBot } from './kefuBot.js';
 import { createServer, type KefuServer } from './server.js';
+import { botFrameworkAuthentication } from './security/botAuth.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -67,14 +68,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const controls = Controls.load(path.join(data, 'controls.yaml'));
   const plan = loadEvidencePlan(path.join(data, 'evidence.yaml'));
 
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.microsoftAppId,
-      MicrosoftAppPassword: config.microsoftAppPassword,
-      MicrosoftAppType: config.microsoftAppType,
-      MicrosoftAppTenantId: config.microsoftAppTenantId,
-    }),
-  );
+  const adapter = new CloudAdapter(botFrameworkAuthentication(config));
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
@@ -126,6 +120,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onTurn: (context) => kefuBot.run(context),
     log,
     health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
+    limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
   });
   directLine = mountDirectLine(server.server, {
     botUrl: '/api/messages',
@@ -139,6 +134,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   mountWidget(server.server, { ordersFile: config.ordersFile });
   mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
+  await (await import('./lead/leadApi.js')).mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, options.host ?? '0.0.0.0');
   if (options.timers !== false) handoff.start();

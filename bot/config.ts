@@ -37,6 +37,8 @@ export interface Config {
   directLineSecret: string;
   /** Agents allowed into the console, from `AGENT_TOKENS=name:token,name:token`. */
   agents: AgentCredential[];
+  /** Support leads (`LEAD_TOKENS=name:token,...`): analytics and rule activation at /lead. */
+  leads?: AgentCredential[];
   logLevel: string;
   /** `BotOpenIdMetadata`: where channel signing keys are looked up (default: the public Bot Framework). */
   botOpenIdMetadata?: string;
@@ -84,14 +86,14 @@ function count(name: string, value: string | undefined, fallback: number): numbe
   return n;
 }
 
-function agents(value: string | undefined): AgentCredential[] {
+function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCredential[] {
   if (value === undefined || value.trim() === '') return [];
   return value.split(',').map((pair, i) => {
     const at = pair.indexOf(':');
     const name = pair.slice(0, at).trim();
     const token = pair.slice(at + 1).trim();
     if (at < 1 || token.length < 16) {
-      throw new ConfigError(`AGENT_TOKENS entry ${i + 1} is not valid (expected name:token with a token of 16 or more characters)`);
+      throw new ConfigError(`${variable} entry ${i + 1} is not valid (expected name:token with a token of 16 or more characters)`);
     }
     return { name, token };
   });
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     stateTtlSeconds: seconds('STATE_TTL_SECONDS', env.STATE_TTL_SECONDS, 30 * 24 * 3600),
     directLineSecret: env.DIRECT_LINE_SECRET ?? '',
     agents: agents(env.AGENT_TOKENS),
+    leads: agents(env.LEAD_TOKENS, 'LEAD_TOKENS'),
     logLevel: env.LOG_LEVEL || 'info',
     botOpenIdMetadata: env.BotOpenIdMetadata || undefined,
     attachmentHosts: env.ATTACHMENT_HOSTS ? env.ATTACHMENT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '') : undefined,

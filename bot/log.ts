@@ -1,24 +1,73 @@
 /**
- * Structured logging (pino). Personal data is redacted by key wherever it appears in a logged
- * object; free text should be passed through `maskText` before it is logged.
+ * Structured logging (pino) that never writes personal data. Every logged object is walked
+ * before it is written: values under personal keys (text, name, phone, address, order id, tokens)
+ * become `[redacted]` at any depth, and every other string, the message included, goes through
+ * `maskText`, which masks phone numbers, e-mail addresses, order ids, street addresses and
+ * self-introduced names in free text. Errors keep their type but their message is masked too.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-const REDACT_KEYS = ['text', 'phone', 'address', 'name', 'orderId', 'order_id', 'token', 'authorization', 'password'];
+const REDACT_KEYS = new Set(
+  ['text', 'phone', 'mobile', 'address', 'name', 'username', 'email', 'orderid', 'order_id', 'token', 'authorization', 'cookie', 'password', 'secret', 'contenturl', 'value', 'receiver', 'recipientname'].map((k) => k.toLowerCase()),
+);
+const MAX_DEPTH = 8;
 
-export function createLogger(level: string = process.env.LOG_LEVEL || 'info'): Logger {
-  return pino({
+/** `destination`: where lines go (default stdout); tests pass a stream to read what was logged. */
+export function createLogger(level: string = process.env.LOG_LEVEL || 'info', destination?: DestinationStream): Logger {
+  const options = {
     level,
-    redact: { paths: [...REDACT_KEYS, ...REDACT_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' },
-  });
+    formatters: { log: (object: Record<string, unknown>) => scrub(object, 0) as Record<string, unknown> },
+    hooks: {
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? maskText(a) : a)));
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
-const LONG_DIGITS = /\d{8,}/g;
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return maskText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[deep]';
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { type: value.name, message: maskText(value.message), ...(typeof code === 'string' ? { code } : {}), stack: maskText(value.stack ?? '') };
+  }
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = REDACT_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? '[redacted]' : scrub(v, depth + 1);
+  }
+  return out;
+}
 
-/** Masks phone numbers and long digit runs (order ids, card numbers) in free text. */
+const PHONE = /(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g;
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const LONG_DIGITS = /\d{8,}/g;
+// A Chinese street address: anything up to a road marker followed by a house number ("…路100号…").
+const ADDRESS_ZH = /[\p{Script=Han}\dA-Za-z]*(?:路|街|道|巷|弄|里|村)\s*\d+\s*号[\p{Script=Han}\dA-Za-z\-#]*/gu;
+// Province / city / district sequences ("上海市浦东新区", "广东省深圳市") even without a street.
+const REGION_ZH = /[\p{Script=Han}]{2,}(?:省|自治区)[\p{Script=Han}]*?(?:市|州|盟)|[\p{Script=Han}]{2,}市[\p{Script=Han}]{1,6}?(?:区|县)/gu;
+const ADDRESS_EN = /\b\d{1,6}\s+(?:[A-Z][a-z]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl)\b\.?/g;
+// Names a shopper gives about themselves or a recipient.
+const NAME_ZH = /(我叫|我的名字是|名字是|姓名[:：]?|收件人[:：]?|收货人[:：]?)\s*[\p{Script=Han}·]{1,4}/gu;
+const NAME_EN = /\b(my name is|name:|recipient:?|deliver to|ship to)\s+[A-Za-z]+(?:\s+[A-Z][a-z]+)?/gi;
+
+/** Masks personal data in free text; keeps enough shape ("138****5678") for a log to stay useful. */
 export function maskText(text: string): string {
-  return text.replace(PHONE, (m) => `${m.slice(0, 3)}****${m.slice(-4)}`).replace(LONG_DIGITS, (m) => `${m.slice(0, 2)}…${m.slice(-2)}`);
+  return text
+    .replace(EMAIL, '[email]')
+    .replace(PHONE, (m) => {
+      const digits = m.replace(/\D/g, '').slice(-11);
+      return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+    })
+    .replace(LONG_DIGITS, (m) => `${m.slice(0, 2)}…${m.slice(-2)}`)
+    .replace(ADDRESS_ZH, '[address]')
+    .replace(REGION_ZH, '[address]')
+    .replace(ADDRESS_EN, '[address]')
+    .replace(NAME_ZH, (_m, lead: string) => `${lead}[name]`)
+    .replace(NAME_EN, (_m, lead: string) => `${lead} [name]`);
 }
 
 export type { Logger };

@@ -27,6 +27,9 @@ export function parseNumberAnswer(text: string, entities: Entities, spec: Extrac
   if (spec.unit === 'share') {
     const share = entities.shares[0];
     if (share) return inRange(share.ratio, spec);
+    // Asked for a share, "3/6" is a fraction (the extractor leaves it alone: elsewhere it may be a date).
+    const fraction = /(\d+)\s*[/／]\s*(\d+)/.exec(text.normalize('NFKC'));
+    if (fraction && Number(fraction[2]) > 0 && Number(fraction[1]) <= Number(fraction[2])) return inRange(Number(fraction[1]) / Number(fraction[2]), spec);
     const pct = /(\d+(?:\.\d+)?)\s*[%％]/.exec(text) ?? /百分之(\d+)/.exec(text);
     if (pct) return inRange(Number(pct[1]) / 100, spec);
     const n = plainNumber(text);

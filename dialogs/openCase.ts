@@ -17,6 +17,7 @@ export async function baseFacts(services: KefuServices, complaint: Complaint, or
   return {
     complaint,
     category: item.category,
+    ...(item.category === 'fresh' ? { live_goods: item.live === true } : {}),
     ...(order.deliveredAt ? { hours_since_delivery: Math.max(0, Math.round((now - Date.parse(order.deliveredAt)) / 360_000) / 10) } : {}),
     order_amount: Math.round(item.price * item.quantity * 100) / 100,
     member_tier: shopper?.tier ?? 'regular',

@@ -11,6 +11,7 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import { CONCEPTS } from './concepts.js';
 import { normalize } from './normalize.js';
 
 export const FEATURE_VERSION = 'features-v2';
@@ -33,8 +34,16 @@ const HAN_OR_LATIN = /(\p{Script=Han}+)|([a-z0-9'][a-z0-9' ]*)/gu;
 const NEGATION = /n't\b/g;
 
 function hanFeatures(run: string, out: string[]): void {
-  for (const word of segmenter().cut(run, true)) out.push(`w:${word}`);
-  for (const ch of run) out.push(`c:${ch}`);
+  for (const word of segmenter().cut(run, true)) {
+    out.push(`w:${word}`);
+    const concept = CONCEPTS.get(word);
+    if (concept !== undefined) out.push(`k:${concept}`);
+  }
+  for (const ch of run) {
+    out.push(`c:${ch}`);
+    const concept = CONCEPTS.get(ch);
+    if (concept !== undefined) out.push(`k:${concept}`);
+  }
   for (let i = 0; i + 1 < run.length; i++) out.push(`b:${run.slice(i, i + 2)}`);
 }
 
@@ -63,7 +72,11 @@ function latinFeatures(run: string, out: string[]): void {
     if (STOPWORDS.has(token) || token.length > 30) continue;
     stems.push(stem(token));
   }
-  for (const stem of stems) out.push(`e:${stem}`);
+  for (const stem of stems) {
+    out.push(`e:${stem}`);
+    const concept = CONCEPTS.get(stem);
+    if (concept !== undefined) out.push(`k:${concept}`);
+  }
   for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
 }
 

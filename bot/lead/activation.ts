@@ -33,7 +33,7 @@ export interface ActivationDeps {
 }
 
 export class LeadError extends Error {
-  constructor(readonly code: 'not_found' | 'conflict', message: string) {
+  constructor(readonly code: 'not_found' | 'conflict' | 'bad_request', message: string) {
     super(message);
   }
 }

@@ -68,7 +68,7 @@ export function correctionsOf(cases: readonly CaseRecord[]): Candidate[] {
   for (const c of cases) {
     const r = c.resolution;
     if (r?.complaint === undefined || r.complaint === c.complaint) continue;
-    const text = c.transcript.find((t) => t.from === 'shopper')?.text.trim();
+    const text = c.transcript.find((t) => t.from === 'shopper')?.text.replace(/\s+/g, ' ').trim();
     if (!text) continue;
     out.push({ id: c.id, text, lang: c.locale, intent: r.complaint, botRead: c.complaint, agent: r.agent, at: r.at, status: 'pending' });
   }
@@ -88,8 +88,10 @@ export function mergeCandidates(existing: readonly Candidate[], found: readonly 
  */
 export function appendExample(file: string, lang: Lang, intent: Complaint, text: string): 'added' | 'present' {
   const source = readFileSync(file, 'utf8');
-  if (parseExamples(source, file, lang).some((e) => e.intent === intent && e.text === text.trim())) return 'present';
-  const item = `  - ${stringify(text.trim(), { lineWidth: 0 }).trimEnd()}`;
+  // One line per example: the insertion below relies on it.
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (parseExamples(source, file, lang).some((e) => e.intent === intent && e.text === one)) return 'present';
+  const item = `  - ${stringify(one, { lineWidth: 0 }).trimEnd()}`;
   const lines = source.split('\n');
   const start = lines.findIndex((l) => new RegExp(`^${intent}:\\s*(#.*)?$`).test(l));
   let next: string;
@@ -102,7 +104,7 @@ export function appendExample(file: string, lang: Lang, intent: Complaint, text:
     next = lines.join('\n');
   }
   const check = parseExamples(next, file, lang);
-  if (!check.some((e) => e.intent === intent && e.text === text.trim())) throw new CandidateError(`${file}: could not append ${JSON.stringify(text)} under ${intent}`);
+  if (!check.some((e) => e.intent === intent && e.text === one)) throw new CandidateError(`${file}: could not append ${JSON.stringify(text)} under ${intent}`);
   writeFileSync(file, next);
   return 'added';
 }

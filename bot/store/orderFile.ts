@@ -8,7 +8,7 @@ import { DataFileError } from './errors.js';
 import { resolveDate, resolveTime } from './relativeTime.js';
 import type { Order, OrderItem, Shopper } from './types.js';
 import { YamlReader } from './yamlReader.js';
-import type { Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 
 export interface OrderFile {
   shoppers: Shopper[];
@@ -115,7 +115,7 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
 }
 
 function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefined {
-  const m = r.map(node, `${order}: item`, ['sku', 'name', 'category', 'quantity', 'price']);
+  const m = r.map(node, `${order}: item`, ['sku', 'name', 'category', 'quantity', 'price', 'live']);
   if (!m) return undefined;
   const sku = r.string(r.field(m, 'sku', `${order}: item`, true), `${order}: item sku`);
   const what = `${order} item ${sku ?? '?'}`;
@@ -124,8 +124,10 @@ function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefin
   const qNode = r.field(m, 'quantity', what, false);
   const quantity = qNode ? r.number(qNode, `${what}: quantity`, (n) => Number.isInteger(n) && n > 0, 'a whole number ≥ 1') : 1;
   const price = r.number(r.field(m, 'price', what, true), `${what}: price`, (n) => n > 0, 'yuan per unit, > 0');
+  const liveNode = r.field(m, 'live', what, false);
+  const live = liveNode === undefined ? undefined : isScalar(liveNode) && typeof liveNode.value === 'boolean' ? liveNode.value : r.fail(liveNode, `${what}: live must be true or false`);
   if (!sku || !name || !category || quantity === undefined || price === undefined) return undefined;
-  return { sku, name, category, quantity, price };
+  return { sku, name, category, quantity, price, ...(live === undefined ? {} : { live }) };
 }
 
 function time(r: YamlReader, node: Node | undefined, what: string, now: Date): Date | undefined {

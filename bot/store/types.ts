@@ -127,6 +127,8 @@ export interface OrderItem {
   quantity: number;
   /** Yuan per unit. */
   price: number;
+  /** Live goods (crabs, shellfish): a 12 h report window instead of 48 h. */
+  live?: boolean;
 }
 
 export interface Order {

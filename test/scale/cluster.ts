@@ -74,7 +74,9 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
         const conv = decodeURIComponent(m[1]!);
         proactive.set(conv, [...(proactive.get(conv) ?? []), JSON.parse(body) as Reply]);
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"x"}');
+      // Not chained: restify, loaded in this process too, patches writeHead to return nothing.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
     });
   });
   await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));

@@ -117,8 +117,11 @@ function watchErrors(page: Page, errors: string[]): void {
       await say(page, '跳过');
       await waitBubble(page, '您联系过商家了吗');
       await action(page, '还没联系商家').click();
-      await waitBubble(page, `处理方案（工单 ${opened}）：补发`);
-      await action(page, '接受').click();
+      // The remedy proposal is an Adaptive Card on this channel; accept with its own button.
+      const card = page.locator('#kefu-webchat .ac-adaptiveCard').filter({ hasText: opened }).filter({ hasText: '补发' });
+      await card.waitFor({ timeout: 20_000 });
+      expect(await card.innerText()).to.contain('DMG-01');
+      await card.getByRole('button', { name: '接受方案' }).click();
       await waitBubble(page, `方案已确认，工单 ${opened}`);
       // Each bot message appears once: nothing was duplicated on the way through the stream.
       expect(await bubble(page, `方案已确认，工单 ${opened}`).count()).to.equal(1);

@@ -1,0 +1,74 @@
+/**
+ * A shopper driven by the bot's `channelData.prompt` (the way an automated driver answers):
+ * the leaking-shampoo complaint to the end, whatever instance answers and whatever turn a
+ * failure made it repeat. A turn that fails on one instance is sent again to the next, as a
+ * load balancer retries, so a conversation survives instances dying under it.
+ */
+import { FIXTURES } from '../dialogs/transcriptRunner.js';
+import type { Reply } from '../support/kefuHarness.js';
+import { show } from './cluster.js';
+
+export const ORDER_ID = '284716350192837465';
+
+/** What the shopper answers to each prompt of story 1. */
+export function answerFor(replies: Reply[]): Record<string, unknown> | 'done' {
+  if (replies.some((r) => (r.text ?? '').includes('方案已确认'))) return 'done';
+  const slot = [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as string | undefined;
+  switch (slot) {
+    case 'order_id':
+      return { text: ORDER_ID };
+    case 'photo_item':
+      return { attachments: [FIXTURES['photo.jpg']()] };
+    case 'photo_package':
+      return { attachments: [FIXTURES['photo.png']()] };
+    case 'affected_ratio':
+      return { text: '跳过' };
+    case 'merchant_response':
+      return { text: '还没联系商家' };
+    case 'accept_remedy':
+      return { text: '接受' };
+    default:
+      throw new Error(`no answer for these replies:\n${show(replies)}`);
+  }
+}
+
+export interface DriveResult {
+  turns: number;
+  /** Turns that failed on one instance and were sent again to another. */
+  retries: number;
+  errors: string[];
+}
+
+/**
+ * Runs one conversation to its end. `pick(turn)` chooses the instance of each turn; `say` may
+ * throw (instance dead, store down), and the turn is then retried after `retryDelayMs`.
+ */
+export async function driveStory(
+  conversation: string,
+  user: string,
+  say: (instance: number, body: Record<string, unknown>) => Promise<Reply[]>,
+  pick: (turn: number, attempt: number) => number,
+  opts: { maxTurns?: number; maxAttempts?: number; retryDelayMs?: number; betweenTurns?: () => Promise<void> } = {},
+): Promise<DriveResult> {
+  const result: DriveResult = { turns: 0, retries: 0, errors: [] };
+  let body: Record<string, unknown> = { text: '洗发水瓶子破了，漏了一箱' };
+  for (let turn = 0; turn < (opts.maxTurns ?? 20); turn++) {
+    let replies: Reply[] | undefined;
+    for (let attempt = 0; replies === undefined; attempt++) {
+      try {
+        replies = await say(pick(turn, attempt), body);
+      } catch (err) {
+        result.errors.push((err as Error).message);
+        if (attempt + 1 >= (opts.maxAttempts ?? 40)) throw new Error(`${conversation}: turn ${turn} failed ${attempt + 1} times: ${(err as Error).message}`);
+        result.retries += 1;
+        await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 50));
+      }
+    }
+    result.turns += 1;
+    const next = answerFor(replies);
+    if (next === 'done') return result;
+    body = next;
+    await opts.betweenTurns?.();
+  }
+  throw new Error(`${conversation}: not finished after ${opts.maxTurns ?? 20} turns`);
+}

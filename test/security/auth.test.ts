@@ -1,0 +1,93 @@
+/**
+ * Bot Framework authentication with app credentials set: a channel token signed by a key from the
+ * (local, test) OpenID key set is accepted; missing, forged, expired and wrong-audience tokens are
+ * refused with 401 before the bot sees the activity.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { startHarness, type Harness } from '../support/kefuHarness.js';
+
+const APP_ID = '6f1d2c3b-0000-4a5b-9c8d-kefu-test-app';
+const SERVICE_URL = 'http://127.0.0.1:9/';
+
+describe('security: Bot Framework authentication', function () {
+  this.timeout(30_000);
+  let keys: http.Server;
+  let h: Harness;
+  let good: CryptoKey;
+  let forger: CryptoKey;
+  let metadataFetches = 0;
+
+  before(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    good = pair.privateKey;
+    forger = (await generateKeyPair('RS256')).privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'kefu-test-key', use: 'sig', endorsements: ['test'] };
+    keys = http.createServer((req, res) => {
+      const base = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/openid') {
+        metadataFetches += 1;
+        res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys` }));
+      } else res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => keys.listen(0, '127.0.0.1', r));
+    const port = (keys.address() as AddressInfo).port;
+    h = await startHarness({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-password-not-used', BotOpenIdMetadata: `http://127.0.0.1:${port}/openid` });
+  });
+
+  after(async () => {
+    await h?.close();
+    await new Promise<void>((r) => keys.close(() => r()));
+  });
+
+  function token(key: CryptoKey, claims: { aud?: string; exp?: number; iss?: string } = {}) {
+    return new SignJWT({ serviceurl: SERVICE_URL })
+      .setProtectedHeader({ alg: 'RS256', kid: 'kefu-test-key' })
+      .setIssuer(claims.iss ?? 'https://api.botframework.com')
+      .setAudience(claims.aud ?? APP_ID)
+      .setIssuedAt()
+      .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
+      .sign(key);
+  }
+
+  async function post(authorization?: string) {
+    const activity = {
+      type: 'message', id: 'a1', channelId: 'test', serviceUrl: SERVICE_URL, deliveryMode: 'expectReplies', text: '你好',
+      from: { id: 'u-auth' }, recipient: { id: APP_ID }, conversation: { id: `auth-${Math.random()}` },
+    };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (authorization) headers.authorization = authorization;
+    return fetch(`${h.app.url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
+  }
+
+  it('accepts a token signed by a key of the configured key set and runs the turn', async () => {
+    const res = await post(`Bearer ${await token(good)}`);
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { activities: { text?: string }[] };
+    expect(body.activities.map((a) => a.text).join('\n')).to.match(/你好|您好|客服/);
+    expect(metadataFetches).to.be.greaterThan(0);
+  });
+
+  it('refuses a request without a token', async () => {
+    expect((await post()).status).to.equal(401);
+  });
+
+  it('refuses a forged token (right key id, wrong key)', async () => {
+    expect((await post(`Bearer ${await token(forger)}`)).status).to.equal(401);
+  });
+
+  it('refuses an expired token', async () => {
+    expect((await post(`Bearer ${await token(good, { exp: Math.floor(Date.now() / 1000) - 3600 })}`)).status).to.equal(401);
+  });
+
+  it('refuses a token for another bot', async () => {
+    expect((await post(`Bearer ${await token(good, { aud: 'someone-else' })}`)).status).to.equal(401);
+  });
+
+  it('refuses a token from another issuer', async () => {
+    expect((await post(`Bearer ${await token(good, { iss: 'https://evil.example' })}`)).status).to.equal(401);
+  });
+});
