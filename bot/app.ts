@@ -24,6 +24,8 @@ import { HandoffBridge } from './handoffBridge.js';
 import { KefuBot } from './kefuBot.js';
 import { createServer, type KefuServer } from './server.js';
 import { botFrameworkAuthentication } from './security/botAuth.js';
+import { ShopperData } from './privacy/shopperData.js';
+import { startRetention } from './privacy/retention.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -93,7 +95,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     resolvers: [(url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined)],
     allowLocal: config.anonymous && config.env !== 'production',
     now,
+    allowedHosts: config.attachmentHosts,
+    onRefused: (reason) => log.warn({ reason }, 'attachment not fetched'),
   });
+  const shopperData = new ShopperData({ cases: stores.cases, evidence: stores.evidence, now });
   const services: KefuServices = {
     classifier,
     rules: { evaluate: (facts) => rules.current().evaluate(facts) },
@@ -106,6 +111,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     plan,
     extract: extractEntities,
     now,
+    privacy: shopperData,
   };
   bot = new KefuBot({ services, conversationState, bridge, handoff, detectLang, log });
   const kefuBot = bot;
@@ -138,6 +144,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const port = await server.listen(config.port, options.host ?? '0.0.0.0');
   if (options.timers !== false) handoff.start();
+  const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
   const dl = directLine;
   return {
@@ -156,6 +163,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await handoff.stop();
       await dl.close();
       await shared.close();
+      retention?.stop();
       rules.close();
       await stores.close();
     },

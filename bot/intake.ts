@@ -2,16 +2,18 @@
  * Evidence intake: reads an attachment from wherever the channel put it (an inline `data:` URL,
  * an upload on our own Direct Line, or a channel's URL), checks its real type by its first bytes
  * and its size, and stores it with the case. Channel URLs expire, so the bytes are kept.
- * Only https URLs on public hosts are fetched (plus loopback in local mode, for the Emulator).
+ * Channel URLs are fetched only over https from allowed hosts whose every address is public
+ * (plus http and loopback in local mode, for the Emulator): see `security/safeFetch.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
+import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import type { TurnContext } from 'botbuilder';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { EvidenceStore } from './store/types.js';
 import type { FileKind } from './data/evidencePlan.js';
 import type { EvidenceIntake, IntakeResult } from '../dialogs/services.js';
 import { sniff } from './directline/fileTypes.js';
+import { DEFAULT_ATTACHMENT_HOSTS, safeFetch, urlRefusal } from './security/safeFetch.js';
 
 export type Resolver = (url: string) => Promise<{ data: Buffer; contentType: string } | undefined>;
 
@@ -24,22 +26,17 @@ export interface IntakeOptions {
   allowLocal: boolean;
   now: () => Date;
   fetchTimeoutMs?: number;
+  /** Hosts channel attachment URLs may come from (and their subdomains); default Bot Framework and Teams. */
+  allowedHosts?: string[];
+  /** DNS lookup for tests; default the system resolver. */
+  lookup?: (host: string, options: LookupAllOptions) => Promise<LookupAddress[]>;
+  /** Told why a URL was refused or failed (for the log; the shopper only hears "could not fetch"). */
+  onRefused?: (reason: string) => void;
 }
 
-const PRIVATE_V4 = [/^10\./, /^127\./, /^169\.254\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^0\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./];
-
-/** Whether a URL may be fetched: https to a public host name or address, never private ranges. */
-export function fetchAllowed(raw: string, allowLocal: boolean): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const local = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || PRIVATE_V4.some((r) => r.test(host)) || (isIP(host) === 6 && /^(fc|fd|fe80)/.test(host));
-  if (local) return allowLocal && (host === 'localhost' || host === '127.0.0.1' || host === '::1') && (url.protocol === 'http:' || url.protocol === 'https:');
-  return url.protocol === 'https:';
+/** Whether a URL may be fetched at all (before DNS): see `urlRefusal` for the reasons. */
+export function fetchAllowed(raw: string, allowLocal: boolean, allowedHosts: string[] = DEFAULT_ATTACHMENT_HOSTS): boolean {
+  return urlRefusal(raw, { allowLocal, allowedHosts }) === undefined;
 }
 
 function kindOf(contentType: string): FileKind {
@@ -90,30 +87,15 @@ export class AttachmentIntake implements EvidenceIntake {
       const found = await resolve(url);
       if (found) return found.data;
     }
-    if (!fetchAllowed(url, this.options.allowLocal)) return undefined;
-    return this.fetchCapped(url);
-  }
-
-  /** Streams the body and stops at the size limit, so a huge file never fills memory. */
-  private async fetchCapped(url: string): Promise<Buffer | 'too_large' | undefined> {
-    try {
-      const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 10_000) });
-      if (!res.ok || !res.body) return undefined;
-      if (Number(res.headers.get('content-length') ?? 0) > this.maxBytes) return 'too_large';
-      const chunks: Buffer[] = [];
-      let total = 0;
-      const reader = res.body.getReader();
-      for (let part = await reader.read(); !part.done; part = await reader.read()) {
-        total += part.value.length;
-        if (total > this.maxBytes) {
-          await reader.cancel();
-          return 'too_large';
-        }
-        chunks.push(Buffer.from(part.value));
-      }
-      return Buffer.concat(chunks);
-    } catch {
-      return undefined;
-    }
+    const outcome = await safeFetch(url, {
+      allowedHosts: this.options.allowedHosts ?? DEFAULT_ATTACHMENT_HOSTS,
+      allowLocal: this.options.allowLocal,
+      maxBytes: this.maxBytes,
+      timeoutMs: this.options.fetchTimeoutMs ?? 10_000,
+      ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+    });
+    if (outcome.ok) return outcome.data;
+    this.options.onRefused?.(`${outcome.reason}: ${outcome.detail}`);
+    return outcome.reason === 'too_large' ? 'too_large' : undefined;
   }
 }

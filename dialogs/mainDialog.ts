@@ -3,11 +3,12 @@
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
  */
 import { ActionTypes, MessageFactory } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
+import { PRIVACY_DIALOG, PrivacyDialog, type PrivacyOptions } from './privacyDialog.js';
 import { langOf, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
@@ -28,13 +29,26 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly services: KefuServices) {
     super(MAIN_DIALOG);
     this.addDialog(new ComplaintDialog(services));
+    this.addDialog(new PrivacyDialog(services));
     this.addDialog(new TextPrompt(CLARIFY, textOrValue));
     this.addDialog(new WaterfallDialog(FLOW, [this.route.bind(this), this.clarified.bind(this)]));
     this.initialDialogId = FLOW;
   }
 
+  /** "My data" / "delete my data" work at any step: deleting first ends the complaint in progress. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const control = this.services.controls.match(innerDc.context.activity.text);
+    if ((control === 'my_data' || control === 'delete_my_data') && innerDc.activeDialog?.id !== PRIVACY_DIALOG) {
+      if (control === 'delete_my_data') await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
   private async route(step: WaterfallStepContext) {
     const text = step.context.activity.text ?? '';
+    const control = this.services.controls.match(text);
+    if (control === 'my_data' || control === 'delete_my_data') return step.replaceDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
     const c = this.services.classifier.classify(text, { now: this.services.now() });
     const session = sessionOf(step.context);
     const lang = langOf(step.context);

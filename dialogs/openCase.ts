@@ -36,7 +36,16 @@ export async function openCase(
   const session = sessionOf(context);
   const now = services.now().toISOString();
   const activity = context.activity;
+  // A turn re-run after a crash or an eTag race must not open a second case for the same message.
+  const origin = activity.id ? `${activity.conversation.id}/${activity.id}` : undefined;
+  const existing = origin ? (await services.cases.list({ shopperId: activity.from.id })).find((c) => c.origin === origin) : undefined;
+  if (existing) {
+    session.caseId = existing.id;
+    session.transcript = [];
+    return existing;
+  }
   const record = await services.cases.create({
+    ...(origin ? { origin } : {}),
     shopperId: activity.from.id,
     conversationId: activity.conversation.id,
     channelId: activity.channelId,

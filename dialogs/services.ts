@@ -10,6 +10,7 @@ import type { Responses } from '../bot/data/responses.js';
 import type { Controls } from '../bot/data/controls.js';
 import type { EvidencePlan, FileKind } from '../bot/data/evidencePlan.js';
 import type { EvidenceKind } from '../rules/facts.js';
+import type { ErasePort } from './privacyDialog.js';
 
 export type HandoffReason = 'rule' | 'request_human' | 'declined' | 'unsure' | 'merchant_refused' | 'large_payout';
 
@@ -47,4 +48,6 @@ export interface KefuServices {
   plan: EvidencePlan;
   extract(text: string, now: Date): Entities;
   now(): Date;
+  /** A shopper's "my data" / "delete my data" requests; absent: answered as unavailable. */
+  privacy?: ErasePort;
 }

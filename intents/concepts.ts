@@ -2,9 +2,10 @@
  * Domain synonyms: words shoppers use interchangeably for one idea of the after-sales domain
  * (parcel / package / courier / tracking; rotten / mouldy / wilted / thawed) map to one concept
  * feature `k:<concept>` besides their own. The model then learns the idea from a few examples
- * and recognises it in a synonym it never saw with that intent. English entries are Porter
+ * and recognises it in a synonym it never saw with that intent. English entries are plain
  * words, stemmed here as tokenize.ts stems them; a Chinese entry matches a jieba word, and a
- * one-character entry also any occurrence of that character.
+ * one-character entry also any occurrence of that character. Editing this list changes the
+ * features: bump FEATURE_VERSION in tokenize.ts and run `npm run train`.
  *
  * Only words that mean the same thing for every intent belong here; a word that separates two
  * intents (退款 "refund" as a request versus as a status question) stays out.
@@ -22,7 +23,7 @@ const GROUPS: Record<string, string> = {
   size: 'size dimensions measured length width height depth capacity litre liter ml cm inch inches mm 尺寸 尺码 规格 容量 大小 厘米 公分 长度 宽度 高度',
   defect: 'defective faulty malfunction charge heat 失灵 故障 不能用 没反应 开不了机 充不进',
   human: 'human person agent staff manager supervisor representative someone somebody operator 人工 真人 经理 主管 小二 活人',
-  greet: 'hi hello hey hiya howdy morning afternoon evening 你好 您好 哈喽 嗨 早上好 晚上好',
+  greet: 'hi hello hey hiya howdy 你好 您好 哈喽 嗨 早上好 晚上好',
   cancel: 'cancel forget nevermind withdraw scrap abort 算了 取消 撤销 撤回 不用了 不弄了',
 };
 

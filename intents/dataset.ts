@@ -34,26 +34,52 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses one examples file: a map from intent label to a list of utterances. */
-export function parseExamples(source: string, file: string, lang: Lang): Example[] {
+/**
+ * The key of a training file's list of messages too vague to tell any intent ("东西有问题",
+ * "about my order"): the model is trained to spread its confidence over all intents for them,
+ * so that such a message comes out `unsure` and the dialog asks what is wrong.
+ */
+export const UNCLEAR = 'unclear';
+
+function texts(list: unknown, file: string, label: string): string[] {
+  if (!Array.isArray(list)) throw new IntentDataError(`${file}: ${label}: expected a list of examples`);
+  return list.map((text: unknown, i) => {
+    if (typeof text !== 'string' && typeof text !== 'number') {
+      throw new IntentDataError(`${file}: ${label}[${i}]: expected a text, got ${JSON.stringify(text)}`);
+    }
+    const t = String(text).trim();
+    if (t === '') throw new IntentDataError(`${file}: ${label}[${i}]: empty example`);
+    return t;
+  });
+}
+
+function parseFile(source: string, file: string, lang: Lang, unclear: string[] | undefined): Example[] {
   const doc: unknown = parse(source);
   if (!isRecord(doc)) throw new IntentDataError(`${file}: expected a map from intent label to a list of examples`);
   const out: Example[] = [];
   for (const [label, list] of Object.entries(doc)) {
-    if (!isIntent(label)) {
-      throw new IntentDataError(`${file}: '${label}' is not a known intent (expected one of ${INTENTS.join(', ')})`);
+    if (label === UNCLEAR && unclear !== undefined) {
+      unclear.push(...texts(list, file, label));
+      continue;
     }
-    if (!Array.isArray(list)) throw new IntentDataError(`${file}: ${label}: expected a list of examples`);
-    list.forEach((text: unknown, i) => {
-      if (typeof text !== 'string' && typeof text !== 'number') {
-        throw new IntentDataError(`${file}: ${label}[${i}]: expected a text, got ${JSON.stringify(text)}`);
-      }
-      const t = String(text).trim();
-      if (t === '') throw new IntentDataError(`${file}: ${label}[${i}]: empty example`);
-      out.push({ text: t, intent: label, lang });
-    });
+    if (!isIntent(label)) {
+      const allowed = unclear === undefined ? INTENTS.join(', ') : `${INTENTS.join(', ')} or ${UNCLEAR}`;
+      throw new IntentDataError(`${file}: '${label}' is not a known intent (expected one of ${allowed})`);
+    }
+    for (const text of texts(list, file, label)) out.push({ text, intent: label, lang });
   }
   return out;
+}
+
+/** Parses one examples file: a map from intent label to a list of utterances. */
+export function parseExamples(source: string, file: string, lang: Lang): Example[] {
+  return parseFile(source, file, lang, undefined);
+}
+
+/** Parses one training file: like `parseExamples`, plus its `unclear` list. */
+export function parseTrainingFile(source: string, file: string, lang: Lang): { examples: Example[]; unclear: string[] } {
+  const unclear: string[] = [];
+  return { examples: parseFile(source, file, lang, unclear), unclear };
 }
 
 /** Parses `overrides.yaml`: a list of `{ intent, why, patterns }`; every pattern must compile. */
@@ -84,6 +110,8 @@ export function parseOverrides(source: string, file: string): OverrideRule[] {
 
 export interface TrainingData {
   examples: Example[];
+  /** Messages too vague to tell any intent (see UNCLEAR), both languages. */
+  unclear: string[];
   overrides: OverrideRule[];
   /** sha256 of the feature version and every file the model is built from. */
   hash: string;
@@ -96,16 +124,19 @@ function read(file: string): string {
 export function loadTrainingData(dir: string = DATA_DIR): TrainingData {
   const hash = createHash('sha256').update(FEATURE_VERSION);
   const examples: Example[] = [];
+  const unclear: string[] = [];
   for (const lang of LANGS) {
     const file = path.join(dir, 'train', `${lang}.yaml`);
     const source = read(file);
     hash.update(`\0${lang}\0${source}`);
-    examples.push(...parseExamples(source, file, lang));
+    const parsed = parseTrainingFile(source, file, lang);
+    examples.push(...parsed.examples);
+    unclear.push(...parsed.unclear);
   }
   const overridesFile = path.join(dir, 'overrides.yaml');
   const overridesSource = read(overridesFile);
   hash.update(`\0overrides\0${overridesSource}`);
-  return { examples, overrides: parseOverrides(overridesSource, overridesFile), hash: hash.digest('hex') };
+  return { examples, unclear, overrides: parseOverrides(overridesSource, overridesFile), hash: hash.digest('hex') };
 }
 
 /** Held-out sets, never trained on: `heldout/` (the issue's goal) and `heldout-fresh/` (written later, before tuning). */

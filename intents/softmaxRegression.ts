@@ -11,7 +11,8 @@
 
 export interface SparseExample {
   features: readonly string[];
-  label: number;
+  /** The label index, or null for a message that tells no label: its target is uniform. */
+  label: number | null;
 }
 
 export interface SoftmaxOptions {
@@ -36,13 +37,20 @@ function random(seed: number): () => number {
   };
 }
 
-export function fitSoftmax(examples: readonly SparseExample[], labels: number, opts: SoftmaxOptions): SoftmaxWeights {
+export function fitSoftmax(all: readonly SparseExample[], labels: number, opts: SoftmaxOptions): SoftmaxWeights {
+  // A text with no features (emoji, garbage) teaches nothing but the bias; leave it out.
+  const examples = all.filter((ex) => ex.features.length > 0);
   const bias = new Float64Array(labels);
   const weights = new Map<string, Float64Array>();
   for (const ex of examples) for (const f of ex.features) if (!weights.has(f)) weights.set(f, new Float64Array(labels));
   const rows = examples.map((ex) => ex.features.map((f) => weights.get(f)!));
   const order = examples.map((_, i) => i);
   const next = random(opts.seed ?? 1);
+  // Each label weighs the same in total whatever its number of examples, damped by a square
+  // root, so that a long list of `other` does not pull short, rare messages towards it.
+  const perLabel = new Float64Array(labels);
+  for (const ex of examples) if (ex.label !== null) perLabel[ex.label]!++;
+  const weightOf = Float64Array.from(perLabel, (n) => (n === 0 ? 0 : Math.sqrt(examples.length / labels / n)));
   const p = new Float64Array(labels);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -52,12 +60,13 @@ export function fitSoftmax(examples: readonly SparseExample[], labels: number, o
     const rate = opts.learningRate / (1 + epoch * 0.1);
     for (const k of order) {
       const exRows = rows[k]!;
-      if (exRows.length === 0) continue;
       scoreRows(bias, exRows, p);
       probabilities(p);
       const truth = examples[k]!.label;
+      const w = truth === null ? 1 : weightOf[truth]!;
       for (let l = 0; l < labels; l++) {
-        const g = p[l]! - (l === truth ? 1 : 0);
+        const target = truth === null ? 1 / labels : l === truth ? 1 : 0;
+        const g = w * (p[l]! - target);
         bias[l]! -= rate * g;
         for (const r of exRows) r[l]! -= rate * (g + opts.l2 * r[l]!);
       }

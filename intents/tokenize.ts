@@ -1,9 +1,12 @@
 /**
  * Text → classifier features, for both languages and mixed text. Han runs are segmented with
- * jieba and also cut into character bigrams, so a typo (`过其了`) still shares most features with
- * the right phrase; Latin runs go through natural's word tokenizer and Porter stemmer, plus
- * stem bigrams so that "not arrived" differs from "arrived". Feature prefixes keep the
- * vocabularies apart: `w:` jieba word, `c:` Han character, `b:` Han bigram, `e:` English stem, `e2:` stem bigram.
+ * jieba and also cut into characters and character bigrams, so a typo (`过其了`) still shares
+ * most features with the right phrase; Latin runs go through natural's word tokenizer and
+ * Porter stemmer, plus stem bigrams so that "not arrived" differs from "arrived", plus letter
+ * trigrams of longer stems so that a typo ("expird", "delivred") still shares most of its
+ * features. Words of one domain idea also give that concept (concepts.ts). Feature prefixes keep
+ * the vocabularies apart: `w:` jieba word, `c:` Han character, `b:` Han bigram, `e:` English
+ * stem, `e2:` stem bigram, `t:` letter trigram, `k:` concept, `#id` / `#num` numbers.
  *
  * Changing what this returns changes the model: bump FEATURE_VERSION so the artifact goes stale.
  */
@@ -14,7 +17,7 @@ import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.j
 import { CONCEPTS } from './concepts.js';
 import { normalize } from './normalize.js';
 
-export const FEATURE_VERSION = 'features-v2';
+export const FEATURE_VERSION = 'features-v3';
 
 let jieba: Jieba | undefined;
 /** Loads jieba's dictionary once (~0.2 s); call early to keep it off the first request. */
@@ -25,10 +28,14 @@ export function segmenter(): Jieba {
 
 const wordTokenizer = new WordTokenizer();
 
-/** English words too common to say anything about a complaint; negations are kept on purpose. */
-const STOPWORDS = new Set(
-  'a an the i me my we our you your it its is are was were be been am do does did to of in on at for and or so this that with as by from there here they them he she his her have has had will would can could should just'.split(' '),
-);
+/**
+ * Only articles are dropped: in a short message pronouns and auxiliaries carry the intent
+ * ("where is my …", "did it ship", "I want …"), and negations must stay.
+ */
+const STOPWORDS = new Set(['a', 'an', 'the']);
+
+/** Shorter stems are whole words with too few trigrams to survive a typo; cross-validation agreed. */
+const MIN_TRIGRAM_STEM = 5;
 
 const HAN_OR_LATIN = /(\p{Script=Han}+)|([a-z0-9'][a-z0-9' ]*)/gu;
 const NEGATION = /n't\b/g;
@@ -51,7 +58,7 @@ function hanFeatures(run: string, out: string[]): void {
 // remembered; the cache is dropped when full, so memory stays bounded whatever arrives.
 const STEM_CACHE_MAX = 20_000;
 const stemCache = new Map<string, string>();
-function stem(token: string): string {
+function stemOf(token: string): string {
   let s = stemCache.get(token);
   if (s === undefined) {
     if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
@@ -70,12 +77,16 @@ function latinFeatures(run: string, out: string[]): void {
     }
     // Past 30 letters a "word" is a URL, a key mash or garbage: nothing to learn from.
     if (STOPWORDS.has(token) || token.length > 30) continue;
-    stems.push(stem(token));
+    stems.push(stemOf(token));
   }
   for (const stem of stems) {
     out.push(`e:${stem}`);
     const concept = CONCEPTS.get(stem);
     if (concept !== undefined) out.push(`k:${concept}`);
+    if (stem.length >= MIN_TRIGRAM_STEM) {
+      const w = `<${stem}>`;
+      for (let i = 0; i + 3 <= w.length; i++) out.push(`t:${w.slice(i, i + 3)}`);
+    }
   }
   for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
 }

@@ -13,14 +13,7 @@ import { features, FEATURE_VERSION } from './tokenize.js';
 /** Documented in the README: below this the dialog asks "did you mean A or B?". */
 export const UNSURE_THRESHOLD = 0.5;
 const LEARNING_RATE = 0.3;
-const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [
-  { epochs: 20, l2: 1e-5 },
-  { epochs: 20, l2: 1e-4 },
-  { epochs: 20, l2: 1e-3 },
-  { epochs: 40, l2: 1e-5 },
-  { epochs: 40, l2: 1e-4 },
-  { epochs: 40, l2: 1e-3 },
-];
+const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) => [1e-4, 1e-3, 3e-3].map((l2) => ({ epochs, l2 })));
 const FOLDS = 5;
 /** Weights are stored to this many decimals: smaller artifact, readable diffs, no change in ranking. */
 const DECIMALS = 4;
@@ -31,10 +24,20 @@ interface Fitted {
   weights: Record<string, number[]>;
 }
 
-/** Fits on the examples; labels are those of INTENTS that have at least one example. */
-export function fit(examples: readonly { tokens: string[]; intent: Intent }[], opts: Pick<SoftmaxOptions, 'epochs' | 'l2'>): Fitted {
+/**
+ * Fits on the examples (and the unclear messages, which have a uniform target); labels are
+ * those of INTENTS that have at least one example.
+ */
+export function fit(
+  examples: readonly { tokens: string[]; intent: Intent }[],
+  opts: Pick<SoftmaxOptions, 'epochs' | 'l2'>,
+  unclear: readonly string[][] = [],
+): Fitted {
   const labels = INTENTS.filter((l) => examples.some((e) => e.intent === l));
-  const sparse: SparseExample[] = examples.map((e) => ({ features: e.tokens, label: labels.indexOf(e.intent) }));
+  const sparse: SparseExample[] = [
+    ...examples.map((e) => ({ features: e.tokens, label: labels.indexOf(e.intent) })),
+    ...unclear.map((tokens) => ({ features: tokens, label: null })),
+  ];
   const { bias, weights } = fitSoftmax(sparse, labels.length, { ...opts, learningRate: LEARNING_RATE });
   const round = (x: number) => Number(x.toFixed(DECIMALS)) + 0; // + 0 turns -0 into 0
   const rows: Record<string, number[]> = {};
@@ -81,6 +84,8 @@ export interface TrainReport {
 
 export function trainModel(data: TrainingData): { model: ModelArtifact; report: TrainReport } {
   const tokenized = data.examples.map((ex: Example) => ({ tokens: features(ex.text), intent: ex.intent }));
+  // Unclear messages are in every fold's training part: they have no label to be tested on.
+  const unclear = data.unclear.map((text) => features(text));
   // Folds by position modulo FOLDS: deterministic, and every label lands in every fold.
   const folds = Array.from({ length: FOLDS }, (_, k) => ({
     train: tokenized.filter((_, i) => i % FOLDS !== k),
@@ -91,7 +96,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
     const items: Scored[] = [];
     let correct = 0;
     for (const fold of folds) {
-      const scorer = compileScorer(fit(fold.train, opts));
+      const scorer = compileScorer(fit(fold.train, opts, unclear));
       for (const ex of fold.test) {
         const scores = new Float64Array(scorer.labels.length);
         scorer.score(ex.tokens, scores);
@@ -106,7 +111,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
       chosen = { ...opts, accuracy, ...fitted };
     }
   }
-  const all = fit(tokenized, chosen);
+  const all = fit(tokenized, chosen, unclear);
   const model: ModelArtifact = {
     format: MODEL_FORMAT,
     featureVersion: FEATURE_VERSION,

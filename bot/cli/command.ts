@@ -22,4 +22,11 @@ export interface Command {
 }
 
 /** A usage error: main prints it with the command's usage and exits 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** By name as well as class: under some loaders a lazily imported command sees its own copy of this module. */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof UsageError || (err instanceof Error && err.name === 'UsageError');
+}

@@ -2,7 +2,7 @@
  * `kefu` entry point: picks a subcommand and runs it. Each subcommand lives in its own module
  * and is loaded only when used, so `kefu classify` never pays for the bot server's start-up.
  */
-import { UsageError, type CliIo, type Command } from './command.js';
+import { isUsageError, type CliIo, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serveCommand.js')).serveCommand,
@@ -10,6 +10,9 @@ const commands: Record<string, () => Promise<Command>> = {
   classify: async () => (await import('./classifyCommand.js')).classifyCommand,
   train: async () => (await import('./trainCommand.js')).trainCommand,
   teams: async () => (await import('./teamsCommand.js')).teamsCommand,
+  purge: async () => (await import('./purgeCommand.js')).purgeCommand,
+  report: async () => (await import('./reportCommand.js')).reportCommand,
+  intents: async () => (await import('./intentsCommand.js')).intentsCommand,
 };
 
 const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
@@ -34,7 +37,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       io.stderr.write(`kefu ${name}: ${err.message}\n\n${command.usage}\n`);
       return 2;
     }

@@ -1,5 +1,6 @@
 /**
- * `kefu rules check|test|explain [FILE]`: the support lead's tools for the rule table.
+ * `kefu rules check|test|explain [FILE]` and `kefu rules diff OLD NEW` (in bot/lead/rulesDiffCommand.ts): the
+ * support lead's tools for the rule table.
  * Output is plain text a person can read (positions first, so editors can jump to them);
  * `--json` prints one JSON document for scripts. Exit 1 on errors or failing tests.
  */
@@ -11,6 +12,10 @@ const USAGE = `Usage: kefu rules check   [FILE] [--json]   validate and lint the
        kefu rules test    [FILE] [--json]   run the test cases beside it (FILE.tests.yaml)
        kefu rules explain [FILE] --facts '<json>' [--json]
                                             show the decision and why each earlier row did not match
+       kefu rules diff    OLD NEW [--json]  replay every stored case through OLD and NEW; show the
+                                            cases that would end differently and the money involved
+                                            (cases from the configured store: $KEFU_DATA_DIR's SQLite
+                                            file, or PostgreSQL with DATABASE_URL and REDIS_URL)
 
 FILE defaults to $RULES_FILE or data/rules.yaml.
 Example: kefu rules explain --facts '{"complaint":"damaged_packaging","category":"daily_chemical","evidence":["photo_item"],"order_amount":59}'`;
@@ -18,7 +23,7 @@ Example: kefu rules explain --facts '{"complaint":"damaged_packaging","category"
 type Sub = 'check' | 'test' | 'explain';
 
 export const rulesCommand: Command = {
-  summary: 'check, test and explain the remedy rule table',
+  summary: 'check, test, explain and diff the remedy rule table',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -27,7 +32,8 @@ export const rulesCommand: Command = {
       options: { json: { type: 'boolean', default: false }, facts: { type: 'string' } },
     });
     const [sub, fileArg, ...extra] = positionals;
-    if (sub !== 'check' && sub !== 'test' && sub !== 'explain') throw new UsageError(`expected check, test or explain, got '${sub ?? ''}'`);
+    if (sub === 'diff') return (await import('../lead/rulesDiffCommand.js')).rulesDiff(positionals.slice(1), values.json, io);
+    if (sub !== 'check' && sub !== 'test' && sub !== 'explain') throw new UsageError(`expected check, test, explain or diff, got '${sub ?? ''}'`);
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const file = fileArg ?? (io.env.RULES_FILE || 'data/rules.yaml');
     let table: CompiledTable;

@@ -5,7 +5,7 @@
  */
 import { readYamlFile } from './yamlFile.js';
 
-export const CONTROLS = ['cancel', 'help', 'human', 'skip', 'dont_have', 'correct', 'end_chat', 'leave_queue', 'yes', 'no'] as const;
+export const CONTROLS = ['cancel', 'help', 'human', 'skip', 'dont_have', 'correct', 'end_chat', 'leave_queue', 'yes', 'no', 'my_data', 'delete_my_data'] as const;
 export type Control = (typeof CONTROLS)[number];
 
 const phrases = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };

@@ -41,9 +41,16 @@ async function readStart(req: Request): Promise<StartRequest> {
 
 const newId = (): string => randomBytes(16).toString('base64url');
 
-async function conversationResponse(ctx: DirectLineContext, req: Request, conversationId: string, userId: string, userName: string | undefined, watermark?: string) {
+interface Participant {
+  userId: string;
+  userName?: string;
+  locale?: string;
+}
+
+async function conversationResponse(ctx: DirectLineContext, req: Request, conversationId: string, who: Participant, watermark?: string) {
   const ttl = ctx.options.tokenTtlSeconds;
-  const { token } = await ctx.signer.sign({ conversationId, userId, userName, scope: 'conv' }, ttl);
+  const { userId, userName, locale } = who;
+  const { token } = await ctx.signer.sign({ conversationId, userId, userName, locale, scope: 'conv' }, ttl);
   const stream = await ctx.signer.sign({ conversationId, userId, scope: 'stream' }, Math.min(ttl, 300));
   const ws = baseUrl(ctx, req).replace(/^http/, 'ws');
   const mark = watermark !== undefined && /^\d+$/.test(watermark) ? `watermark=${watermark}&` : '';
@@ -57,7 +64,10 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       await requireSecret(ctx, req.headers);
       const start = await readStart(req);
       const conversationId = newId();
-      const { token, expiresIn } = await ctx.signer.sign({ conversationId, userId: start.userId ?? `dl_${newId()}`, userName: start.userName, scope: 'conv' }, ctx.options.tokenTtlSeconds);
+      const { token, expiresIn } = await ctx.signer.sign(
+        { conversationId, userId: start.userId ?? `dl_${newId()}`, userName: start.userName, locale: start.locale, scope: 'conv' },
+        ctx.options.tokenTtlSeconds,
+      );
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
     }),
   );
@@ -67,8 +77,8 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
     handler(ctx, 'tokens/refresh', async (req, res) => {
       const caller = await identify(ctx, req.headers);
       if (caller.kind !== 'token') throw new DirectLineError(403, 'Forbidden', 'tokens/refresh needs Authorization: Bearer <token>');
-      const { conversationId, userId, userName } = caller.claims;
-      const { token, expiresIn } = await ctx.signer.sign({ conversationId, userId, userName, scope: 'conv' }, ctx.options.tokenTtlSeconds);
+      const { conversationId, userId, userName, locale } = caller.claims;
+      const { token, expiresIn } = await ctx.signer.sign({ conversationId, userId, userName, locale, scope: 'conv' }, ctx.options.tokenTtlSeconds);
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
     }),
   );
@@ -82,9 +92,11 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const conversationId = caller.kind === 'token' ? caller.claims.conversationId : newId();
       const userId = caller.kind === 'token' ? caller.claims.userId : (start.userId ?? `dl_${newId()}`);
       const userName = caller.kind === 'token' ? caller.claims.userName : start.userName;
+      // Web Chat starts the conversation with an empty body: the locale comes from the token.
+      const locale = (caller.kind === 'token' ? caller.claims.locale : undefined) ?? start.locale;
       const existing = await ctx.store.getConversation(conversationId);
       if (existing === undefined) {
-        await ctx.store.createConversation({ id: conversationId, userId, userName, locale: start.locale, createdAt: new Date().toISOString() });
+        await ctx.store.createConversation({ id: conversationId, userId, userName, locale, createdAt: new Date().toISOString() });
         void ctx.bot
           .deliver({
             type: 'conversationUpdate',
@@ -94,12 +106,12 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
             from: { id: userId, name: userName, role: 'user' },
             recipient: { id: ctx.options.botId, name: ctx.options.botName, role: 'bot' },
             membersAdded: [{ id: ctx.options.botId, name: ctx.options.botName }, { id: userId, name: userName }],
-            locale: start.locale,
+            locale,
             timestamp: new Date().toISOString(),
           })
           .catch((err: unknown) => ctx.log.warn({ err, conversationId }, 'directline: the bot refused conversationUpdate'));
       }
-      sendJson(res, existing === undefined ? 201 : 200, await conversationResponse(ctx, req, conversationId, userId, userName));
+      sendJson(res, existing === undefined ? 201 : 200, await conversationResponse(ctx, req, conversationId, { userId, userName, locale: existing?.locale ?? locale }));
     }),
   );
 
@@ -108,7 +120,8 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
     handler(ctx, 'conversations/reconnect', async (req, res) => {
       const conversationId = param(req, 'conversationId');
       const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
-      sendJson(res, 200, await conversationResponse(ctx, req, conversationId, userId, userName, query(req).get('watermark') ?? undefined));
+      const locale = (await ctx.store.getConversation(conversationId))?.locale;
+      sendJson(res, 200, await conversationResponse(ctx, req, conversationId, { userId, userName, locale }, query(req).get('watermark') ?? undefined));
     }),
   );
 }

@@ -16,6 +16,8 @@ export interface TokenClaims {
   conversationId: string;
   userId: string;
   userName?: string;
+  /** The page's language when the token was minted, so the bot can greet in it before any message. */
+  locale?: string;
   scope: TokenScope;
   /** Seconds since the epoch. */
   expiresAt: number;
@@ -33,6 +35,7 @@ export class TokenSigner {
   async sign(claims: Omit<TokenClaims, 'expiresAt'>, ttlSeconds: number): Promise<{ token: string; expiresIn: number }> {
     const payload: Record<string, string> = { conv: claims.conversationId, user: claims.userId, scope: claims.scope };
     if (claims.userName !== undefined) payload.name = claims.userName;
+    if (claims.locale !== undefined) payload.loc = claims.locale;
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -51,11 +54,18 @@ export class TokenSigner {
       if (err instanceof joseErrors.JWTExpired) throw new DirectLineError(403, 'TokenExpired', 'the Direct Line token has expired; refresh it before it runs out or get a new one');
       throw new DirectLineError(403, 'BadArgument', 'the Direct Line token is not valid');
     }
-    const { conv, user, name, exp } = payload;
+    const { conv, user, name, loc, exp } = payload;
     if (typeof conv !== 'string' || typeof user !== 'string' || typeof exp !== 'number' || payload.scope !== scope) {
       throw new DirectLineError(403, 'BadArgument', `the Direct Line token is not valid for this call (expected a ${scope} token)`);
     }
-    return { conversationId: conv, userId: user, userName: typeof name === 'string' ? name : undefined, scope, expiresAt: exp };
+    return {
+      conversationId: conv,
+      userId: user,
+      userName: typeof name === 'string' ? name : undefined,
+      ...(typeof loc === 'string' ? { locale: loc } : {}),
+      scope,
+      expiresAt: exp,
+    };
   }
 }
 

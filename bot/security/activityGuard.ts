@@ -21,6 +21,7 @@ export interface GuardLimits {
 
 export const DEFAULT_GUARD_LIMITS: GuardLimits = { maxAttachments: 5, maxTextChars: 20_000, maxDepth: 32 };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function refuse(error: string, message: string, status: 400 | 413 = 400): Refusal {
@@ -60,14 +61,23 @@ export function checkActivity(body: unknown, limits: GuardLimits = DEFAULT_GUARD
   if (!isRecord(body.conversation) || !shortString(body.conversation.id, 512)) {
     return refuse('bad_activity', 'expected "conversation": { "id": string of 1..512 characters }');
   }
-  if (body.from !== undefined && (!isRecord(body.from) || (body.from.id !== undefined && !shortString(body.from.id, 512)))) {
-    return refuse('bad_activity', 'expected "from": { "id": string of 1..512 characters }');
+  // Conversation state is keyed by channel and conversation; replies go from the recipient to the sender.
+  if (!shortString(body.channelId, 256)) return refuse('bad_activity', 'expected "channelId": string of 1..256 characters');
+  if (!isRecord(body.from) || !shortString(body.from.id, 512)) return refuse('bad_activity', 'expected "from": { "id": string of 1..512 characters }');
+  if (!isRecord(body.recipient)) return refuse('bad_activity', 'expected "recipient" to be an object');
+  for (const party of [body.from, body.recipient]) {
+    if (party.name !== undefined && party.name !== null && typeof party.name !== 'string') return refuse('bad_activity', 'expected "from.name" and "recipient.name" to be strings');
   }
-  if (body.recipient !== undefined && !isRecord(body.recipient)) return refuse('bad_activity', 'expected "recipient" to be an object');
-  for (const field of ['serviceUrl', 'channelId', 'id', 'locale', 'deliveryMode', 'name'] as const) {
+  for (const field of ['serviceUrl', 'id', 'locale', 'deliveryMode', 'name', 'timestamp', 'localTimestamp', 'replyToId', 'textFormat', 'inputHint'] as const) {
     if (body[field] !== undefined && !shortString(body[field], 2048)) return refuse('bad_activity', `expected "${field}" to be a string of 1..2048 characters`);
   }
-  if (body.serviceUrl !== undefined && !/^https?:\/\//i.test(body.serviceUrl as string)) return refuse('bad_activity', 'expected "serviceUrl" to be an http(s) URL');
+  // Replies go to serviceUrl (without it the SDK falls back to the public Bot Framework service).
+  if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s]+$/i.test(body.serviceUrl)) return refuse('bad_activity', 'expected "serviceUrl" to be an http(s) URL');
+  // Ids end up percent-encoded in reply URLs, which throws on a lone UTF-16 surrogate.
+  const ids = [body.conversation.id, body.from.id, body.recipient.id, body.channelId, body.serviceUrl, body.id, body.replyToId];
+  for (const id of ids) {
+    if (typeof id === 'string' && LONE_SURROGATE.test(id)) return refuse('bad_activity', 'ids and URLs must be well-formed Unicode');
+  }
   if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') return refuse('bad_activity', 'expected "text" to be a string');
   if (typeof body.text === 'string' && body.text.length > limits.maxTextChars) {
     return refuse('text_too_long', `text is ${body.text.length} characters; at most ${limits.maxTextChars} are accepted`, 413);

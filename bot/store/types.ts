@@ -78,6 +78,8 @@ export interface CaseRecord {
   history: CaseEvent[];
   transcript: TranscriptEntry[];
   csat?: { score: number; at: string };
+  /** `conversationId/activityId` of the turn that opened the case: a retried turn finds it again. */
+  origin?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -54,7 +54,12 @@ export function pickLang(requested: string | null | undefined): PageLang {
 
 export function renderPage(lang: PageLang, shoppers: readonly DemoShopper[]): string {
   const t = TEXT[lang];
-  const options = shoppers.map((s) => `<option value="${escape(s.id)}">${escape(s.name === undefined ? s.id : `${s.name} (${s.id})`)}</option>`).join('');
+  const options = shoppers
+    .map((s) => {
+      const name = s.name === undefined ? '' : ` data-name="${escape(s.name)}"`;
+      return `<option value="${escape(s.id)}"${name}>${escape(s.name === undefined ? s.id : `${s.name} (${s.id})`)}</option>`;
+    })
+    .join('');
   const products = t.products
     .map(([icon, name, price]) => `<li class="product"><span class="product-icon" aria-hidden="true">${icon}</span><span class="product-name">${name}</span><span class="product-price">${price}</span></li>`)
     .join('');

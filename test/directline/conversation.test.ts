@@ -18,6 +18,17 @@ describe('embedded Direct Line: conversations', () => {
     expect(claims).to.include({ user: 'u-zhang', conv: conv.conversationId });
   });
 
+  it('keeps the locale given when the token was minted, since Web Chat starts with an empty body', async () => {
+    const generated = await call<{ token: string }>(`${h.baseUrl}/v3/directline/tokens/generate`, { json: { user: { id: 'u-emily' }, locale: 'en-US' } });
+    const started = await call<{ conversationId: string; token: string }>(`${h.baseUrl}/v3/directline/conversations`, { method: 'POST', token: generated.body.token });
+    expect(started.status).to.equal(201);
+    expect((await h.directLine.store.getConversation(started.body.conversationId))?.locale).to.equal('en-US');
+    // A refreshed token keeps it too.
+    const refreshed = await call<{ token: string }>(`${h.baseUrl}/v3/directline/tokens/refresh`, { method: 'POST', token: started.body.token });
+    const claims = JSON.parse(Buffer.from(refreshed.body.token.split('.')[1]!, 'base64url').toString()) as { loc?: string };
+    expect(claims.loc).to.equal('en-US');
+  });
+
   it('streams the greeting, the echo of the post and the reply, in order', async () => {
     const conv = await startConversation(h.baseUrl, 'u-zhang');
     const stream = await StreamReader.open(conv.streamUrl);

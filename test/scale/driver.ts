@@ -56,7 +56,8 @@ export async function driveStory(
     let replies: Reply[] | undefined;
     for (let attempt = 0; replies === undefined; attempt++) {
       try {
-        replies = await say(pick(turn, attempt), body);
+        // A channel redelivers a failed activity with the same id; kefu uses it to stay idempotent.
+        replies = await say(pick(turn, attempt), { id: `${conversation}-turn-${turn}`, ...body });
       } catch (err) {
         result.errors.push((err as Error).message);
         if (attempt + 1 >= (opts.maxAttempts ?? 40)) throw new Error(`${conversation}: turn ${turn} failed ${attempt + 1} times: ${(err as Error).message}`);

@@ -2,7 +2,8 @@
  * Issue 6, end to end: the real kefu (rules, classifier, dialogs, stores, handoff) behind its own
  * Direct Line, driven through the demo shop page by headless Chromium the way a shopper uses it.
  * The first test is the leaking-shampoo story in Chinese with a photo uploaded through Web Chat's
- * file input; the second drops the widget's WebSocket while a human agent writes to the shopper.
+ * file input; the second drops the widget's WebSocket while a human agent writes to the shopper;
+ * the third checks the English page greets in English before the shopper has said anything.
  */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
@@ -49,6 +50,13 @@ async function openChat(page: Page, baseUrl: string, shopperId: string): Promise
   expect(await page.inputValue('#kefu-shopper')).to.equal(shopperId);
   await page.click('#kefu-open');
   await page.locator('[data-id="webchat-sendbox-input"]').waitFor();
+}
+
+/** Picks a file with Web Chat's own file input, then waits until Web Chat holds it for the next send. */
+async function attach(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.locator('#kefu-webchat input[type=file]').setInputFiles({ name, mimeType: 'image/png', buffer });
+  // Web Chat makes a thumbnail first; the paperclip shows a check once the file is attached.
+  await page.locator('#kefu-webchat .webchat__attachment-icon--checked').waitFor();
 }
 
 /** Polls `check` until it holds; fails with `what` after `ms`. */
@@ -104,7 +112,7 @@ function watchErrors(page: Page, errors: string[]): void {
       const opened = (await bubble(page, '已为您创建工单').first().innerText()).match(/KF\d{4}-[0-9A-Z]{6}/)![0];
       await waitBubble(page, '请拍一张商品问题部位的照片');
 
-      await page.locator('#kefu-webchat input[type=file]').setInputFiles({ name: 'bottle.png', mimeType: 'image/png', buffer: PHOTO });
+      await attach(page, 'bottle.png', PHOTO);
       await say(page, '瓶子碎了，洗发水漏了一箱');
       await waitBubble(page, '已收到商品照片');
       // The shopper's own photo shows in the transcript, served from the Direct Line's uploads.
@@ -127,6 +135,7 @@ function watchErrors(page: Page, errors: string[]): void {
       expect(await bubble(page, `方案已确认，工单 ${opened}`).count()).to.equal(1);
       expect(await bubble(page, '是哪一笔订单').count()).to.equal(1);
 
+      await bubble(page, `方案已确认，工单 ${opened}`).scrollIntoViewIfNeeded();
       await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'widget-kefu-shampoo.png') });
 
@@ -143,7 +152,6 @@ function watchErrors(page: Page, errors: string[]): void {
       expect(file?.data.equals(PHOTO), 'the stored evidence holds the uploaded bytes').to.equal(true);
       expect(stored.transcript.some((t) => t.from === 'shopper' && t.text === '洗发水瓶子破了，漏了一箱')).to.equal(true);
       expect(errors).to.deep.equal([]);
-    } catch (e) { console.log(await page.locator('.webchat__bubble__content').allInnerTexts(), errors); await page.screenshot({ path: '/tmp/e2e-scratch/fail.png' }); throw e;
     } finally {
       await context.close();
     }
@@ -180,14 +188,37 @@ function watchErrors(page: Page, errors: string[]): void {
 
       // directlinejs waits 3-15 s before it asks for a new stream URL with its watermark.
       await waitBubble(page, '方便的话请拍一下底座的指示灯', 45_000);
-      for (const text of ['您好，我是客服小李', '方便的话请拍一下底座的指示灯', '电水壶不加热了']) {
+      for (const text of ['人工客服 li 已接入', '您好，我是客服小李', '方便的话请拍一下底座的指示灯', '电水壶不加热了']) {
         expect(await bubble(page, text).count(), text).to.equal(1);
       }
       await say(page, '是的，指示灯亮但是不热');
       await waitBubble(page, '是的，指示灯亮但是不热');
       // Relayed to the agent's case file (the page shows the message before the bot's turn ends).
       await eventually(async () => (await h.app.stores.cases.get(queued!.id))?.transcript.some((t) => t.from === 'shopper' && t.text.includes('指示灯亮但是不热')) === true, 'the shopper reply in the case transcript');
+      await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'widget-kefu-reconnect.png') });
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('greets and answers in English on the English page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    watchErrors(page, errors);
+    try {
+      await page.goto(`${h.app.url}/?lang=en`);
+      expect(await page.getAttribute('html', 'lang')).to.equal('en');
+      await Promise.all([page.waitForEvent('load'), page.selectOption('#kefu-shopper', 'u-emily')]);
+      await page.click('#kefu-open');
+      // The welcome comes before the shopper typed anything: its language can only come from the page.
+      // (Web Chat's markdown turns the apostrophes into typographic ones.)
+      await waitBubble(page, /^Hi, I.m kefu, the supermarket.s service assistant/);
+      await say(page, 'The crabs arrived dead');
+      await waitBubble(page, 'Which order is it?');
+      expect(await action(page, /大闸蟹/).count()).to.equal(1);
       expect(errors).to.deep.equal([]);
     } finally {
       await context.close();

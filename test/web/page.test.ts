@@ -26,6 +26,8 @@ describe('widget page', () => {
     const html = renderPage('en', [{ id: 'u-x', name: '<img src=x onerror=alert(1)>' }]);
     expect(html).to.contain('<html lang="en">').and.contain('Chat with us');
     expect(html).to.not.contain('<img src=x');
+    // The widget script reads a shopper's name from the option for the token and the avatar.
+    expect(renderPage('zh-CN', [{ id: 'u-lihua', name: '李华' }])).to.contain('<option value="u-lihua" data-name="李华">李华 (u-lihua)</option>');
     expect(renderPage('zh-CN', DEFAULT_SHOPPERS)).to.contain('<html lang="zh-CN">').and.contain('联系客服').and.contain('<option value="u-chen">u-chen</option>');
   });
 });

@@ -74,6 +74,8 @@ async function waitBubble(page: Page, text: string, timeout = 15_000): Promise<v
 
   it('uploads a photo that reaches the bot', async () => {
     await page.locator('#kefu-webchat input[type=file]').setInputFiles({ name: 'bottle.png', mimeType: 'image/png', buffer: PNG });
+    // Web Chat makes a thumbnail before it holds the file for sending; the paperclip then shows a check.
+    await page.locator('#kefu-webchat .webchat__attachment-icon--checked').waitFor();
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.fill('瓶子的照片');
     await input.press('Enter');

@@ -19,7 +19,7 @@
     accent: '#ff0036',
     botAvatarInitials: locale === 'zh-CN' ? '客服' : 'KF',
     botAvatarBackgroundColor: '#ff0036',
-    userAvatarInitials: picker.value.replace(/^u-/, '').slice(0, 2).toUpperCase(),
+    userAvatarInitials: initials(picker.selectedOptions[0]),
     bubbleBorderRadius: 10,
     bubbleFromUserBorderRadius: 10,
     bubbleFromUserBackground: '#fff0f3',
@@ -32,6 +32,15 @@
     uploadMultiple: true,
     sendBoxButtonColor: '#ff0036',
   };
+
+  /** 李华 → 李华, Emily Chen → EC, no name: from the id (u-zhang → ZH). */
+  function initials(option) {
+    var name = (option && option.getAttribute('data-name')) || '';
+    if (/^\p{Script=Han}/u.test(name)) return name.slice(0, 2);
+    var words = name.split(/\s+/).filter(Boolean);
+    if (words.length > 0) return words.slice(0, 2).map(function (w) { return w[0]; }).join('').toUpperCase();
+    return (option ? option.value : '').replace(/^u-/, '').slice(0, 2).toUpperCase();
+  }
 
   function domain() {
     return new URL(config.domain, window.location.href).href.replace(/\/$/, '');
@@ -46,7 +55,7 @@
     var res = await fetch(config.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { id: opened }, locale: locale }),
+      body: JSON.stringify({ user: { id: opened, name: picker.selectedOptions[0].getAttribute('data-name') || undefined }, locale: locale }),
     });
     if (!res.ok) throw new Error('kefu: could not get a chat token (HTTP ' + res.status + ')');
     var token = (await res.json()).token;
