@@ -53,17 +53,21 @@ function texts(list: unknown, file: string, label: string): string[] {
   });
 }
 
-function parseFile(source: string, file: string, lang: Lang, unclear: string[] | undefined): Example[] {
+/** What to do with an `unclear` list: collect it (training), skip it, or refuse it (held-out sets). */
+type UnclearMode = string[] | 'skip' | 'refuse';
+
+function parseFile(source: string, file: string, lang: Lang, unclear: UnclearMode): Example[] {
   const doc: unknown = parse(source);
   if (!isRecord(doc)) throw new IntentDataError(`${file}: expected a map from intent label to a list of examples`);
   const out: Example[] = [];
   for (const [label, list] of Object.entries(doc)) {
-    if (label === UNCLEAR && unclear !== undefined) {
-      unclear.push(...texts(list, file, label));
+    if (label === UNCLEAR && unclear !== 'refuse') {
+      const items = texts(list, file, label);
+      if (Array.isArray(unclear)) unclear.push(...items);
       continue;
     }
     if (!isIntent(label)) {
-      const allowed = unclear === undefined ? INTENTS.join(', ') : `${INTENTS.join(', ')} or ${UNCLEAR}`;
+      const allowed = unclear === 'refuse' ? INTENTS.join(', ') : `${INTENTS.join(', ')} or ${UNCLEAR}`;
       throw new IntentDataError(`${file}: '${label}' is not a known intent (expected one of ${allowed})`);
     }
     for (const text of texts(list, file, label)) out.push({ text, intent: label, lang });
@@ -71,9 +75,9 @@ function parseFile(source: string, file: string, lang: Lang, unclear: string[] |
   return out;
 }
 
-/** Parses one examples file: a map from intent label to a list of utterances. */
+/** Parses one examples file: a map from intent label to a list of utterances (an `unclear` list is skipped). */
 export function parseExamples(source: string, file: string, lang: Lang): Example[] {
-  return parseFile(source, file, lang, undefined);
+  return parseFile(source, file, lang, 'skip');
 }
 
 /** Parses one training file: like `parseExamples`, plus its `unclear` list. */
@@ -146,6 +150,7 @@ export type HeldOutSet = (typeof HELD_OUT_SETS)[number];
 export function loadHeldOut(dir: string = DATA_DIR, set: HeldOutSet = 'heldout'): Example[] {
   return LANGS.flatMap((lang) => {
     const file = path.join(dir, set, `${lang}.yaml`);
-    return parseExamples(read(file), file, lang);
+    // Every held-out sentence has an intent to be scored against; a vague one has no place here.
+    return parseFile(read(file), file, lang, 'refuse');
   });
 }

@@ -37,8 +37,11 @@ export class BotClient {
     }
     // The body is not used, but reading it frees the connection for reuse.
     await response.arrayBuffer().catch(() => undefined);
-    // The bot refusing the activity's shape or size is the client's mistake, not a bad gateway.
-    if (response.status === 400 || response.status === 413) throw new DirectLineError(response.status, 'BadArgument', `the bot refused the activity (HTTP ${response.status})`);
+    // The bot refusing the activity (its shape, its size, an invoke it does not implement) is the
+    // client's mistake, not a bad gateway.
+    if (response.status === 400 || response.status === 413 || response.status === 501) {
+      throw new DirectLineError(response.status === 413 ? 413 : 400, 'BadArgument', `the bot refused the activity (HTTP ${response.status})`);
+    }
     if (!response.ok) throw new DirectLineError(502, 'BotError', `the bot answered HTTP ${response.status}`);
   }
 }

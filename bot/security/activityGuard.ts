@@ -19,7 +19,7 @@ export interface GuardLimits {
   maxDepth: number;
 }
 
-export const DEFAULT_GUARD_LIMITS: GuardLimits = { maxAttachments: 5, maxTextChars: 20_000, maxDepth: 32 };
+export const DEFAULT_GUARD_LIMITS: GuardLimits = { maxAttachments: 5, maxTextChars: 100_000, maxDepth: 32 };
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -64,7 +64,7 @@ export function checkActivity(body: unknown, limits: GuardLimits = DEFAULT_GUARD
   // Conversation state is keyed by channel and conversation; replies go from the recipient to the sender.
   if (!shortString(body.channelId, 256)) return refuse('bad_activity', 'expected "channelId": string of 1..256 characters');
   if (!isRecord(body.from) || !shortString(body.from.id, 512)) return refuse('bad_activity', 'expected "from": { "id": string of 1..512 characters }');
-  if (!isRecord(body.recipient)) return refuse('bad_activity', 'expected "recipient" to be an object');
+  if (!isRecord(body.recipient) || !shortString(body.recipient.id, 512)) return refuse('bad_activity', 'expected "recipient": { "id": string of 1..512 characters }');
   for (const party of [body.from, body.recipient]) {
     if (party.name !== undefined && party.name !== null && typeof party.name !== 'string') return refuse('bad_activity', 'expected "from.name" and "recipient.name" to be strings');
   }

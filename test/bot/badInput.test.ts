@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { DEFAULT_GUARD_LIMITS } from '../../bot/security/activityGuard.js';
 
 describe('bad input', function () {
   this.timeout(30_000);
@@ -35,8 +36,11 @@ describe('bad input', function () {
     expect(missing.map((r) => r.text).join()).to.contain('没有收到文字内容');
   });
 
-  it('reads only the start of a huge message and says so', async () => {
-    const replies = await h.say('bad-2', 'u-lihua', { text: `洗发水瓶子破了，漏了一箱。${'很'.repeat(50_000)}` });
+  it('reads only the start of a long message and says so, and refuses an absurd one with 413', async () => {
+    const absurd = await post(JSON.stringify({ type: 'message', text: '很'.repeat(DEFAULT_GUARD_LIMITS.maxTextChars + 1), from: { id: 'u-lihua' }, conversation: { id: 'bad-2' }, recipient: { id: 'kefu' }, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/' }));
+    expect(absurd.status).to.equal(413);
+    expect(((await absurd.json()) as { message: string }).message).to.contain(`at most ${DEFAULT_GUARD_LIMITS.maxTextChars}`);
+    const replies = await h.say('bad-2', 'u-lihua', { text: `洗发水瓶子破了，漏了一箱。${'很'.repeat(10_000)}` });
     expect(replies[0]?.text).to.contain('只读取了前 2000 个字');
     expect(replies.some((r) => r.channelData?.prompt?.slot === 'order_id')).to.equal(true);
   });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadClassifier, loadTrainingData, MODEL_FILE, readModel, trainModel, serializeModel } from '../../intents/index.js';
+import { loadClassifier, loadHeldOut, loadTrainingData, MODEL_FILE, parseExamples, parseTrainingFile, readModel, trainModel, serializeModel } from '../../intents/index.js';
 import { INTENTS } from '../../intents/labels.js';
 import { captureIo } from '../bot/cli.test.js';
 import { main } from '../../bot/cli/main.js';
@@ -64,6 +65,32 @@ describe('intent classifier', () => {
     expect(confs).to.deep.equal([...confs].sort((a, b) => b - a));
     for (const x of confs) expect(x).to.be.within(0, 1);
     expect(c.unsure).to.equal(c.confidence < readModel(MODEL_FILE).threshold);
+  });
+
+  it('is unsure about a message that names no problem (the dialog then asks), and sure about one that does', () => {
+    for (const text of ['我的订单出了点状况', '我对买的东西有意见', 'there is something up with the thing I ordered', "there's a problem with my purchase"]) {
+      const c = classifier.classify(text);
+      expect(c.unsure, `${text}: ${c.intent} ${c.confidence}`).to.equal(true);
+      expect(c.candidates).to.have.length(3);
+    }
+    for (const text of ['草莓烂了一半', 'box arrived crushed']) expect(classifier.classify(text).unsure, text).to.equal(false);
+  });
+
+  it("reads a training file's `unclear` list apart from the intents; held-out files may not have one", () => {
+    const source = 'greeting:\n  - hi\nunclear:\n  - about my order\n';
+    const hi = { text: 'hi', intent: 'greeting', lang: 'en' };
+    expect(parseTrainingFile(source, 'en.yaml', 'en')).to.deep.equal({ examples: [hi], unclear: ['about my order'] });
+    expect(parseExamples(source, 'en.yaml', 'en')).to.deep.equal([hi]);
+    expect(loadTrainingData().unclear.length).to.be.greaterThan(60);
+    const dir = mkdtempSync(path.join(tmpdir(), 'kefu-heldout-'));
+    try {
+      mkdirSync(path.join(dir, 'heldout'));
+      writeFileSync(path.join(dir, 'heldout', 'zh-CN.yaml'), 'greeting:\n  - 你好\n');
+      writeFileSync(path.join(dir, 'heldout', 'en.yaml'), source);
+      expect(() => loadHeldOut(dir)).to.throw(/heldout\/en\.yaml: 'unclear' is not a known intent/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the facts and the reply language with the intent', () => {
