@@ -112,11 +112,9 @@ export class EvidenceDialog extends ComponentDialog {
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(LOOP, { ...o, correcting: true, redo: undefined });
     const slot = this.nextSlot(o)!.slot;
-    if (o.redo) {
-      // A corrected file slot replaces the files given before.
-      o.evidence = answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
-    }
-    const updated = applyAnswer({ ...o, redo: undefined }, slot, answer, this.services.now());
+    // A corrected file slot replaces the files given before.
+    const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
+    const updated = applyAnswer({ ...o, evidence, redo: undefined }, slot, answer, this.services.now());
     if (answer.type === 'value') {
       const lang = langOf(step.context);
       await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));
