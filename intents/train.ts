@@ -15,7 +15,7 @@ export const UNSURE_THRESHOLD = 0.5;
 const LEARNING_RATE = 0.3;
 const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) => [1e-4, 1e-3, 3e-3].map((l2) => ({ epochs, l2 })));
 const FOLDS = 5;
-/** Weights are stored to this many decimals: smaller artifact, readable diffs, no change in ranking. */
+/** Weights are rounded to this many decimals: a smaller artifact and readable diffs; evaluation uses the rounded model too. */
 const DECIMALS = 4;
 
 interface Fitted {
