@@ -32,7 +32,8 @@ function scrub(value: unknown, depth: number): unknown {
   if (depth >= MAX_DEPTH) return '[deep]';
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { type: value.name, message: maskText(value.message), ...(typeof code === 'string' ? { code } : {}), stack: maskText(value.stack ?? '') };
+    // `errName`: pino's err serializer, which runs after this, sets `type` from the (now plain) object.
+    return { errName: value.name, message: maskText(value.message), ...(typeof code === 'string' ? { code } : {}), stack: maskText(value.stack ?? '') };
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};

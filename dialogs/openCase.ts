@@ -38,8 +38,7 @@ export async function openCase(
   const activity = context.activity;
   // A turn re-run after a crash or an eTag race must not open a second case for the same message.
   const origin = activity.id ? `${activity.conversation.id}/${activity.id}` : undefined;
-  const since = new Date(services.now().getTime() - 86_400_000).toISOString();
-  const existing = origin ? (await services.cases.list({ shopperId: activity.from.id, since })).find((c) => c.origin === origin) : undefined;
+  const existing = origin ? (await services.cases.list({ shopperId: activity.from.id, conversationId: activity.conversation.id })).find((c) => c.origin === origin) : undefined;
   if (existing) {
     session.caseId = existing.id;
     session.transcript = [];

@@ -124,6 +124,10 @@ export class PgCaseStore implements CaseStore {
       values.push(filter.shopperId);
       where.push(`shopper_id = $${values.length}`);
     }
+    if (filter.conversationId !== undefined) {
+      values.push(filter.conversationId);
+      where.push(`conversation_id = $${values.length}`);
+    }
     if (filter.since !== undefined) {
       values.push(new Date(filter.since).toISOString());
       where.push(`created_at >= $${values.length}`);

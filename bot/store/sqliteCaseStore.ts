@@ -78,6 +78,10 @@ export class SqliteCaseStore implements CaseStore {
       where.push('shopper_id = ?');
       params.push(filter.shopperId);
     }
+    if (filter.conversationId !== undefined) {
+      where.push('conversation_id = ?');
+      params.push(filter.conversationId);
+    }
     if (filter.since !== undefined) {
       where.push('created_at >= ?');
       params.push(new Date(filter.since).toISOString());

@@ -92,6 +92,7 @@ export type NewCase = Omit<CaseRecord, 'id' | 'version' | 'createdAt' | 'updated
 export interface CaseFilter {
   status?: CaseStatus[];
   shopperId?: string;
+  conversationId?: string;
   /** ISO time: only cases created at or after it. */
   since?: string;
   limit?: number;

@@ -103,11 +103,11 @@ export function caseStoreContract(fixture: () => Fixture): void {
     expect(err).to.be.instanceOf(CaseNotFoundError);
   });
 
-  it('lists newest first, filtered by status, shopper and creation time, with a limit', async () => {
+  it('lists newest first, filtered by status, shopper, conversation and creation time, with a limit', async () => {
     const { cases } = fixture().a;
     const made: CaseRecord[] = [];
-    for (const [shopperId, status] of [['u-lihua', 'open'], ['u-wangfang', 'escalated'], ['u-lihua', 'escalated'], ['u-lihua', 'resolved']] as const) {
-      made.push(await cases.create(sampleCase({ shopperId, status })));
+    for (const [i, [shopperId, status]] of ([['u-lihua', 'open'], ['u-wangfang', 'escalated'], ['u-lihua', 'escalated'], ['u-lihua', 'resolved']] as const).entries()) {
+      made.push(await cases.create(sampleCase({ shopperId, status, conversationId: i < 2 ? 'conv-a' : 'conv-b' })));
     }
     const ids = (list: CaseRecord[]) => list.map((c) => c.id);
     const all = await cases.list();
@@ -115,6 +115,7 @@ export function caseStoreContract(fixture: () => Fixture): void {
     for (let i = 1; i < all.length; i++) expect(all[i - 1]!.createdAt >= all[i]!.createdAt).to.equal(true);
     expect(ids(await cases.list({ status: ['escalated'] }))).to.have.members([made[1]!.id, made[2]!.id]);
     expect(ids(await cases.list({ shopperId: 'u-lihua', status: ['escalated', 'resolved'] }))).to.have.members([made[2]!.id, made[3]!.id]);
+    expect(ids(await cases.list({ shopperId: 'u-lihua', conversationId: 'conv-b' }))).to.have.members([made[2]!.id, made[3]!.id]);
     expect(await cases.list({ status: [] })).to.deep.equal([]);
     expect(await cases.list({ limit: 2 })).to.have.length(2);
     expect(await cases.list({ since: new Date(Date.now() + 60_000).toISOString() })).to.deep.equal([]);
