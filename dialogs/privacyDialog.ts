@@ -5,7 +5,6 @@
  * this conversation's remembered state; cases a person is handling right now stay until closed.
  */
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Lang } from '../intents/labels.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';
@@ -39,31 +38,6 @@ export interface ErasePort {
   erase(shopperId: string, channelId: string): Promise<EraseResult>;
 }
 
-const TEXT: Record<Lang, Record<string, (n: Record<string, string | number>) => string>> = {
-  'zh-CN': {
-    none: () => '我们没有保存您的任何投诉记录。',
-    summary: (n) => `我们保存了您的 ${n.count} 条投诉记录：\n${n.lines}\n完整内容在附件 JSON 文件里。`,
-    unavailable: () => '暂时无法查询个人数据，请稍后再试或联系人工客服。',
-    confirm: (n) => `确认删除您的全部数据吗？将删除 ${n.count} 条投诉记录、相关照片和本次对话记录，删除后无法恢复。`,
-    done: (n) => `已删除：${n.cases} 条投诉记录、${n.files} 个文件和本次对话记录。`,
-    kept: (n) => `\n正在由人工处理的投诉（${n.ids}）会在处理结束后再删除。`,
-    cancelled: () => '好的，没有删除任何数据。',
-    yes: () => '确认删除',
-    no: () => '不删除',
-  },
-  en: {
-    none: () => 'We do not keep any complaint records of yours.',
-    summary: (n) => `We keep ${n.count} complaint record(s) of yours:\n${n.lines}\nThe full record is in the attached JSON file.`,
-    unavailable: () => 'Your data cannot be looked up right now; please try again later or ask for a person.',
-    confirm: (n) => `Delete all your data? This deletes ${n.count} complaint record(s), their photos and this conversation's history, and cannot be undone.`,
-    done: (n) => `Deleted: ${n.cases} complaint record(s), ${n.files} file(s) and this conversation's history.`,
-    kept: (n) => `\nComplaints a person is handling now (${n.ids}) will be deleted once they are closed.`,
-    cancelled: () => 'OK, nothing was deleted.',
-    yes: () => 'Yes, delete',
-    no: () => 'No',
-  },
-};
-
 export class PrivacyDialog extends ComponentDialog {
   constructor(private readonly services: KefuServices) {
     super(PRIVACY_DIALOG);
@@ -74,11 +48,11 @@ export class PrivacyDialog extends ComponentDialog {
 
   private async start(step: WaterfallStepContext<PrivacyOptions>) {
     const lang = langOf(step.context);
-    const t = TEXT[lang];
+    const t = (key: string, vars: Record<string, string | number> = {}) => this.services.responses.t(lang, `privacy.${key}`, vars);
     const port = this.services.privacy;
     const { from, channelId } = step.context.activity;
     if (!port) {
-      await step.context.sendActivity(t.unavailable!({}));
+      await step.context.sendActivity(t('unavailable'));
       return step.endDialog();
     }
     const data = await port.export(from.id, channelId);
@@ -86,23 +60,24 @@ export class PrivacyDialog extends ComponentDialog {
       const lines = data.cases.map((c) => `· ${c.id} ${c.complaint} (${c.status}, ${c.createdAt.slice(0, 10)})`).join('\n');
       await step.context.sendActivity({
         type: 'message',
-        text: data.cases.length === 0 ? t.none!({}) : t.summary!({ count: data.cases.length, lines }),
+        text: data.cases.length === 0 ? t('none') : t('summary', { count: data.cases.length, lines }),
         attachments: [{ contentType: 'application/json', name: 'kefu-my-data.json', content: data }],
       });
       return step.endDialog();
     }
-    const prompt = promptActivity(t.confirm!({ count: data.cases.length }), { slot: 'confirm_delete', kind: 'confirm', choices: ['yes', 'no'], titles: [t.yes!({}), t.no!({})] });
+    const prompt = promptActivity(t('confirm', { count: data.cases.length }), { slot: 'confirm_delete', kind: 'confirm', choices: ['yes', 'no'], titles: [t('yes'), t('no')] });
     return step.prompt(CONFIRM, { prompt });
   }
 
   private async confirmed(step: WaterfallStepContext<PrivacyOptions>) {
     const lang = langOf(step.context);
-    const t = TEXT[lang];
+    const r = this.services.responses;
+    const t = (key: string, vars: Record<string, string | number> = {}) => r.t(lang, `privacy.${key}`, vars);
     const text = String(step.result ?? '').trim();
     const value = (step.context.activity.value as { confirm_delete?: unknown } | undefined)?.confirm_delete;
-    const yes = value === 'yes' || value === true || this.services.controls.match(text) === 'yes' || text === TEXT['zh-CN'].yes!({}) || text === TEXT.en.yes!({});
+    const yes = value === 'yes' || value === true || this.services.controls.match(text) === 'yes' || text === r.t('zh-CN', 'privacy.yes') || text === r.t('en', 'privacy.yes');
     if (!yes) {
-      await step.context.sendActivity(t.cancelled!({}));
+      await step.context.sendActivity(t('cancelled'));
       return step.endDialog();
     }
     const { from, channelId } = step.context.activity;
@@ -112,7 +87,7 @@ export class PrivacyDialog extends ComponentDialog {
     session.csat = undefined;
     session.unsure = 0;
     session.transcript = [];
-    await step.context.sendActivity(t.done!({ cases: result.cases, files: result.files }) + (result.kept.length > 0 ? t.kept!({ ids: result.kept.join(', ') }) : ''));
+    await step.context.sendActivity(t('done', { cases: result.cases, files: result.files }) + (result.kept.length > 0 ? t('kept', { ids: result.kept.join(', ') }) : ''));
     return step.endDialog();
   }
 }
