@@ -16,6 +16,7 @@ import { HandoffService, loadHandoffSettings, mountAgentApi, type HandoffSetting
 import { openSharedParts } from './bus/index.js';
 import { mountDirectLine, type DirectLine } from './directline/index.js';
 import { mountWidget } from './web/index.js';
+import { mountLeadApi } from './lead/leadApi.js';
 import { Responses } from './data/responses.js';
 import { Controls } from './data/controls.js';
 import { loadEvidencePlan } from './data/evidencePlan.js';
@@ -140,7 +141,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   mountWidget(server.server, { ordersFile: config.ordersFile });
   mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
-  await (await import('./lead/leadApi.js')).mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
+  await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, options.host ?? '0.0.0.0');
   if (options.timers !== false) handoff.start();

@@ -25,3 +25,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ AGENT_TOKENS: 'li:short' })).to.throw(ConfigError, /AGENT_TOKENS entry 1/);
   });
 });
+
+describe('.env.example', () => {
+  it('is a valid configuration as shipped, naming every variable the bot reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dotenv = await import('dotenv');
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const env = dotenv.parse(text);
+    const c = loadConfig(env, '/srv/kefu');
+    expect(c.port).to.equal(3978);
+    expect(c.anonymous).to.equal(true);
+    const source = readFileSync(new URL('../../bot/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/env\.([A-Za-z_]+)/g)].map((m) => m[1]!));
+    for (const name of read) expect(text, `.env.example mentions ${name}`).to.match(new RegExp(`^#? ?${name}=`, 'm'));
+  });
+});

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { PgCaseStore } from '../../bot/store/index.js';
 import type { CaseRecord } from '../../bot/store/types.js';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
-import { ROOT, type Reply } from '../support/kefuHarness.js';
+import { postActivity, ROOT, type Reply } from '../support/kefuHarness.js';
 
 export const AGENT_TOKEN = 'agent-li-token-0123456789';
 export const AGENT_AUTH = { authorization: `Bearer ${AGENT_TOKEN}` };
@@ -128,25 +128,8 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
     schema,
     proactive,
     serviceUrl,
-    async say(i, conversation, user, body) {
-      seq += 1;
-      const activity = {
-        type: 'message',
-        id: `act-${process.pid}-${seq}`,
-        channelId: 'test',
-        serviceUrl,
-        deliveryMode: 'expectReplies',
-        from: { id: user, name: user },
-        recipient: { id: 'kefu', name: 'kefu' },
-        conversation: { id: conversation },
-        timestamp: new Date().toISOString(),
-        locale: 'zh-CN',
-        ...body,
-      };
-      const res = await fetch(`${instances[i]!.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-      if (res.status !== 200) throw new Error(`instance ${i}: POST /api/messages answered ${res.status}: ${await res.text()}`);
-      return ((await res.json()) as { activities: Reply[] }).activities;
-    },
+    say: (i, conversation, user, body) =>
+      postActivity(instances[i]!.url, { id: `act-${process.pid}-${++seq}`, serviceUrl, conversation, user, body: { locale: 'zh-CN', ...body } }),
     cases: (filter = {}) => store.list(filter),
     kill(i) {
       instances[i]!.process.kill('SIGKILL');

@@ -61,24 +61,7 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     app: await open(),
     dataDir,
     proactive,
-    async say(conversation, user, body) {
-      seq += 1;
-      const activity = {
-        type: 'message',
-        id: `act-${seq}`,
-        channelId: 'test',
-        serviceUrl,
-        deliveryMode: 'expectReplies',
-        from: { id: user, name: user },
-        recipient: { id: 'kefu', name: 'kefu' },
-        conversation: { id: conversation },
-        timestamp: new Date().toISOString(),
-        ...body,
-      };
-      const res = await fetch(`${harness.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-      if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}: ${await res.text()}`);
-      return ((await res.json()) as { activities: Reply[] }).activities;
-    },
+    say: (conversation, user, body) => postActivity(harness.app.url, { id: `act-${++seq}`, serviceUrl, conversation, user, body }),
     async restart() {
       await harness.app.close();
       harness.app = await open();
@@ -93,6 +76,31 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     },
   };
   return harness;
+}
+
+/**
+ * Posts one message activity to `/api/messages` with `expectReplies`, the way a channel would,
+ * and returns the bot's replies; any status but 200 throws with the answer's text.
+ */
+export async function postActivity(
+  baseUrl: string,
+  a: { id: string; serviceUrl: string; conversation: string; user: string; body: Partial<Record<string, unknown>> },
+): Promise<Reply[]> {
+  const activity = {
+    type: 'message',
+    id: a.id,
+    channelId: 'test',
+    serviceUrl: a.serviceUrl,
+    deliveryMode: 'expectReplies',
+    from: { id: a.user, name: a.user },
+    recipient: { id: 'kefu', name: 'kefu' },
+    conversation: { id: a.conversation },
+    timestamp: new Date().toISOString(),
+    ...a.body,
+  };
+  const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  if (res.status !== 200) throw new Error(`${baseUrl}: POST /api/messages answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { activities: Reply[] }).activities;
 }
 
 /** A tiny but real PNG (1x1), and other fixtures, as `data:` URL attachments. */
