@@ -287,6 +287,8 @@ async function closeCase(event) {
   event.preventDefault();
   const kind = $('close-kind').value;
   const body = { kind, note: $('close-note').value };
+  // A corrected complaint becomes a candidate training example (kefu intents review).
+  if ($('close-complaint').value !== '') body.complaint = $('close-complaint').value;
   if (kind === 'change') {
     body.remedy = $('close-remedy').value;
     if ($('close-refund-pct').value !== '') body.refund_pct = Number($('close-refund-pct').value);

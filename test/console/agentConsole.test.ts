@@ -67,6 +67,8 @@ describe('agent console in headless Chromium', function () {
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/agent-console-case.png', fullPage: true });
     await page.selectOption('#close-kind', 'accept_proposal');
+    // The agent also corrects how the bot read the complaint: a candidate training example.
+    await page.selectOption('#close-complaint', 'quality_defect');
     await page.fill('#close-note', 'date label altered; refund plus tenfold compensation');
     await page.click('#close-form button[type=submit]');
     await page.waitForSelector(`.notice:has-text("Case ${c.id} closed")`);
@@ -74,7 +76,7 @@ describe('agent console in headless Chromium', function () {
     await page.screenshot({ path: 'test-artifacts/agent-console.png', fullPage: true });
     const stored = await api.cases.get(c.id);
     expect(stored?.status).to.equal('resolved');
-    expect(stored?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', agent: 'alice' });
+    expect(stored?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', agent: 'alice', complaint: 'quality_defect' });
     expect(api.notifier.of(c.id).at(-1)?.type).to.equal('resolved');
     expect(errors).to.deep.equal([]);
     await page.close();
