@@ -2,14 +2,13 @@
  * The root dialog: reads what the shopper wants from their message and routes it. When the
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
  */
-import { ActionTypes, MessageFactory } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
 import { PRIVACY_DIALOG, PrivacyDialog, type PrivacyOptions } from './privacyDialog.js';
-import { langOf, textOrValue } from './reply.js';
+import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
 import type { KefuServices } from './services.js';
@@ -59,8 +58,7 @@ export class MainDialog extends ComponentDialog {
       const options = c.candidates.map((x) => x.intent).filter(isComplaint).slice(0, 3);
       Object.assign(clarifyValues(step), { entities: c.entities, options } satisfies ClarifyValues);
       const titles = [...options.map((o) => r.t(lang, `intent.${o}`)), r.t(lang, 'unsure_other')];
-      const prompt = MessageFactory.suggestedActions(titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })), r.t(lang, 'unsure_ask'));
-      prompt.channelData = { prompt: { slot: 'complaint', kind: 'choice', choices: [...options, 'other'] } };
+      const prompt = promptActivity(r.t(lang, 'unsure_ask'), { slot: 'complaint', kind: 'choice', choices: [...options, 'other'], titles }, step.context.activity.channelId);
       return step.prompt(CLARIFY, { prompt });
     }
     session.unsure = 0;
@@ -72,7 +70,7 @@ export class MainDialog extends ComponentDialog {
     const text = String(step.result ?? '').trim();
     const value = (step.context.activity.value as { complaint?: unknown } | undefined)?.complaint;
     const r = this.services.responses;
-    const picked = options.find((o) => o === value || o === text || r.t('zh-CN', `intent.${o}`) === text || r.t('en', `intent.${o}`) === text);
+    const picked = options.find((o) => o === value || o === text || r.t('zh-CN', `intent.${o}`) === text || r.t('en', `intent.${o}`) === text) ?? pickedByNumber(text, options);
     if (picked) {
       sessionOf(step.context).unsure = 0;
       return step.replaceDialog(COMPLAINT_DIALOG, { complaint: picked, entities: entities! } satisfies ComplaintOptions);

@@ -3,10 +3,10 @@
  * message, a button with one of their recent orders, or a typed id. Every id is checked against
  * the order source and must belong to the shopper. Gives up after three wrong tries.
  */
-import { ActionTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
 import { ChoicePrompt, ComponentDialog, ListStyle, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Order, OrderItem } from '../bot/store/types.js';
-import { langOf, textOrValue } from './reply.js';
+import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const ORDER_DIALOG = 'orderDialog';
@@ -57,30 +57,40 @@ export class OrderDialog extends ComponentDialog {
     return step.prompt(ORDER_TEXT, { prompt: await this.orderPrompt(step.context, o.shopperId) });
   }
 
+  /** The five most recent orders, as the order question lists them. */
+  private async recentOrders(shopperId: string): Promise<Order[]> {
+    const orders = await this.services.orders.ordersOf(shopperId);
+    return orders.sort((a, b) => (b.deliveredAt ?? b.placedAt).localeCompare(a.deliveredAt ?? a.placedAt)).slice(0, 5);
+  }
+
   private async orderPrompt(context: TurnContext, shopperId: string) {
     const lang = langOf(context);
     const r = this.services.responses;
-    const orders = (await this.services.orders.ordersOf(shopperId)).sort((a, b) => (b.deliveredAt ?? b.placedAt).localeCompare(a.deliveredAt ?? a.placedAt)).slice(0, 5);
+    const orders = await this.recentOrders(shopperId);
     if (orders.length === 0) {
       const activity = MessageFactory.text(r.t(lang, 'order.ask_id'));
       activity.channelData = { prompt: { slot: 'order_id', kind: 'text' } };
       return activity;
     }
-    const buttons = orders.map((order) => ({
-      type: ActionTypes.ImBack,
-      value: order.id,
-      title: r.t(lang, 'order.option', { item: order.items.map((i) => i.name).join('、').slice(0, 24), date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') }),
-    }));
-    const activity = MessageFactory.suggestedActions(buttons, r.t(lang, 'order.ask'));
-    activity.channelData = { prompt: { slot: 'order_id', kind: 'choice', choices: orders.map((x) => x.id) } };
-    return activity;
+    const titles = orders.map((order) =>
+      r.t(lang, 'order.option', { item: order.items.map((i) => i.name).join('、').slice(0, 24), date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') }),
+    );
+    const ids = orders.map((x) => x.id);
+    return promptActivity(r.t(lang, 'order.ask'), { slot: 'order_id', kind: 'choice', choices: ids, titles, sends: ids }, context.activity.channelId);
   }
 
   private async readOrder(step: WaterfallStepContext<OrderOptions>) {
     if (step.result && typeof step.result === 'object') return step.next(step.result);
     const o = step.options;
     const text = String(step.result ?? '');
-    const found = await this.check(o.shopperId, this.services.extract(text, this.services.now()).orderIds);
+    const value = (step.context.activity.value as { order_id?: unknown } | undefined)?.order_id;
+    const ids = typeof value === 'string' ? [value] : this.services.extract(text, this.services.now()).orderIds;
+    if (ids.length === 0) {
+      // "2" picks the second order of a numbered list (text-only channels).
+      const picked = pickedByNumber(text, await this.recentOrders(o.shopperId));
+      if (picked) ids.push(picked.id);
+    }
+    const found = await this.check(o.shopperId, ids);
     if (found.ok) return step.next(found.order);
     const lang = langOf(step.context);
     const tries = (o.tries ?? 0) + 1;

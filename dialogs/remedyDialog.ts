@@ -3,12 +3,12 @@
  * language with the rule's reason, and asks the shopper to accept or decline. A rule that
  * escalates, or a decline, ends with a handoff request for the caller to carry out.
  */
-import { ActionTypes, MessageFactory, type Activity } from 'botbuilder';
+import { MessageFactory, type Activity } from 'botbuilder';
 import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
-import { langOf, textOrValue } from './reply.js';
+import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
@@ -84,14 +84,11 @@ export class RemedyDialog extends ComponentDialog {
         return step.endDialog({ outcome: 'escalate', reason } satisfies RemedyResult);
       }
     }
-    const question = MessageFactory.suggestedActions(
-      [
-        { type: ActionTypes.ImBack, title: r.t(lang, 'remedy.accept'), value: r.t(lang, 'remedy.accept') },
-        { type: ActionTypes.ImBack, title: r.t(lang, 'remedy.decline'), value: r.t(lang, 'remedy.decline') },
-      ],
+    const question = promptActivity(
       r.t(lang, 'remedy.accept_q'),
+      { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'], titles: [r.t(lang, 'remedy.accept'), r.t(lang, 'remedy.decline')] },
+      step.context.activity.channelId,
     );
-    question.channelData = { prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] } };
     return step.prompt(ANSWER, { prompt: question });
   }
 
@@ -103,9 +100,9 @@ export class RemedyDialog extends ComponentDialog {
     const text = String(step.result ?? '');
     const control = this.services.controls.match(text);
     const accepted =
-      value?.action === 'accept' || value?.accept_remedy === 'accept' || value?.accept_remedy === true || control === 'yes' || [r.t('zh-CN', 'remedy.accept'), r.t('en', 'remedy.accept')].includes(text.trim());
+      value?.action === 'accept' || value?.accept_remedy === 'accept' || value?.accept_remedy === true || control === 'yes' || pickedByNumber(text, ['accept', 'decline']) === 'accept' || [r.t('zh-CN', 'remedy.accept'), r.t('en', 'remedy.accept')].includes(text.trim());
     const declined =
-      value?.action === 'decline' || value?.accept_remedy === 'decline' || value?.accept_remedy === false || control === 'no' || [r.t('zh-CN', 'remedy.decline'), r.t('en', 'remedy.decline')].includes(text.trim());
+      value?.action === 'decline' || value?.accept_remedy === 'decline' || value?.accept_remedy === false || control === 'no' || pickedByNumber(text, ['accept', 'decline']) === 'decline' || [r.t('zh-CN', 'remedy.decline'), r.t('en', 'remedy.decline')].includes(text.trim());
     if (accepted) {
       const now = this.services.now().toISOString();
       await this.services.cases.update(o.caseId, (c) => ({ ...c, status: 'accepted', history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }] }));

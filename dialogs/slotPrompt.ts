@@ -11,7 +11,7 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
 import { parseChoiceAnswer, parseDateAnswer, parseNumberAnswer, type Parsed } from './answers.js';
-import { langOf, promptActivity, type PromptKind } from './reply.js';
+import { langOf, pickedByNumber, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const SLOT_PROMPT = 'slotPrompt';
@@ -57,7 +57,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
   }
 
   override async repromptDialog(context: DialogContext['context'], instance: { state: PromptState }): Promise<void> {
-    await context.sendActivity(this.promptFor(langOf(context), instance.state.options));
+    await context.sendActivity(this.promptFor(langOf(context), instance.state.options, context.activity.channelId));
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -104,11 +104,15 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     switch (spec.kind) {
       case 'confirm':
         if (typeof given === 'boolean') return { ok: true, value: given };
-        if (control === 'yes') return { ok: true, value: true };
+        if (given === 'yes' || given === 'no') return { ok: true, value: given === 'yes' };
+        if (control === 'yes' || pickedByNumber(text, [true, false]) === true) return { ok: true, value: true };
+        if (pickedByNumber(text, [true, false]) === false) return { ok: true, value: false };
         if (control === 'no' || control === 'dont_have') return { ok: true, value: false };
         return { ok: false, reason: 'confirm' };
       case 'choice': {
         const choices = spec.choices.map((c) => ({ value: c, titles: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `${slot}.${c}`)) }));
+        const byNumber = pickedByNumber(text, spec.choices);
+        if (byNumber !== undefined) return { ok: true, value: byNumber };
         return parseChoiceAnswer(text, given, choices, this.services.extract(text, this.services.now()).merchantResponse);
       }
       case 'date':
@@ -157,14 +161,14 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
   }
 
   private async ask(dc: DialogContext, options: SlotPromptOptions): Promise<void> {
-    await dc.context.sendActivity(this.promptFor(langOf(dc.context), options));
+    await dc.context.sendActivity(this.promptFor(langOf(dc.context), options, dc.context.activity.channelId));
   }
 
-  private promptFor(lang: Lang, { slot, spec, optional }: SlotPromptOptions) {
+  private promptFor(lang: Lang, { slot, spec, optional }: SlotPromptOptions, channelId: string) {
     const r = this.services.responses;
     const values = spec.kind === 'choice' ? spec.choices : spec.kind === 'confirm' ? ['yes', 'no'] : undefined;
     const titles = values?.map((v) => r.t(lang, spec.kind === 'confirm' ? `confirm.${v}` : `${slot}.${v}`));
-    return promptActivity(r.t(lang, `ask.${slot}`), { slot, kind: KIND[spec.kind], choices: values, titles, optional });
+    return promptActivity(r.t(lang, `ask.${slot}`), { slot, kind: KIND[spec.kind], choices: values, titles, optional }, channelId);
   }
 
   /** How an accepted answer is echoed back ("Noted the listed size: 120 cm"). */
