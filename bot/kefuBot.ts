@@ -28,6 +28,8 @@ export interface KefuBotDeps {
 
 const MAX_ATTEMPTS = 3;
 const PRE_CASE_TRANSCRIPT = 30;
+/** Transcript lines kept in the session before they are written to the case in one update. */
+const TRANSCRIPT_BATCH = 8;
 
 function isConflict(err: unknown): boolean {
   return err instanceof Error && /etag/i.test(`${err.name} ${err.message}`);
@@ -91,8 +93,9 @@ export class KefuBot extends ActivityHandler {
           await this.deps.conversationState.load(context, attempt > 1);
           const session = await this.sessionState.get(context, newSession());
           attachSession(context, session);
+          const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
           await super.run(context);
-          await this.keepTranscript(session, context.activity, outbox);
+          await this.keepTranscript(session, before, context.activity, outbox);
           await this.deps.conversationState.saveChanges(context);
           break;
         } catch (err) {
@@ -191,18 +194,32 @@ export class KefuBot extends ActivityHandler {
     return true;
   }
 
-  private async keepTranscript(session: Session, inbound: Activity, outbox: Partial<Activity>[]): Promise<void> {
-    if (session.handoff) return; // the handoff service keeps the transcript while a person has the case
+  /**
+   * Keeps the transcript. Lines wait in the session (saved every turn anyway) and reach the case
+   * in one update when the case leaves the bot (accepted, cancelled, handed to a person) or a
+   * batch is full, which saves a case write on most turns. While a person has the case, the
+   * handoff service records the conversation instead.
+   */
+  private async keepTranscript(session: Session, before: { caseId?: string; relaying: boolean }, inbound: Activity, outbox: Partial<Activity>[]): Promise<void> {
+    if (before.relaying) return;
     const at = new Date().toISOString();
     const lines: TranscriptEntry[] = [];
     if (inbound.type === ActivityTypes.Message && (inbound.text || inbound.attachments?.length)) lines.push({ at, from: 'shopper', text: inbound.text || `[${inbound.attachments?.length} file(s)]` });
     for (const a of outbox) if (a.type === ActivityTypes.Message && a.text) lines.push({ at, from: 'bot', text: a.text });
-    if (session.caseId) {
-      const caseId = session.caseId;
-      // A transcript line that cannot be saved must never cost the shopper a reply.
-      await this.deps.services.cases.update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...lines] })).catch((err: unknown) => this.deps.log.warn({ err, caseId }, 'transcript not saved'));
-    } else {
-      session.transcript = [...session.transcript, ...lines].slice(-PRE_CASE_TRANSCRIPT);
+    session.transcript = [...session.transcript, ...lines];
+    const caseId = session.caseId ?? before.caseId;
+    if (caseId === undefined) {
+      session.transcript = session.transcript.slice(-PRE_CASE_TRANSCRIPT);
+      return;
     }
+    const leftTheBot = session.caseId === undefined || session.handoff !== undefined;
+    if (!leftTheBot && session.transcript.length < TRANSCRIPT_BATCH) return;
+    const batch = session.transcript;
+    session.transcript = [];
+    // A transcript line that cannot be saved must never cost the shopper a reply.
+    await this.deps.services.cases
+      .update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...batch] }))
+      .catch((err: unknown) => this.deps.log.warn({ err, caseId }, 'transcript not saved'));
   }
+
 }

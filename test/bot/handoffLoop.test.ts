@@ -40,6 +40,10 @@ describe('handoff loop through the bot', function () {
     expect(relayed.filter((r) => r.type === 'message')).to.have.length(0);
     const file = (await (await agent(`/cases/${caseId}`)).json()) as { case: { transcript: { from: string; text: string }[] } };
     expect(file.case.transcript.some((t) => t.from === 'shopper' && t.text.includes('完全不热'))).to.equal(true);
+    // The agent sees the whole conversation with the bot, including the turn that asked for a person.
+    const shopperLines = file.case.transcript.filter((t) => t.from === 'shopper').map((t) => t.text);
+    expect(shopperLines.slice(0, 2)).to.deep.equal(['电水壶不加热了 335261748392027586', '转人工']);
+    expect(file.case.transcript.some((t) => t.from === 'bot' && t.text.includes('请拍一张'))).to.equal(true);
 
     expect((await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'exchange', note: '为您换一台新的' })).status).to.equal(200);
     const after = h.proactive.get(conv) ?? [];
