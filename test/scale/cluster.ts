@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,7 @@ import pg from 'pg';
 import { PgCaseStore } from '../../bot/store/index.js';
 import type { CaseRecord } from '../../bot/store/types.js';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
-import { postActivity, ROOT, type Reply } from '../support/kefuHarness.js';
+import { postActivity, ROOT, startChannelStub, type Reply } from '../support/kefuHarness.js';
 
 export const AGENT_TOKEN = 'agent-li-token-0123456789';
 export const AGENT_AUTH = { authorization: `Bearer ${AGENT_TOKEN}` };
@@ -64,23 +63,7 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
   const schema = `kefu_test_${id}`;
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const dirs: string[] = [];
-  const proactive = new Map<string, Reply[]>();
-  const channel = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-      if (m) {
-        const conv = decodeURIComponent(m[1]!);
-        proactive.set(conv, [...(proactive.get(conv) ?? []), JSON.parse(body) as Reply]);
-      }
-      // Not chained: restify, loaded in this process too, patches writeHead to return nothing.
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"id":"x"}');
-    });
-  });
-  await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
-  const serviceUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}/`;
+  const { proactive, serviceUrl, close: closeChannel } = await startChannelStub();
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   const store = await PgCaseStore.open(pool, schema);
 
@@ -146,7 +129,7 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
             }),
         ),
       );
-      await new Promise<void>((r) => channel.close(() => r()));
+      await closeChannel();
       const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
       if (redisUrl === REDIS_URL) await dropRedisPrefix(redis, prefix);
       redis.disconnect();

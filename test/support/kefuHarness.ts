@@ -38,22 +38,7 @@ export interface Harness {
 
 export async function startHarness(env: Record<string, string> = {}, options: AppOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
-  const proactive = new Map<string, Reply[]>();
-  const channel = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-      if (m) {
-        const id = decodeURIComponent(m[1]!);
-        proactive.set(id, [...(proactive.get(id) ?? []), JSON.parse(body) as Reply]);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"id":"x"}');
-    });
-  });
-  await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
-  const serviceUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}/`;
+  const { proactive, serviceUrl, close: closeChannel } = await startChannelStub();
   const config = () => loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir, AGENT_TOKENS: `li:${AGENT_TOKEN}`, ...env }, ROOT);
   const open = () => startApp(config(), { log: createLogger('silent'), host: '127.0.0.1', timers: false, ...options });
   let seq = 0;
@@ -68,14 +53,43 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     },
     async close() {
       await harness.app.close();
-      await new Promise<void>((r) => {
-        channel.close(() => r());
-        channel.closeAllConnections();
-      });
+      await closeChannel();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return harness;
+}
+
+/**
+ * A stand-in for a channel's serviceUrl: records the activities the bot sends proactively
+ * (queue updates, agent replies), by conversation id.
+ */
+export async function startChannelStub(): Promise<{ proactive: Map<string, Reply[]>; serviceUrl: string; close(): Promise<void> }> {
+  const proactive = new Map<string, Reply[]>();
+  const channel = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      if (m) {
+        const id = decodeURIComponent(m[1]!);
+        proactive.set(id, [...(proactive.get(id) ?? []), JSON.parse(body) as Reply]);
+      }
+      // Not chained: restify, loaded in this process too, patches writeHead to return nothing.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
+    });
+  });
+  await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
+  return {
+    proactive,
+    serviceUrl: `http://127.0.0.1:${(channel.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((r) => {
+        channel.close(() => r());
+        channel.closeAllConnections();
+      }),
+  };
 }
 
 /**
