@@ -25,6 +25,7 @@ import { HandoffBridge } from './handoffBridge.js';
 import { KefuBot } from './kefuBot.js';
 import { createServer, type KefuServer } from './server.js';
 import { botFrameworkAuthentication } from './security/botAuth.js';
+import { botChannelToken } from './security/channelToken.js';
 import { ShopperData } from './privacy/shopperData.js';
 import { startRetention } from './privacy/retention.js';
 
@@ -98,6 +99,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     now,
     allowedHosts: config.attachmentHosts,
     onRefused: (reason) => log.warn({ reason }, 'attachment not fetched'),
+    channelToken: botChannelToken(config.anonymous),
   });
   const shopperData = new ShopperData({ cases: stores.cases, evidence: stores.evidence, now });
   const services: KefuServices = {

@@ -32,6 +32,11 @@ export interface IntakeOptions {
   lookup?: (host: string, options: LookupAllOptions) => Promise<LookupAddress[]>;
   /** Told why a URL was refused or failed (for the log; the shopper only hears "could not fetch"). */
   onRefused?: (reason: string) => void;
+  /**
+   * The bearer token a channel wants for its own file URLs (Teams inline images need the bot's
+   * token); undefined for any other URL. Called only for URLs the fetch policy allows.
+   */
+  channelToken?: (context: TurnContext, url: URL) => Promise<string | undefined>;
 }
 
 /** Whether a URL may be fetched at all (before DNS): see `urlRefusal` for the reasons. */
@@ -50,9 +55,9 @@ export class AttachmentIntake implements EvidenceIntake {
     this.maxBytes = options.maxBytes;
   }
 
-  async take(_context: TurnContext, attachment: { contentType?: string; contentUrl?: string; name?: string }, kind: EvidenceKind, accept: FileKind[]): Promise<IntakeResult> {
+  async take(context: TurnContext, attachment: { contentType?: string; contentUrl?: string; name?: string }, kind: EvidenceKind, accept: FileKind[]): Promise<IntakeResult> {
     const url = attachment.contentUrl ?? '';
-    const loaded = await this.load(url);
+    const loaded = await this.load(context, url);
     if (loaded === 'too_large') return { ok: false, reason: 'too_large', bytes: this.maxBytes + 1 };
     if (loaded === undefined) return { ok: false, reason: 'fetch_failed' };
     if (loaded.length > this.maxBytes) return { ok: false, reason: 'too_large', bytes: loaded.length };
@@ -76,7 +81,7 @@ export class AttachmentIntake implements EvidenceIntake {
     };
   }
 
-  private async load(url: string): Promise<Buffer | 'too_large' | undefined> {
+  private async load(context: TurnContext, url: string): Promise<Buffer | 'too_large' | undefined> {
     if (url.startsWith('data:')) {
       const comma = url.indexOf(',');
       if (comma < 0 || !url.slice(0, comma).endsWith(';base64')) return undefined;
@@ -87,13 +92,16 @@ export class AttachmentIntake implements EvidenceIntake {
       const found = await resolve(url);
       if (found) return found.data;
     }
-    const outcome = await safeFetch(url, {
+    const policy = {
       allowedHosts: this.options.allowedHosts ?? DEFAULT_ATTACHMENT_HOSTS,
       allowLocal: this.options.allowLocal,
       maxBytes: this.maxBytes,
       timeoutMs: this.options.fetchTimeoutMs ?? 10_000,
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-    });
+    };
+    // The token is asked for only once the URL passed the policy, so it never leaves for a stranger.
+    const token = urlRefusal(url, policy) === undefined ? await this.options.channelToken?.(context, new URL(url)) : undefined;
+    const outcome = await safeFetch(url, { ...policy, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
     if (outcome.ok) return outcome.data;
     this.options.onRefused?.(`${outcome.reason}: ${outcome.detail}`);
     return outcome.reason === 'too_large' ? 'too_large' : undefined;

@@ -33,6 +33,8 @@ export interface SafeFetchPolicy {
   timeoutMs: number;
   /** DNS lookup, for tests; default the system resolver. */
   lookup?: (host: string, options: LookupAllOptions) => Promise<LookupAddress[]>;
+  /** Extra request headers (a channel's bearer token for its own file URLs). */
+  headers?: Record<string, string>;
 }
 
 export type FetchOutcome = { ok: true; data: Buffer; contentType: string } | { ok: false; reason: 'refused' | 'too_large' | 'failed'; detail: string };
@@ -98,7 +100,7 @@ export function safeFetch(raw: string, policy: SafeFetchPolicy): Promise<FetchOu
       req.destroy();
       resolve(outcome);
     };
-    const req = client.get(url, { lookup: guardedLookup(policy), agent: false, headers: { accept: '*/*' } }, (res) => {
+    const req = client.get(url, { lookup: guardedLookup(policy), agent: false, headers: { accept: '*/*', ...policy.headers } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status < 200 || status >= 300) return finish({ ok: false, reason: 'failed', detail: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}` });
       if (Number(res.headers['content-length'] ?? 0) > policy.maxBytes) return finish({ ok: false, reason: 'too_large', detail: `content-length ${res.headers['content-length']}` });
