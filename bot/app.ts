@@ -130,6 +130,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
     limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
+    // The language is not known yet at the edge, so the refusal is in both.
+    slowDownText: `${responses.t('zh-CN', 'error.slow_down')}\n${responses.t('en', 'error.slow_down')}`,
   });
   directLine = mountDirectLine(server.server, {
     botUrl: '/api/messages',

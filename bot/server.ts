@@ -10,7 +10,6 @@ import { checkActivity, DEFAULT_GUARD_LIMITS, type GuardLimits } from './securit
 import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 
-const SLOW_DOWN = '消息发得太快了，请稍等一会儿再发。\nYou are sending messages too quickly; please wait a moment and try again.';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -30,6 +29,8 @@ export interface ServerOptions {
    */
   limits?: { perConversation: number; perAddress: number; trustProxy?: boolean };
   clock?: () => number;
+  /** The polite reply when a conversation sends too fast (from data/responses.yaml). */
+  slowDownText?: string;
 }
 
 export interface KefuServer {
@@ -78,7 +79,7 @@ export function createServer(options: ServerOptions): KefuServer {
     if (limited.has(key)) return;
     limited.add(key);
     log.warn({ limit: 'conversation', conversation: context.activity.conversation.id }, 'rate limit reached (conversation); messages are dropped until it refills');
-    await context.sendActivity({ type: 'message', text: SLOW_DOWN, channelData: { refused: 'rate_limited', retryAfterSeconds: byConversation.retryAfter(key) } });
+    await context.sendActivity({ type: 'message', text: options.slowDownText ?? 'Too many messages; please wait a moment.', channelData: { refused: 'rate_limited', retryAfterSeconds: byConversation.retryAfter(key) } });
   };
   const clientAddress = (req: Request): string => {
     const socket = req.socket.remoteAddress ?? '';

@@ -8,5 +8,4 @@ export { parseCloseDecision, type CloseDecision } from './closeDecision.js';
 export { HandoffError, type HandoffErrorCode } from './errors.js';
 export { AgentEvents, type AgentEvent } from './agentEvents.js';
 export type { CaseFile, QueueItem } from './views.js';
-export { isEndChat } from './endChat.js';
 export { mountAgentApi } from './agentApi.js';

@@ -100,5 +100,8 @@ describe('data files cross-check', () => {
     const controls = Controls.load(data('controls.yaml'));
     expect(controls.match('算了')).to.equal('cancel');
     expect(controls.match('算了一下是30厘米')).to.equal(undefined);
+    // While a person has the case only an explicit end or leave stops the relay.
+    expect(['end chat', 'End chat.', '结束对话', '退出排队！'].map((t) => controls.match(t))).to.deep.equal(['end_chat', 'end_chat', 'end_chat', 'leave_queue']);
+    expect(['I do not want this to end without a refund', '结束了吗', 'chat'].map((t) => controls.match(t))).to.deep.equal([undefined, undefined, undefined]);
   });
 });
