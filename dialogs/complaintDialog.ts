@@ -97,7 +97,7 @@ export class ComplaintDialog extends ComponentDialog {
     const lang = langOf(step.context);
     const r = this.services.responses;
     const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
-    const list = todo.map((s) => r.t(lang, `label.${s.slot}`) + (s.optional ? (lang === 'en' ? ' (optional)' : '（选填）') : '')).join(lang === 'en' ? ', ' : '、');
+    const list = todo.map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) })).join(r.t(lang, 'case.list_separator'));
     await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: found.item.name, count: todo.length, list }));
     return step.beginDialog(EVIDENCE_DIALOG, options);
   }

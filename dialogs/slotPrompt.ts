@@ -177,7 +177,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     if (spec.kind === 'choice') return r.t(lang, `${slot}.${String(value)}`);
     if (spec.kind === 'confirm') return r.t(lang, `confirm.${value ? 'yes' : 'no'}`);
     if (spec.kind === 'number' && spec.unit === 'share') return `${Math.round(Number(value) * 100)}%`;
-    if (spec.kind === 'number') return `${value}${spec.unit === 'cm' ? ' cm' : lang === 'en' ? ' h' : ' 小时'}`;
+    if (spec.kind === 'number') return r.t(lang, `unit.${spec.unit}`, { value: String(value) });
     return String(value);
   }
 }
