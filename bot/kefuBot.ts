@@ -62,7 +62,10 @@ export class KefuBot extends ActivityHandler {
     this.maxTextChars = deps.maxTextChars ?? 2000;
   }
 
-  /** Loads the session of any turn (also proactive ones), runs `work`, and saves with eTags. */
+  /**
+   * Loads the session of any turn (also proactive ones), runs `work`, and saves with eTags. When
+   * another instance saved this conversation first, `work` runs again on the fresh state.
+   */
   async withSession(context: TurnContext, work: (session: Session) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.deps.conversationState.load(context, attempt > 1);
@@ -73,6 +76,7 @@ export class KefuBot extends ActivityHandler {
         return;
       } catch (err) {
         if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+        this.deps.log.info({ conversation: context.activity.conversation?.id, attempt }, 'turn lost an eTag race; re-running on fresh state');
       }
     }
   }
@@ -87,22 +91,13 @@ export class KefuBot extends ActivityHandler {
     });
     this.deps.bridge.enterTurn(context);
     try {
-      for (let attempt = 1; ; attempt++) {
-        outbox.length = 0;
-        try {
-          await this.deps.conversationState.load(context, attempt > 1);
-          const session = await this.sessionState.get(context, newSession());
-          attachSession(context, session);
-          const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
-          await super.run(context);
-          await this.keepTranscript(session, before, context.activity, outbox);
-          await this.deps.conversationState.saveChanges(context);
-          break;
-        } catch (err) {
-          if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-          this.deps.log.info({ conversation: context.activity.conversation?.id, attempt }, 'turn lost an eTag race; re-running on fresh state');
-        }
-      }
+      await this.withSession(context, async (session) => {
+        outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
+        attachSession(context, session);
+        const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
+        await super.run(context);
+        await this.keepTranscript(session, before, context.activity, outbox);
+      });
     } finally {
       this.deps.bridge.leaveTurn(context);
       holding = false;
