@@ -135,6 +135,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   directLine = mountDirectLine(server.server, {
     botUrl: '/api/messages',
+    ...(config.directLineServiceUrl ? { serviceBaseUrl: config.directLineServiceUrl } : {}),
     secret: config.directLineSecret,
     store: shared.directLineStore,
     sharedKey: shared.directLineKey,

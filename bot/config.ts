@@ -35,6 +35,12 @@ export interface Config {
   stateTtlSeconds?: number;
   /** Secret a shop's page server uses to mint Direct Line tokens; empty: open (local mode). */
   directLineSecret: string;
+  /**
+   * How the bot reaches the embedded Direct Line's connector routes (`DIRECT_LINE_SERVICE_URL`);
+   * default this instance on loopback. With several instances, point it at the load balancer so a
+   * proactive message still arrives when the instance of the shopper's last turn is gone.
+   */
+  directLineServiceUrl?: string;
   /** Agents allowed into the console, from `AGENT_TOKENS=name:token,name:token`. */
   agents: AgentCredential[];
   /** Support leads (`LEAD_TOKENS=name:token,...`): analytics and rule activation at /lead. */
@@ -99,6 +105,14 @@ function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCred
   });
 }
 
+function httpUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(value.trim())) {
+    throw new ConfigError(`${name}='${value}' is not valid (expected an http(s) URL such as http://10.0.0.5:3978)`);
+  }
+  return value.trim().replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Config {
   const appId = env.MicrosoftAppId?.trim() ?? '';
   const config: Config = {
@@ -119,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     evidenceStore: oneOf('EVIDENCE_STORE', env.EVIDENCE_STORE, ['dir', 'postgres'] as const, 'dir'),
     stateTtlSeconds: seconds('STATE_TTL_SECONDS', env.STATE_TTL_SECONDS, 30 * 24 * 3600),
     directLineSecret: env.DIRECT_LINE_SECRET ?? '',
+    directLineServiceUrl: httpUrl('DIRECT_LINE_SERVICE_URL', env.DIRECT_LINE_SERVICE_URL),
     agents: agents(env.AGENT_TOKENS),
     leads: agents(env.LEAD_TOKENS, 'LEAD_TOKENS'),
     logLevel: env.LOG_LEVEL || 'info',

@@ -15,6 +15,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ MicrosoftAppType: 'Single' })).to.throw(ConfigError, /expected one of MultiTenant/);
   });
 
+  it('takes an http(s) URL for the Direct Line service address and refuses anything else', () => {
+    expect(loadConfig({ DIRECT_LINE_SERVICE_URL: 'http://10.0.0.5:3978/' }).directLineServiceUrl).to.equal('http://10.0.0.5:3978');
+    expect(loadConfig({}).directLineServiceUrl).to.equal(undefined);
+    expect(() => loadConfig({ DIRECT_LINE_SERVICE_URL: 'ftp://lb' })).to.throw(ConfigError, /DIRECT_LINE_SERVICE_URL='ftp:\/\/lb'.*http\(s\) URL/);
+  });
+
   it('refuses production without app credentials', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /production needs MicrosoftAppId/);
     expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }).anonymous).to.equal(false);
