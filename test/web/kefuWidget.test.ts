@@ -224,4 +224,29 @@ function watchErrors(page: Page, errors: string[]): void {
       await context.close();
     }
   });
+
+  it('resumes the same conversation after the page is reloaded, at the same step', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    watchErrors(page, errors);
+    try {
+      await openChat(page, h.app.url, 'u-zhangwei');
+      await say(page, '收纳箱裂了');
+      await waitBubble(page, '是哪一笔订单');
+      await page.reload();
+      await page.click('#kefu-open');
+      // What the shopper said before the reload is shown again, once, and the question still stands.
+      await waitBubble(page, '收纳箱裂了');
+      await waitBubble(page, '是哪一笔订单');
+      expect(await bubble(page, '收纳箱裂了').count()).to.equal(1);
+      await action(page, /收纳箱/).click();
+      await waitBubble(page, /已为您创建工单 KF\d{4}-[0-9A-Z]{6}/);
+      const cases = await h.app.stores.cases.list({ shopperId: 'u-zhangwei' });
+      expect(cases.filter((c) => c.orderId === '318273645501987654' && c.status === 'open')).to.have.length(1);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -42,6 +42,45 @@
     return (option ? option.value : '').replace(/^u-/, '').slice(0, 2).toUpperCase();
   }
 
+  var SESSION_KEY = 'kefu.conversation';
+
+  /**
+   * The shopper's conversation in this browser tab: the saved one when its token can still be
+   * refreshed (it is bound to that conversation), else a new one from the page's token URL.
+   */
+  async function resumeOrStart(shopperId) {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || 'null');
+    } catch (e) {
+      saved = null;
+    }
+    if (saved && saved.shopperId === shopperId && saved.expiresAt > Date.now() + 60000) {
+      var refreshed = await fetch(domain() + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + saved.token } });
+      if (refreshed.ok) {
+        var r = await refreshed.json();
+        remember(shopperId, r);
+        return { token: r.token, conversationId: r.conversationId, resumed: true };
+      }
+    }
+    var res = await fetch(config.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user: { id: shopperId, name: picker.selectedOptions[0].getAttribute('data-name') || undefined }, locale: locale }),
+    });
+    if (!res.ok) throw new Error('kefu: could not get a chat token (HTTP ' + res.status + ')');
+    var started = await res.json();
+    remember(shopperId, started);
+    return { token: started.token, conversationId: started.conversationId, resumed: false };
+  }
+
+  function remember(shopperId, answer) {
+    window.sessionStorage.setItem(
+      SESSION_KEY,
+      JSON.stringify({ shopperId: shopperId, conversationId: answer.conversationId, token: answer.token, expiresAt: Date.now() + answer.expires_in * 1000 }),
+    );
+  }
+
   function domain() {
     return new URL(config.domain, window.location.href).href.replace(/\/$/, '');
   }
@@ -52,14 +91,10 @@
     if (opened === picker.value) return;
     opened = picker.value;
     window.localStorage.setItem('kefu.shopper', opened);
-    var res = await fetch(config.tokenUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { id: opened, name: picker.selectedOptions[0].getAttribute('data-name') || undefined }, locale: locale }),
-    });
-    if (!res.ok) throw new Error('kefu: could not get a chat token (HTTP ' + res.status + ')');
-    var token = (await res.json()).token;
-    var directLine = window.WebChat.createDirectLine({ token: token, domain: domain(), webSocket: true });
+    var session = await resumeOrStart(opened);
+    // With a conversationId Web Chat reconnects to that conversation and replays it from the start,
+    // so a page reload shows the shopper what they already said and continues at the same step.
+    var directLine = window.WebChat.createDirectLine({ token: session.token, conversationId: session.resumed ? session.conversationId : undefined, domain: domain(), webSocket: true });
     // Exposed for diagnostics and browser tests.
     window.kefuDirectLine = directLine;
     window.WebChat.renderWebChat(
