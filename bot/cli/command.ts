@@ -3,6 +3,7 @@
  * tests can run them in-process and read what they print.
  */
 import type { Readable, Writable } from 'node:stream';
+import { loadConfig, type Config } from '../config.js';
 
 export interface CliIo {
   stdin: Readable;
@@ -29,4 +30,13 @@ export class UsageError extends Error {
 /** By name as well as class: under some loaders a lazily imported command sees its own copy of this module. */
 export function isUsageError(err: unknown): err is UsageError {
   return err instanceof UsageError || (err instanceof Error && err.name === 'UsageError');
+}
+
+/**
+ * The configuration a command runs with: the environment (plus a `.env` file when it is the
+ * process's own), then the command's `overrides`. Throws ConfigError on a bad value.
+ */
+export async function commandConfig(io: CliIo, overrides: Record<string, string> = {}): Promise<Config> {
+  if (io.env === process.env) (await import('dotenv')).config({ quiet: true });
+  return loadConfig({ ...io.env, ...overrides });
 }

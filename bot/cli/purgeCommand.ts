@@ -1,7 +1,7 @@
 /** `kefu purge`: deletes cases (and files only they used) older than the retention period, now. */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
-import { UsageError, type Command } from './command.js';
+import { ConfigError } from '../config.js';
+import { commandConfig, UsageError, type Command } from './command.js';
 
 export const purgeCommand: Command = {
   summary: 'delete cases older than RETENTION_DAYS (also runs daily inside serve)',
@@ -20,11 +20,9 @@ export const purgeCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const dotenv = await import('dotenv');
-    dotenv.config({ quiet: true });
     let config;
     try {
-      config = loadConfig({ ...io.env, ...(values.days !== undefined ? { RETENTION_DAYS: values.days } : {}) });
+      config = await commandConfig(io, values.days !== undefined ? { RETENTION_DAYS: values.days } : {});
     } catch (err) {
       if (err instanceof ConfigError) throw new UsageError(err.message.replace('RETENTION_DAYS', '--days'));
       throw err;

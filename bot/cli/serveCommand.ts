@@ -1,7 +1,7 @@
 /** `kefu serve`: starts the bot with the configuration from the environment (and `.env`). */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
-import { UsageError, type Command } from './command.js';
+import { ConfigError } from '../config.js';
+import { commandConfig, UsageError, type Command } from './command.js';
 
 export const serveCommand: Command = {
   summary: 'start the bot server (npm start)',
@@ -20,11 +20,9 @@ export const serveCommand: Command = {
         throw new UsageError((err as Error).message);
       }
     })();
-    const dotenv = await import('dotenv');
-    dotenv.config({ quiet: true });
     let config;
     try {
-      config = loadConfig({ ...io.env, ...(values.port ? { PORT: values.port } : {}) });
+      config = await commandConfig(io, values.port ? { PORT: values.port } : {});
     } catch (err) {
       if (err instanceof ConfigError) {
         io.stderr.write(`kefu serve: ${err.message}\n`);
