@@ -2,7 +2,7 @@
  * The typed model of a rule table after parsing, and the diagnostics every stage reports.
  * Everything here is plain data: the loader fills it from YAML, the compiler and the linter read it.
  */
-import type { Compensation, Remedy } from './facts.js';
+import type { Outcome } from './facts.js';
 
 /** One finding, always with a position a support lead can jump to. */
 export interface Diagnostic {
@@ -89,16 +89,9 @@ export interface RefundFrom {
   times: number;
 }
 
-export interface RowOutcome {
-  remedy: Remedy;
-  refund_pct?: number;
+/** A row's outcome as written: a refund share may come from a fact (`refund_pct: { fact, times }`). */
+export interface RowOutcome extends Outcome {
   refund_pct_from?: RefundFrom;
-  return_shipping_paid_by?: 'merchant' | 'shopper';
-  compensation?: Compensation;
-  express_refund?: boolean;
-  escalate: boolean;
-  priority?: number;
-  escalate_reason?: string;
 }
 
 export interface Row {

@@ -1,18 +1,6 @@
 import { expect } from 'chai';
-import { PassThrough } from 'node:stream';
 import { main } from '../../bot/cli/main.js';
-
-export function captureIo(input = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const stdin = new PassThrough();
-  stdin.end(input);
-  return { io: { stdin, stdout, stderr, env: {} }, out: () => out, err: () => err };
-}
+import { captureIo } from '../support/cliIo.js';
 
 describe('kefu CLI', () => {
   it('lists its commands on help', async () => {

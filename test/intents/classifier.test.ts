@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadClassifier, loadHeldOut, loadTrainingData, MODEL_FILE, parseExamples, parseTrainingFile, readModel, trainModel, serializeModel } from '../../intents/index.js';
 import { INTENTS } from '../../intents/labels.js';
-import { captureIo } from '../bot/cli.test.js';
+import { captureIo } from '../support/cliIo.js';
 import { main } from '../../bot/cli/main.js';
 
 describe('intent classifier', () => {

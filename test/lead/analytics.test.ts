@@ -9,7 +9,7 @@ import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import type { CaseRecord, NewCase } from '../../bot/store/types.js';
 import { parseTable } from '../../rules/index.js';
-import { captureIo } from '../bot/cli.test.js';
+import { captureIo } from '../support/cliIo.js';
 import { acceptedCase, facts, newCase, OLD_TABLE, resolvedCase } from './fixtures.js';
 
 const BASE = Date.parse('2026-03-02T08:00:00Z');

@@ -10,7 +10,7 @@ import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { diffTables, refundAmount, type TableDiff } from '../../rules/diff.js';
 import { parseFacts, parseTable } from '../../rules/index.js';
-import { captureIo } from '../bot/cli.test.js';
+import { captureIo } from '../support/cliIo.js';
 import { BROKEN_TABLE, NEW_DMG_PCT, NEW_EXP_BIG_COMPENSATION, NEW_EXP_BIG_FROM, NEW_TABLE, OLD_TABLE, SEED, seed } from './fixtures.js';
 
 /** What the NEW table changes, worked out from the fixture's definition rather than from the code under test. */

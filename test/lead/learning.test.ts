@@ -9,7 +9,7 @@ import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { parseExamples } from '../../intents/dataset.js';
 import { apiServer } from '../handoff/apiServer.js';
-import { captureIo } from '../bot/cli.test.js';
+import { captureIo } from '../support/cliIo.js';
 import { facts, resolvedCase } from './fixtures.js';
 
 const MISREAD = '箱子到的时候整个压扁了，里面的洗衣液漏了一地';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../bot/cli/main.js';
-import { captureIo } from '../bot/cli.test.js';
+import { captureIo } from '../support/cliIo.js';
 import { row, table } from './helpers.js';
 
 describe('kefu rules (CLI)', () => {

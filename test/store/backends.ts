@@ -117,3 +117,13 @@ export const redisPgBackend: Backend = {
 };
 
 export const BACKENDS: Backend[] = [sqliteBackend, redisPgBackend];
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the promise to reject');
+}

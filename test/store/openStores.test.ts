@@ -21,19 +21,10 @@ import {
   SqliteStorage,
   StoredDataError,
 } from '../../bot/store/index.js';
-import { DATABASE_URL, dropRedisPrefix, REDIS_URL, testId } from './backends.js';
+import { DATABASE_URL, dropRedisPrefix, REDIS_URL, rejection, testId } from './backends.js';
 import { sampleCase } from './caseStoreContract.js';
 
 const log = createLogger('silent');
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('openStores', () => {
   let dir: string;

@@ -5,16 +5,7 @@
 import { expect } from 'chai';
 import type { Storage, StoreItems } from 'botbuilder';
 import { EtagConflictError } from '../../bot/store/index.js';
-import type { Fixture } from './backends.js';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { rejection, type Fixture } from './backends.js';
 
 /** Read-modify-write with retry on conflict, as a bot turn does on fresh state. */
 async function increment(storage: Storage, key: string): Promise<number> {

@@ -8,7 +8,7 @@ import { buildTeamsPackage } from '../../bot/teams/package.js';
 import { schemaPath, schemaProblems } from '../../bot/teams/validate.js';
 import { teamsCommand } from '../../bot/cli/teamsCommand.js';
 import { UsageError } from '../../bot/cli/command.js';
-import { PassThrough } from 'node:stream';
+import { captureIo } from '../support/cliIo.js';
 import { decodePng } from './png.js';
 
 const BOT = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
@@ -115,15 +115,6 @@ describe('Teams app package', () => {
   });
 });
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env: {} as NodeJS.ProcessEnv }, out: () => out, err: () => err };
-}
 
 async function expectUsage(run: Promise<number>, message: RegExp): Promise<void> {
   try {
