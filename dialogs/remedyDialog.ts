@@ -92,17 +92,29 @@ export class RemedyDialog extends ComponentDialog {
     return step.prompt(ANSWER, { prompt: question });
   }
 
+  /** Accept or decline, from a card or button value, "yes"/"no", a list number or a button title. */
+  private answerOf(value: unknown, text: string): 'accept' | 'decline' | undefined {
+    const v = (value ?? {}) as { action?: unknown; accept_remedy?: unknown };
+    const given = v.action ?? v.accept_remedy;
+    if (given === 'accept' || given === true) return 'accept';
+    if (given === 'decline' || given === false) return 'decline';
+    const control = this.services.controls.match(text);
+    if (control === 'yes') return 'accept';
+    if (control === 'no') return 'decline';
+    const r = this.services.responses;
+    return (
+      pickedByNumber(text, ['accept', 'decline'] as const) ??
+      (['accept', 'decline'] as const).find((a) => text === r.t('zh-CN', `remedy.${a}`) || text === r.t('en', `remedy.${a}`))
+    );
+  }
+
   private async read(step: WaterfallStepContext<RemedyOptions>) {
     const o = step.options;
     const lang = langOf(step.context);
     const r = this.services.responses;
-    const value = step.context.activity.value as { action?: unknown; accept_remedy?: unknown } | undefined;
-    const text = String(step.result ?? '');
-    const control = this.services.controls.match(text);
-    const accepted =
-      value?.action === 'accept' || value?.accept_remedy === 'accept' || value?.accept_remedy === true || control === 'yes' || pickedByNumber(text, ['accept', 'decline']) === 'accept' || [r.t('zh-CN', 'remedy.accept'), r.t('en', 'remedy.accept')].includes(text.trim());
-    const declined =
-      value?.action === 'decline' || value?.accept_remedy === 'decline' || value?.accept_remedy === false || control === 'no' || pickedByNumber(text, ['accept', 'decline']) === 'decline' || [r.t('zh-CN', 'remedy.decline'), r.t('en', 'remedy.decline')].includes(text.trim());
+    const answer = this.answerOf(step.context.activity.value, String(step.result ?? '').trim());
+    const accepted = answer === 'accept';
+    const declined = answer === 'decline';
     if (accepted) {
       const now = this.services.now().toISOString();
       await this.services.cases.update(o.caseId, (c) => ({ ...c, status: 'accepted', history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }] }));
