@@ -55,6 +55,23 @@ async function drive(url: string, label: string): Promise<{ turnsPerSecond: numb
   return { turnsPerSecond: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), settled };
 }
 
+/** CPU (this process: client and server) per turn, one turn at a time: greetings, each in a new conversation. */
+async function cpuPerGreeting(url: string, text: string, label: string, turns = 1000): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < turns; i++) {
+    await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message', id: `g${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
+        from: { id: 'u-lihua' }, recipient: { id: 'kefu' }, conversation: { id: `${label}-${i}` }, text,
+      }),
+    }).then((r) => r.text());
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / turns;
+}
+
 export default async function conversationBench(): Promise<void> {
   const log = createLogger('silent');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
@@ -70,6 +87,9 @@ export default async function conversationBench(): Promise<void> {
     console.log(`  echo bot (baseline): ${baseline.turnsPerSecond.toFixed(0)} turns/s  p50 ${baseline.p50.toFixed(1)} ms  p99 ${baseline.p99.toFixed(1)} ms`);
     console.log(`  kefu (SQLite):       ${kefu.turnsPerSecond.toFixed(0)} turns/s  p50 ${kefu.p50.toFixed(1)} ms  p99 ${kefu.p99.toFixed(1)} ms  (${kefu.settled}/${CONVERSATIONS} settled)`);
     console.log(`  ratio kefu / echo:   ${(kefu.turnsPerSecond / baseline.turnsPerSecond).toFixed(2)}× (goal ≥ 0.8×)`);
+    const echoCpu = await cpuPerGreeting(`http://127.0.0.1:${echoPort}`, 'hi', 'cpu-echo');
+    const kefuCpu = await cpuPerGreeting(app.url, '你好', 'cpu-kefu');
+    console.log(`one turn at a time, CPU per turn (client + server, one process): echo ${echoCpu.toFixed(2)} ms, kefu greeting ${kefuCpu.toFixed(2)} ms (${(kefuCpu / echoCpu).toFixed(2)}×)`);
   } finally {
     await app.close();
     await echo.close();
