@@ -18,17 +18,19 @@ export function buildCase(input: NewCase, id: string, now: Date): CaseRecord {
 }
 
 /**
- * The next stored version of `current` after `change`. A status change that `change` did not
- * record itself gets a history event by `bot`, so the history never misses a status.
+ * The next stored version of `current` after `change`, or undefined when `change` altered nothing
+ * (then there is nothing to write). `current` must be the caller's own fresh copy, parsed from the
+ * store: `change` may mutate it. `currentJson` is its JSON before the change. A status
+ * change that `change` did not record itself gets a history event by `bot`, so the history never
+ * misses a status.
  */
-export function applyChange(current: CaseRecord, change: (c: CaseRecord) => CaseRecord, now: Date): CaseRecord {
-  const draft = change(structuredClone(current));
+export function applyChange(current: CaseRecord, change: (c: CaseRecord) => CaseRecord, now: Date, currentJson: string): CaseRecord | undefined {
+  const { id, createdAt, version, status, history: { length: events } } = current;
+  const draft = change(current);
+  if (JSON.stringify(draft) === currentJson) return undefined;
   const at = now.toISOString();
-  const history =
-    draft.status !== current.status && draft.history.length <= current.history.length
-      ? [...draft.history, { at, status: draft.status, by: 'bot' }]
-      : draft.history;
-  return { ...draft, id: current.id, createdAt: current.createdAt, version: current.version + 1, updatedAt: at, history };
+  const history = draft.status !== status && draft.history.length <= events ? [...draft.history, { at, status: draft.status, by: 'bot' }] : draft.history;
+  return { ...draft, id, createdAt, version: version + 1, updatedAt: at, history };
 }
 
 /** The columns every backend keeps beside the JSON document, for queries and reports. */

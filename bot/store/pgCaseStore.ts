@@ -43,6 +43,8 @@ const CASE_MIGRATIONS: PgStep[] = [
       PRIMARY KEY (case_id, evidence_id)
     );
     CREATE INDEX case_evidence_key ON "${s}".case_evidence (storage_key);`,
+  // Opening a case looks up the conversation's cases (idempotent re-runs of a turn).
+  (s) => `CREATE INDEX cases_conversation ON "${s}".cases (conversation_id, created_at);`,
 ];
 
 function params(c: CaseRecord): unknown[] {
@@ -95,13 +97,16 @@ export class PgCaseStore implements CaseStore {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.get(id);
       if (current === undefined) throw new CaseNotFoundError(id);
-      const next = applyChange(current, change, new Date());
+      const expected = current.version;
+      const json = JSON.stringify(current);
+      const next = applyChange(current, change, new Date(), json);
+      if (next === undefined) return JSON.parse(json) as CaseRecord;
       const won = await this.inTransaction(async (db) => {
         const res = await db.query(
           `UPDATE ${this.t}.cases SET version=$2, shopper_id=$3, conversation_id=$4, status=$5, complaint=$6, order_id=$7,
              rule_id=$8, table_hash=$9, csat_score=$10, created_at=$11, updated_at=$12, doc=$13
            WHERE id = $1 AND version = $14`,
-          [...params(next), current.version],
+          [...params(next), expected],
         );
         if (res.rowCount !== 1) return false;
         await this.writeEvidence(db, next);

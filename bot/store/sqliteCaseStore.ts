@@ -49,19 +49,26 @@ export class SqliteCaseStore implements CaseStore {
     }
   }
 
-  async get(id: string): Promise<CaseRecord | undefined> {
+  private read(id: string): { doc: string; key: string } | undefined {
     const key = normalizeCaseId(id);
-    if (key === undefined) return undefined;
-    const found = this.selectDoc.get(key);
-    return found === undefined ? undefined : parseCaseJson(found.doc, `case ${key}`);
+    const found = key === undefined ? undefined : this.selectDoc.get(key);
+    return found && key !== undefined ? { doc: found.doc, key } : undefined;
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    const found = this.read(id);
+    return found && parseCaseJson(found.doc, `case ${found.key}`);
   }
 
   async update(id: string, change: (current: CaseRecord) => CaseRecord): Promise<CaseRecord> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.get(id);
-      if (current === undefined) throw new CaseNotFoundError(id);
-      const next = applyChange(current, change, new Date());
-      if (this.casUpdate.run({ ...row(next), expected: current.version }).changes === 1) return next;
+      const found = this.read(id);
+      if (found === undefined) throw new CaseNotFoundError(id);
+      const current = parseCaseJson(found.doc, `case ${found.key}`);
+      const expected = current.version;
+      const next = applyChange(current, change, new Date(), found.doc);
+      if (next === undefined) return parseCaseJson(found.doc, `case ${found.key}`);
+      if (this.casUpdate.run({ ...row(next), expected }).changes === 1) return next;
     }
     throw new CaseUpdateConflictError(id, MAX_UPDATE_ATTEMPTS);
   }

@@ -66,4 +66,6 @@ const STORE_MIGRATIONS = [
    CREATE INDEX cases_status ON cases (status, created_at);
    CREATE INDEX cases_shopper ON cases (shopper_id, created_at);
    CREATE INDEX cases_created ON cases (created_at);`,
+  // Opening a case looks up the conversation's cases (idempotent re-runs of a turn).
+  'CREATE INDEX cases_conversation ON cases (conversation_id, created_at);',
 ];

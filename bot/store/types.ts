@@ -104,7 +104,8 @@ export interface CaseStore {
   get(id: string): Promise<CaseRecord | undefined>;
   /**
    * Applies `change` to the latest stored version and writes it with compare-and-set on
-   * `version`, re-reading and re-applying on a concurrent write. `change` must be pure.
+   * `version`, re-reading and re-applying on a concurrent write. `change` must be pure. A change
+   * that alters nothing writes nothing: the stored case comes back with its version unchanged.
    */
   update(id: string, change: (current: CaseRecord) => CaseRecord): Promise<CaseRecord>;
   list(filter?: CaseFilter): Promise<CaseRecord[]>;

@@ -82,6 +82,16 @@ export function caseStoreContract(fixture: () => Fixture): void {
     expect(await cases.get(created.id)).to.deep.equal(agent);
   });
 
+  it('writes nothing for a change that alters nothing: the version and update time stay', async () => {
+    const { cases } = fixture().a;
+    const created = await cases.create(sampleCase());
+    const same = await cases.update(created.id, (c) => ({ ...c, facts: { ...c.facts }, evidence: [...c.evidence] }));
+    expect(same).to.deep.equal(created);
+    const changed = await cases.update(created.id, (c) => ({ ...c, facts: { ...c.facts, prior_claims_90d: 3 } }));
+    expect(changed.version).to.equal(2);
+    expect((await cases.get(created.id))?.facts.prior_claims_90d).to.equal(3);
+  });
+
   it('loses no update when two instances update one case at once', async () => {
     const { a, b } = fixture();
     const created = await a.cases.create(sampleCase());

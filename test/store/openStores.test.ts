@@ -129,7 +129,14 @@ describe('SQLite specifics', () => {
     const file = path.join(dir, 'k.sqlite');
     openSqlite(file).close();
     const db = openSqlite(file);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM kefu_migrations WHERE component = 'store'").get()).to.deep.equal({ n: 1 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM kefu_migrations WHERE component = 'store'").get()).to.deep.equal({ n: 2 });
+    db.close();
+  });
+
+  it("finds a conversation's cases by index, not by reading every case of the shopper", () => {
+    const db = openSqlite(path.join(dir, 'k.sqlite'));
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT doc FROM cases WHERE shopper_id = 'u' AND conversation_id = 'c' ORDER BY created_at DESC, id").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('; ')).to.contain('INDEX cases_conversation');
     db.close();
   });
 
@@ -151,8 +158,8 @@ describe('PostgreSQL migrations', () => {
     const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 6 });
     try {
       await Promise.all([PgCaseStore.open(pool, schema), PgCaseStore.open(pool, schema), PgCaseStore.open(pool, schema)]);
-      const res = await pool.query(`SELECT component, step FROM "${schema}".kefu_migrations`);
-      expect(res.rows).to.deep.equal([{ component: 'cases', step: 1 }]);
+      const res = await pool.query(`SELECT component, step FROM "${schema}".kefu_migrations ORDER BY step`);
+      expect(res.rows).to.deep.equal([{ component: 'cases', step: 1 }, { component: 'cases', step: 2 }]);
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();
