@@ -5,9 +5,9 @@
  * conflict), the turn is re-run on fresh state and only the winning replies are sent.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
-import { MainDialog, MAIN_DIALOG } from '../dialogs/mainDialog.js';
+import { KefuDialogs } from '../dialogs/kefuDialogs.js';
 import { setLang } from '../dialogs/reply.js';
 import { attachSession, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
@@ -48,17 +48,15 @@ export function chooseLang(session: Session, activity: Activity, detect: (t: str
 }
 
 export class KefuBot extends ActivityHandler {
-  private readonly dialogs: DialogSet;
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: KefuDialogs;
   private readonly sessionState: StatePropertyAccessor<Session>;
   private readonly maxTextChars: number;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.sessionState = deps.conversationState.createProperty<Session>('session');
-    this.dialogs = new DialogSet(this.dialogState);
-    this.dialogs.add(new MainDialog(deps.services));
+    // 'dialogs', not the older 'dialogState': stacks saved by the nested dialogs of 0.1 do not fit the flat set.
+    this.dialogs = new KefuDialogs(deps.conversationState.createProperty<DialogState>('dialogs'), deps.services);
     this.maxTextChars = deps.maxTextChars ?? 2000;
   }
 
@@ -123,9 +121,7 @@ export class KefuBot extends ActivityHandler {
     }
     if (session.handoff) return this.relay(context, session);
     if (session.csat && (await this.readRating(context, session))) return;
-    const dc = await this.dialogs.createContext(context);
-    const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+    await this.dialogs.turn(context);
   }
 
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
@@ -172,8 +168,7 @@ export class KefuBot extends ActivityHandler {
       // The case left the queue behind our back (closed elsewhere): back to the bot.
       this.deps.log.warn({ err, caseId }, 'relay failed; returning the conversation to the bot');
       session.handoff = undefined;
-      const dc = await this.dialogs.createContext(context);
-      await dc.beginDialog(MAIN_DIALOG);
+      await this.dialogs.restart(context);
     }
   }
 

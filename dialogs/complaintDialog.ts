@@ -3,20 +3,21 @@
  * a remedy, and hand off when the rules or the shopper ask for it. "Cancel" and "a person" work
  * at every step (help is answered by the step itself, so it can ask the same thing again).
  */
-import { ComponentDialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Complaint } from '../intents/labels.js';
 import type { Entities } from '../intents/types.js';
 import type { Facts } from '../rules/facts.js';
-import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, EvidenceDialog, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
+import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
 import { baseFacts, openCase } from './openCase.js';
-import { ORDER_DIALOG, OrderDialog, type OrderResult } from './orderDialog.js';
-import { REMEDY_DIALOG, RemedyDialog, type RemedyResult } from './remedyDialog.js';
+import { ORDER_DIALOG, type OrderResult } from './orderDialog.js';
+import { PRIVACY_DIALOG } from './privacyDialog.js';
+import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { langOf } from './reply.js';
+import { onStack } from './stack.js';
 import { sessionOf } from './session.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
 export const COMPLAINT_DIALOG = 'complaintDialog';
-const FLOW = 'complaintFlow';
 
 export interface ComplaintOptions {
   complaint: Complaint;
@@ -40,25 +41,23 @@ function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities)
   return next;
 }
 
-export class ComplaintDialog extends ComponentDialog {
+export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
   constructor(private readonly services: KefuServices) {
     super(COMPLAINT_DIALOG);
-    this.addDialog(new OrderDialog(services));
-    this.addDialog(new EvidenceDialog(services));
-    this.addDialog(new RemedyDialog(services));
-    this.addDialog(new WaterfallDialog<ComplaintOptions>(FLOW, [this.order.bind(this), this.open.bind(this), this.remedy.bind(this), this.finish.bind(this)]));
-    this.initialDialogId = FLOW;
+    for (const step of [this.order, this.open, this.remedy, this.finish]) this.addStep(step.bind(this));
   }
 
-  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const control = this.services.controls.match(innerDc.context.activity.text);
-    if (control === 'cancel' || control === 'human') {
-      await innerDc.cancelAllDialogs();
-      if (control === 'cancel') await this.cancel(innerDc);
-      else await this.escalate(innerDc, 'request_human');
-      return { status: DialogTurnStatus.complete };
-    }
-    return super.onContinueDialog(innerDc);
+  /**
+   * "Cancel" and "a person" at any step of a complaint, before the active dialog reads the
+   * message (the privacy question answers for itself). True when it took the turn.
+   */
+  async interrupt(dc: DialogContext): Promise<boolean> {
+    const control = this.services.controls.match(dc.context.activity.text);
+    if ((control !== 'cancel' && control !== 'human') || !onStack(dc, COMPLAINT_DIALOG) || onStack(dc, PRIVACY_DIALOG)) return false;
+    await dc.cancelAllDialogs();
+    if (control === 'cancel') await this.cancel(dc);
+    else await this.escalate(dc, 'request_human');
+    return true;
   }
 
   private async cancel(dc: DialogContext): Promise<void> {

@@ -3,7 +3,7 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { ChoicePrompt, ComponentDialog, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ChoicePrompt, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
 import { EVIDENCE_KINDS } from '../rules/facts.js';
@@ -11,12 +11,12 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
 import { daysBetween } from './answers.js';
 import { langOf } from './reply.js';
-import { SLOT_PROMPT, SlotPrompt, type SlotAnswer } from './slotPrompt.js';
+import { SLOT_PROMPT, type SlotAnswer } from './slotPrompt.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
-const LOOP = 'evidenceLoop';
 const PICK = 'correctPick';
+export const EVIDENCE_PROMPTS = [new ChoicePrompt(PICK)];
 
 export interface EvidenceOptions {
   caseId: string;
@@ -70,13 +70,12 @@ export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnsw
   return { ...o, facts, evidence, answers };
 }
 
-export class EvidenceDialog extends ComponentDialog {
+/** One question per round: each answer replaces this dialog with the next round (a loop). */
+export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
   constructor(private readonly services: KefuServices) {
     super(EVIDENCE_DIALOG);
-    this.addDialog(new SlotPrompt(services));
-    this.addDialog(new ChoicePrompt(PICK));
-    this.addDialog(new WaterfallDialog<EvidenceOptions>(LOOP, [this.ask.bind(this), this.read.bind(this)]));
-    this.initialDialogId = LOOP;
+    this.addStep(this.ask.bind(this));
+    this.addStep(this.read.bind(this));
   }
 
   private nextSlot(o: EvidenceOptions): PlanStep | undefined {
@@ -92,7 +91,7 @@ export class EvidenceDialog extends ComponentDialog {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
       if (answered.length === 0) {
         await step.context.sendActivity(r.t(lang, 'correct.nothing'));
-        return step.replaceDialog(LOOP, { ...o, correcting: false });
+        return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false });
       }
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
       return step.prompt(PICK, { prompt: r.t(lang, 'correct.which'), choices: titles, style: ListStyle.suggestedAction });
@@ -107,10 +106,10 @@ export class EvidenceDialog extends ComponentDialog {
     if (o.correcting) {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
       const picked = (step.result as { index: number } | undefined)?.index ?? answered.length;
-      return step.replaceDialog(LOOP, { ...o, correcting: false, redo: answered[picked] });
+      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: answered[picked] });
     }
     const answer = step.result as SlotAnswer;
-    if (answer.type === 'correct') return step.replaceDialog(LOOP, { ...o, correcting: true, redo: undefined });
+    if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
@@ -120,6 +119,6 @@ export class EvidenceDialog extends ComponentDialog {
       await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));
     }
     await this.services.cases.update(o.caseId, (c) => ({ ...c, facts: { ...c.facts, ...updated.facts }, evidence: updated.evidence }));
-    return step.replaceDialog(LOOP, updated);
+    return step.replaceDialog(EVIDENCE_DIALOG, updated);
   }
 }

@@ -1,21 +1,23 @@
 /**
  * The root dialog: reads what the shopper wants from their message and routes it. When the
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
+ * "My data" and "delete my data" work at any step (see `interrupt`).
  */
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type DialogContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
-import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintOptions } from './complaintDialog.js';
+import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
-import { PRIVACY_DIALOG, PrivacyDialog, type PrivacyOptions } from './privacyDialog.js';
+import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
 import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
+import { onStack } from './stack.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
 import type { KefuServices } from './services.js';
 
 export const MAIN_DIALOG = 'mainDialog';
-const FLOW = 'mainFlow';
 const CLARIFY = 'clarify';
+export const MAIN_PROMPTS = [new TextPrompt(CLARIFY, textOrValue)];
 
 /** What the clarifying question remembers between its two steps. */
 interface ClarifyValues {
@@ -24,30 +26,28 @@ interface ClarifyValues {
 }
 const clarifyValues = (step: WaterfallStepContext): ClarifyValues => step.values as ClarifyValues;
 
-export class MainDialog extends ComponentDialog {
+export class MainDialog extends WaterfallDialog {
   constructor(private readonly services: KefuServices) {
     super(MAIN_DIALOG);
-    this.addDialog(new ComplaintDialog(services));
-    this.addDialog(new PrivacyDialog(services));
-    this.addDialog(new TextPrompt(CLARIFY, textOrValue));
-    this.addDialog(new WaterfallDialog(FLOW, [this.route.bind(this), this.clarified.bind(this)]));
-    this.initialDialogId = FLOW;
+    this.addStep(this.route.bind(this));
+    this.addStep(this.clarified.bind(this));
   }
 
-  /** "My data" / "delete my data" work at any step: deleting first ends the complaint in progress. */
-  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const control = this.services.controls.match(innerDc.context.activity.text);
-    if ((control === 'my_data' || control === 'delete_my_data') && innerDc.activeDialog?.id !== PRIVACY_DIALOG) {
-      if (control === 'delete_my_data') await innerDc.cancelAllDialogs();
-      return innerDc.beginDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
-    }
-    return super.onContinueDialog(innerDc);
+  /**
+   * "My data" / "delete my data" at any step, before the active dialog reads the message:
+   * deleting first ends the complaint in progress; looking returns to the same question after.
+   * True when it took the turn.
+   */
+  async interrupt(dc: DialogContext): Promise<boolean> {
+    const control = this.services.controls.match(dc.context.activity.text);
+    if ((control !== 'my_data' && control !== 'delete_my_data') || onStack(dc, PRIVACY_DIALOG)) return false;
+    if (control === 'delete_my_data') await dc.cancelAllDialogs();
+    await dc.beginDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
+    return true;
   }
 
   private async route(step: WaterfallStepContext) {
     const text = step.context.activity.text ?? '';
-    const control = this.services.controls.match(text);
-    if (control === 'my_data' || control === 'delete_my_data') return step.replaceDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
     const c = this.services.classifier.classify(text, { now: this.services.now() });
     const session = sessionOf(step.context);
     const lang = langOf(step.context);

@@ -4,15 +4,15 @@
  * the order source and must belong to the shopper. Gives up after three wrong tries.
  */
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { ChoicePrompt, ComponentDialog, ListStyle, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Order, OrderItem } from '../bot/store/types.js';
 import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const ORDER_DIALOG = 'orderDialog';
-const FLOW = 'orderFlow';
 const ORDER_TEXT = 'orderText';
 const ITEM_PICK = 'itemPick';
+export const ORDER_PROMPTS = [new TextPrompt(ORDER_TEXT, textOrValue), new ChoicePrompt(ITEM_PICK)];
 const MAX_TRIES = 3;
 
 export interface OrderOptions {
@@ -29,13 +29,10 @@ export interface OrderResult {
 
 type Check = { ok: true; order: Order } | { ok: false; key: 'order.not_found' | 'order.not_yours' | 'order.none_found'; orderId: string };
 
-export class OrderDialog extends ComponentDialog {
+export class OrderDialog extends WaterfallDialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
-    this.addDialog(new TextPrompt(ORDER_TEXT, textOrValue));
-    this.addDialog(new ChoicePrompt(ITEM_PICK));
-    this.addDialog(new WaterfallDialog<OrderOptions>(FLOW, [this.askOrder.bind(this), this.readOrder.bind(this), this.askItem.bind(this), this.done.bind(this)]));
-    this.initialDialogId = FLOW;
+    for (const step of [this.askOrder, this.readOrder, this.askItem, this.done]) this.addStep(step.bind(this));
   }
 
   private async check(shopperId: string, ids: string[]): Promise<Check> {
@@ -99,7 +96,7 @@ export class OrderDialog extends ComponentDialog {
       return step.endDialog(undefined);
     }
     await step.context.sendActivity(this.services.responses.t(lang, found.key, { orderId: found.orderId }));
-    return step.replaceDialog(FLOW, { ...o, tries });
+    return step.replaceDialog(ORDER_DIALOG, { ...o, tries });
   }
 
   private async askItem(step: WaterfallStepContext<OrderOptions>) {

@@ -4,14 +4,14 @@
  * Erasing deletes their cases on this channel, the evidence files only those cases used, and
  * this conversation's remembered state; cases a person is handling right now stay until closed.
  */
-import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';
 
 export const PRIVACY_DIALOG = 'privacyDialog';
-const FLOW = 'privacyFlow';
 const CONFIRM = 'privacyConfirm';
+export const PRIVACY_PROMPTS = [new TextPrompt(CONFIRM, textOrValue)];
 
 export type PrivacyAction = 'my_data' | 'delete_my_data';
 
@@ -38,12 +38,11 @@ export interface ErasePort {
   erase(shopperId: string, channelId: string): Promise<EraseResult>;
 }
 
-export class PrivacyDialog extends ComponentDialog {
+export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
   constructor(private readonly services: KefuServices) {
     super(PRIVACY_DIALOG);
-    this.addDialog(new TextPrompt(CONFIRM, textOrValue));
-    this.addDialog(new WaterfallDialog<PrivacyOptions>(FLOW, [this.start.bind(this), this.confirmed.bind(this)]));
-    this.initialDialogId = FLOW;
+    this.addStep(this.start.bind(this));
+    this.addStep(this.confirmed.bind(this));
   }
 
   private async start(step: WaterfallStepContext<PrivacyOptions>) {

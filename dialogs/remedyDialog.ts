@@ -5,15 +5,15 @@
  */
 import { MessageFactory, type Activity } from 'botbuilder';
 import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
-const FLOW = 'remedyFlow';
 const ANSWER = 'remedyAnswer';
+export const REMEDY_PROMPTS = [new TextPrompt(ANSWER, textOrValue)];
 const REASONS: readonly HandoffReason[] = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout'];
 
 export interface RemedyOptions {
@@ -41,12 +41,11 @@ export function triageData(caseId: string, complaint: string, d: Decision) {
   return { caseId, complaint, ...outcome, ruleId: d.ruleId, tableHash: d.tableHash, remedy: d.remedy, escalate: d.escalate };
 }
 
-export class RemedyDialog extends ComponentDialog {
+export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
   constructor(private readonly services: KefuServices) {
     super(REMEDY_DIALOG);
-    this.addDialog(new TextPrompt(ANSWER, textOrValue));
-    this.addDialog(new WaterfallDialog<RemedyOptions>(FLOW, [this.propose.bind(this), this.read.bind(this)]));
-    this.initialDialogId = FLOW;
+    this.addStep(this.propose.bind(this));
+    this.addStep(this.read.bind(this));
   }
 
   private async propose(step: WaterfallStepContext<RemedyOptions>) {
@@ -123,6 +122,6 @@ export class RemedyDialog extends ComponentDialog {
     }
     if (declined || (o.asked ?? 0) >= 2) return step.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
     await step.context.sendActivity(r.t(lang, 'reask.confirm'));
-    return step.replaceDialog(FLOW, { ...o, decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision, asked: (o.asked ?? 0) + 1 });
+    return step.replaceDialog(REMEDY_DIALOG, { ...o, decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision, asked: (o.asked ?? 0) + 1 });
   }
 }

@@ -56,6 +56,12 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     return Dialog.EndOfTurn;
   }
 
+  /** Back on top after an interruption (the shopper looked at their data): ask the same thing again. */
+  override async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await this.repromptDialog(dc.context, dc.activeDialog as { state: PromptState });
+    return Dialog.EndOfTurn;
+  }
+
   override async repromptDialog(context: DialogContext['context'], instance: { state: PromptState }): Promise<void> {
     await context.sendActivity(this.promptFor(langOf(context), instance.state.options, context.activity.channelId));
   }

@@ -18,6 +18,9 @@ export function sha256Hex(data: Buffer): string {
 }
 
 export class DirEvidenceStore implements EvidenceStore {
+  /** Sub-directories known to exist: each costs a file-system round trip only once. */
+  private readonly made = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   /** Keys are checked before they become paths: a key is never a way out of `dir`. */
@@ -28,13 +31,31 @@ export class DirEvidenceStore implements EvidenceStore {
   async put(data: Buffer, contentType: string): Promise<StoredEvidence> {
     const key = sha256Hex(data);
     const file = this.fileOf(key)!;
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(`${tmp}.json`, JSON.stringify({ contentType }));
-    await rename(`${tmp}.json`, `${file}.json`);
-    await writeFile(tmp, data);
-    await rename(tmp, file);
+    try {
+      await this.write(file, data, contentType);
+    } catch (err) {
+      // The sub-directory went away behind our back (an operator tidied up): make it again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.made.delete(path.dirname(file));
+      await this.write(file, data, contentType);
+    }
     return { key, sha256: key, bytes: data.length };
+  }
+
+  private async write(file: string, data: Buffer, contentType: string): Promise<void> {
+    const sub = path.dirname(file);
+    if (!this.made.has(sub)) {
+      await mkdir(sub, { recursive: true });
+      this.made.add(sub);
+    }
+    // Both files at once (fewer round trips while the shopper waits); no case names the key
+    // until this resolves, so a crash in between leaves nothing a reader could find.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const place = async (from: string, to: string, content: string | Buffer) => {
+      await writeFile(from, content);
+      await rename(from, to);
+    };
+    await Promise.all([place(`${tmp}.json`, `${file}.json`, JSON.stringify({ contentType })), place(tmp, file, data)]);
   }
 
   async get(key: string): Promise<{ data: Buffer; contentType: string } | undefined> {

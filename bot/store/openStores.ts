@@ -16,6 +16,7 @@ import { RedisStorage } from './redisStorage.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { openSqlite } from './sqliteDb.js';
 import { SqliteStorage } from './sqliteStorage.js';
+import { startWalCheckpointer } from './walCheckpointer.js';
 import type { Stores } from './types.js';
 import { YamlOrderSource } from './yamlOrderSource.js';
 
@@ -32,6 +33,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
   }
   const file = path.join(config.dataDir, SQLITE_FILE_NAME);
   const db = openSqlite(file);
+  const checkpointer = startWalCheckpointer(db, (message) => log.warn({ file, err: message }, 'SQLite checkpoint failed; the write-ahead log grows until the next one succeeds'));
   log.info({ store: 'sqlite', file }, 'storage: embedded SQLite');
   return {
     backend: 'sqlite',
@@ -40,7 +42,10 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
     evidence: config.evidenceStore === 'postgres' ? badEvidenceChoice() : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
     orders,
     sqlite: db,
-    close: async () => void db.close(),
+    close: async () => {
+      await checkpointer.stop();
+      db.close();
+    },
   };
 }
 
