@@ -1,7 +1,8 @@
 /**
  * Case rules every CaseStore backend shares: how a new case is filled in, what an update may
  * change (never the id, the creation time or the version, which the store owns), the status
- * history kept on every status change, and parsing a stored case back at the edge.
+ * history kept on every status change, and parsing a stored case back at the edge. A case's
+ * identity (id, shopper, conversation, creation time) never changes after it is created.
  */
 import type { CaseEvent, CaseRecord, CaseStatus, NewCase } from './types.js';
 import { StoredDataError } from './errors.js';
@@ -25,12 +26,12 @@ export function buildCase(input: NewCase, id: string, now: Date): CaseRecord {
  * misses a status.
  */
 export function applyChange(current: CaseRecord, change: (c: CaseRecord) => CaseRecord, now: Date, currentJson: string): CaseRecord | undefined {
-  const { id, createdAt, version, status, history: { length: events } } = current;
+  const { id, shopperId, conversationId, createdAt, version, status, history: { length: events } } = current;
   const draft = change(current);
   if (JSON.stringify(draft) === currentJson) return undefined;
   const at = now.toISOString();
   const history = draft.status !== status && draft.history.length <= events ? [...draft.history, { at, status: draft.status, by: 'bot' }] : draft.history;
-  return { ...draft, id, createdAt, version: version + 1, updatedAt: at, history };
+  return { ...draft, id, shopperId, conversationId, createdAt, version: version + 1, updatedAt: at, history };
 }
 
 /** The columns every backend keeps beside the JSON document, for queries and reports. */

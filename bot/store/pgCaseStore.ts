@@ -103,10 +103,11 @@ export class PgCaseStore implements CaseStore {
       if (next === undefined) return JSON.parse(json) as CaseRecord;
       const won = await this.inTransaction(async (db) => {
         const res = await db.query(
-          `UPDATE ${this.t}.cases SET version=$2, shopper_id=$3, conversation_id=$4, status=$5, complaint=$6, order_id=$7,
-             rule_id=$8, table_hash=$9, csat_score=$10, created_at=$11, updated_at=$12, doc=$13
-           WHERE id = $1 AND version = $14`,
-          [...params(next), expected],
+          `UPDATE ${this.t}.cases SET version=$2, status=$3, complaint=$4, order_id=$5, rule_id=$6, table_hash=$7,
+             csat_score=$8, updated_at=$9, doc=$10
+           WHERE id = $1 AND version = $11`,
+          [next.id, next.version, next.status, next.complaint, next.orderId ?? null, next.decision?.ruleId ?? null,
+            next.decision?.tableHash ?? null, next.csat?.score ?? null, next.updatedAt, JSON.stringify(next), expected],
         );
         if (res.rowCount !== 1) return false;
         await this.writeEvidence(db, next);

@@ -29,8 +29,12 @@ export class SqliteCaseStore implements CaseStore {
   constructor(private readonly db: SqliteDb) {
     this.insert = db.prepare<[Row]>(`INSERT INTO cases (${COLUMNS}) VALUES (${VALUES})`);
     this.selectDoc = db.prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?');
+    // Only the columns an update may change: SQLite rewrites the index entries of every column
+    // named here, changed or not (the identity columns are indexed, and never change).
     this.casUpdate = db.prepare<[Row & { expected: number }]>(
-      `UPDATE cases SET (${COLUMNS}) = (${VALUES}) WHERE id = @id AND version = @expected`,
+      `UPDATE cases SET (version, status, complaint, order_id, rule_id, table_hash, csat_score, updated_at, doc) =
+         (@version, @status, @complaint, @orderId, @ruleId, @tableHash, @csatScore, @updatedAt, @doc)
+       WHERE id = @id AND version = @expected`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM cases WHERE id = ?');
   }

@@ -15,7 +15,7 @@ interface StateRow {
 
 export class SqliteStorage implements Storage {
   private readonly selectOne;
-  private readonly upsert;
+  private readonly casUpsert;
   private readonly remove;
   private readonly writeAll;
   private readonly removeAll;
@@ -23,23 +23,25 @@ export class SqliteStorage implements Storage {
   /** `db` comes from `openSqlite`, which creates the `state` table. */
   constructor(private readonly db: SqliteDb) {
     this.selectOne = db.prepare<[string], StateRow>('SELECT etag, data FROM state WHERE key = ?');
-    this.upsert = db.prepare<[string, string, string, number]>(
-      `INSERT INTO state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at`,
+    // One statement per key: insert, or overwrite when no eTag is expected or the stored one matches.
+    this.casUpsert = db.prepare<[{ key: string; eTag: string; json: string; now: number; expected: string | null }]>(
+      `INSERT INTO state (key, etag, data, updated_at) VALUES (@key, @eTag, @json, @now)
+       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
+       WHERE @expected IS NULL OR state.etag = @expected`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
+    // Several keys: one IMMEDIATE transaction, all applied or none.
     this.writeAll = db.transaction((writes: PreparedWrite[], now: number) => {
-      for (const w of writes) {
-        if (w.expected !== undefined) {
-          const stored = this.selectOne.get(w.key);
-          if (stored !== undefined && stored.etag !== w.expected) throw new EtagConflictError(w.key);
-        }
-        this.upsert.run(w.key, w.eTag, w.json, now);
-      }
+      for (const w of writes) this.writeOne(w, now);
     });
     this.removeAll = db.transaction((keys: string[]) => {
       for (const key of keys) this.remove.run(key);
     });
+  }
+
+  private writeOne(w: PreparedWrite, now: number): void {
+    const { key, eTag, json, expected } = w;
+    if (this.casUpsert.run({ key, eTag, json, now, expected: expected ?? null }).changes === 0) throw new EtagConflictError(key);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -54,8 +56,8 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     const writes = prepareWrites(changes);
-    // IMMEDIATE: take the write lock before the eTag check, so another process cannot slip in between.
-    this.writeAll.immediate(writes, Date.now());
+    if (writes.length === 1) this.writeOne(writes[0]!, Date.now());
+    else this.writeAll.immediate(writes, Date.now());
     markWritten(writes);
   }
 

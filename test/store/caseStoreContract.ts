@@ -65,12 +65,14 @@ export function caseStoreContract(fixture: () => Fixture): void {
     expect(await cases.get('not a case')).to.equal(undefined);
   });
 
-  it('updates by compare-and-set: bumps the version, records status changes, keeps the id and creation time', async () => {
+  it('updates by compare-and-set: bumps the version, records status changes, keeps who, where and when', async () => {
     const { cases } = fixture().a;
     const created = await cases.create(sampleCase());
-    const updated = await cases.update(created.id, (c) => ({ ...c, id: 'KF9999-HACKED', createdAt: 'x', status: 'escalated' }));
+    const updated = await cases.update(created.id, (c) => ({ ...c, id: 'KF9999-HACKED', createdAt: 'x', shopperId: 'u-other', conversationId: 'c-other', status: 'escalated' }));
     expect(updated.id).to.equal(created.id);
     expect(updated.createdAt).to.equal(created.createdAt);
+    expect([updated.shopperId, updated.conversationId]).to.deep.equal([created.shopperId, created.conversationId]);
+    expect((await cases.list({ shopperId: 'u-other' })).length).to.equal(0);
     expect(updated.version).to.equal(2);
     expect(updated.history.map((h) => h.status)).to.deep.equal(['proposed', 'escalated']);
     const agent = await cases.update(created.id, (c) => ({
