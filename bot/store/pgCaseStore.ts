@@ -100,14 +100,15 @@ export class PgCaseStore implements CaseStore {
       const expected = current.version;
       const json = JSON.stringify(current);
       const next = applyChange(current, change, new Date(), json);
+      // Nothing to write; parsed again, as `change` may have mutated `current`.
       if (next === undefined) return JSON.parse(json) as CaseRecord;
+      const k = caseColumns(next);
       const won = await this.inTransaction(async (db) => {
         const res = await db.query(
           `UPDATE ${this.t}.cases SET version=$2, status=$3, complaint=$4, order_id=$5, rule_id=$6, table_hash=$7,
              csat_score=$8, updated_at=$9, doc=$10
            WHERE id = $1 AND version = $11`,
-          [next.id, next.version, next.status, next.complaint, next.orderId ?? null, next.decision?.ruleId ?? null,
-            next.decision?.tableHash ?? null, next.csat?.score ?? null, next.updatedAt, JSON.stringify(next), expected],
+          [k.id, k.version, k.status, k.complaint, k.orderId, k.ruleId, k.tableHash, k.csatScore, k.updatedAt, JSON.stringify(next), expected],
         );
         if (res.rowCount !== 1) return false;
         await this.writeEvidence(db, next);

@@ -55,8 +55,9 @@ export class SqliteCaseStore implements CaseStore {
 
   private read(id: string): { doc: string; key: string } | undefined {
     const key = normalizeCaseId(id);
-    const found = key === undefined ? undefined : this.selectDoc.get(key);
-    return found && key !== undefined ? { doc: found.doc, key } : undefined;
+    if (key === undefined) return undefined;
+    const found = this.selectDoc.get(key);
+    return found && { doc: found.doc, key };
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
@@ -71,6 +72,7 @@ export class SqliteCaseStore implements CaseStore {
       const current = parseCaseJson(found.doc, `case ${found.key}`);
       const expected = current.version;
       const next = applyChange(current, change, new Date(), found.doc);
+      // Nothing to write; parsed again, as `change` may have mutated `current`.
       if (next === undefined) return parseCaseJson(found.doc, `case ${found.key}`);
       if (this.casUpdate.run({ ...row(next), expected }).changes === 1) return next;
     }

@@ -29,12 +29,15 @@ const run = () => {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
     return { copied: row ? row.checkpointed : 0 };
   } catch (err) {
-    return { error: String(err && err.message || err) };
+    return { error: String((err && err.message) || err) };
   }
 };
-const timer = setInterval(() => { const r = run(); if (r.error) parentPort.postMessage(r); }, workerData.intervalMs);
+const timer = setInterval(() => {
+  const r = run();
+  if (r.error) parentPort.postMessage({ kind: 'failed', error: r.error });
+}, workerData.intervalMs);
 parentPort.on('message', (msg) => {
-  if (msg === 'checkpoint') parentPort.postMessage(run());
+  if (msg === 'checkpoint') parentPort.postMessage({ kind: 'done', ...run() });
   if (msg === 'stop') { clearInterval(timer); run(); db.close(); parentPort.close(); }
 });
 `;
@@ -45,9 +48,10 @@ export function startWalCheckpointer(db: SqliteDb, onError: (message: string) =>
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: db.name, intervalMs } });
   worker.unref();
   const waiting: ((copied: number) => void)[] = [];
-  worker.on('message', (msg: { copied?: number; error?: string }) => {
+  // 'failed': a periodic checkpoint; 'done': the answer to the oldest `checkpoint()` call.
+  worker.on('message', (msg: { kind: 'failed' | 'done'; copied?: number; error?: string }) => {
     if (msg.error !== undefined) onError(msg.error);
-    waiting.shift()?.(msg.copied ?? 0);
+    if (msg.kind === 'done') waiting.shift()?.(msg.copied ?? 0);
   });
   worker.on('error', (err) => onError(err.message));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
