@@ -31,7 +31,8 @@ export interface Transcript {
   shopper: string;
   locale?: string;
   steps: Step[];
-  case?: Record<string, unknown> & { evidence_kinds?: string[] };
+  /** The stored case at the end (fields it must have), or `none`: the conversation opened no case. */
+  case?: 'none' | (Record<string, unknown> & { evidence_kinds?: string[] });
 }
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
