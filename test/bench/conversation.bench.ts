@@ -18,6 +18,7 @@ import { createLogger } from '../../bot/log.js';
 import { createServer } from '../../bot/server.js';
 import { startApp } from '../../bot/app.js';
 import { PNG_1X1, ROOT } from '../support/kefuHarness.js';
+import { throughput, type Throughput } from './latency.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 300);
 const CONCURRENCY = 10;
@@ -65,11 +66,7 @@ async function drive(url: string, label: string, count: number, into: Run): Prom
   into.seconds += (performance.now() - started) / 1000;
 }
 
-function figures({ latencies, seconds }: Run): { turnsPerSecond: number; p50: number; p99: number } {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-  return { turnsPerSecond: sorted.length / seconds, p50: pct(0.5), p99: pct(0.99) };
-}
+const figures = ({ latencies, seconds }: Run): Throughput => throughput(latencies, seconds * 1000);
 
 const newRun = (): Run => ({ latencies: [], seconds: 0, settled: 0 });
 
@@ -130,14 +127,14 @@ export default async function conversationBench(): Promise<void> {
       for (const name of ['echo', 'floor', 'kefu'] as const) await drive(bots[name], `${name}-${round}`, Math.ceil(CONVERSATIONS / ROUNDS), runs[name]);
     }
     const [baseline, dialogsOnly, kefu] = [figures(runs.echo), figures(runs.floor), { ...figures(runs.kefu), settled: runs.kefu.settled }];
-    const row = (label: string, r: { turnsPerSecond: number; p50: number; p99: number }) =>
-      `  ${label.padEnd(22)}${r.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`;
+    const row = (label: string, r: Throughput) =>
+      `  ${label.padEnd(22)}${r.perSecond.toFixed(0).padStart(5)} turns/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`;
     console.log(`${CONVERSATIONS} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} concurrent, expectReplies over loopback`);
     console.log(row('echo bot (baseline):', baseline));
     console.log(row('dialogs only:', dialogsOnly));
     console.log(`${row('kefu (SQLite):', kefu)}  (${kefu.settled}/${ROUNDS * Math.ceil(CONVERSATIONS / ROUNDS)} settled)`);
-    console.log(`  ratio kefu / echo:         ${(kefu.turnsPerSecond / baseline.turnsPerSecond).toFixed(2)}× (goal ≥ 0.8×)`);
-    console.log(`  ratio dialogs only / echo: ${(dialogsOnly.turnsPerSecond / baseline.turnsPerSecond).toFixed(2)}× (botbuilder-dialogs alone, kefu's depth: the ceiling)`);
+    console.log(`  ratio kefu / echo:         ${(kefu.perSecond / baseline.perSecond).toFixed(2)}× (goal ≥ 0.8×)`);
+    console.log(`  ratio dialogs only / echo: ${(dialogsOnly.perSecond / baseline.perSecond).toFixed(2)}× (botbuilder-dialogs alone, kefu's depth: the ceiling)`);
     const echoCpu = await cpuPerGreeting(`http://127.0.0.1:${echoPort}`, 'hi', 'cpu-echo');
     const kefuCpu = await cpuPerGreeting(app.url, '你好', 'cpu-kefu');
     console.log(`one turn at a time, CPU per turn (client + server, one process): echo ${echoCpu.toFixed(2)} ms, kefu greeting ${kefuCpu.toFixed(2)} ms (${(kefuCpu / echoCpu).toFixed(2)}×)`);

@@ -9,6 +9,7 @@
 import { startHarness as startKefu } from '../support/kefuHarness.js';
 import { call, startConversation, StreamReader } from '../directline/client.js';
 import { startHarness as startEcho } from '../directline/echoBot.js';
+import { throughput, type Throughput } from './latency.js';
 
 const CONVERSATIONS = 200;
 const ROUNDS = 5;
@@ -21,15 +22,6 @@ interface Target {
   /** What a widget says in round `r`; `expectReply` checks the bot's `expectReplies` answer. */
   text(r: number): string;
   expectReply(activities: { type?: string; text?: string }[], r: number): boolean;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summary(samples: number[], wallMs: number) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), perSecond: (samples.length / wallMs) * 1000 };
 }
 
 const each = (rounds: number, turn: (c: number, r: number) => Promise<void>) =>
@@ -92,9 +84,9 @@ async function measure(target: Target): Promise<void> {
   const dlWall = performance.now() - t0;
   for (const w of widgets) w.stream.close();
 
-  const a = summary(direct, directWall);
-  const b = summary(viaDirectLine, dlWall);
-  const row = (name: string, s: ReturnType<typeof summary>) =>
+  const a = throughput(direct, directWall);
+  const b = throughput(viaDirectLine, dlWall);
+  const row = (name: string, s: Throughput) =>
     `  ${name.padEnd(44)} p50 ${s.p50.toFixed(1).padStart(6)} ms   p99 ${s.p99.toFixed(1).padStart(6)} ms   ${s.perSecond.toFixed(0).padStart(5)} turns/s`;
   console.log(`${target.name}: ${CONVERSATIONS} concurrent conversations x ${ROUNDS} measured turns each (after ${WARMUP} warm-up round)`);
   console.log(row('/api/messages expectReplies (baseline)', a));

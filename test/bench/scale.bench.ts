@@ -12,26 +12,15 @@ import type { Reply } from '../support/kefuHarness.js';
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../store/backends.js';
 import { readFileSync } from 'node:fs';
+import { throughput, type Throughput } from './latency.js';
 
 const CONVERSATIONS = 60;
 const CONCURRENCY = 10;
 const LIVE = 10_000;
 
-interface Figures {
-  turns: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-function figures(samples: number[], wallMs: number): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  return { turns: samples.length, perSecond: (samples.length / wallMs) * 1000, p50: at(0.5), p99: at(0.99) };
-}
 
 /** Runs `count` conversations, `CONCURRENCY` at a time, timing every turn. */
-async function load(count: number, conversation: (i: number, time: (work: () => Promise<void>) => Promise<void>) => Promise<void>): Promise<Figures> {
+async function load(count: number, conversation: (i: number, time: (work: () => Promise<void>) => Promise<void>) => Promise<void>): Promise<Throughput> {
   const samples: number[] = [];
   const time = async (work: () => Promise<void>) => {
     const t = performance.now();
@@ -43,10 +32,10 @@ async function load(count: number, conversation: (i: number, time: (work: () => 
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < count) await conversation(next++, time);
   }));
-  return figures(samples, performance.now() - t0);
+  return throughput(samples, performance.now() - t0);
 }
 
-async function stories(cluster: Cluster, tag: string, count = CONVERSATIONS): Promise<Figures> {
+async function stories(cluster: Cluster, tag: string, count = CONVERSATIONS): Promise<Throughput> {
   let turn = 0;
   return load(count, async (i, time) => {
     const conv = `bench-${tag}-${i}`;
@@ -88,7 +77,7 @@ export default async function bench(): Promise<void> {
     });
     await echoLoad(CONCURRENCY);
     const baseline = await echoLoad(CONVERSATIONS);
-    const rows: Array<[string, Figures]> = [['echo bot (baseline)', baseline]];
+    const rows: Array<[string, Throughput]> = [['echo bot (baseline)', baseline]];
     rows.push(['kefu, 1 instance, SQLite', await stories(sqlite, 'sqlite')]);
     rows.push(['kefu, 1 instance, Redis+PostgreSQL', await stories(one, 'one')]);
     rows.push(['kefu, 2 instances, Redis+PostgreSQL, round-robin', await stories(two, 'two')]);

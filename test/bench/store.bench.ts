@@ -11,6 +11,7 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import { Redis } from 'ioredis';
 import { openSqlite, RedisStorage, SqliteStorage } from '../../bot/store/index.js';
 import { dropRedisPrefix, REDIS_URL, testId } from '../store/backends.js';
+import { throughput, type Throughput } from './latency.js';
 
 /** The state of a conversation waiting at the evidence step, as botbuilder stores it. */
 function conversationState(i: number) {
@@ -41,7 +42,7 @@ function conversationState(i: number) {
   };
 }
 
-async function turns(storage: Storage, conversations: number, rounds: number): Promise<{ perSecond: number; p99: number }> {
+async function turns(storage: Storage, conversations: number, rounds: number): Promise<Throughput> {
   const times: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {
@@ -56,9 +57,7 @@ async function turns(storage: Storage, conversations: number, rounds: number): P
       times.push(performance.now() - t0);
     }
   }
-  const elapsed = (performance.now() - start) / 1000;
-  times.sort((a, b) => a - b);
-  return { perSecond: times.length / elapsed, p99: times[Math.floor(times.length * 0.99)]! };
+  return throughput(times, performance.now() - start);
 }
 
 async function fill(storage: Storage, n: number): Promise<void> {
