@@ -14,6 +14,7 @@ import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { langOf } from './reply.js';
 import { onStack } from './stack.js';
+import type { Control } from '../bot/data/controls.js';
 import { sessionOf } from './session.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
@@ -51,8 +52,7 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
    * "Cancel" and "a person" at any step of a complaint, before the active dialog reads the
    * message (the privacy question answers for itself). True when it took the turn.
    */
-  async interrupt(dc: DialogContext): Promise<boolean> {
-    const control = this.services.controls.match(dc.context.activity.text);
+  async interrupt(dc: DialogContext, control: Control | undefined): Promise<boolean> {
     if ((control !== 'cancel' && control !== 'human') || !onStack(dc, COMPLAINT_DIALOG) || onStack(dc, PRIVACY_DIALOG)) return false;
     await dc.cancelAllDialogs();
     if (control === 'cancel') await this.cancel(dc);

@@ -19,7 +19,7 @@ export class KefuDialogs {
   private readonly main: MainDialog;
   private readonly complaint: ComplaintDialog;
 
-  constructor(state: StatePropertyAccessor<DialogState>, services: KefuServices) {
+  constructor(state: StatePropertyAccessor<DialogState>, private readonly services: KefuServices) {
     this.main = new MainDialog(services);
     this.complaint = new ComplaintDialog(services);
     this.set = new DialogSet(state);
@@ -30,7 +30,8 @@ export class KefuDialogs {
   /** One message: a control that works at any step, else the active dialog, else a new conversation. */
   async turn(context: TurnContext): Promise<void> {
     const dc = await this.set.createContext(context);
-    if ((await this.main.interrupt(dc)) || (await this.complaint.interrupt(dc))) return;
+    const control = this.services.controls.match(context.activity.text);
+    if ((await this.main.interrupt(dc, control)) || (await this.complaint.interrupt(dc, control))) return;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
   }

@@ -11,6 +11,7 @@ import { openCase } from './openCase.js';
 import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
 import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import { onStack } from './stack.js';
+import type { Control } from '../bot/data/controls.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
 import type { KefuServices } from './services.js';
@@ -38,8 +39,7 @@ export class MainDialog extends WaterfallDialog {
    * deleting first ends the complaint in progress; looking returns to the same question after.
    * True when it took the turn.
    */
-  async interrupt(dc: DialogContext): Promise<boolean> {
-    const control = this.services.controls.match(dc.context.activity.text);
+  async interrupt(dc: DialogContext, control: Control | undefined): Promise<boolean> {
     if ((control !== 'my_data' && control !== 'delete_my_data') || onStack(dc, PRIVACY_DIALOG)) return false;
     if (control === 'delete_my_data') await dc.cancelAllDialogs();
     await dc.beginDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
