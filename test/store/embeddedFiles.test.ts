@@ -37,6 +37,23 @@ describe('embedded store files', () => {
     expect(errors).to.deep.equal([]);
   });
 
+  it('checkpoints on its own, every interval, without being asked', async () => {
+    const file = path.join(dir, 'kefu.sqlite');
+    const db = openSqlite(file);
+    const checkpointer = startWalCheckpointer(db, () => undefined, 50);
+    try {
+      const cases = new SqliteCaseStore(db);
+      const mainBefore = statSync(file).size;
+      for (let i = 0; i < 50; i++) await cases.create(sampleCase());
+      const deadline = Date.now() + 5000;
+      while (statSync(file).size <= mainBefore + 10 * 4096 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(statSync(file).size).to.be.greaterThan(mainBefore + 10 * 4096);
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
   it('writes evidence again after its sub-directory was removed behind its back', async () => {
     const store = new DirEvidenceStore(path.join(dir, 'evidence'));
     const first = await store.put(PNG_1X1, 'image/png');
