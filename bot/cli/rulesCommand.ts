@@ -99,9 +99,10 @@ function outcomeLine(d: Decision): string {
   const parts = [`remedy ${d.remedy}`];
   if (d.refund_pct !== undefined) parts.push(`refund ${d.refund_pct}%`);
   if (d.return_shipping_paid_by) parts.push(`return shipping paid by ${d.return_shipping_paid_by}`);
-  if (d.compensation_amount !== undefined) parts.push(`compensation ¥${d.compensation_amount}`);
+  if (d.compensation_amount !== undefined) parts.push(`${d.compensation?.label ?? ''} compensation ¥${d.compensation_amount}`.trim());
   if (d.express_refund) parts.push('express refund');
   parts.push(d.escalate ? `escalate to a person (priority ${d.priority ?? '-'}, ${d.escalate_reason ?? 'no reason given'})` : 'no escalation');
+  if (d.pending_approval) parts.push(`pending a person's approval (${d.pending_approval.join(', ')}): the shopper is told it is under review, not the amount`);
   return parts.join(', ');
 }
 
@@ -126,7 +127,8 @@ function explain(io: CliIo, json: boolean, t: CompiledTable, factsJson: string):
     io.stdout.write(`Decision: ${decision.ruleId}${row ? ` (${t.file}:${row.pos.line})` : ''}, table ${decision.tableHash}\n`);
     io.stdout.write(`  ${outcomeLine(decision)}\n`);
     if (decision.matched.length > 0) io.stdout.write(`  because: ${decision.matched.join('; ')}\n`);
-    if (row) io.stdout.write(`  source: ${row.source}\n`);
+    if (decision.basis) io.stdout.write(`  basis: ${decision.basis}\n`);
+    if (row?.source) io.stdout.write(`  source: ${row.source}\n`);
     io.stdout.write(`  zh-CN: ${decision.explain['zh-CN']}\n  en:    ${decision.explain.en}\n`);
     if (rows.length > 0) io.stdout.write('\nRows tried before it:\n');
     for (const r of rows) {

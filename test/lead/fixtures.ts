@@ -18,7 +18,7 @@ const FOOTER = `default:
   id: DEFAULT
   then: { remedy: none, escalate: true, priority: 3 }
   explain: { zh-CN: 转人工, en: to a person }
-  source: test
+  basis: test
 `;
 
 function rule(id: string, when: string, then: string): string {
@@ -26,7 +26,7 @@ function rule(id: string, when: string, then: string): string {
     when: { ${when} }
     then: ${then}
     explain: { zh-CN: '规则 {rule_id}', en: 'rule {rule_id}' }
-    source: test
+    basis: test
 `;
 }
 

@@ -49,10 +49,11 @@ describe('kefu rules (CLI)', () => {
 
   it('explain shows the decision, its reasons and why earlier rows did not match', async () => {
     const c = captureIo();
-    const f = { complaint: 'size_mismatch', category: 'home', size_deviation_pct: 20, evidence: ['photo_measurement', 'screenshot_listing'], merchant_response: 'refused', order_amount: 299 };
+    const f = { complaint: 'size_mismatch', category: 'home', size_deviation_pct: 20, evidence: ['photo_measurement', 'screenshot_listing'], merchant_response: 'refused', order_amount: 299, hours_since_delivery: 72 };
     expect(await main(['rules', 'explain', '--facts', JSON.stringify(f)], c.io)).to.equal(0);
     expect(c.out()).to.contain('Decision: SIZE-03').and.contain('return shipping paid by merchant').and.contain('escalate to a person');
-    expect(c.out()).to.match(/SIZE-01 +line \d+ +✗ size_deviation_pct in \[0\.\.5\], but found 20/);
+    expect(c.out()).to.match(/basis: Taobao dispute rules 2025 \(not as described\); CRPL Art\. 24/);
+    expect(c.out()).to.match(/SIZE-02 +line \d+ +✗ merchant_response is one of \[not_contacted, agreed\], but found refused/);
     const j = captureIo();
     expect(await main(['rules', 'explain', '--json', '--facts', JSON.stringify(f)], j.io)).to.equal(0);
     expect((JSON.parse(j.out()) as { decision: { ruleId: string } }).decision.ruleId).to.equal('SIZE-03');
