@@ -4,7 +4,11 @@
  * Output is plain text a person can read (positions first, so editors can jump to them);
  * `--json` prints one JSON document for scripts. Exit 1 on errors or failing tests.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkEvidencePlan } from '../data/evidenceCheck.js';
+import { loadEvidencePlan } from '../data/evidencePlan.js';
 import { formatDiagnostic, loadTable, parseFacts, runTableTests, RuleTableError, type CompiledTable, type Decision, type Diagnostic } from '../../rules/index.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 
@@ -68,11 +72,20 @@ function summary(t: CompiledTable): string {
   return `${count(t.ruleIds.length, 'row')} (hit policy ${t.hitPolicy}), ${def}, ${count(t.tests.length, 'test')}, hash ${t.hash}`;
 }
 
+/** The evidence plan beside the table (`evidence.yaml` in the same folder), when there is one. */
+function evidenceFindings(t: CompiledTable): Diagnostic[] {
+  const planFile = path.join(path.dirname(t.file), 'evidence.yaml');
+  if (!existsSync(planFile)) return [];
+  return checkEvidencePlan(t.model, loadEvidencePlan(planFile), planFile);
+}
+
 function check(io: CliIo, json: boolean, t: CompiledTable): number {
-  const diagnostics: Diagnostic[] = t.warnings;
-  return report(io, json, 'check', { ok: true, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics }, () => {
+  const diagnostics: Diagnostic[] = [...t.warnings, ...evidenceFindings(t)];
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return report(io, json, 'check', { ok: errors === 0, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics }, () => {
     for (const d of diagnostics) io.stdout.write(`${formatDiagnostic(d)}\n`);
-    io.stdout.write(`✓ ${t.file}: ${summary(t)}; no errors, ${count(diagnostics.length, 'warning')}\n`);
+    const warnings = count(diagnostics.length - errors, 'warning');
+    io.stdout.write(errors === 0 ? `✓ ${t.file}: ${summary(t)}; no errors, ${warnings}\n` : `✗ ${t.file}: ${count(errors, 'error')}, ${warnings}\n`);
   });
 }
 
