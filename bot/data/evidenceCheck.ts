@@ -6,6 +6,7 @@
  */
 import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import type { Cond, Diagnostic, Row, TableModel } from '../../rules/index.js';
+import { strandedWithout } from '../../rules/lint.js';
 import { CATEGORIES, type Category } from '../../rules/facts.js';
 import type { EvidencePlan, PlanStep } from './evidencePlan.js';
 
@@ -31,16 +32,6 @@ function stepFor(plan: EvidencePlan, complaint: Complaint, kind: string, categor
   return steps.find((s) => !s.optional) ?? steps[0];
 }
 
-/** Another row for this complaint (and one of these categories) that matches without `kind`. */
-function decidedWithout(model: TableModel, row: Row, complaint: Complaint, categories: Category[], kind: string): boolean {
-  return model.rows.some((other) => {
-    if (other === row || !appliesTo(other, complaint)) return false;
-    if (!valuesOf(other.cells.find((c) => c.input === 'category')?.cond, CATEGORIES).some((c) => categories.includes(c))) return false;
-    const n = needs(other);
-    return n === undefined || (n.op === 'all' ? !n.members.includes(kind) : n.members.some((m) => m !== kind));
-  });
-}
-
 export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFile: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (row: Row, severity: Diagnostic['severity'], code: string, message: string) =>
@@ -60,8 +51,9 @@ export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFil
       // Optional evidence: a shopper who skips it must still land on a row that decides.
       const optional = need.op === 'all' ? asked.filter((s) => s.step!.optional) : asked.every((s) => s.step!.optional) ? asked : [];
       for (const { kind } of optional) {
-        if (decidedWithout(model, row, complaint, categories, kind)) continue;
-        add(row, 'warning', 'evidence_optional', `row ${row.id} needs ${kind} for ${complaint}, but ${planFile} asks for it as optional and no other row decides without it (expected it asked as required, or a row for shoppers who skip it)`);
+        const stranded = strandedWithout(model, row, kind, complaint);
+        if (stranded === undefined) continue;
+        add(row, 'warning', 'evidence_optional', `row ${row.id} needs ${kind} for ${complaint}, but ${planFile} asks for it as optional and no other row decides a shopper who skips it, e.g. ${stranded} (expected it asked as required, or a row for shoppers who skip it)`);
       }
     }
   }
