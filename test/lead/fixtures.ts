@@ -45,7 +45,7 @@ export const NEW_EXP_BIG_FROM = 100;
 /** NEW: expired food from ¥100 also gets ¥50 and an express refund; damaged goods 50 %. */
 export const NEW_TABLE =
   HEADER +
-  rule('EXP-BIG', `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`, `{ remedy: refund, compensation: { kind: fixed, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`) +
+  rule('EXP-BIG', `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`, `{ remedy: refund, compensation: { kind: fixed, label: goodwill, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`) +
   rule('EXP', 'complaint: expired_food', '{ remedy: refund, escalate: false }') +
   rule('DMG', 'complaint: damaged_packaging', `{ remedy: partial_refund, refund_pct: ${NEW_DMG_PCT}, escalate: false }`) +
   rule('SIZE', 'complaint: size_mismatch, merchant_response: refused', '{ remedy: return_refund, escalate: true, priority: 5 }') +
