@@ -90,3 +90,18 @@ describe('rules: the default table (data/rules.yaml)', () => {
     expect(firing.size).to.be.greaterThan(25);
   });
 });
+
+describe('docs/rules.md', () => {
+  it('lists every row of the default table with its basis', () => {
+    const doc = readFileSync('docs/rules.md', 'utf8');
+    const table = loadTable(FILE);
+    // A row is listed by its id, or by a family written as PREFIX-* (EXP-NEAR-*) or a range (NET-1…NET-9).
+    const families = [...doc.matchAll(/`([A-Z]+(?:-[A-Z]+)*)-\*`/g)].map((m) => m[1]!);
+    const ranges = [...doc.matchAll(/`([A-Z]+)-(\d+)`…`\1-(\d+)`/g)].map((m) => ({ prefix: m[1]!, lo: Number(m[2]), hi: Number(m[3]) }));
+    const listed = (id: string) =>
+      doc.includes(`\`${id}\``) ||
+      families.some((f) => id.startsWith(`${f}-`)) ||
+      ranges.some((r) => { const m = new RegExp(`^${r.prefix}-(\\d+)$`).exec(id); return m !== null && Number(m[1]) >= r.lo && Number(m[1]) <= r.hi; });
+    expect([...table.ruleIds, 'DEFAULT'].filter((id) => !listed(id))).to.deep.equal([]);
+  });
+});
