@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../bot/cli/main.js';
@@ -23,6 +23,17 @@ describe('kefu rules (CLI)', () => {
     const c = captureIo();
     expect(await main(['rules', 'check', file], c.io)).to.equal(1);
     expect(c.out()).to.contain(`${file}:11:18: error [unknown_value] rule X-1:`).and.contain('[duplicate_id]').and.contain('[bad_cell]').and.contain('3 errors');
+  });
+
+  it('check fails a row whose evidence the evidence plan beside the table never asks for', async () => {
+    const sub = mkdtempSync(path.join(dir, 'plan-'));
+    copyFileSync('data/evidence.yaml', path.join(sub, 'evidence.yaml'));
+    const file = path.join(sub, 'rules.yaml');
+    // expired_food never asks for a package photo in data/evidence.yaml.
+    writeFileSync(file, table([row('PKG-1', 'complaint: expired_food\nevidence: includes photo_package')]));
+    const c = captureIo();
+    expect(await main(['rules', 'check', file], c.io)).to.equal(1);
+    expect(c.out()).to.contain(`${file}:9:5: error [evidence_not_asked] rule PKG-1: row PKG-1 needs all of [photo_package] for expired_food`);
   });
 
   it('check --json gives machines the diagnostics', async () => {
