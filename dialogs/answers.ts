@@ -24,6 +24,13 @@ export function parseNumberAnswer(text: string, entities: Entities, spec: Extrac
     const size = entities.sizes.find((s) => s.unit in LENGTH_TO_CM);
     if (size) return inRange(Math.round(size.value * LENGTH_TO_CM[size.unit]! * 100) / 100, spec);
   }
+  if (spec.unit === 'g') {
+    // Grams, or millilitres for liquids (net content is stated in either).
+    const weight = entities.weights[0];
+    if (weight) return inRange(weight.grams, spec);
+    const volume = entities.sizes.find((s) => s.unit === 'ml' || s.unit === 'L');
+    if (volume) return inRange(volume.unit === 'L' ? volume.value * 1000 : volume.value, spec);
+  }
   if (spec.unit === 'share') {
     const share = entities.shares[0];
     if (share) return inRange(share.ratio, spec);

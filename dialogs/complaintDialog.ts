@@ -91,7 +91,7 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     }
     const facts = await baseFacts(this.services, complaint, found.order, found.item);
     const record = await openCase(step.context, this.services, complaint, facts, found.order.id);
-    const options = prefill(this.services, { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {} }, entities);
+    const options = prefill(this.services, { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {}, ...(found.order.deliveredAt ? { deliveredAt: found.order.deliveredAt } : {}) }, entities);
     if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
     const lang = langOf(step.context);
     const r = this.services.responses;
@@ -105,9 +105,10 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     const { facts } = step.result as EvidenceResult;
     const session = sessionOf(step.context);
     const complete: Facts = { merchant_response: 'not_contacted', evidence: [], order_amount: 0, member_tier: 'regular', prior_claims_90d: 0, ...facts } as Facts;
-    const { listed_size, measured_size, ...ruleFacts } = complete as Facts & { listed_size?: number; measured_size?: number };
+    const { listed_size, measured_size, measured_weight, ...ruleFacts } = complete as Facts & { listed_size?: number; measured_size?: number; measured_weight?: number };
     void listed_size;
     void measured_size;
+    void measured_weight;
     return step.beginDialog(REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
   }
 

@@ -26,6 +26,8 @@ export interface EvidenceOptions {
   evidence: EvidenceItem[];
   /** Display text of each answered slot (`-` when skipped or missing). */
   answers: Partial<Record<SlotName, string>>;
+  /** When the order was delivered (ISO time): expiry is judged against it, not today. */
+  deliveredAt?: string;
   /** The slot being corrected, asked again before continuing. */
   redo?: SlotName;
   correcting?: boolean;
@@ -41,6 +43,14 @@ export function applicableSteps(services: KefuServices, o: Pick<EvidenceOptions,
   return services.plan.steps(o.complaint).filter((s) => (!s.categories || s.categories.includes(o.category)) && askIfHolds(s.askIf, o.facts));
 }
 
+/**
+ * The label's expiry date against the delivery date (not today): positive, it was already
+ * expired on arrival; negative, the days it had left. In transit, against today.
+ */
+export function daysPastExpiryAtDelivery(labelDate: string, deliveredAt: string | undefined, now: Date): number {
+  return daysBetween(labelDate, deliveredAt ? new Date(deliveredAt) : now);
+}
+
 /** Applies one answer to the facts, deriving the rule inputs from helper slots. */
 export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnswer, now: Date): EvidenceOptions {
   const facts: Partial<Facts> = { ...o.facts };
@@ -54,9 +64,10 @@ export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnsw
   } else if (answer.type === 'value') {
     answers[slot] = answer.display;
     const v = answer.value;
-    if (slot === 'expiry_date') facts.days_past_expiry = daysBetween(String(v), now);
+    if (slot === 'expiry_date') facts.days_past_expiry = daysPastExpiryAtDelivery(String(v), o.deliveredAt, now);
     else if (slot === 'merchant_response') facts.merchant_response = v as Facts['merchant_response'];
-    else if (slot === 'near_expiry_disclosed') facts.near_expiry_disclosed = Boolean(v);
+    else if (slot === 'near_expiry_disclosed' || slot === 'health_harm' || slot === 'thawed') facts[slot] = Boolean(v);
+    else if (slot === 'measured_weight') Object.assign(facts, shortfallFacts(facts.net_content_nominal, Number(v)));
     else if (slot === 'affected_ratio' || slot === 'merchant_reply_hours') facts[slot] = Number(v);
     else if (slot === 'listed_size' || slot === 'measured_size') (facts as Record<string, unknown>)[slot] = Number(v);
   } else if (answer.type === 'skipped' || answer.type === 'missing') {
@@ -68,6 +79,13 @@ export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnsw
     facts.size_deviation_pct = Math.round((Math.abs(sizes.listed_size - sizes.measured_size) / sizes.listed_size) * 1000) / 10;
   }
   return { ...o, facts, evidence, answers };
+}
+
+/** Net-content shortfall from the nominal quantity and what the scale showed (g or ml). */
+export function shortfallFacts(nominal: number | undefined, measured: number): Partial<Facts> {
+  if (nominal === undefined || nominal <= 0) return {};
+  const shortfall = Math.max(0, Math.round((nominal - measured) * 10) / 10);
+  return { net_content_shortfall: shortfall, weight_shortfall_pct: Math.round((shortfall / nominal) * 10000) / 100 };
 }
 
 /** One question per round: each answer replaces this dialog with the next round (a loop). */
@@ -96,7 +114,8 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
       return step.prompt(PICK, { prompt: r.t(lang, 'correct.which'), choices: titles, style: ListStyle.suggestedAction });
     }
-    const next = this.nextSlot(o);
+    // Illness or injury goes to a person at once: no more questions first.
+    const next = o.facts.health_harm === true ? undefined : this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
     return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional });
   }

@@ -1,7 +1,8 @@
 /**
  * Opens the case record for a complaint. The case is durable before its id is shown to the
- * shopper, and it starts with what the order source knows (category, amount, delivery time,
- * member tier) plus the short transcript kept so far.
+ * shopper, and it starts with what the order source knows (category, what was paid for the item,
+ * whether and when it was delivered, shelf life, net content, member tier) plus the short
+ * transcript kept so far.
  */
 import { TurnContext } from 'botbuilder';
 import type { Complaint } from '../intents/labels.js';
@@ -11,6 +12,11 @@ import { langOf } from './reply.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';
 
+/** Yuan paid for the affected item: quantity × the unit price after discounts (not the order's list total). */
+export function paidFor(item: OrderItem): number {
+  return Math.round((item.paidPrice ?? item.price) * item.quantity * 100) / 100;
+}
+
 export async function baseFacts(services: KefuServices, complaint: Complaint, order: Order, item: OrderItem): Promise<Partial<Facts>> {
   const shopper = await services.orders.getShopper(order.shopperId);
   const now = services.now().getTime();
@@ -18,8 +24,13 @@ export async function baseFacts(services: KefuServices, complaint: Complaint, or
     complaint,
     category: item.category,
     ...(item.category === 'fresh' ? { live_goods: item.live === true } : {}),
+    delivered: order.deliveredAt !== undefined,
     ...(order.deliveredAt ? { hours_since_delivery: Math.max(0, Math.round((now - Date.parse(order.deliveredAt)) / 360_000) / 10) } : {}),
-    order_amount: Math.round(item.price * item.quantity * 100) / 100,
+    ...(item.shelfLifeDays !== undefined ? { shelf_life_days: item.shelfLifeDays } : {}),
+    ...(item.netContent !== undefined ? { net_content_nominal: item.netContent } : {}),
+    // Frozen goods are presumed frozen until the shopper says otherwise: the plan asks `thawed` only for them.
+    ...(item.frozen ? { thawed: false } : {}),
+    order_amount: paidFor(item),
     member_tier: shopper?.tier ?? 'regular',
     prior_claims_90d: shopper?.priorClaims90d ?? 0,
     evidence: [],

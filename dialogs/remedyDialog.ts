@@ -14,7 +14,15 @@ import type { HandoffReason, KefuServices } from './services.js';
 export const REMEDY_DIALOG = 'remedyDialog';
 const ANSWER = 'remedyAnswer';
 export const REMEDY_PROMPTS = [new TextPrompt(ANSWER, textOrValue)];
-const REASONS: readonly HandoffReason[] = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout'];
+const REASONS: readonly HandoffReason[] = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout', 'health_harm'];
+
+/** Why the case goes to a person, as the handoff names it. */
+function handoffReason(d: Decision, facts: Facts): HandoffReason {
+  const named = REASONS.find((x) => x === d.escalate_reason);
+  if (named) return named;
+  if (d.pending_approval) return 'approval';
+  return facts.merchant_response === 'refused' || facts.merchant_response === 'no_reply' ? 'merchant_refused' : 'rule';
+}
 
 export interface RemedyOptions {
   caseId: string;
@@ -28,17 +36,21 @@ export type RemedyResult = { outcome: 'accepted' } | { outcome: 'escalate'; reas
 export function remedyText(services: KefuServices, lang: Lang, caseId: string, d: Decision): string {
   const r = services.responses;
   const parts = [r.t(lang, 'remedy.proposal', { caseId, remedy: r.t(lang, `remedy.name.${d.remedy}`, { pct: d.refund_pct ?? 0 }), explain: d.explain[lang] })];
-  if (d.compensation_amount && !d.explain[lang].includes(String(d.compensation_amount))) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
+  // An amount a person has yet to approve is never shown: the shopper hears "under review".
+  if (d.pending_approval) parts.push(r.t(lang, 'remedy.under_review'));
+  else if (d.compensation_amount) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
   if (d.return_shipping_paid_by === 'merchant') parts.push(r.t(lang, 'remedy.merchant_shipping'));
   if (d.express_refund) parts.push(r.t(lang, 'remedy.express'));
   return parts.join(lang === 'en' ? ' ' : '');
 }
 
+/** What widgets and drivers see; an amount pending a person's approval is left out. */
 export function triageData(caseId: string, complaint: string, d: Decision) {
-  const { explain, matched, ...outcome } = d;
+  const { explain, matched, compensation_amount, ...outcome } = d;
   void explain;
   void matched;
-  return { caseId, complaint, ...outcome, ruleId: d.ruleId, tableHash: d.tableHash, remedy: d.remedy, escalate: d.escalate };
+  const shown = d.pending_approval || compensation_amount === undefined ? {} : { compensation_amount };
+  return { caseId, complaint, ...outcome, ...shown, ruleId: d.ruleId, tableHash: d.tableHash, remedy: d.remedy, escalate: d.escalate };
 }
 
 export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
@@ -79,8 +91,7 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
       await step.context.sendActivity(proposal);
       if (d.escalate) {
         await step.context.sendActivity(r.t(lang, 'remedy.review'));
-        const reason = REASONS.find((x) => x === d.escalate_reason) ?? (o.facts.merchant_response === 'refused' || o.facts.merchant_response === 'no_reply' ? 'merchant_refused' : 'rule');
-        return step.endDialog({ outcome: 'escalate', reason } satisfies RemedyResult);
+        return step.endDialog({ outcome: 'escalate', reason: handoffReason(d, o.facts) } satisfies RemedyResult);
       }
     }
     const question = promptActivity(

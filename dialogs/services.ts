@@ -12,7 +12,7 @@ import type { EvidencePlan, FileKind } from '../bot/data/evidencePlan.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { ErasePort } from './privacyDialog.js';
 
-export type HandoffReason = 'rule' | 'request_human' | 'declined' | 'unsure' | 'merchant_refused' | 'large_payout';
+export type HandoffReason = 'rule' | 'request_human' | 'declined' | 'unsure' | 'merchant_refused' | 'large_payout' | 'approval' | 'health_harm';
 
 /** The rule table currently serving (hot-reloaded underneath). */
 export interface RulesPort {

@@ -37,7 +37,7 @@ interface PromptState {
 }
 
 const KIND: Record<SlotSpec['kind'], PromptKind> = { attachment: 'attachment', date: 'date', confirm: 'confirm', number: 'number', choice: 'choice' };
-const EXAMPLE: Record<string, string> = { cm: '120cm', share: '30%', hours: '24' };
+const EXAMPLE: Record<string, string> = { cm: '120cm', share: '30%', hours: '24', g: '735g' };
 
 function isFile(a: Attachment): boolean {
   return !a.contentType?.startsWith('application/vnd.microsoft.card') && a.contentType !== 'text/html' && typeof a.contentUrl === 'string';

@@ -160,3 +160,30 @@ export function lintModel(model: TableModel, testedIds: ReadonlySet<string> | un
       if (!testedIds.has(row.id)) add(row.pos, 'warning', 'untested', `row ${row.id} has no test case (expected at least one test whose expect.rule is ${row.id})`, row.id);
   return out;
 }
+
+/**
+ * A case the row would decide if the shopper had given evidence `kind`, which no other row
+ * decides without it, as readable text; undefined when every such case lands on another row
+ * (or the table is too large to tell). Used to check that optional evidence never strands a
+ * shopper who skips it on the default row.
+ */
+export function strandedWithout(model: TableModel, row: Row, kind: string, complaint?: string): string | undefined {
+  const ax = axes(model, model.rows);
+  const e = ax.findIndex((a) => a.input.name === 'evidence');
+  const cell = row.cells.find((c) => c.input === 'evidence');
+  if (e < 0 || cell === undefined) return undefined;
+  const box = boxOf(row, ax);
+  let bits = 0n;
+  ax[e]!.reps.forEach((v, k) => {
+    if (Array.isArray(v) && !v.includes(kind) && matchCell(cell.cond, [...v, kind])) bits |= 1n << BigInt(k);
+  });
+  box[e] = bits;
+  const c = ax.findIndex((a) => a.input.name === 'complaint');
+  if (complaint !== undefined && c >= 0) box[c] = box[c]! & ax[c]!.reps.reduce<bigint>((m, v, k) => (v === complaint ? m | (1n << BigInt(k)) : m), 0n);
+  let rest: Box[] | undefined = [box];
+  for (const other of model.rows) {
+    if (other === row || rest === undefined) continue;
+    rest = subtractAll(rest, boxOf(other, ax));
+  }
+  return rest !== undefined && rest.length > 0 ? example(rest[0]!, ax) : undefined;
+}

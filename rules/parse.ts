@@ -8,7 +8,7 @@ import { isMap, isScalar, type Node } from 'yaml';
 import type { Compensation } from './facts.js';
 import { parseCell } from './cells.js';
 import { checkTableShape } from './schemaCheck.js';
-import type { Cell, Diagnostic, InputDecl, InputKind, LargePayout, LocalText, Pos, Row, RowOutcome, TableModel } from './types.js';
+import type { Approval, Cell, Diagnostic, InputDecl, InputKind, LocalText, Pos, Row, RowOutcome, TableModel } from './types.js';
 import { FACT_NAMES, FACT_SPECS, OUTCOME_PLACEHOLDERS, isFactName } from './vocabulary.js';
 import { keyAt, nodeAt, nodePos, parseYaml, posAt, type PathSeg, type YamlSource } from './yamlSource.js';
 
@@ -23,15 +23,27 @@ interface RawRow {
   when?: Record<string, unknown> | null;
   then: Omit<RowOutcome, 'refund_pct' | 'refund_pct_from'> & { refund_pct?: number | { fact: string; times?: number } };
   explain: LocalText;
-  source: string;
+  basis: string;
+  source?: string;
 }
 interface RawTable {
   hit_policy: 'unique' | 'first';
   inputs: Record<string, RawInput>;
-  large_payout?: { over: number; priority?: number; explain: LocalText };
+  approval?: { payout_over?: number; repeat_claims_over?: number; priority?: number; explain: LocalText };
   rules: RawRow[];
   default?: RawRow;
 }
+
+/** A table without an `approval` block still sends statutory compensation to a person (the law's money is never automatic). */
+export const DEFAULT_APPROVAL: Approval = {
+  payoutOver: Infinity,
+  repeatClaimsOver: Infinity,
+  priority: 2,
+  explain: {
+    'zh-CN': '该方案需人工客服审核后生效，审核结果会尽快通知您。',
+    en: 'A person will review this proposal before it takes effect; we will tell you the result.',
+  },
+};
 
 export function tableHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -58,10 +70,15 @@ export function parseModel(text: string, file: string): { model?: TableModel; di
   const ids = new Map<string, Pos>();
   const rows = raw.rules.map((r, index) => parseRow(source, r, index, ['rules', index], inputs, ids, err));
   const defaultRow = raw.default === undefined ? undefined : parseRow(source, { ...raw.default, when: undefined }, -1, ['default'], inputs, ids, err);
-  let largePayout: LargePayout | undefined;
-  if (raw.large_payout !== undefined) {
-    checkTemplate(source, ['large_payout', 'explain'], raw.large_payout.explain, undefined, err);
-    largePayout = { over: raw.large_payout.over, priority: raw.large_payout.priority ?? 1, explain: raw.large_payout.explain };
+  let approval = DEFAULT_APPROVAL;
+  if (raw.approval !== undefined) {
+    checkTemplate(source, ['approval', 'explain'], raw.approval.explain, undefined, err);
+    approval = {
+      payoutOver: raw.approval.payout_over ?? Infinity,
+      repeatClaimsOver: raw.approval.repeat_claims_over ?? Infinity,
+      priority: raw.approval.priority ?? DEFAULT_APPROVAL.priority,
+      explain: raw.approval.explain,
+    };
   }
   if (out.length > 0) return { diagnostics: out, source };
   const model: TableModel = {
@@ -72,7 +89,7 @@ export function parseModel(text: string, file: string): { model?: TableModel; di
     inputs,
     rows,
     defaultRow,
-    largePayout,
+    approval,
     hitPolicyPos: posAt(source, ['hit_policy']),
   };
   return { model, diagnostics: [], source };
@@ -141,7 +158,9 @@ function parseRow(
   }
   const outcome = parseOutcome(source, r, path, inputs, err);
   checkTemplate(source, [...path, 'explain'], r.explain, r.id, err);
-  return { id: r.id, index, cells, outcome, explain: r.explain, source: r.source, pos: nodePos(source, nodeAt(source, path)) };
+  const row: Row = { id: r.id, index, cells, outcome, explain: r.explain, basis: r.basis, pos: nodePos(source, nodeAt(source, path)) };
+  if (r.source !== undefined) row.source = r.source;
+  return row;
 }
 
 function parseOutcome(source: YamlSource, r: RawRow, path: PathSeg[], inputs: Map<string, InputDecl>, err: ErrFn): RowOutcome {
@@ -161,6 +180,8 @@ function parseOutcome(source: YamlSource, r: RawRow, path: PathSeg[], inputs: Ma
   }
   const c: Compensation | undefined = outcome.compensation;
   if (c?.kind === 'fixed' && c.amount === undefined) err(at('compensation'), 'missing_field', 'compensation of kind fixed has no amount (expected amount: yuan)', r.id);
+  if (c?.kind === 'tenfold_price' && c.label !== 'statutory')
+    err(at('compensation', 'label'), 'bad_label', `compensation of kind tenfold_price is labelled ${c.label} (expected label: statutory: tenfold is the Food Safety Law's, never goodwill)`, r.id);
   if (c?.kind === 'pct_of_price' && c.pct === undefined) err(at('compensation'), 'missing_field', 'compensation of kind pct_of_price has no pct (expected pct: percent of the price)', r.id);
   return outcome;
 }
@@ -171,6 +192,11 @@ function checkTemplate(source: YamlSource, path: PathSeg[], text: LocalText, rul
   for (const lang of ['zh-CN', 'en'] as const) {
     for (const m of text[lang].matchAll(PLACEHOLDER)) {
       const name = m[1]!.trim();
+      if (name === 'compensation_amount') {
+        const pos = placeholderPos(source, nodeAt(source, [...path, lang]), m.index);
+        err(pos, 'amount_in_explain', `'{compensation_amount}' in the ${lang} explain text could promise an amount a person has not approved (expected no amount: the bot adds it itself when no approval is needed)`, ruleId);
+        continue;
+      }
       if (isFactName(name) || (OUTCOME_PLACEHOLDERS as readonly string[]).includes(name)) continue;
       const node = nodeAt(source, [...path, lang]);
       const pos = placeholderPos(source, node, m.index);

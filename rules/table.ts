@@ -61,7 +61,7 @@ const NO_MATCH: Row = {
   cells: [],
   outcome: { remedy: 'none', escalate: true, priority: 3, escalate_reason: 'no_rule' },
   explain: { 'zh-CN': '这个情况需要人工客服处理，我们已为您转接。', en: 'This case needs a person; we have passed it to our service team.' },
-  source: 'built in: a table without a default row had no matching row',
+  basis: 'built in: a table without a default row had no matching row',
   pos: { line: 1, column: 1 },
 };
 
@@ -98,8 +98,8 @@ export function loadTable(file: string): CompiledTable {
 
 function compileTable(model: TableModel, warnings: Diagnostic[], tests: readonly TableTest[]): CompiledTable {
   const match = compileMatcher(model);
-  const builders: DecisionBuilder[] = model.rows.map((r) => decisionBuilder(r, model.hash, model.largePayout));
-  const fallback = decisionBuilder(model.defaultRow ?? NO_MATCH, model.hash, model.largePayout);
+  const builders: DecisionBuilder[] = model.rows.map((r) => decisionBuilder(r, model.hash, model.approval));
+  const fallback = decisionBuilder(model.defaultRow ?? NO_MATCH, model.hash, model.approval);
   const mentions = new Map(COMPLAINTS.map((c) => [c, mentionsOf(model, c)]));
   const evaluate = (facts: Facts): Decision => {
     const i = match(facts);

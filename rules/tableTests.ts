@@ -28,7 +28,7 @@ export interface TestResult {
   failures: string[];
 }
 
-const EXPECT_FIELDS = ['remedy', 'refund_pct', 'return_shipping_paid_by', 'compensation', 'express_refund', 'escalate', 'priority', 'escalate_reason', 'compensation_amount'];
+const EXPECT_FIELDS = ['remedy', 'refund_pct', 'return_shipping_paid_by', 'compensation', 'express_refund', 'escalate', 'priority', 'escalate_reason', 'compensation_amount', 'pending_approval', 'basis'];
 
 const schema = compileSchema({
   type: 'object',

@@ -101,13 +101,20 @@ export interface Row {
   cells: Cell[];
   outcome: RowOutcome;
   explain: LocalText;
-  source: string;
+  /** The law article or platform rule the row applies (short, shown to agents and leads). */
+  basis: string;
+  /** Longer notes on where the row comes from, when the table gives them. */
+  source?: string;
   pos: Pos;
 }
 
-export interface LargePayout {
-  /** Compensation strictly over this many yuan needs a person's approval. */
-  over: number;
+/**
+ * What a person approves before it is paid: every statutory compensation, compensation over
+ * `payoutOver` yuan, and any claim by a shopper with more than `repeatClaimsOver` claims in 90 days.
+ */
+export interface Approval {
+  payoutOver: number;
+  repeatClaimsOver: number;
   priority: number;
   explain: LocalText;
 }
@@ -120,6 +127,6 @@ export interface TableModel {
   inputs: Map<string, InputDecl>;
   rows: Row[];
   defaultRow?: Row;
-  largePayout?: LargePayout;
+  approval: Approval;
   hitPolicyPos: Pos;
 }

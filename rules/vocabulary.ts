@@ -18,12 +18,18 @@ export const FACT_SPECS: Record<FactName, FactSpec> = {
   complaint: { kind: 'enum', values: COMPLAINTS, optional: false },
   category: { kind: 'enum', values: CATEGORIES, optional: false },
   live_goods: { kind: 'bool', optional: true },
+  delivered: { kind: 'bool', optional: true },
   hours_since_delivery: { kind: 'number', optional: true },
   days_past_expiry: { kind: 'number', optional: true },
+  shelf_life_days: { kind: 'number', optional: true },
+  health_harm: { kind: 'bool', optional: true },
+  thawed: { kind: 'bool', optional: true },
   near_expiry_disclosed: { kind: 'bool', optional: true },
   size_deviation_pct: { kind: 'number', optional: true },
   affected_ratio: { kind: 'number', optional: true },
   weight_shortfall_pct: { kind: 'number', optional: true },
+  net_content_nominal: { kind: 'number', optional: true },
+  net_content_shortfall: { kind: 'number', optional: true },
   evidence: { kind: 'set', values: EVIDENCE_KINDS, optional: false },
   merchant_response: { kind: 'enum', values: MERCHANT_RESPONSES, optional: false },
   merchant_reply_hours: { kind: 'number', optional: true },
@@ -38,5 +44,8 @@ export function isFactName(name: string): name is FactName {
   return Object.hasOwn(FACT_SPECS, name);
 }
 
-/** Names an `explain` template may use besides the facts. */
-export const OUTCOME_PLACEHOLDERS = ['rule_id', 'remedy', 'refund_pct', 'compensation_amount', 'priority'] as const;
+/**
+ * Names an `explain` template may use besides the facts. Not `compensation_amount`: an amount
+ * may still need a person's approval, so the bot adds it itself only when it does not.
+ */
+export const OUTCOME_PLACEHOLDERS = ['rule_id', 'remedy', 'refund_pct', 'priority'] as const;

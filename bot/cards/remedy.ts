@@ -32,7 +32,8 @@ function facts(lang: CardLang, p: RemedyProposal): Fact[] {
     { title: l.remedy, value: l.remedies[d.remedy] },
   ];
   if (d.refund_pct !== undefined) out.push({ title: l.refund_pct, value: formatPct(d.refund_pct) });
-  if (d.compensation_amount !== undefined && d.compensation_amount > 0) out.push({ title: l.compensation, value: formatYuan(d.compensation_amount) });
+  // An amount still waiting for a person's approval is never shown to the shopper.
+  if (d.compensation_amount !== undefined && d.compensation_amount > 0 && !d.pending_approval) out.push({ title: l.compensation, value: formatYuan(d.compensation_amount) });
   if (d.return_shipping_paid_by !== undefined) out.push({ title: l.return_shipping, value: l.shipping_payer[d.return_shipping_paid_by] });
   if (d.express_refund === true) out.push({ title: l.express_refund, value: l.express_refund_yes });
   return out;

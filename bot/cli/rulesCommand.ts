@@ -4,7 +4,11 @@
  * Output is plain text a person can read (positions first, so editors can jump to them);
  * `--json` prints one JSON document for scripts. Exit 1 on errors or failing tests.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkEvidencePlan } from '../data/evidenceCheck.js';
+import { loadEvidencePlan } from '../data/evidencePlan.js';
 import { formatDiagnostic, loadTable, parseFacts, runTableTests, RuleTableError, type CompiledTable, type Decision, type Diagnostic } from '../../rules/index.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 
@@ -68,11 +72,20 @@ function summary(t: CompiledTable): string {
   return `${count(t.ruleIds.length, 'row')} (hit policy ${t.hitPolicy}), ${def}, ${count(t.tests.length, 'test')}, hash ${t.hash}`;
 }
 
+/** The evidence plan beside the table (`evidence.yaml` in the same folder), when there is one. */
+function evidenceFindings(t: CompiledTable): Diagnostic[] {
+  const planFile = path.join(path.dirname(t.file), 'evidence.yaml');
+  if (!existsSync(planFile)) return [];
+  return checkEvidencePlan(t.model, loadEvidencePlan(planFile), planFile);
+}
+
 function check(io: CliIo, json: boolean, t: CompiledTable): number {
-  const diagnostics: Diagnostic[] = t.warnings;
-  return report(io, json, 'check', { ok: true, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics }, () => {
+  const diagnostics: Diagnostic[] = [...t.warnings, ...evidenceFindings(t)];
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return report(io, json, 'check', { ok: errors === 0, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics }, () => {
     for (const d of diagnostics) io.stdout.write(`${formatDiagnostic(d)}\n`);
-    io.stdout.write(`✓ ${t.file}: ${summary(t)}; no errors, ${count(diagnostics.length, 'warning')}\n`);
+    const warnings = count(diagnostics.length - errors, 'warning');
+    io.stdout.write(errors === 0 ? `✓ ${t.file}: ${summary(t)}; no errors, ${warnings}\n` : `✗ ${t.file}: ${count(errors, 'error')}, ${warnings}\n`);
   });
 }
 
@@ -99,9 +112,10 @@ function outcomeLine(d: Decision): string {
   const parts = [`remedy ${d.remedy}`];
   if (d.refund_pct !== undefined) parts.push(`refund ${d.refund_pct}%`);
   if (d.return_shipping_paid_by) parts.push(`return shipping paid by ${d.return_shipping_paid_by}`);
-  if (d.compensation_amount !== undefined) parts.push(`compensation ¥${d.compensation_amount}`);
+  if (d.compensation_amount !== undefined) parts.push(`${d.compensation?.label ?? ''} compensation ¥${d.compensation_amount}`.trim());
   if (d.express_refund) parts.push('express refund');
   parts.push(d.escalate ? `escalate to a person (priority ${d.priority ?? '-'}, ${d.escalate_reason ?? 'no reason given'})` : 'no escalation');
+  if (d.pending_approval) parts.push(`pending a person's approval (${d.pending_approval.join(', ')}): the shopper is told it is under review, not the amount`);
   return parts.join(', ');
 }
 
@@ -126,7 +140,8 @@ function explain(io: CliIo, json: boolean, t: CompiledTable, factsJson: string):
     io.stdout.write(`Decision: ${decision.ruleId}${row ? ` (${t.file}:${row.pos.line})` : ''}, table ${decision.tableHash}\n`);
     io.stdout.write(`  ${outcomeLine(decision)}\n`);
     if (decision.matched.length > 0) io.stdout.write(`  because: ${decision.matched.join('; ')}\n`);
-    if (row) io.stdout.write(`  source: ${row.source}\n`);
+    if (decision.basis) io.stdout.write(`  basis: ${decision.basis}\n`);
+    if (row?.source) io.stdout.write(`  source: ${row.source}\n`);
     io.stdout.write(`  zh-CN: ${decision.explain['zh-CN']}\n  en:    ${decision.explain.en}\n`);
     if (rows.length > 0) io.stdout.write('\nRows tried before it:\n');
     for (const r of rows) {

@@ -103,7 +103,7 @@ function notice(text) {
 function onEvent(e) {
   switch (e.type) {
     case 'case_queued':
-      notice(`New case ${e.caseId}: ${e.complaint} (${e.team}, priority ${e.priority})`);
+      notice(`New case ${e.caseId}: ${e.complaint} (${e.team}, P${e.priority}${e.priority === 1 ? ', most urgent' : ''})`);
       refreshQueue();
       break;
     case 'queue_changed':
@@ -145,7 +145,8 @@ function renderQueue() {
     const tr = el('tr', null, q.state);
     tr.dataset.caseId = q.caseId;
     const state = q.state === 'waiting' ? `waiting #${q.position ?? '?'}` : `with ${q.agent}`;
-    for (const v of [q.caseId, q.team, q.priority, q.memberTier, q.complaint, q.reason, state]) tr.append(el('td', v));
+    // Priority 1 is the most urgent: shown as P1 so nobody reads it as a score.
+    for (const v of [q.caseId, q.team, `P${q.priority}`, q.memberTier, q.complaint, q.reason, state]) tr.append(el('td', v));
     const first = q.firstResponseAt ? { text: 'answered', breached: q.breaches.includes('first_response') } : clock(q.firstResponseDue, q.breaches.includes('first_response'));
     const resolution = clock(q.resolutionDue, q.breaches.includes('resolution'));
     const dues = [q.firstResponseAt ? null : q.firstResponseDue, q.resolutionDue];
@@ -258,7 +259,9 @@ async function openCase(caseId) {
   $('case-status').textContent = `${c.status}${file.queue && file.queue.agent ? ` · ${file.queue.agent}` : ''}`;
   const d = c.decision;
   dl($('proposal'), d
-    ? [['rule', d.ruleId], ['remedy', d.remedy], ['refund %', d.refund_pct], ['compensation ¥', d.compensation_amount],
+    ? [['rule', d.ruleId], ['basis', d.basis], ['remedy', d.remedy], ['refund %', d.refund_pct],
+       ['compensation ¥', d.compensation_amount === undefined ? undefined : `${d.compensation_amount}${d.compensation && d.compensation.label ? ` (${d.compensation.label})` : ''}`],
+       ['needs your approval', d.pending_approval && d.pending_approval.join(', ')],
        ['return shipping', d.return_shipping_paid_by], ['why', d.explain && (d.explain[c.locale] || d.explain.en)], ['matched', d.matched]]
     : [['rule', 'no proposal (the bot could not decide)']]);
   dl($('facts'), Object.entries(c.facts));

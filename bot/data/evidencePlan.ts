@@ -6,8 +6,8 @@ import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../../rules/facts.js';
 import { DataFileError, readYamlFile } from './yamlFile.js';
 
-export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size'] as const;
-export const FACT_SLOTS = ['near_expiry_disclosed', 'affected_ratio', 'merchant_response', 'merchant_reply_hours'] as const;
+export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
+export const FACT_SLOTS = ['near_expiry_disclosed', 'affected_ratio', 'merchant_response', 'merchant_reply_hours', 'health_harm', 'thawed'] as const;
 export type SlotName = EvidenceKind | (typeof HELPER_SLOTS)[number] | (typeof FACT_SLOTS)[number];
 const SLOT_NAMES: readonly string[] = [...EVIDENCE_KINDS, ...HELPER_SLOTS, ...FACT_SLOTS];
 
@@ -16,7 +16,7 @@ export type SlotSpec =
   | { kind: 'attachment'; accept: FileKind[] }
   | { kind: 'date' }
   | { kind: 'confirm' }
-  | { kind: 'number'; unit: 'cm' | 'share' | 'hours'; min: number; max: number }
+  | { kind: 'number'; unit: 'cm' | 'share' | 'hours' | 'g'; min: number; max: number }
   | { kind: 'choice'; choices: string[] };
 
 /** `{ fact: "<0" }`: ask only when the earlier answer compares true. */
@@ -64,7 +64,7 @@ const schema = {
         properties: {
           kind: { enum: ['attachment', 'date', 'confirm', 'number', 'choice'] },
           accept: { type: 'array', items: { enum: ['image', 'video', 'pdf'] }, minItems: 1 },
-          unit: { enum: ['cm', 'share', 'hours'] },
+          unit: { enum: ['cm', 'share', 'hours', 'g'] },
           min: { type: 'number' },
           max: { type: 'number' },
           choices: { type: 'array', items: { type: 'string' }, minItems: 2 },

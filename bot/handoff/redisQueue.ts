@@ -1,8 +1,8 @@
 /**
  * The handoff queue on Redis, shared by every kefu instance. Each entry is a hash
  * `<prefix>hq:e:<caseId>`; sorted sets index it: `hq:w:<team>` (waiting cases in service order,
- * all at score 0 so members sort by their `rank` string: priority high first, then age, then
- * insertion order), `hq:unanswered` (claims not yet answered, by claim time), `hq:due:<kind>`
+ * all at score 0 so members sort by their `rank` string: priority 1 (most urgent) first, then
+ * the first-response deadline, then insertion order), `hq:unanswered` (claims not yet answered, by claim time), `hq:due:<kind>`
  * (SLA due times not yet flagged) and `hq:all` (every entry, by insertion order).
  *
  * Every change is one Lua script, so it is atomic across instances: of two agents claiming one
@@ -149,15 +149,15 @@ function toEntry(f: Fields): QueueEntry {
   };
 }
 
-/** Waiting first, then priority (high first), then age, then insertion order. */
+/** Waiting first, then priority (1 first), then the first-response deadline, then insertion order. */
 function serviceOrder(a: QueueEntry, b: QueueEntry): number {
-  return (a.state === 'waiting' ? 0 : 1) - (b.state === 'waiting' ? 0 : 1) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt || a.seq - b.seq;
+  return (a.state === 'waiting' ? 0 : 1) - (b.state === 'waiting' ? 0 : 1) || a.priority - b.priority || a.firstResponseDue - b.firstResponseDue || a.seq - b.seq;
 }
 
-/** The sortable head of a waiting member: strings compare like (priority desc, enqueuedAt asc). */
-function rankPrefix(priority: number, enqueuedAt: number): string {
-  const inverted = 1_000_000 - Math.max(-999_999, Math.min(999_999, Math.round(priority)));
-  return `${String(inverted).padStart(7, '0')}|${String(Math.max(0, enqueuedAt)).padStart(15, '0')}|`;
+/** The sortable head of a waiting member: strings compare like (priority asc, firstResponseDue asc). */
+function rankPrefix(priority: number, firstResponseDue: number): string {
+  const p = Math.max(0, Math.min(999_999, Math.round(priority)));
+  return `${String(p).padStart(7, '0')}|${String(Math.max(0, firstResponseDue)).padStart(15, '0')}|`;
 }
 
 export class RedisHandoffQueue implements HandoffQueue {
@@ -172,7 +172,7 @@ export class RedisHandoffQueue implements HandoffQueue {
   }
 
   async enqueue(e: NewQueueEntry): Promise<QueueEntry> {
-    const reply = await this.run(ENQUEUE, e.caseId, e.team, e.priority, e.reason, e.enqueuedAt, e.firstResponseDue, e.resolutionDue, rankPrefix(e.priority, e.enqueuedAt));
+    const reply = await this.run(ENQUEUE, e.caseId, e.team, e.priority, e.reason, e.enqueuedAt, e.firstResponseDue, e.resolutionDue, rankPrefix(e.priority, e.firstResponseDue));
     return toEntry(fieldsOf(reply)!);
   }
 

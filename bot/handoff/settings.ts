@@ -1,5 +1,5 @@
 /**
- * Handoff settings: teams, priority weights, SLA targets and timeouts. Read from
+ * Handoff settings: teams, priorities by handoff reason, SLA targets by member tier and timeouts. Read from
  * `data/handoff.yaml` once at start-up and checked there, so a typo stops the bot with the file,
  * line and what was expected instead of misrouting a shopper later.
  */
@@ -10,7 +10,6 @@ import { MEMBER_TIERS, type MemberTier } from '../../rules/facts.js';
 import { HANDOFF_REASONS, type HandoffReason } from './types.js';
 
 export interface SlaTarget {
-  minPriority: number;
   firstResponseSeconds: number;
   resolutionSeconds: number;
 }
@@ -21,10 +20,15 @@ export interface HandoffSettings {
   defaultTeam: string;
   /** Agent name → teams served; an absent agent serves every team. */
   agentTeams: Record<string, string[]>;
-  tierWeight: Record<MemberTier, number>;
-  reasonUrgency: Record<HandoffReason, number>;
-  /** Sorted by `minPriority`, highest first; the last row covers priority 0. */
-  sla: SlaTarget[];
+  /**
+   * Queue priority (1 is the most urgent, as in the rule table) of a case, by why it was handed
+   * off; a rule's own priority wins when it is more urgent.
+   */
+  reasonPriority: Record<HandoffReason, number>;
+  /** Service-level targets by member tier: the tier sets the deadline, so it only breaks ties. */
+  sla: Record<MemberTier, SlaTarget>;
+  /** Tighter targets for urgent priorities (e.g. 1: illness), applied over the tier's. */
+  prioritySla: Partial<Record<number, SlaTarget>>;
   reassignAfterSeconds: number;
   etaSecondsPerPosition: number;
   tickSeconds: number;
@@ -39,18 +43,20 @@ export const DEFAULT_SETTINGS: HandoffSettings = {
   },
   defaultTeam: 'general',
   agentTeams: {},
-  tierWeight: { regular: 0, vip: 10, svip: 20 },
-  reasonUrgency: { rule: 3, request_human: 2, declined: 3, unsure: 1, merchant_refused: 5, large_payout: 4 },
-  sla: [
-    { minPriority: 20, firstResponseSeconds: 120, resolutionSeconds: 1800 },
-    { minPriority: 10, firstResponseSeconds: 300, resolutionSeconds: 3600 },
-    { minPriority: 5, firstResponseSeconds: 300, resolutionSeconds: 7200 },
-    { minPriority: 0, firstResponseSeconds: 900, resolutionSeconds: 14400 },
-  ],
+  reasonPriority: { health_harm: 1, merchant_refused: 2, large_payout: 2, approval: 2, rule: 3, declined: 3, request_human: 3, unsure: 4 },
+  sla: {
+    svip: { firstResponseSeconds: 120, resolutionSeconds: 1800 },
+    vip: { firstResponseSeconds: 300, resolutionSeconds: 3600 },
+    regular: { firstResponseSeconds: 900, resolutionSeconds: 14400 },
+  },
+  prioritySla: { 1: { firstResponseSeconds: 120, resolutionSeconds: 3600 } },
   reassignAfterSeconds: 180,
   etaSecondsPerPosition: 120,
   tickSeconds: 5,
 };
+
+/** Priorities run from 1 (most urgent) to 5, as in the rule table's schema. */
+export const MAX_PRIORITY = 5;
 
 export class HandoffSettingsError extends Error {}
 
@@ -116,30 +122,36 @@ export function parseHandoffSettings(text: string, file = 'handoff.yaml'): Hando
     }
   }
 
-  const tierWeight = Object.fromEntries(MEMBER_TIERS.map((t) => [t, number(['tier_weight', t], 0)])) as Record<MemberTier, number>;
-  const reasonUrgency = Object.fromEntries(HANDOFF_REASONS.map((r) => [r, number(['reason_urgency', r], 0)])) as Record<
-    HandoffReason,
-    number
-  >;
-
-  const slaNode = doc.get('sla', true);
-  if (!isSeq(slaNode) || slaNode.items.length === 0) fail(['sla'], 'a list of { min_priority, first_response_minutes, resolution_minutes }');
-  const sla = (slaNode as { items: unknown[] }).items
-    .map((_, i) => ({
-      minPriority: number(['sla', i, 'min_priority'], 0),
-      firstResponseSeconds: number(['sla', i, 'first_response_minutes'], 0) * 60,
-      resolutionSeconds: number(['sla', i, 'resolution_minutes'], 0) * 60,
-    }))
-    .sort((a, b) => b.minPriority - a.minPriority);
-  if (sla[sla.length - 1]!.minPriority !== 0) fail(['sla'], 'a row with min_priority: 0 so every case has a target');
+  const priority = (path: (string | number)[]) => {
+    const v = doc.getIn(path);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_PRIORITY) fail(path, `a priority from 1 (most urgent) to ${MAX_PRIORITY}`);
+    return v as number;
+  };
+  const reasonPriority = Object.fromEntries(HANDOFF_REASONS.map((r) => [r, priority(['reason_priority', r])])) as Record<HandoffReason, number>;
+  const target = (path: (string | number)[]): SlaTarget => ({
+    firstResponseSeconds: number([...path, 'first_response_minutes'], 0) * 60,
+    resolutionSeconds: number([...path, 'resolution_minutes'], 0) * 60,
+  });
+  if (!isMap(doc.get('sla', true))) fail(['sla'], `a map of member tier (${MEMBER_TIERS.join(', ')}) → { first_response_minutes, resolution_minutes }`);
+  const sla = Object.fromEntries(MEMBER_TIERS.map((t) => [t, target(['sla', t])])) as Record<MemberTier, SlaTarget>;
+  const prioritySla: Partial<Record<number, SlaTarget>> = {};
+  const bySla = (doc.toJSON() as { priority_sla?: unknown }).priority_sla;
+  if (bySla !== undefined && bySla !== null) {
+    if (typeof bySla !== 'object' || Array.isArray(bySla)) fail(['priority_sla'], 'a map of priority → { first_response_minutes, resolution_minutes }');
+    for (const key of Object.keys(bySla as object)) {
+      const p = Number(key);
+      if (!Number.isInteger(p) || p < 1 || p > MAX_PRIORITY) fail(['priority_sla'], `priorities from 1 to ${MAX_PRIORITY} as keys (found ${key})`);
+      prioritySla[p] = target(['priority_sla', p]);
+    }
+  }
 
   return {
     teams,
     defaultTeam,
     agentTeams,
-    tierWeight,
-    reasonUrgency,
+    reasonPriority,
     sla,
+    prioritySla,
     reassignAfterSeconds: number(['reassign_after_seconds'], 1),
     etaSecondsPerPosition: number(['eta_seconds_per_position'], 0),
     tickSeconds: number(['tick_seconds'], 0.01),

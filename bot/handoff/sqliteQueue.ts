@@ -1,7 +1,7 @@
 /**
  * The embedded handoff queue: one table in the bot's SQLite file, so waiting cases and live
- * assignments survive a restart. Service order is priority (high first), then age, then
- * insertion order: equal priorities stay FIFO. Each method is one statement or transaction.
+ * assignments survive a restart. Service order is priority (1, the most urgent, first), then the
+ * first-response deadline, then insertion order. Each method is one statement or transaction.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { migrateSqlite } from '../store/sqliteDb.js';
@@ -51,9 +51,17 @@ CREATE INDEX handoff_queue_order ON handoff_queue (state, team, priority DESC, e
 CREATE INDEX handoff_queue_agent ON handoff_queue (state, assigned_at);
 CREATE INDEX handoff_queue_seq ON handoff_queue (seq);
 `,
+  // Priority now means 1 = most urgent and ties go by SLA deadline. Entries queued under the
+  // old meaning (higher = first, tier included) cannot be translated, so they become a
+  // neutral 3 and keep their deadlines.
+  `
+UPDATE handoff_queue SET priority = 3;
+DROP INDEX handoff_queue_order;
+CREATE INDEX handoff_queue_service ON handoff_queue (state, team, priority, first_response_due, seq);
+`,
 ];
 
-const ORDER = `CASE state WHEN 'waiting' THEN 0 ELSE 1 END, priority DESC, enqueued_at, seq`;
+const ORDER = `CASE state WHEN 'waiting' THEN 0 ELSE 1 END, priority, first_response_due, seq`;
 
 function toEntry(r: Row): QueueEntry {
   return {
@@ -88,14 +96,14 @@ export class SqliteHandoffQueue implements HandoffQueue {
           (SELECT COALESCE(MAX(seq), 0) + 1 FROM handoff_queue), 'waiting', @firstResponseDue, @resolutionDue)
         ON CONFLICT (case_id) DO NOTHING`),
       get: db.prepare(`SELECT * FROM handoff_queue WHERE case_id = ?`),
-      // Two index range counts (higher priority; same priority and not younger), not a scan.
+      // Two index range counts (more urgent; same priority and not a later deadline), not a scan.
       position: db.prepare(`SELECT
-          (SELECT COUNT(*) FROM handoff_queue o WHERE o.state = 'waiting' AND o.team = c.team AND o.priority > c.priority)
+          (SELECT COUNT(*) FROM handoff_queue o WHERE o.state = 'waiting' AND o.team = c.team AND o.priority < c.priority)
           + (SELECT COUNT(*) FROM handoff_queue o WHERE o.state = 'waiting' AND o.team = c.team AND o.priority = c.priority
-              AND (o.enqueued_at, o.seq) <= (c.enqueued_at, c.seq)) AS n
+              AND (o.first_response_due, o.seq) <= (c.first_response_due, c.seq)) AS n
         FROM handoff_queue c WHERE c.case_id = ? AND c.state = 'waiting'`),
       positions: db.prepare(`SELECT case_id, last_position,
-          ROW_NUMBER() OVER (PARTITION BY team ORDER BY priority DESC, enqueued_at, seq) AS position
+          ROW_NUMBER() OVER (PARTITION BY team ORDER BY priority, first_response_due, seq) AS position
         FROM handoff_queue WHERE state = 'waiting'`),
       setLastPosition: db.prepare(`UPDATE handoff_queue SET last_position = ? WHERE case_id = ?`),
       claim: db.prepare(`UPDATE handoff_queue SET state = 'assigned', agent = ?, assigned_at = ?, answered = 0,

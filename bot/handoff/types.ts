@@ -4,7 +4,7 @@
  */
 import type { CaseRecord, Resolution } from '../store/types.js';
 
-export const HANDOFF_REASONS = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout'] as const;
+export const HANDOFF_REASONS = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout', 'approval', 'health_harm'] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 export type ShopperEvent =
@@ -26,7 +26,10 @@ export type SlaKind = 'first_response' | 'resolution';
 export interface QueueEntry {
   caseId: string;
   team: string;
-  /** Higher is served first; equal priorities stay FIFO by `enqueuedAt` then `seq`. */
+  /**
+   * 1 is the most urgent and served first; equal priorities go by the earlier first-response
+   * deadline (a higher member tier has a shorter one), then stay FIFO by `seq`.
+   */
   priority: number;
   reason: HandoffReason;
   enqueuedAt: number;
@@ -59,7 +62,7 @@ export interface HandoffQueue {
   /** Adds the case, or returns the existing entry unchanged when it is already queued. */
   enqueue(entry: NewQueueEntry): Promise<QueueEntry>;
   get(caseId: string): Promise<QueueEntry | undefined>;
-  /** In service order: waiting before assigned, then priority, then age. */
+  /** In service order: waiting before assigned, then priority (1 first), then SLA deadline, then insertion order. */
   list(filter?: { team?: string[]; state?: QueueEntry['state'] }): Promise<QueueEntry[]>;
   /** 1-based place among the waiting cases of the same team; undefined when not waiting. */
   position(caseId: string): Promise<number | undefined>;

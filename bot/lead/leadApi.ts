@@ -103,7 +103,9 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
 
   server.get('/api/lead/rules', guarded('agent', async (_req, res) => {
     const t = rules.current();
-    json(res, 200, { hash: t.hash, file: t.file, rows: t.ruleIds.length, text: t.model.text, versions: (await versions.list()).map(summary) });
+    // Each row's legal or platform basis, so a lead sees what the serving table rests on.
+    const basis = [...t.model.rows, ...(t.model.defaultRow ? [t.model.defaultRow] : [])].map((r) => ({ id: r.id, line: r.pos.line, basis: r.basis }));
+    json(res, 200, { hash: t.hash, file: t.file, rows: t.ruleIds.length, basis, text: t.model.text, versions: (await versions.list()).map(summary) });
   }));
   server.get('/api/lead/rules/versions/:id', guarded('agent', async (req, res) => {
     const v = await versions.get(Number(req.params.id));

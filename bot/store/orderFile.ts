@@ -93,9 +93,13 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
     if (item) items.push(item);
   }
   const amountNode = r.field(m, 'amount', what, false);
-  const amount = amountNode
-    ? r.number(amountNode, `${what}: amount`, (n) => n >= 0, 'yuan paid, ≥ 0')
-    : round2(items.reduce((sum, i) => sum + i.price * i.quantity, 0));
+  const paidTotal = round2(items.reduce((sum, i) => sum + (i.paidPrice ?? i.price) * i.quantity, 0));
+  const amount = amountNode ? r.number(amountNode, `${what}: amount`, (n) => n >= 0, 'yuan paid, ≥ 0') : paidTotal;
+  // An order-level discount (amount below what the items cost) is shared pro rata, so each
+  // item carries the unit price the shopper actually paid for it.
+  if (amount !== undefined && amountNode && paidTotal > 0 && amount < paidTotal) {
+    for (const i of items) i.paidPrice = round2(((i.paidPrice ?? i.price) * amount) / paidTotal);
+  }
 
   const expiresNode = r.field(m, 'expiresOn', what, false);
   let expiresOn: string | undefined;
@@ -115,7 +119,7 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
 }
 
 function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefined {
-  const m = r.map(node, `${order}: item`, ['sku', 'name', 'category', 'quantity', 'price', 'live']);
+  const m = r.map(node, `${order}: item`, ['sku', 'name', 'category', 'quantity', 'price', 'paid', 'live', 'frozen', 'shelfLifeDays', 'net']);
   if (!m) return undefined;
   const sku = r.string(r.field(m, 'sku', `${order}: item`, true), `${order}: item sku`);
   const what = `${order} item ${sku ?? '?'}`;
@@ -124,10 +128,27 @@ function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefin
   const qNode = r.field(m, 'quantity', what, false);
   const quantity = qNode ? r.number(qNode, `${what}: quantity`, (n) => Number.isInteger(n) && n > 0, 'a whole number ≥ 1') : 1;
   const price = r.number(r.field(m, 'price', what, true), `${what}: price`, (n) => n > 0, 'yuan per unit, > 0');
-  const liveNode = r.field(m, 'live', what, false);
-  const live = liveNode === undefined ? undefined : isScalar(liveNode) && typeof liveNode.value === 'boolean' ? liveNode.value : r.fail(liveNode, `${what}: live must be true or false`);
+  const paidNode = r.field(m, 'paid', what, false);
+  const paid = paidNode ? r.number(paidNode, `${what}: paid`, (n) => n >= 0 && (price === undefined || n <= price), 'yuan paid per unit after discounts, between 0 and the price') : undefined;
+  const flag = (key: 'live' | 'frozen') => {
+    const n = r.field(m, key, what, false);
+    return n === undefined ? undefined : isScalar(n) && typeof n.value === 'boolean' ? n.value : r.fail(n, `${what}: ${key} must be true or false`);
+  };
+  const live = flag('live');
+  const frozen = flag('frozen');
+  const shelfNode = r.field(m, 'shelfLifeDays', what, false);
+  const shelfLifeDays = shelfNode ? r.number(shelfNode, `${what}: shelfLifeDays`, (n) => Number.isInteger(n) && n > 0, 'a whole number of days ≥ 1') : undefined;
+  const netNode = r.field(m, 'net', what, false);
+  const netContent = netNode ? r.number(netNode, `${what}: net`, (n) => n > 0, 'nominal net content in g or ml, > 0') : undefined;
   if (!sku || !name || !category || quantity === undefined || price === undefined) return undefined;
-  return { sku, name, category, quantity, price, ...(live === undefined ? {} : { live }) };
+  return {
+    sku, name, category, quantity, price,
+    ...(paid === undefined ? {} : { paidPrice: paid }),
+    ...(live === undefined ? {} : { live }),
+    ...(frozen === undefined ? {} : { frozen }),
+    ...(shelfLifeDays === undefined ? {} : { shelfLifeDays }),
+    ...(netContent === undefined ? {} : { netContent }),
+  };
 }
 
 function time(r: YamlReader, node: Node | undefined, what: string, now: Date): Date | undefined {

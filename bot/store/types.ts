@@ -129,10 +129,21 @@ export interface OrderItem {
   name: string;
   category: Category;
   quantity: number;
-  /** Yuan per unit. */
+  /** Yuan per unit, list price. */
   price: number;
+  /**
+   * Yuan per unit the shopper actually paid, after coupons and discounts (refunds and
+   * compensation are computed on it); absent: the list price.
+   */
+  paidPrice?: number;
   /** Live goods (crabs, shellfish): a 12 h report window instead of 48 h. */
   live?: boolean;
+  /** Sold frozen: the shopper is asked whether it arrived thawed. */
+  frozen?: boolean;
+  /** Shelf life in days, from the label or the catalogue. */
+  shelfLifeDays?: number;
+  /** Nominal net content in g or ml (packaged goods, fresh goods sold by weight). */
+  netContent?: number;
 }
 
 export interface Order {

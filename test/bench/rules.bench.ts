@@ -25,7 +25,7 @@ function generatedTable(): string {
       merchant_response: ${i % 2 === 1 ? '[refused, no_reply]' : '[not_contacted, agreed]'}
     then: { remedy: partial_refund, refund_pct: ${(i % 9) * 10 + 10}, escalate: ${i % 2 === 1} }
     explain: { zh-CN: '退款 {refund_pct}%，订单 ¥{order_amount}', en: 'refund {refund_pct}% of ¥{order_amount}' }
-    source: generated
+    basis: generated
 `);
   }
   return `hit_policy: unique
@@ -39,7 +39,7 @@ ${rows.join('')}default:
   id: DEFAULT
   then: { remedy: none, escalate: true, priority: 3 }
   explain: { zh-CN: 转人工, en: to a person }
-  source: generated
+  basis: generated
 `;
 }
 

@@ -7,10 +7,12 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { COMPLAINTS } from '../../intents/labels.js';
 import { REMEDIES, type FactName } from '../../rules/facts.js';
-import { loadTable } from '../../rules/index.js';
+import { loadTable, parseTable } from '../../rules/index.js';
+import { readFileSync } from 'node:fs';
 import { Responses } from '../../bot/data/responses.js';
 import { Controls, CONTROLS, normalise } from '../../bot/data/controls.js';
 import { loadEvidencePlan } from '../../bot/data/evidencePlan.js';
+import { checkEvidencePlan } from '../../bot/data/evidenceCheck.js';
 import { CASE_STATUSES } from '../../bot/store/index.js';
 import { HANDOFF_REASONS } from '../../bot/handoff/index.js';
 import { readYamlFile } from '../../bot/data/yamlFile.js';
@@ -22,9 +24,17 @@ const plan = loadEvidencePlan(data('evidence.yaml'));
 const LANGS = ['zh-CN', 'en'] as const;
 
 /** Facts the bot fills from the order source and the case itself, without asking. */
-const FROM_ORDER: FactName[] = ['complaint', 'category', 'hours_since_delivery', 'order_amount', 'member_tier', 'prior_claims_90d', 'evidence'];
+const FROM_ORDER: FactName[] = [
+  'complaint', 'category', 'delivered', 'hours_since_delivery', 'shelf_life_days', 'net_content_nominal', 'thawed',
+  'order_amount', 'member_tier', 'prior_claims_90d', 'evidence',
+];
 /** Facts derived from helper slots. */
-const DERIVED: Record<string, FactName> = { expiry_date: 'days_past_expiry', listed_size: 'size_deviation_pct', measured_size: 'size_deviation_pct' };
+const DERIVED: Record<string, FactName[]> = {
+  expiry_date: ['days_past_expiry'],
+  listed_size: ['size_deviation_pct'],
+  measured_size: ['size_deviation_pct'],
+  measured_weight: ['net_content_shortfall', 'weight_shortfall_pct'],
+};
 
 describe('data files cross-check', () => {
   it('uses the same placeholders in both languages of every reply', () => {
@@ -56,32 +66,39 @@ describe('data files cross-check', () => {
     }
   });
 
-  it('can ask for the evidence every rule row needs, and fill every fact a rule mentions', () => {
+  it('asks for the evidence every rule row needs (the check `kefu rules check` runs), and fills every fact a rule mentions', () => {
     const table = loadTable(data('rules.yaml'));
-    for (const row of table.model.rows) {
-      const complaintCell = row.cells.find((c) => c.input === 'complaint')?.cond;
-      const applies = COMPLAINTS.filter((c) => {
-        if (!complaintCell || complaintCell.kind !== 'oneOf') return true;
-        return complaintCell.values.includes(c) !== complaintCell.negate;
-      });
-      const needs = row.cells.find((c) => c.input === 'evidence')?.cond;
-      for (const complaint of applies) {
-        const askable = plan.steps(complaint).map((s) => s.slot as string);
-        if (needs?.kind !== 'set' || needs.negate) continue;
-        const have = needs.members.filter((m) => askable.includes(m));
-        // "includes any": one askable kind is enough to satisfy the row; "includes all": every one.
-        const ok = needs.op === 'some' ? have.length > 0 : have.length === needs.members.length;
-        expect(ok, `row ${row.id} (${complaint}) needs ${needs.op} of [${needs.members.join(', ')}]; the plan asks [${askable.join(', ')}]`).to.equal(true);
-      }
-    }
+    expect(checkEvidencePlan(table.model, plan, 'data/evidence.yaml')).to.deep.equal([]);
     for (const complaint of COMPLAINTS) {
       const slots = plan.steps(complaint).map((s) => s.slot as string);
-      const fillable = new Set<string>([...FROM_ORDER, ...slots, ...slots.map((s) => DERIVED[s]).filter((f): f is FactName => f !== undefined)]);
-      // live_goods and weight_shortfall_pct come from the order source or free text when known.
-      for (const fact of table.mentions(complaint).facts.filter((f) => f !== 'live_goods' && f !== 'weight_shortfall_pct')) {
+      const fillable = new Set<string>([...FROM_ORDER, ...slots, ...slots.flatMap((s) => DERIVED[s] ?? [])]);
+      // live_goods comes from the order source when the goods are fresh; health_harm is asked
+      // where the complaint suggests it (food), and decides wherever it is known.
+      for (const fact of table.mentions(complaint).facts.filter((f) => f !== 'live_goods' && f !== 'health_harm')) {
         expect([...fillable], `${complaint} rule mentions fact ${fact}`).to.include(fact);
       }
     }
+  });
+
+  it('flags a row whose evidence the plan never asks for, or asks only optionally with no row deciding without it', () => {
+    const table = loadTable(data('rules.yaml'));
+    const steps = (c: (typeof COMPLAINTS)[number]) => plan.steps(c);
+    // The item photo made optional and the date label dropped: the near-expiry rows would send
+    // every shopper to a person (the defect the check exists for).
+    const weakened = {
+      ...plan,
+      steps: (c: (typeof COMPLAINTS)[number]) =>
+        c === 'expired_food' ? steps(c).filter((s) => s.slot !== 'photo_date_label') : c === 'size_mismatch' ? steps(c).map((s) => (s.slot === 'photo_measurement' ? { ...s, optional: true } : s)) : steps(c),
+    };
+    const found = checkEvidencePlan(table.model, weakened, 'evidence.yaml');
+    expect(found.find((d) => d.ruleId === 'EXP-01')).to.include({ severity: 'error', code: 'evidence_not_asked' });
+    expect(found.find((d) => d.ruleId === 'EXP-01')?.message).to.contain('never asks for photo_date_label');
+    expect(found.find((d) => d.ruleId === 'SIZE-02')).to.include({ severity: 'warning', code: 'evidence_optional' });
+    // The old table's mistake: expired food needing the optional item photo sent a shopper who skipped it to DEFAULT.
+    const old = parseTable(readFileSync(data('rules.yaml'), 'utf8').replaceAll('evidence: includes photo_date_label', 'evidence: includes [photo_item, photo_date_label]'), 'rules.yaml');
+    const exp = checkEvidencePlan(old.model, plan, 'evidence.yaml').find((d) => d.ruleId === 'EXP-01');
+    expect(exp).to.include({ severity: 'warning', code: 'evidence_optional' });
+    expect(exp?.message).to.contain('needs photo_item for expired_food').and.contain('complaint: expired_food');
   });
 
   it('never lists one control phrase under two controls', () => {

@@ -33,6 +33,8 @@ export interface Transcript {
   steps: Step[];
   /** The stored case at the end (fields it must have), or `none`: the conversation opened no case. */
   case?: 'none' | (Record<string, unknown> & { evidence_kinds?: string[] });
+  /** The case's entry in the handoff queue at the end (fields it must have). */
+  queue?: Record<string, unknown>;
 }
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);

@@ -32,6 +32,7 @@ describe('conversation transcripts (test/dialogs/transcripts)', function () {
         expect([...new Set(stored.evidence.map((e) => e.kind))].sort()).to.deep.equal([...evidence_kinds].sort());
         for (const e of stored.evidence) expect(await h.app.stores.evidence.get(e.storageKey), `evidence ${e.id} is stored`).to.not.equal(undefined);
       }
+      if (t.queue) expect(mismatch(await h.app.handoff.queue.get(stored.id), t.queue), `queue entry of ${stored.id}`).to.equal(undefined);
     });
   }
 });

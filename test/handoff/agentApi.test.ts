@@ -45,7 +45,7 @@ describe('agent API', () => {
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { items: Array<Record<string, unknown>> };
     expect(body.items).to.have.length(1);
-    expect(body.items[0]).to.include({ caseId: c.id, team: 'food-safety', priority: 15, memberTier: 'vip', state: 'waiting', position: 1 });
+    expect(body.items[0]).to.include({ caseId: c.id, team: 'food-safety', priority: 2, memberTier: 'vip', state: 'waiting', position: 1 });
     expect(Date.parse(String(body.items[0]!.firstResponseDue)) - Date.parse(String(body.items[0]!.enqueuedAt))).to.equal(5 * 60 * 1000);
   });
 
@@ -101,7 +101,7 @@ describe('agent API', () => {
     const { c } = await api.queuedCase();
     while (!text.includes('case_queued')) text += (await reader.read()).value ?? '';
     const frame = text.split('\n\n').find((f) => f.includes('case_queued'))!;
-    expect(JSON.parse(frame.slice('data: '.length))).to.deep.equal({ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 15, complaint: 'expired_food', reason: 'rule' });
+    expect(JSON.parse(frame.slice('data: '.length))).to.deep.equal({ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 2, complaint: 'expired_food', reason: 'rule' });
     await reader.cancel();
   });
 

@@ -29,24 +29,26 @@ for (const backend of QUEUE_BACKENDS) {
       expect(await q.get('K404')).to.equal(undefined);
     });
 
-    it('lists in service order: waiting first, then priority, then age, equal ones FIFO; filters by team and state', async () => {
+    it('lists in service order: waiting first, then priority (1 first), then SLA deadline, equal ones FIFO; filters by team and state', async () => {
       const q = fixture().instance();
-      await q.enqueue(entry('old-low', { priority: 1, enqueuedAt: T0 }));
-      await q.enqueue(entry('urgent', { priority: 9, enqueuedAt: T0 + 5 }));
-      await q.enqueue(entry('same-ms-a', { priority: 1, enqueuedAt: T0 + 1 }));
-      await q.enqueue(entry('same-ms-b', { priority: 1, enqueuedAt: T0 + 1 }));
-      await q.enqueue(entry('parcel', { team: 'logistics', priority: 12, enqueuedAt: T0 + 2 }));
+      await q.enqueue(entry('old-low', { priority: 4, enqueuedAt: T0 }));
+      await q.enqueue(entry('urgent', { priority: 1, enqueuedAt: T0 + 5 }));
+      await q.enqueue(entry('same-ms-a', { priority: 4, enqueuedAt: T0 + 1 }));
+      await q.enqueue(entry('same-ms-b', { priority: 4, enqueuedAt: T0 + 1 }));
+      // Same priority, enqueued last but due first (a higher tier's shorter target): served first.
+      await q.enqueue(entry('vip-low', { priority: 4, enqueuedAt: T0 + 3, firstResponseDue: T0 + 30_000 }));
+      await q.enqueue(entry('parcel', { team: 'logistics', priority: 1, enqueuedAt: T0 + 2 }));
       await q.claim('urgent', 'alice', T0 + 10);
-      expect(await ids(q)).to.deep.equal(['parcel', 'old-low', 'same-ms-a', 'same-ms-b', 'urgent']);
-      expect(await ids(q, { team: ['food-safety'], state: 'waiting' })).to.deep.equal(['old-low', 'same-ms-a', 'same-ms-b']);
+      expect(await ids(q)).to.deep.equal(['parcel', 'vip-low', 'old-low', 'same-ms-a', 'same-ms-b', 'urgent']);
+      expect(await ids(q, { team: ['food-safety'], state: 'waiting' })).to.deep.equal(['vip-low', 'old-low', 'same-ms-a', 'same-ms-b']);
       expect(await ids(q, { state: 'assigned' })).to.deep.equal(['urgent']);
       expect(await ids(q, { team: [] })).to.deep.equal([]);
     });
 
     it('counts positions within a team among waiting cases, and remembers the last one told', async () => {
       const q = fixture().instance();
-      await q.enqueue(entry('a', { priority: 1 }));
-      await q.enqueue(entry('b', { priority: 7, enqueuedAt: T0 + 1 }));
+      await q.enqueue(entry('a', { priority: 3 }));
+      await q.enqueue(entry('b', { priority: 1, enqueuedAt: T0 + 1 }));
       await q.enqueue(entry('c', { team: 'logistics' }));
       expect([await q.position('b'), await q.position('a'), await q.position('c')]).to.deep.equal([1, 2, 1]);
       await q.setLastPosition('a', 2);

@@ -13,7 +13,7 @@ for (const backend of QUEUE_BACKENDS) {
     describe('handoff service: escalation', () => {
       it('queues a case a rule escalated, routes it by complaint and tells the shopper why and where', async () => {
         const h = harness();
-        const c = await h.cases.create(newCase({ decision: decision({ priority: 5 }) }));
+        const c = await h.cases.create(newCase({ decision: decision({ priority: 2 }) }));
         const seen: AgentEvent[] = [];
         h.service.events.subscribe('alice', undefined, (e) => seen.push(e));
 
@@ -21,19 +21,19 @@ for (const backend of QUEUE_BACKENDS) {
 
         expect(placed).to.deep.equal({ position: 1, etaSeconds: 120 });
         const entry = await h.queue.get(c.id);
-        expect(entry).to.include({ team: 'food-safety', priority: 5, reason: 'rule', state: 'waiting' });
+        expect(entry).to.include({ team: 'food-safety', priority: 2, reason: 'rule', state: 'waiting' });
         const stored = await h.cases.get(c.id);
         expect(stored?.status).to.equal('escalated');
         expect(stored?.history.at(-1)).to.include({ status: 'escalated', by: 'bot', note: 'handoff: rule' });
         expect(h.notifier.of(c.id)).to.deep.equal([{ type: 'queued', reason: 'rule', position: 1, etaSeconds: 120 }]);
-        expect(seen).to.deep.equal([{ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 5, complaint: 'expired_food', reason: 'rule' }]);
+        expect(seen).to.deep.equal([{ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 2, complaint: 'expired_food', reason: 'rule' }]);
       });
 
-      it('queues a shopper who asked for a person, with the urgency configured for request_human', async () => {
+      it('queues a shopper who asked for a person at the priority configured for request_human, whatever the tier', async () => {
         const h = harness();
         const c = await h.cases.create(newCase({ complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'vip', evidence: [] } }));
         await h.service.escalate(c.id, 'request_human');
-        expect(await h.queue.get(c.id)).to.include({ team: 'logistics', priority: 10 + 2, reason: 'request_human' });
+        expect(await h.queue.get(c.id)).to.include({ team: 'logistics', priority: 3, reason: 'request_human' });
         expect(h.notifier.of(c.id)[0]).to.include({ type: 'queued', reason: 'request_human' });
       });
 
@@ -59,7 +59,7 @@ for (const backend of QUEUE_BACKENDS) {
     });
 
     describe('handoff service: priority and teams', () => {
-      it('serves higher member tiers first, then urgency, then age', async () => {
+      it('serves the most urgent first (1); the member tier breaks ties by its shorter SLA deadline, then age', async () => {
         const h = harness();
         const make = async (label: string, tier: 'regular' | 'vip' | 'svip', priority: number) => {
           h.clock.t += 1000;
@@ -68,14 +68,24 @@ for (const backend of QUEUE_BACKENDS) {
           return [c.id, label] as const;
         };
         const ids = new Map([
-          await make('regular-old-low', 'regular', 1),
-          await make('regular-urgent', 'regular', 9),
-          await make('vip-low', 'vip', 0),
-          await make('regular-new-low', 'regular', 1),
-          await make('svip-low', 'svip', 1),
+          await make('regular-old', 'regular', 3),
+          await make('regular-urgent', 'regular', 1),
+          await make('vip', 'vip', 3),
+          await make('regular-new', 'regular', 3),
+          await make('svip', 'svip', 3),
+          await make('svip-refused', 'svip', 2),
         ]);
         const order = (await h.service.queueView('alice')).map((q) => `${ids.get(q.caseId)}@${q.position}`);
-        expect(order).to.deep.equal(['svip-low@1', 'vip-low@2', 'regular-urgent@3', 'regular-old-low@4', 'regular-new-low@5']);
+        expect(order).to.deep.equal(['regular-urgent@1', 'svip-refused@2', 'svip@3', 'vip@4', 'regular-old@5', 'regular-new@6']);
+      });
+
+      it('puts illness or injury at priority 1 with the tightest first-response target, whatever the reason', async () => {
+        const h = harness();
+        const c = await h.cases.create(newCase({ facts: { complaint: 'expired_food', member_tier: 'regular', health_harm: true, evidence: [] } }));
+        await h.service.escalate(c.id, 'request_human');
+        const entry = await h.queue.get(c.id);
+        expect(entry).to.include({ priority: 1 });
+        expect(entry!.firstResponseDue - entry!.enqueuedAt).to.equal(2 * 60 * 1000);
       });
 
       it('counts positions within a team and shows agents only the teams they serve', async () => {

@@ -13,16 +13,24 @@ describe('data/handoff.yaml', () => {
     expect(Object.values(fileSettings.teams).flat()).to.have.members([...COMPLAINTS]);
   });
 
-  it('keeps tier weights far enough apart that a higher tier always comes first', () => {
-    const { regular, vip, svip } = fileSettings.tierWeight;
-    expect(vip - regular).to.be.greaterThan(9);
-    expect(svip - vip).to.be.greaterThan(9);
+  it('ranks by urgency alone: 1 for illness, then payouts and refusals; tiers only set SLA targets', () => {
+    expect(fileSettings.reasonPriority.health_harm).to.equal(1);
+    for (const r of ['merchant_refused', 'large_payout', 'approval'] as const) expect(fileSettings.reasonPriority[r]).to.equal(2);
+    expect(Math.min(...Object.values(fileSettings.reasonPriority))).to.equal(1);
+    expect(fileSettings).to.not.have.property('tierWeight');
   });
 
-  it('has an SLA target for every priority, stricter for higher priorities', () => {
-    const rows = fileSettings.sla;
-    expect(rows.at(-1)?.minPriority).to.equal(0);
-    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.resolutionSeconds).to.be.at.most(rows[i]!.resolutionSeconds);
+  it('has an SLA target for every tier, stricter for higher tiers, and a tighter one for priority 1', () => {
+    const { regular, vip, svip } = fileSettings.sla;
+    expect(svip.firstResponseSeconds).to.be.at.most(vip.firstResponseSeconds);
+    expect(vip.firstResponseSeconds).to.be.at.most(regular.firstResponseSeconds);
+    expect(svip.resolutionSeconds).to.be.at.most(vip.resolutionSeconds).and.at.most(regular.resolutionSeconds);
+    expect(fileSettings.prioritySla[1]?.firstResponseSeconds).to.be.at.most(regular.firstResponseSeconds);
+  });
+
+  it('rejects a priority outside 1..5, saying 1 is the most urgent', () => {
+    const bad = text.replace('unsure: 4', 'unsure: 9');
+    expect(() => parseHandoffSettings(bad)).to.throw(HandoffSettingsError, /reason_priority\.unsure: 9 is not valid \(expected a priority from 1 \(most urgent\) to 5\)/);
   });
 
   it('names the file, line and expectation of a misspelt complaint', () => {

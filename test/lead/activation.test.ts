@@ -31,6 +31,8 @@ describe('rule activation, versions and rollback (lead API)', function () {
     expect(r.status).to.equal(200);
     expect(r.body.hash).to.equal(tableHash(OLD_TABLE));
     expect(r.body.versions.map((v: any) => [v.id, v.hash, v.kind])).to.deep.equal([[1, tableHash(OLD_TABLE), 'file']]);
+    // The lead page lists what each serving row rests on.
+    expect(r.body.basis.map((b: any) => [b.id, b.basis])).to.deep.equal([['EXP', 'test'], ['DMG', 'test'], ['SIZE', 'test'], ['DEFAULT', 'test']]);
   });
 
   it('needs a token, and a lead’s token to activate', async () => {

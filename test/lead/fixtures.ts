@@ -18,7 +18,7 @@ const FOOTER = `default:
   id: DEFAULT
   then: { remedy: none, escalate: true, priority: 3 }
   explain: { zh-CN: 转人工, en: to a person }
-  source: test
+  basis: test
 `;
 
 function rule(id: string, when: string, then: string): string {
@@ -26,7 +26,7 @@ function rule(id: string, when: string, then: string): string {
     when: { ${when} }
     then: ${then}
     explain: { zh-CN: '规则 {rule_id}', en: 'rule {rule_id}' }
-    source: test
+    basis: test
 `;
 }
 
@@ -45,7 +45,7 @@ export const NEW_EXP_BIG_FROM = 100;
 /** NEW: expired food from ¥100 also gets ¥50 and an express refund; damaged goods 50 %. */
 export const NEW_TABLE =
   HEADER +
-  rule('EXP-BIG', `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`, `{ remedy: refund, compensation: { kind: fixed, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`) +
+  rule('EXP-BIG', `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`, `{ remedy: refund, compensation: { kind: fixed, label: goodwill, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`) +
   rule('EXP', 'complaint: expired_food', '{ remedy: refund, escalate: false }') +
   rule('DMG', 'complaint: damaged_packaging', `{ remedy: partial_refund, refund_pct: ${NEW_DMG_PCT}, escalate: false }`) +
   rule('SIZE', 'complaint: size_mismatch, merchant_response: refused', '{ remedy: return_refund, escalate: true, priority: 5 }') +

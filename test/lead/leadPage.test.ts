@@ -90,6 +90,10 @@ describe('lead page in headless Chromium', function () {
     );
     expect(drawn).to.deep.equal([true, true, true]);
     await page.screenshot({ path: `${ARTIFACTS}/lead-analytics.png`, fullPage: true });
+    // Every serving row with the basis it applies.
+    const basisRows = await page.locator('#row-basis tbody tr').allTextContents();
+    expect(basisRows).to.have.length(h.app.rules.current().ruleIds.length + 1);
+    expect(basisRows.at(-1)).to.contain('DEFAULT').and.contain('test');
 
     await page.setInputFiles('#table-file', { name: 'rules.yaml', mimeType: 'text/yaml', buffer: Buffer.from(NEW_TABLE) });
     await page.click('#upload-form button[type=submit]');

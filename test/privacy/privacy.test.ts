@@ -29,6 +29,7 @@ async function caseWithPhoto(h: Harness, conversation: string, shopper: 'u-lihua
     await h.say(conversation, shopper, { text: '买的进口零食生产日期可疑，快过期了，商家说批次不同拒绝处理' });
     await h.say(conversation, shopper, { text: '301928374650112233' });
     await h.say(conversation, shopper, { text: '日本卡乐比薯条三兄弟 18袋装' });
+    await h.say(conversation, shopper, { text: '没有' }); // nobody was harmed
   }
   const replies = await h.say(conversation, shopper, { attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')] });
   expect(texts(replies)).to.match(/已收到/);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../bot/cli/main.js';
@@ -23,6 +23,17 @@ describe('kefu rules (CLI)', () => {
     const c = captureIo();
     expect(await main(['rules', 'check', file], c.io)).to.equal(1);
     expect(c.out()).to.contain(`${file}:11:18: error [unknown_value] rule X-1:`).and.contain('[duplicate_id]').and.contain('[bad_cell]').and.contain('3 errors');
+  });
+
+  it('check fails a row whose evidence the evidence plan beside the table never asks for', async () => {
+    const sub = mkdtempSync(path.join(dir, 'plan-'));
+    copyFileSync('data/evidence.yaml', path.join(sub, 'evidence.yaml'));
+    const file = path.join(sub, 'rules.yaml');
+    // expired_food never asks for a package photo in data/evidence.yaml.
+    writeFileSync(file, table([row('PKG-1', 'complaint: expired_food\nevidence: includes photo_package')]));
+    const c = captureIo();
+    expect(await main(['rules', 'check', file], c.io)).to.equal(1);
+    expect(c.out()).to.contain(`${file}:9:5: error [evidence_not_asked] rule PKG-1: row PKG-1 needs all of [photo_package] for expired_food`);
   });
 
   it('check --json gives machines the diagnostics', async () => {
@@ -49,10 +60,11 @@ describe('kefu rules (CLI)', () => {
 
   it('explain shows the decision, its reasons and why earlier rows did not match', async () => {
     const c = captureIo();
-    const f = { complaint: 'size_mismatch', category: 'home', size_deviation_pct: 20, evidence: ['photo_measurement', 'screenshot_listing'], merchant_response: 'refused', order_amount: 299 };
+    const f = { complaint: 'size_mismatch', category: 'home', size_deviation_pct: 20, evidence: ['photo_measurement', 'screenshot_listing'], merchant_response: 'refused', order_amount: 299, hours_since_delivery: 72 };
     expect(await main(['rules', 'explain', '--facts', JSON.stringify(f)], c.io)).to.equal(0);
     expect(c.out()).to.contain('Decision: SIZE-03').and.contain('return shipping paid by merchant').and.contain('escalate to a person');
-    expect(c.out()).to.match(/SIZE-01 +line \d+ +✗ size_deviation_pct in \[0\.\.5\], but found 20/);
+    expect(c.out()).to.match(/basis: Taobao dispute rules 2025 \(not as described\); CRPL Art\. 24/);
+    expect(c.out()).to.match(/SIZE-02 +line \d+ +✗ merchant_response is one of \[not_contacted, agreed\], but found refused/);
     const j = captureIo();
     expect(await main(['rules', 'explain', '--json', '--facts', JSON.stringify(f)], j.io)).to.equal(0);
     expect((JSON.parse(j.out()) as { decision: { ruleId: string } }).decision.ruleId).to.equal('SIZE-03');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compensationAmount, parseTable } from '../../rules/index.js';
+import { compensationAmount, parseTable, RuleTableError } from '../../rules/index.js';
 import { facts, row, table } from './helpers.js';
 
 describe('rules: cells and decisions', () => {
@@ -50,24 +50,52 @@ describe('rules: cells and decisions', () => {
   });
 
   it('computes Art. 148 tenfold compensation with the ¥1,000 minimum, percentages with caps', () => {
-    expect(compensationAmount({ kind: 'tenfold_price', min: 1000 }, 12.5)).to.equal(1000);
-    expect(compensationAmount({ kind: 'tenfold_price', min: 1000 }, 250.55)).to.equal(2505.5);
-    expect(compensationAmount({ kind: 'pct_of_price', pct: 10, cap: 200 }, 3000)).to.equal(200);
-    expect(compensationAmount({ kind: 'pct_of_price', pct: 10, cap: 200 }, 45)).to.equal(4.5);
-    expect(compensationAmount({ kind: 'fixed', amount: 30 }, 1)).to.equal(30);
+    expect(compensationAmount({ kind: 'tenfold_price', label: 'statutory', min: 1000 }, 12.5)).to.equal(1000);
+    expect(compensationAmount({ kind: 'tenfold_price', label: 'statutory', min: 1000 }, 250.55)).to.equal(2505.5);
+    expect(compensationAmount({ kind: 'pct_of_price', label: 'goodwill', pct: 10, cap: 200 }, 3000)).to.equal(200);
+    expect(compensationAmount({ kind: 'pct_of_price', label: 'goodwill', pct: 10, cap: 200 }, 45)).to.equal(4.5);
+    expect(compensationAmount({ kind: 'fixed', label: 'goodwill', amount: 30 }, 1)).to.equal(30);
   });
 
-  it('escalates a payout over the declared threshold while still proposing it', () => {
-    const text = table([row('P-1', 'complaint: expired_food', '{ remedy: refund, compensation: { kind: tenfold_price, min: 1000 }, escalate: false }')]).replace(
-      'rules:\n',
-      "large_payout: { over: 1000, priority: 1, explain: { zh-CN: '需人工审核', en: 'needs approval' } }\nrules:\n",
-    );
-    const p = parseTable(text, 't.yaml');
-    const small = p.evaluate(facts({ order_amount: 80 }));
-    expect(small).to.include({ remedy: 'refund', escalate: false, compensation_amount: 1000 });
-    const large = p.evaluate(facts({ order_amount: 101 }));
-    expect(large).to.include({ remedy: 'refund', escalate: true, escalate_reason: 'large_payout', priority: 1, compensation_amount: 1010 });
-    expect(large.explain.en).to.contain('needs approval');
+  describe('approval by a person (the table\'s approval block)', () => {
+    const APPROVAL = "approval: { payout_over: 100, repeat_claims_over: 3, priority: 2, explain: { zh-CN: '需人工审核', en: 'needs approval' } }\nrules:\n";
+    const withApproval = (rows: string[]) => parseTable(table(rows).replace('rules:\n', APPROVAL), 't.yaml');
+
+    it('pays goodwill at the threshold and sends one yuan over it to a person, without the amount in the text', () => {
+      const p = withApproval([row('G-1', 'complaint: expired_food', '{ remedy: refund, compensation: { kind: pct_of_price, label: goodwill, pct: 10 }, escalate: false }')]);
+      const at = p.evaluate(facts({ order_amount: 1000 }));
+      expect(at).to.include({ escalate: false, compensation_amount: 100 });
+      expect(at.pending_approval).to.equal(undefined);
+      const over = p.evaluate(facts({ order_amount: 1010 }));
+      expect(over).to.include({ remedy: 'refund', escalate: true, escalate_reason: 'large_payout', priority: 2, compensation_amount: 101 });
+      expect(over.pending_approval).to.deep.equal(['large_payout']);
+      expect(over.explain.en).to.contain('needs approval').and.not.contain('101');
+    });
+
+    it('always sends statutory compensation to a person, even the ¥1,000 minimum and without an approval block', () => {
+      const rows = [row('S-1', 'complaint: expired_food', '{ remedy: refund, compensation: { kind: tenfold_price, label: statutory, min: 1000 }, escalate: false }')];
+      for (const p of [withApproval(rows), parseTable(table(rows), 't.yaml')]) {
+        const d = p.evaluate(facts({ order_amount: 12 }));
+        expect(d).to.include({ escalate: true, escalate_reason: 'statutory_compensation', priority: 2, compensation_amount: 1000 });
+        expect(d.pending_approval?.[0]).to.equal('statutory_compensation');
+      }
+    });
+
+    it('sends every claim of a shopper over the repeat-claim limit to a person, keeping an urgent row\'s priority', () => {
+      const p = withApproval([row('R-1', 'complaint: expired_food', '{ remedy: reship, escalate: false }'), row('R-2', 'complaint: damaged_packaging', '{ remedy: reject, escalate: false }')]);
+      expect(p.evaluate(facts({ prior_claims_90d: 3 }))).to.include({ escalate: false });
+      expect(p.evaluate(facts({ prior_claims_90d: 4 }))).to.include({ escalate: true, escalate_reason: 'repeat_claimant', priority: 2 });
+      expect(p.evaluate(facts({ complaint: 'damaged_packaging', prior_claims_90d: 9 }))).to.include({ remedy: 'reject', escalate: false });
+      const urgent = withApproval([row('U-1', 'complaint: expired_food', '{ remedy: refund, escalate: true, priority: 1, escalate_reason: health_harm }')]);
+      expect(urgent.evaluate(facts({ prior_claims_90d: 4 }))).to.include({ priority: 1, escalate_reason: 'health_harm' });
+    });
+
+    it('refuses an explain text that shows {compensation_amount}, and tenfold labelled goodwill', () => {
+      const amount = table([row('A-1', 'complaint: expired_food', '{ remedy: refund, compensation: { kind: fixed, label: goodwill, amount: 5 }, escalate: false }')]).replace("en: 'rule {rule_id}'", "en: 'you get {compensation_amount}'");
+      expect(() => parseTable(amount, 't.yaml')).to.throw(RuleTableError, /amount_in_explain.*could promise an amount/);
+      const label = table([row('L-1', 'complaint: expired_food', '{ remedy: refund, compensation: { kind: tenfold_price, label: goodwill, min: 1000 }, escalate: false }')]);
+      expect(() => parseTable(label, 't.yaml')).to.throw(RuleTableError, /bad_label.*tenfold_price is labelled goodwill/);
+    });
   });
 
   it('hashes the table text: a different text gives a different hash', () => {

@@ -15,7 +15,7 @@ export const DEFAULT_ROW = `default:
   id: DEFAULT
   then: { remedy: none, escalate: true, priority: 3 }
   explain: { zh-CN: 转人工, en: to a person }
-  source: test
+  basis: test
 `;
 
 /** A row in the test tables' layout; `when` lines are indented by the caller. */
@@ -29,7 +29,7 @@ ${when
   .join('\n')}
     then: ${then}
     explain: { zh-CN: '规则 {rule_id}', en: 'rule {rule_id}' }
-    source: test
+    basis: test
 `;
 }
 

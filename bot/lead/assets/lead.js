@@ -101,6 +101,7 @@
     if (status !== 200) return;
     text('#serving-hash', data.hash);
     text('#serving-rows', String(data.rows));
+    fill('#row-basis', data.basis.map((b) => row([b.id, b.line, b.basis])), 'no rows');
     fill('#versions', data.versions.map((v, i) => {
       let action = '';
       if (role === 'lead' && v.hash !== data.hash) {
