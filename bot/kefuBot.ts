@@ -2,7 +2,10 @@
  * kefu's ActivityHandler. Per turn: load the session, pick the language, then either relay to a
  * person (while one owns the case), read a satisfaction rating, or run the dialogs. Replies are
  * held until the turn's state is saved: if another instance saved this conversation first (eTag
- * conflict), the turn is re-run on fresh state and only the winning replies are sent.
+ * conflict), the turn is re-run on fresh state and only the winning replies are sent. A turn
+ * that could not be saved (a store failed or did not answer in time) sends none of its replies,
+ * only "not saved, please send again". Each activity id is handled once (`ActivityOnce`): a
+ * redelivery gets the first answer again.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
@@ -15,6 +18,8 @@ import type { TranscriptEntry } from './store/types.js';
 import type { HandoffService } from './handoff/index.js';
 import type { HandoffBridge } from './handoffBridge.js';
 import type { Logger } from './log.js';
+import type { ActivityOnce } from './resilience/activityOnce.js';
+import { withDeadline } from './resilience/deadline.js';
 
 export interface KefuBotDeps {
   services: KefuServices;
@@ -24,6 +29,10 @@ export interface KefuBotDeps {
   detectLang(text: string): Lang;
   log: Logger;
   maxTextChars?: number;
+  /** Exactly once per activity id; absent: every delivery is handled. */
+  once?: ActivityOnce;
+  /** Longest wait for a channel to take the turn's replies (not with `expectReplies`). */
+  replyTimeoutMs?: number;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -87,20 +96,51 @@ export class KefuBot extends ActivityHandler {
       outbox.push(...activities);
       return activities.map(() => ({ id: '' }));
     });
-    this.deps.bridge.enterTurn(context);
+    let lang: Lang | undefined;
+    let claim: Awaited<ReturnType<ActivityOnce['claim']>> | undefined;
     try {
-      await this.withSession(context, async (session) => {
-        outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
-        attachSession(context, session);
-        const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
-        await super.run(context);
-        await this.keepTranscript(session, before, context.activity, outbox);
-      });
-    } finally {
-      this.deps.bridge.leaveTurn(context);
+      claim = this.deps.once ? await this.deps.once.claim(context.activity) : undefined;
+      if (claim?.kind === 'replay') {
+        // A channel that reads replies from the response gets them again; any other channel was
+        // sent them already, so it gets nothing more.
+        this.deps.log.info({ conversation: context.activity.conversation?.id }, 'activity delivered again; not handled twice');
+        if (context.activity.deliveryMode === 'expectReplies') outbox.push(...claim.replies);
+      } else {
+        this.deps.bridge.enterTurn(context);
+        try {
+          await this.withSession(context, async (session) => {
+            outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
+            attachSession(context, session);
+            lang = session.lang;
+            const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
+            await super.run(context);
+            lang = session.lang;
+            await this.keepTranscript(session, before, context.activity, outbox);
+          });
+        } finally {
+          this.deps.bridge.leaveTurn(context);
+        }
+        // Saved: a failure to remember the replies only means a redelivery is handled again.
+        await claim?.finish(outbox).catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
+      }
+    } catch (err) {
       holding = false;
+      if (claim?.kind === 'run') await claim.abandon().catch(() => undefined);
+      this.deps.log.error({ err, conversation: context.activity.conversation?.id }, 'turn not saved; the shopper is asked to send it again');
+      const text = this.deps.services.responses.t(lang ?? chooseLang(newSession(), context.activity, this.deps.detectLang), 'error.not_saved');
+      await this.reply(context, [{ type: ActivityTypes.Message, text, channelData: { refused: 'not_saved' } }]);
+      return;
     }
-    if (outbox.length > 0) await context.sendActivities(outbox);
+    holding = false;
+    if (outbox.length > 0) await this.reply(context, outbox);
+  }
+
+  /** Sends replies, waiting at most `replyTimeoutMs` for the channel (instant with `expectReplies`). */
+  private async reply(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
+    const ms = this.deps.replyTimeoutMs ?? 10_000;
+    await withDeadline(context.sendActivities(activities), ms, 'replies to the channel').catch((err: unknown) =>
+      this.deps.log.warn({ err, conversation: context.activity.conversation?.id }, 'replies not delivered to the channel'),
+    );
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
