@@ -15,7 +15,8 @@ import { setLang } from '../dialogs/reply.js';
 import { attachSession, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
 import type { TranscriptEntry } from './store/types.js';
-import type { HandoffService } from './handoff/index.js';
+import { HandoffError, type HandoffService } from './handoff/index.js';
+import { CaseNotFoundError } from './store/errors.js';
 import type { HandoffBridge } from './handoffBridge.js';
 import type { Logger } from './log.js';
 import type { ActivityOnce } from './resilience/activityOnce.js';
@@ -39,6 +40,8 @@ const MAX_ATTEMPTS = 3;
 const PRE_CASE_TRANSCRIPT = 30;
 /** Transcript lines kept in the session before they are written to the case in one update. */
 const TRANSCRIPT_BATCH = 8;
+/** Lines kept in the session while the case cannot be written. */
+const MAX_PENDING_TRANSCRIPT = 200;
 
 function isConflict(err: unknown): boolean {
   return err instanceof Error && /etag/i.test(`${err.name} ${err.message}`);
@@ -205,6 +208,8 @@ export class KefuBot extends ActivityHandler {
       await this.deps.handoff.shopperMessage(caseId, context.activity.text ?? '', evidence);
       if (session.handoff?.state === 'queued') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }));
     } catch (err) {
+      // A store that failed is not a reason to end the handoff: the turn fails unsaved instead.
+      if (!(err instanceof HandoffError || err instanceof CaseNotFoundError)) throw err;
       // The case left the queue behind our back (closed elsewhere): back to the bot.
       this.deps.log.warn({ err, caseId }, 'relay failed; returning the conversation to the bot');
       session.handoff = undefined;
@@ -245,11 +250,15 @@ export class KefuBot extends ActivityHandler {
     const leftTheBot = session.caseId === undefined || session.handoff !== undefined;
     if (!leftTheBot && session.transcript.length < TRANSCRIPT_BATCH) return;
     const batch = session.transcript;
-    session.transcript = [];
-    // A transcript line that cannot be saved must never cost the shopper a reply.
-    await this.deps.services.cases
-      .update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...batch] }))
-      .catch((err: unknown) => this.deps.log.warn({ err, caseId }, 'transcript not saved'));
+    // A transcript line that cannot be saved must never cost the shopper a reply; the lines stay
+    // in the session (bounded) and go with the next batch.
+    try {
+      await this.deps.services.cases.update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...batch] }));
+      session.transcript = [];
+    } catch (err) {
+      this.deps.log.warn({ err, caseId }, 'transcript not saved yet; kept for the next batch');
+      session.transcript = batch.slice(-MAX_PENDING_TRANSCRIPT);
+    }
   }
 
 }

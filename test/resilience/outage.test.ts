@@ -134,6 +134,26 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
     expect(cases).to.have.length(1);
   });
 
+  it('PostgreSQL frozen while a shopper waits for a person: the turn fails unsaved and the handoff goes on', async () => {
+    await timedSay(h!, 'outage-4', '电水壶不加热了 335261748392027586');
+    const queued = await timedSay(h!, 'outage-4', '转人工');
+    const caseId = (queued.replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    pgProxy.freeze();
+    try {
+      const turn = await timedSay(h!, 'outage-4', '请问还要等多久');
+      expect(texts(turn.replies)).to.contain(NOT_SAVED);
+    } finally {
+      pgProxy.thaw();
+    }
+    await until(() => readyz(h!), (r) => r.status === 200, 10_000);
+    // Still with the person: the message is passed on, not read by the bot.
+    const resent = await timedSay(h!, 'outage-4', '请问还要等多久');
+    expect(texts(resent.replies)).to.contain(`您的工单 ${caseId} 正在排队`);
+    const c = await h!.app.stores.cases.get(caseId);
+    expect(c?.status).to.equal('escalated');
+    expect(c?.transcript.filter((t) => t.from === 'shopper' && t.text === '请问还要等多久')).to.have.length(1);
+  });
+
   it('shuts down within its budget while both stores are frozen', async () => {
     const pending = timedSay(h!, 'outage-3', '洗发水瓶子破了，漏了一箱').catch((err: Error) => err);
     redisProxy.freeze();
