@@ -26,6 +26,16 @@ export type Claim =
   | { kind: 'replay'; replies: Partial<Activity>[] }
   | { kind: 'run'; finish(replies: Partial<Activity>[]): Promise<void>; abandon(): Promise<void> };
 
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/**
+ * `<conversation hash>:<activity hash>`: fixed length whatever the ids, and every entry of one
+ * conversation shares a prefix, so erasing a conversation can find them (`LIKE`, `SCAN MATCH`).
+ */
+export function activityKey(channelId: string, conversationId: string, activityId: string): string {
+  return `${hash(`${channelId}\n${conversationId}`)}:${hash(activityId)}`;
+}
+
 const UNTRACKED: Claim = { kind: 'run', finish: async () => undefined, abandon: async () => undefined };
 
 export class ActivityOnce {
@@ -41,7 +51,7 @@ export class ActivityOnce {
   async claim(activity: Partial<Activity>): Promise<Claim> {
     const conversation = activity.conversation?.id;
     if (this.options.ttlSeconds === 0 || !activity.id || !conversation) return UNTRACKED;
-    const key = createHash('sha256').update(`${activity.channelId ?? ''}\n${conversation}\n${activity.id}`).digest('hex');
+    const key = activityKey(activity.channelId ?? '', conversation, activity.id);
     const owner = randomUUID();
     const { ledger } = this.options;
     const giveUpAt = Date.now() + 2 * this.leaseMs;

@@ -3,6 +3,7 @@
  * Every read-and-claim is one IMMEDIATE transaction, so two processes on the same file cannot
  * both claim an activity. Expired rows are swept a few at a time on each claim.
  */
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './sqliteDb.js';
 import type { ActivityLedger, LedgerEntry } from './types.js';
 
@@ -15,9 +16,12 @@ interface Row {
 
 export class SqliteLedger implements ActivityLedger {
   private readonly claim: (key: string, owner: string, leaseMs: number) => LedgerEntry;
+  private readonly extend: Statement<[number, string, string]>;
+  private readonly done: Statement<[string, string, number]>;
+  private readonly release: Statement<[string, string]>;
 
   constructor(
-    private readonly db: SqliteDb,
+    db: SqliteDb,
     private readonly now: () => number = Date.now,
   ) {
     const read = db.prepare<[string], Row>('SELECT owner, done, replies, expires_at FROM activity_ledger WHERE key = ?');
@@ -34,6 +38,9 @@ export class SqliteLedger implements ActivityLedger {
       return { state: 'new' };
     });
     this.claim = (key, owner, leaseMs) => tx.immediate(key, owner, leaseMs);
+    this.extend = db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0');
+    this.done = db.prepare("INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)");
+    this.release = db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0');
   }
 
   async begin(key: string, owner: string, leaseMs: number): Promise<LedgerEntry> {
@@ -41,16 +48,14 @@ export class SqliteLedger implements ActivityLedger {
   }
 
   async renew(key: string, owner: string, leaseMs: number): Promise<void> {
-    this.db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0').run(this.now() + leaseMs, key, owner);
+    this.extend.run(this.now() + leaseMs, key, owner);
   }
 
   async finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void> {
-    this.db
-      .prepare("INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)")
-      .run(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
+    this.done.run(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
   }
 
   async abandon(key: string, owner: string): Promise<void> {
-    this.db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0').run(key, owner);
+    this.release.run(key, owner);
   }
 }
