@@ -129,6 +129,18 @@ describe('outbox to channels', function () {
       await channel?.close();
     });
 
+    it('a shopper turn on that channel (replies posted to its serviceUrl) is answered within the outbox timeout', async () => {
+      const started = performance.now();
+      const res = await fetch(`${h.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', id: 'silent-turn-1', channelId: 'test', serviceUrl: channel.url, from: { id: 'u-wangfang' }, recipient: { id: 'kefu' }, conversation: { id: 'silent-0' }, text: '你好', locale: 'zh-CN' }),
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(res.status).to.be.within(200, 202);
+      expect(performance.now() - started).to.be.below(500 + 1000);
+    });
+
     it('claims and messages answer at once; the messages wait in the outbox; shutdown is bounded', async () => {
       const caseId = await escalate(h.app.url, channel.url, 'silent-1');
       let started = performance.now();
