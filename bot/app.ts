@@ -8,7 +8,7 @@ import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
 import type { KefuServices } from '../dialogs/services.js';
-import type { Config } from './config.js';
+import { DEFAULT_RESILIENCE, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
@@ -28,6 +28,10 @@ import { botFrameworkAuthentication } from './security/botAuth.js';
 import { botChannelToken } from './security/channelToken.js';
 import { ShopperData } from './privacy/shopperData.js';
 import { startRetention } from './privacy/retention.js';
+import { Outbox } from './resilience/outbox.js';
+import { ActivityOnce } from './resilience/activityOnce.js';
+import { readinessCheck } from './resilience/readiness.js';
+import { withDeadline } from './resilience/deadline.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -51,7 +55,10 @@ export interface App {
   directLine: DirectLine;
   bot: KefuBot;
   server: KefuServer;
+  /** Proactive messages on their way to channels. */
+  outbox: Outbox;
   log: Logger;
+  /** Stops within about `SHUTDOWN_TIMEOUT_MS`, whatever a store or a channel does. */
   close(): Promise<void>;
 }
 
@@ -65,6 +72,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (config.anonymous) {
     log.warn('LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.');
   }
+  const resilience = config.resilience ?? DEFAULT_RESILIENCE;
   const stores = await openStores(config, log);
   const rules = watchTable(config.rulesFile, log);
   const classifier = loadClassifier();
@@ -75,7 +83,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const adapter = new CloudAdapter(botFrameworkAuthentication(config));
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
-  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
+  const outbox = new Outbox({ ...resilience.outbox, log });
+  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log });
   // Queue, Direct Line store and the bus between instances: Redis when scaled out, else local.
   const shared = await openSharedParts(stores, config, log);
   const handoff = new HandoffService({
@@ -116,12 +125,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     now,
     privacy: shopperData,
   };
-  bot = new KefuBot({ services, conversationState, bridge, handoff, detectLang, log });
+  bot = new KefuBot({
+    services,
+    conversationState,
+    bridge,
+    handoff,
+    detectLang,
+    log,
+    once: new ActivityOnce({ ledger: stores.ledger, ttlSeconds: resilience.dedupeSeconds }),
+    replyTimeoutMs: resilience.outbox.timeoutMs,
+  });
   const kefuBot = bot;
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, conversation: context.activity.conversation?.id }, 'turn failed');
-    await context.sendActivity(responses.t('zh-CN', 'error.generic') + '\n' + responses.t('en', 'error.generic')).catch(() => undefined);
+    const text = responses.t('zh-CN', 'error.generic') + '\n' + responses.t('en', 'error.generic');
+    await withDeadline(context.sendActivity(text), resilience.outbox.timeoutMs, 'error reply').catch(() => undefined);
   };
 
   const server = createServer({
@@ -129,6 +148,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onTurn: (context) => kefuBot.run(context),
     log,
     health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
+    readiness: readinessCheck({
+      probes: stores.probes,
+      table: () => rules.current()?.hash,
+      timeoutMs: resilience.readyTimeoutMs,
+      onDown: (store, err) => log.warn({ store, err }, 'readiness: a store does not answer; /readyz answers 503'),
+    }),
     limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
     // The language is not known yet at the edge, so the refusal is in both.
     slowDownText: `${responses.t('zh-CN', 'error.slow_down')}\n${responses.t('en', 'error.slow_down')}`,
@@ -163,15 +188,26 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     directLine: dl,
     bot: kefuBot,
     server,
+    outbox,
     log,
     async close() {
-      await server.close();
-      await handoff.stop();
-      await dl.close();
-      await shared.close();
+      // Each step is bounded, so SIGTERM always finishes within the budget: in-flight requests
+      // get most of it, then queued channel messages, then connections close even if a store hangs.
+      const end = Date.now() + resilience.shutdownMs;
+      const step = (what: string, work: (ms: number) => Promise<unknown>, share: number) => {
+        const ms = Math.max(200, Math.min(Math.floor(resilience.shutdownMs * share), end - Date.now()));
+        return withDeadline(Promise.resolve().then(() => work(ms)), ms + 200, `shutdown: ${what}`).catch((err: unknown) =>
+          log.warn({ err }, 'shutdown step did not finish in time; going on'),
+        );
+      };
+      await step('in-flight requests', (ms) => server.close(ms), 0.6);
+      await step('messages to channels', (ms) => outbox.close(ms), 0.2);
+      await step('handoff timers', () => handoff.stop(), 0.05);
+      await step('Direct Line', () => dl.close(), 0.05);
+      await step('shared parts', () => shared.close(), 0.05);
       retention?.stop();
       rules.close();
-      await stores.close();
+      await step('stores', () => stores.close(), 0.05);
     },
   };
 }

@@ -56,7 +56,42 @@ export interface Config {
   rateLimits?: { perConversation: number; perAddress: number };
   /** `TRUST_PROXY=1`: the client address is the last hop of X-Forwarded-For (behind our own proxy). */
   trustProxy?: boolean;
+  /** Timeouts, the outbox to channels and activity idempotency (docs/operations.md). */
+  resilience?: Resilience;
 }
+
+/** How kefu bounds its waits on dependencies and channels. Every time is in milliseconds. */
+export interface Resilience {
+  /** `STORE_CONNECT_TIMEOUT_MS`: opening a Redis or PostgreSQL connection. */
+  connectTimeoutMs: number;
+  /** `STORE_TIMEOUT_MS`: one Redis command or PostgreSQL query. */
+  storeTimeoutMs: number;
+  /** `READY_TIMEOUT_MS`: each store probe of `/readyz`. */
+  readyTimeoutMs: number;
+  outbox: {
+    /** `OUTBOX_MAX`: messages waiting for channels; a new one is dropped (and logged) when full. */
+    max: number;
+    /** `OUTBOX_TIMEOUT_MS`: one delivery attempt to a channel's serviceUrl. */
+    timeoutMs: number;
+    /** `OUTBOX_ATTEMPTS`: tries per message before it is dropped (and logged). */
+    attempts: number;
+    /** `OUTBOX_BACKOFF_MS`: wait before the first retry, doubled for each next one. */
+    backoffMs: number;
+  };
+  /** `ACTIVITY_DEDUPE_SECONDS`: how long a handled activity id and its replies are remembered. */
+  dedupeSeconds: number;
+  /** `SHUTDOWN_TIMEOUT_MS`: the longest SIGTERM waits for in-flight work before it closes anyway. */
+  shutdownMs: number;
+}
+
+export const DEFAULT_RESILIENCE: Resilience = {
+  connectTimeoutMs: 3000,
+  storeTimeoutMs: 3000,
+  readyTimeoutMs: 1000,
+  outbox: { max: 1000, timeoutMs: 10_000, attempts: 5, backoffMs: 1000 },
+  dedupeSeconds: 3600,
+  shutdownMs: 15_000,
+};
 
 export class ConfigError extends Error {}
 
@@ -90,6 +125,32 @@ function count(name: string, value: string | undefined, fallback: number): numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 0)`);
   return n;
+}
+
+function millis(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new ConfigError(`${name}='${value}' is not valid (expected whole milliseconds 1..600000)`);
+  return n;
+}
+
+function resilience(env: NodeJS.ProcessEnv): Resilience {
+  const d = DEFAULT_RESILIENCE;
+  const attempts = count('OUTBOX_ATTEMPTS', env.OUTBOX_ATTEMPTS, d.outbox.attempts);
+  if (attempts < 1) throw new ConfigError(`OUTBOX_ATTEMPTS='${env.OUTBOX_ATTEMPTS}' is not valid (expected a whole number ≥ 1)`);
+  return {
+    connectTimeoutMs: millis('STORE_CONNECT_TIMEOUT_MS', env.STORE_CONNECT_TIMEOUT_MS, d.connectTimeoutMs),
+    storeTimeoutMs: millis('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS, d.storeTimeoutMs),
+    readyTimeoutMs: millis('READY_TIMEOUT_MS', env.READY_TIMEOUT_MS, d.readyTimeoutMs),
+    outbox: {
+      max: count('OUTBOX_MAX', env.OUTBOX_MAX, d.outbox.max),
+      timeoutMs: millis('OUTBOX_TIMEOUT_MS', env.OUTBOX_TIMEOUT_MS, d.outbox.timeoutMs),
+      attempts,
+      backoffMs: millis('OUTBOX_BACKOFF_MS', env.OUTBOX_BACKOFF_MS, d.outbox.backoffMs),
+    },
+    dedupeSeconds: seconds('ACTIVITY_DEDUPE_SECONDS', env.ACTIVITY_DEDUPE_SECONDS, d.dedupeSeconds),
+    shutdownMs: millis('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, d.shutdownMs),
+  };
 }
 
 function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCredential[] {
@@ -142,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
     rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    resilience: resilience(env),
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');

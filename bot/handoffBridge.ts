@@ -2,7 +2,9 @@
  * Connects the handoff service to conversations. As the dialogs' HandoffPort it escalates a case;
  * as the service's ShopperNotifier it renders queue events in the shopper's language and sends
  * them: inside the shopper's own turn when one is running (so `expectReplies` callers get them),
- * otherwise as a proactive message, updating the conversation's session either way.
+ * otherwise as a proactive message through the outbox, updating the conversation's session
+ * either way. The outbox means an agent's claim or message never waits on the shopper's
+ * channel: a serviceUrl that never answers delays only that conversation's messages.
  */
 import { ActivityTypes, EventFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { CaseRecord } from './store/types.js';
@@ -14,6 +16,7 @@ import { sessionOf, attachSession } from '../dialogs/session.js';
 import { setLang } from '../dialogs/reply.js';
 import { channelCaps, csatCard } from './cards/index.js';
 import type { Logger } from './log.js';
+import type { Outbox } from './resilience/outbox.js';
 
 export interface BridgeDeps {
   adapter: CloudAdapter;
@@ -21,6 +24,8 @@ export interface BridgeDeps {
   responses: Responses;
   /** Loads the session of a proactive turn and saves it afterwards. */
   withSession(context: TurnContext, work: (session: Session) => Promise<void>): Promise<void>;
+  /** Where proactive messages wait for the channel (bounded, with timeouts and retries). */
+  outbox: Outbox;
   log: Logger;
 }
 
@@ -57,13 +62,16 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
       this.deps.log.warn({ caseId: c.id }, 'case has no conversation reference; shopper not notified');
       return;
     }
-    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-      setLang(context, c.locale);
-      await this.deps.withSession(context, async (session) => {
-        attachSession(context, session);
-        await this.deliver(context, session, c, event);
-      });
-    });
+    // Each attempt loads the session afresh, so a retry after a failed send applies the event once.
+    this.deps.outbox.push(c.conversationId, `${event.type} for case ${c.id}`, () =>
+      this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
+        setLang(context, c.locale);
+        await this.deps.withSession(context, async (session) => {
+          attachSession(context, session);
+          await this.deliver(context, session, c, event);
+        });
+      }),
+    );
   }
 
   private async deliver(context: TurnContext, session: Session, c: CaseRecord, event: ShopperEvent): Promise<void> {

@@ -2,7 +2,10 @@
  * kefu's ActivityHandler. Per turn: load the session, pick the language, then either relay to a
  * person (while one owns the case), read a satisfaction rating, or run the dialogs. Replies are
  * held until the turn's state is saved: if another instance saved this conversation first (eTag
- * conflict), the turn is re-run on fresh state and only the winning replies are sent.
+ * conflict), the turn is re-run on fresh state and only the winning replies are sent. A turn
+ * that could not be saved (a store failed or did not answer in time) sends none of its replies,
+ * only "not saved, please send again". Each activity id is handled once (`ActivityOnce`): a
+ * redelivery gets the first answer again.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
@@ -12,9 +15,12 @@ import { setLang } from '../dialogs/reply.js';
 import { attachSession, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
 import type { TranscriptEntry } from './store/types.js';
-import type { HandoffService } from './handoff/index.js';
+import { HandoffError, type HandoffService } from './handoff/index.js';
+import { CaseNotFoundError } from './store/errors.js';
 import type { HandoffBridge } from './handoffBridge.js';
 import type { Logger } from './log.js';
+import type { ActivityOnce } from './resilience/activityOnce.js';
+import { withDeadline } from './resilience/deadline.js';
 
 export interface KefuBotDeps {
   services: KefuServices;
@@ -24,12 +30,18 @@ export interface KefuBotDeps {
   detectLang(text: string): Lang;
   log: Logger;
   maxTextChars?: number;
+  /** Exactly once per activity id; absent: every delivery is handled. */
+  once?: ActivityOnce;
+  /** Longest wait for a channel to take the turn's replies (not with `expectReplies`). */
+  replyTimeoutMs?: number;
 }
 
 const MAX_ATTEMPTS = 3;
 const PRE_CASE_TRANSCRIPT = 30;
 /** Transcript lines kept in the session before they are written to the case in one update. */
 const TRANSCRIPT_BATCH = 8;
+/** Lines kept in the session while the case cannot be written. */
+const MAX_PENDING_TRANSCRIPT = 200;
 
 function isConflict(err: unknown): boolean {
   return err instanceof Error && /etag/i.test(`${err.name} ${err.message}`);
@@ -87,20 +99,51 @@ export class KefuBot extends ActivityHandler {
       outbox.push(...activities);
       return activities.map(() => ({ id: '' }));
     });
-    this.deps.bridge.enterTurn(context);
+    let lang: Lang | undefined;
+    let claim: Awaited<ReturnType<ActivityOnce['claim']>> | undefined;
     try {
-      await this.withSession(context, async (session) => {
-        outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
-        attachSession(context, session);
-        const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
-        await super.run(context);
-        await this.keepTranscript(session, before, context.activity, outbox);
-      });
-    } finally {
-      this.deps.bridge.leaveTurn(context);
+      claim = this.deps.once ? await this.deps.once.claim(context.activity) : undefined;
+      if (claim?.kind === 'replay') {
+        // A channel that reads replies from the response gets them again; any other channel was
+        // sent them already, so it gets nothing more.
+        this.deps.log.info({ conversation: context.activity.conversation?.id }, 'activity delivered again; not handled twice');
+        if (context.activity.deliveryMode === 'expectReplies') outbox.push(...claim.replies);
+      } else {
+        this.deps.bridge.enterTurn(context);
+        try {
+          await this.withSession(context, async (session) => {
+            outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
+            attachSession(context, session);
+            lang = session.lang;
+            const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
+            await super.run(context);
+            lang = session.lang;
+            await this.keepTranscript(session, before, context.activity, outbox);
+          });
+        } finally {
+          this.deps.bridge.leaveTurn(context);
+        }
+        // Saved: a failure to remember the replies only means a redelivery is handled again.
+        await claim?.finish(outbox).catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
+      }
+    } catch (err) {
       holding = false;
+      if (claim?.kind === 'run') await claim.abandon().catch(() => undefined);
+      this.deps.log.error({ err, conversation: context.activity.conversation?.id }, 'turn not saved; the shopper is asked to send it again');
+      const text = this.deps.services.responses.t(lang ?? chooseLang(newSession(), context.activity, this.deps.detectLang), 'error.not_saved');
+      await this.reply(context, [{ type: ActivityTypes.Message, text, channelData: { refused: 'not_saved' } }]);
+      return;
     }
-    if (outbox.length > 0) await context.sendActivities(outbox);
+    holding = false;
+    if (outbox.length > 0) await this.reply(context, outbox);
+  }
+
+  /** Sends replies, waiting at most `replyTimeoutMs` for the channel (instant with `expectReplies`). */
+  private async reply(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
+    const ms = this.deps.replyTimeoutMs ?? 10_000;
+    await withDeadline(context.sendActivities(activities), ms, 'replies to the channel').catch((err: unknown) =>
+      this.deps.log.warn({ err, conversation: context.activity.conversation?.id }, 'replies not delivered to the channel'),
+    );
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
@@ -165,6 +208,8 @@ export class KefuBot extends ActivityHandler {
       await this.deps.handoff.shopperMessage(caseId, context.activity.text ?? '', evidence);
       if (session.handoff?.state === 'queued') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }));
     } catch (err) {
+      // A store that failed is not a reason to end the handoff: the turn fails unsaved instead.
+      if (!(err instanceof HandoffError || err instanceof CaseNotFoundError)) throw err;
       // The case left the queue behind our back (closed elsewhere): back to the bot.
       this.deps.log.warn({ err, caseId }, 'relay failed; returning the conversation to the bot');
       session.handoff = undefined;
@@ -205,11 +250,15 @@ export class KefuBot extends ActivityHandler {
     const leftTheBot = session.caseId === undefined || session.handoff !== undefined;
     if (!leftTheBot && session.transcript.length < TRANSCRIPT_BATCH) return;
     const batch = session.transcript;
-    session.transcript = [];
-    // A transcript line that cannot be saved must never cost the shopper a reply.
-    await this.deps.services.cases
-      .update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...batch] }))
-      .catch((err: unknown) => this.deps.log.warn({ err, caseId }, 'transcript not saved'));
+    // A transcript line that cannot be saved must never cost the shopper a reply; the lines stay
+    // in the session (bounded) and go with the next batch.
+    try {
+      await this.deps.services.cases.update(caseId, (c) => ({ ...c, transcript: [...c.transcript, ...batch] }));
+      session.transcript = [];
+    } catch (err) {
+      this.deps.log.warn({ err, caseId }, 'transcript not saved yet; kept for the next batch');
+      session.transcript = batch.slice(-MAX_PENDING_TRANSCRIPT);
+    }
   }
 
 }

@@ -20,6 +20,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Extra facts for /healthz (e.g. the rule table hash). */
   health?: () => Record<string, unknown>;
+  /** Readiness for /readyz: 503 unless `ready` (a store does not answer, no rule table). */
+  readiness?: () => Promise<{ ready: boolean } & Record<string, unknown>>;
   /** Shape limits of activities (attachments per message, text length, nesting). */
   guard?: Partial<GuardLimits>;
   /**
@@ -117,8 +119,15 @@ export function createServer(options: ServerOptions): KefuServer {
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, mapFiles: false }));
 
+  // Liveness: the process answers. It says nothing about the stores (that is /readyz), so an
+  // orchestrator restarts kefu only when kefu itself is stuck, not during a database outage.
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', ...(options.health?.() ?? {}) });
+  });
+  // Readiness: whether this instance can serve turns now; a balancer sends traffic elsewhere on 503.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const { ready, ...facts } = (await options.readiness?.()) ?? { ready: true };
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', ...facts }, { 'Cache-Control': 'no-store' });
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {

@@ -36,10 +36,13 @@ export const serveCommand: Command = {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         app.log.info({ signal }, 'shutting down: finishing in-flight turns');
+        // A request to a channel that never answers cannot be cancelled from here and would keep
+        // the process alive; once everything is closed, nothing else is worth waiting for.
+        const exit = () => setTimeout(() => process.exit(), 1000).unref();
         void app.close().then(resolve, (err: unknown) => {
           app.log.error({ err }, 'shutdown failed');
           resolve();
-        });
+        }).finally(exit);
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,11 +1,13 @@
 /** Storage: the interfaces, the embedded SQLite backend, Redis + PostgreSQL, and the demo order source. */
 export type * from './types.js';
-export { openStores, redactUrl, SQLITE_FILE_NAME } from './openStores.js';
+export { openStores, pgOptions, redactUrl, redisOptions, SQLITE_FILE_NAME } from './openStores.js';
 export { openSqlite, migrateSqlite, type SqliteDb } from './sqliteDb.js';
 export { SqliteStorage } from './sqliteStorage.js';
 export { SqliteCaseStore } from './sqliteCaseStore.js';
 export { DirEvidenceStore, sha256Hex } from './dirEvidenceStore.js';
 export { RedisStorage, type RedisStorageOptions } from './redisStorage.js';
+export { RedisLedger } from './redisLedger.js';
+export { SqliteLedger } from './sqliteLedger.js';
 export { PgCaseStore } from './pgCaseStore.js';
 export { PgEvidenceStore } from './pgEvidenceStore.js';
 export { migratePg, checkSchemaName, type PgStep } from './pgMigrate.js';

@@ -2,17 +2,21 @@
  * Picks the storage backend from configuration only: Redis + PostgreSQL when both `REDIS_URL`
  * and `DATABASE_URL` are set, else the embedded SQLite file under `KEFU_DATA_DIR` (zero setup).
  * Connections are checked here, at start, so a wrong URL fails the start with a clear message
- * instead of the first shopper's turn.
+ * instead of the first shopper's turn. Every connect, command and query has a deadline
+ * (`Resilience`), so a store that accepts connections but never answers fails a turn in seconds
+ * instead of hanging it.
  */
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, DEFAULT_RESILIENCE, type Config, type Resilience } from '../config.js';
 import type { Logger } from '../log.js';
 import { DirEvidenceStore } from './dirEvidenceStore.js';
 import { PgCaseStore } from './pgCaseStore.js';
 import { PgEvidenceStore } from './pgEvidenceStore.js';
+import { RedisLedger } from './redisLedger.js';
 import { RedisStorage } from './redisStorage.js';
+import { SqliteLedger } from './sqliteLedger.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { openSqlite } from './sqliteDb.js';
 import { SqliteStorage } from './sqliteStorage.js';
@@ -42,6 +46,8 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
     evidence: config.evidenceStore === 'postgres' ? badEvidenceChoice() : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
     orders,
     sqlite: db,
+    ledger: new SqliteLedger(db),
+    probes: { sqlite: async () => void db.prepare('SELECT 1').get() },
     close: async () => {
       await checkpointer.stop();
       db.close();
@@ -56,11 +62,9 @@ function badEvidenceChoice(): never {
 async function openScaled(config: Config, redisUrl: string, databaseUrl: string, orders: YamlOrderSource, log: Logger): Promise<Stores> {
   const prefix = config.redisPrefix ?? 'kefu:';
   const schema = config.databaseSchema ?? 'kefu';
-  // A turn during a Redis outage fails after a few retries (and is retried by the channel)
-  // rather than hanging; the client keeps reconnecting in the background.
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = new Redis(redisUrl, redisOptions(config.resilience ?? DEFAULT_RESILIENCE));
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, ...pgOptions(config.resilience ?? DEFAULT_RESILIENCE) });
   pool.on('error', (err: Error) => log.warn({ err: err.message }, 'postgres idle client error'));
   try {
     await redis.connect().catch((err: Error) => {
@@ -79,6 +83,11 @@ async function openScaled(config: Config, redisUrl: string, databaseUrl: string,
       evidence,
       orders,
       scaled: { redis, pool, prefix, schema },
+      ledger: new RedisLedger(redis, prefix),
+      probes: {
+        redis: async () => void (await redis.ping()),
+        postgres: async () => void (await pool.query('SELECT 1')),
+      },
       close: async () => {
         redis.disconnect();
         await pool.end();
@@ -89,6 +98,35 @@ async function openScaled(config: Config, redisUrl: string, databaseUrl: string,
     await pool.end().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * A turn during a Redis outage fails after a few reconnect tries or `storeTimeoutMs` (and the
+ * shopper is asked to resend) rather than hanging; the client keeps reconnecting meanwhile. A
+ * connection that stops answering (a blackhole) is dropped after `socketTimeout` and opened again.
+ */
+export function redisOptions(r: Resilience) {
+  return {
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    connectTimeout: r.connectTimeoutMs,
+    commandTimeout: r.storeTimeoutMs,
+    socketTimeout: r.storeTimeoutMs * 2,
+  };
+}
+
+/**
+ * `connectionTimeoutMillis` covers the TCP connect and the start-up handshake, `query_timeout`
+ * every query on the client side (a blackhole never answers the server-side one), and
+ * `statement_timeout` lets the server give up too, so it does not keep working for nobody.
+ */
+export function pgOptions(r: Resilience) {
+  return {
+    connectionTimeoutMillis: r.connectTimeoutMs,
+    query_timeout: r.storeTimeoutMs,
+    statement_timeout: r.storeTimeoutMs,
+    keepAlive: true,
+  };
 }
 
 /** Connection URLs may carry passwords; logs and errors show them without. */

@@ -172,12 +172,13 @@ export class PgCaseStore implements CaseStore {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      client.release();
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // The connection is closed, not rolled back and reused: after a query timeout the server's
+      // late answer would be read as the answer to the next query. Closing rolls back anyway.
+      client.release(err instanceof Error ? err : true);
       throw err;
-    } finally {
-      client.release();
     }
   }
 }

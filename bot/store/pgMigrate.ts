@@ -37,10 +37,10 @@ export async function migratePg(pool: Pool, schema: string, component: string, s
       await client.query(`INSERT INTO "${s}".kefu_migrations (component, step) VALUES ($1, $2)`, [component, step]);
     }
     await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
     client.release();
+  } catch (err) {
+    // Closed, not rolled back and reused (see PgCaseStore.inTransaction); closing rolls back.
+    client.release(err instanceof Error ? err : true);
+    throw err;
   }
 }

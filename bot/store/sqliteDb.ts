@@ -68,4 +68,13 @@ const STORE_MIGRATIONS = [
    CREATE INDEX cases_created ON cases (created_at);`,
   // Opening a case looks up the conversation's cases (idempotent re-runs of a turn).
   'CREATE INDEX cases_conversation ON cases (conversation_id, created_at);',
+  // Handled activity ids (sqliteLedger.ts): a redelivered activity is answered, not handled twice.
+  `CREATE TABLE activity_ledger (
+     key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     done INTEGER NOT NULL,
+     replies TEXT,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX activity_ledger_expires ON activity_ledger (expires_at);`,
 ];

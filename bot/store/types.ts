@@ -190,5 +190,33 @@ export interface Stores {
    * queue, pub/sub between instances): keys under `prefix`, tables in `schema`.
    */
   scaled?: { redis: import('ioredis').Redis; pool: import('pg').Pool; prefix: string; schema: string };
+  /** Handled activity ids, for exactly-once turns across instances. */
+  ledger: ActivityLedger;
+  /** One cheap round trip per store (`/readyz`), by name: `sqlite`, or `redis` and `postgres`. */
+  probes: Record<string, () => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What `ActivityLedger.begin` found for one activity. */
+export type LedgerEntry =
+  | { state: 'new' }
+  /** Handled before: the replies it got then. */
+  | { state: 'done'; replies: unknown[] }
+  /** Being handled right now, by this or another instance. */
+  | { state: 'busy' };
+
+/**
+ * Which activities were handled, shared by every instance, so a redelivered activity (same
+ * conversation, same activity id) gets its first answer again instead of being handled twice.
+ * Keys are opaque (a hash); `owner` tells one claim from another.
+ */
+export interface ActivityLedger {
+  /** Claims `key` for `leaseMs` when nobody holds it (or a holder's lease ran out). */
+  begin(key: string, owner: string, leaseMs: number): Promise<LedgerEntry>;
+  /** Extends a claim this owner still holds. */
+  renew(key: string, owner: string, leaseMs: number): Promise<void>;
+  /** Records the activity as handled, with its replies, for `ttlSeconds`. */
+  finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void>;
+  /** Gives up a claim (the turn failed), so a redelivery is handled afresh. */
+  abandon(key: string, owner: string): Promise<void>;
 }

@@ -29,10 +29,13 @@ describe('handoff loop through the bot', function () {
 
     const caseId = handoff.caseId;
     expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
+    // The agent's answer does not wait for the channel: the message follows through the outbox.
+    await h.app.outbox.idle();
     const assigned = h.proactive.get(conv) ?? [];
     expect(assigned.some((a) => a.channelData?.handoff?.state === 'assigned')).to.equal(true);
 
     expect((await agent(`/cases/${caseId}/messages`, { text: '您好，我是客服小李，请问水壶是完全不加热吗？' })).status).to.equal(201);
+    await h.app.outbox.idle();
     expect((h.proactive.get(conv) ?? []).some((a) => (a.text ?? '').includes('请问水壶是完全不加热吗'))).to.equal(true);
 
     // Relayed, not interpreted: the bot says nothing itself and the agent sees the words.
@@ -46,6 +49,7 @@ describe('handoff loop through the bot', function () {
     expect(file.case.transcript.some((t) => t.from === 'bot' && t.text.includes('请拍一张'))).to.equal(true);
 
     expect((await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'exchange', note: '为您换一台新的' })).status).to.equal(200);
+    await h.app.outbox.idle();
     const after = h.proactive.get(conv) ?? [];
     expect(after.some((a) => a.channelData?.handoff?.state === 'resolved' && (a.text ?? '').includes('换货'))).to.equal(true);
     expect(after.some((a) => a.channelData?.prompt?.slot === 'csat')).to.equal(true);

@@ -58,6 +58,11 @@ export async function driveStory(
       try {
         // A channel redelivers a failed activity with the same id; kefu uses it to stay idempotent.
         replies = await say(pick(turn, attempt), { id: `${conversation}-turn-${turn}`, ...body });
+        // "Not saved, please send it again" (a store failed or was slow): the shopper sends it again.
+        if (replies.some((r) => r.channelData?.refused === 'not_saved')) {
+          replies = undefined;
+          throw new Error('turn not saved');
+        }
       } catch (err) {
         result.errors.push((err as Error).message);
         if (attempt + 1 >= (opts.maxAttempts ?? 40)) throw new Error(`${conversation}: turn ${turn} failed ${attempt + 1} times: ${(err as Error).message}`);

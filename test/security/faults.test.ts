@@ -14,7 +14,8 @@ import Database from 'better-sqlite3';
 import { startHarness, dataUrlAttachment, PNG_1X1, ROOT, type Harness, type Reply } from '../support/kefuHarness.js';
 import { captureLog } from './logCapture.js';
 
-const GENERIC_ERROR = /系统出了点问题|something went wrong/;
+// A turn that could not be saved says so (error.not_saved), never that anything was kept.
+const GENERIC_ERROR = /消息没有保存，请稍后重新发送|was not saved\. Please send it again/;
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 const slotOf = (replies: Reply[]) => replies.at(-1)?.channelData?.prompt?.slot as string | undefined;
 

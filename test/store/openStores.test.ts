@@ -127,9 +127,13 @@ describe('SQLite specifics', () => {
 
   it('runs its migrations once when opened again', () => {
     const file = path.join(dir, 'k.sqlite');
-    openSqlite(file).close();
+    const steps = (db: ReturnType<typeof openSqlite>) => db.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT step) AS d FROM kefu_migrations WHERE component = 'store'").get() as { n: number; d: number };
+    const first = openSqlite(file);
+    const once = steps(first);
+    first.close();
     const db = openSqlite(file);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM kefu_migrations WHERE component = 'store'").get()).to.deep.equal({ n: 2 });
+    expect(once.n).to.be.greaterThan(1);
+    expect(steps(db)).to.deep.equal({ n: once.n, d: once.n });
     db.close();
   });
 

@@ -1,0 +1,25 @@
+/**
+ * Bounded waits. A promise that may never settle (a blackholed socket, a channel that never
+ * answers) is raced against a timer, so the caller always gets an answer in time; the work
+ * itself is not cancelled, its late result is ignored.
+ */
+
+export class DeadlineError extends Error {
+  constructor(readonly what: string, readonly ms: number) {
+    super(`${what}: no answer within ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms);
+    timer.unref();
+  });
+  // The losing promise may still reject later; that must not become an unhandled rejection.
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
