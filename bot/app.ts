@@ -8,7 +8,7 @@ import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
 import type { KefuServices } from '../dialogs/services.js';
-import type { Config } from './config.js';
+import { isLoopbackHost, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
@@ -62,8 +62,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const data = options.dataDir ?? projectData;
+  const host = options.host ?? config.host;
   if (config.anonymous) {
     log.warn('LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.');
+    if (!isLoopbackHost(host)) {
+      log.warn(`ANONYMOUS BOT ON THE NETWORK: ALLOW_ANONYMOUS_NETWORK is set and kefu listens on ${host}; anyone who can reach this address can talk to the bot unauthenticated. Shopper data (my data, erase, status) still needs the embedded Direct Line's token.`);
+    }
   }
   const stores = await openStores(config, log);
   const rules = watchTable(config.rulesFile, log);
@@ -148,7 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
-  const port = await server.listen(config.port, options.host ?? '0.0.0.0');
+  const port = await server.listen(config.port, host);
   if (options.timers !== false) handoff.start();
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
