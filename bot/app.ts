@@ -26,8 +26,10 @@ import { KefuBot } from './kefuBot.js';
 import { createServer, type KefuServer } from './server.js';
 import { botFrameworkAuthentication } from './security/botAuth.js';
 import { botChannelToken } from './security/channelToken.js';
+import { directLineDelivery, markChannelShopper } from './security/shopperIdentity.js';
 import { ShopperData } from './privacy/shopperData.js';
 import { startRetention } from './privacy/retention.js';
+import { storeSweepers } from './privacy/sweepers.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -105,7 +107,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onRefused: (reason) => log.warn({ reason }, 'attachment not fetched'),
     channelToken: botChannelToken(config.anonymous),
   });
-  const shopperData = new ShopperData({ cases: stores.cases, evidence: stores.evidence, now });
+  const shopperData = new ShopperData({
+    cases: stores.cases,
+    evidence: stores.evidence,
+    state: stores.state,
+    // Lazily: the Direct Line is mounted once the server exists.
+    directLine: {
+      channelId: 'directline',
+      conversationsOf: (userId) => directLine!.store.conversationsOf(userId),
+      eraseConversation: (id) => directLine!.store.erase(id),
+      eraseUploads: (userId) => directLine!.eraseUploads(userId),
+    },
+    sweepers: storeSweepers(stores, config.dataDir),
+    now,
+  });
   const services: KefuServices = {
     classifier,
     rules: { evaluate: (facts) => rules.current().evaluate(facts) },
@@ -130,7 +145,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createServer({
     adapter,
-    onTurn: (context) => kefuBot.run(context),
+    onTurn: (context) => {
+      markChannelShopper(context, config.anonymous);
+      return kefuBot.run(context);
+    },
     log,
     health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
     limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
@@ -141,6 +159,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     botUrl: '/api/messages',
     ...(config.directLineServiceUrl ? { serviceBaseUrl: config.directLineServiceUrl } : {}),
     secret: config.directLineSecret,
+    // In-process: the turn knows its shopper passed the Direct Line's token check.
+    deliver: directLineDelivery(adapter, server.turn),
     store: shared.directLineStore,
     sharedKey: shared.directLineKey,
     dataDir: config.dataDir,
