@@ -46,9 +46,12 @@ export function activityId(conversationId: string, index: number): string {
   return `${conversationId}|${String(index).padStart(7, '0')}`;
 }
 
-/** What an erased activity becomes: no text, no files, nothing Web Chat shows. */
+/**
+ * What an erased activity becomes: no text, no files, nothing Web Chat shows (it skips events),
+ * but still shaped like an activity (Web Chat reads `from.role` of everything it receives).
+ */
 export function erasedActivity(conversationId: string): ActivityJson {
-  return { type: 'event', name: 'kefu.erased', conversation: { id: conversationId } };
+  return { type: 'event', name: 'kefu.erased', conversation: { id: conversationId }, from: { id: 'kefu', role: 'bot' } };
 }
 
 export class MemoryDirectLineStore implements DirectLineStore {

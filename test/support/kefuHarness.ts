@@ -172,9 +172,9 @@ export class DirectLineChat {
   private async read(): Promise<(Reply & { replyToId?: string })[]> {
     const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } });
     if (res.status !== 200) throw new Error(`activities answered ${res.status}: ${await res.text()}`);
-    const page = (await res.json()) as { activities: (Reply & { replyToId?: string; from: { role?: string } })[]; watermark: string };
+    const page = (await res.json()) as { activities: (Reply & { replyToId?: string; from?: { role?: string } })[]; watermark: string };
     this.watermark = Number(page.watermark);
-    return page.activities.filter((a) => a.from.role === 'bot');
+    return page.activities.filter((a) => a.from?.role === 'bot' && a.name !== 'kefu.erased');
   }
 
   async say(body: Partial<Record<string, unknown>>): Promise<Reply[]> {
