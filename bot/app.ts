@@ -78,7 +78,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const controls = Controls.load(path.join(data, 'controls.yaml'));
   const plan = loadEvidencePlan(path.join(data, 'evidence.yaml'));
 
-  const adapter = new CloudAdapter(botFrameworkAuthentication(config));
+  let directLine: DirectLine | undefined;
+  const adapter = new CloudAdapter(botFrameworkAuthentication(config, () => directLine?.serviceUrl()));
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), log });
@@ -96,7 +97,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   bridge.attach(handoff);
   await handoff.events.connect(shared.bus, (err) => log.warn({ err }, 'could not share an agent event with the other instances'));
 
-  let directLine: DirectLine | undefined;
   const intake = new AttachmentIntake({
     evidence: stores.evidence,
     maxBytes: MAX_EVIDENCE_BYTES,
@@ -160,7 +160,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(config.directLineServiceUrl ? { serviceBaseUrl: config.directLineServiceUrl } : {}),
     secret: config.directLineSecret,
     // In-process: the turn knows its shopper passed the Direct Line's token check.
-    deliver: directLineDelivery(adapter, server.turn),
+    deliver: directLineDelivery(adapter, server.turn, config.microsoftAppId, log),
     store: shared.directLineStore,
     sharedKey: shared.directLineKey,
     dataDir: config.dataDir,

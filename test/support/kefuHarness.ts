@@ -169,7 +169,8 @@ export class DirectLineChat {
     return chat;
   }
 
-  private async read(): Promise<(Reply & { replyToId?: string })[]> {
+  /** Everything the bot sent since the last read (replies and proactive messages alike). */
+  async read(): Promise<(Reply & { replyToId?: string })[]> {
     const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } });
     if (res.status !== 200) throw new Error(`activities answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as { activities: (Reply & { replyToId?: string; from?: { role?: string } })[]; watermark: string };
