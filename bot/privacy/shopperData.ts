@@ -35,6 +35,11 @@ export interface Sweepers {
   evidence?(inUse: Set<string>, before: Date): Promise<number>;
   /** Deletes Direct Line uploads (and `.tmp` leftovers) older than `before`. */
   uploads?(before: Date): Promise<number>;
+  /**
+   * Deletes only `.tmp` leftovers of interrupted writes (older than an hour: younger ones may be
+   * in progress). They cannot be told apart by shopper, so erase removes them all.
+   */
+  leftovers?(): Promise<number>;
 }
 
 export interface ShopperDataDeps {
@@ -103,6 +108,7 @@ export class ShopperData implements ErasePort {
       for (const id of conversations) await dl.eraseConversation(id);
       uploads = await dl.eraseUploads(shopperId);
     }
+    await this.deps.sweepers?.leftovers?.();
     return { cases: gone.length, files: files + uploads, kept: kept.map((c) => c.id) };
   }
 

@@ -179,12 +179,24 @@ export class DirectLineChat {
   }
 
   async say(body: Partial<Record<string, unknown>>): Promise<Reply[]> {
-    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', ...body }),
-    });
-    if (res.status !== 200) throw new Error(`POST activities answered ${res.status}: ${await res.text()}`);
+    return this.replies(
+      await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', ...body }),
+      }),
+    );
+  }
+
+  /** Sends a file the way Web Chat does (the upload route), and returns the bot's replies. */
+  async upload(data: Buffer, contentType: string, name: string): Promise<Reply[]> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(data)], { type: contentType }), name);
+    return this.replies(await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form }));
+  }
+
+  private async replies(res: Response): Promise<Reply[]> {
+    if (res.status !== 200) throw new Error(`${res.url} answered ${res.status}: ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     const replies: Reply[] = [];
     for (const a of await this.read()) {
