@@ -30,23 +30,29 @@ describe('privacy: only the shopper reads or deletes their data', function () {
 
   it('refuses "my data" to a bare from.id on /api/messages, showing nothing of hers', async () => {
     const caseId = await herCase(h);
-    // Also claiming to be her Direct Line conversation: only the Direct Line itself can say that.
-    for (const body of [{ text: '我的数据' }, { text: '我的数据', channelId: 'directline', conversation: { id: h.directLineConversation('wf', 'u-wangfang') } }]) {
+    // She also has a case from a local anonymous chat (the Emulator, channel `test`).
+    await h.say('her-emulator', 'u-wangfang', { text: '买的进口零食生产日期可疑，快过期了，商家说批次不同拒绝处理' });
+    await h.say('her-emulator', 'u-wangfang', { text: '301928374650112233' });
+    await h.say('her-emulator', 'u-wangfang', { text: '日本卡乐比薯条三兄弟 18袋装' });
+    const ids = (await h.app.stores.cases.list({ shopperId: 'u-wangfang' })).map((c) => c.id);
+    expect(ids).to.have.length(2).and.include(caseId);
+    // Claiming her id on either channel, even her Direct Line conversation: only the Direct Line itself can say that.
+    for (const body of [{ text: '我的数据', channelId: 'directline', conversation: { id: h.directLineConversation('wf', 'u-wangfang') } }, { text: '我的数据' }]) {
       const replies = await h.say('thief-1', 'u-wangfang', body);
-      expect(texts(replies)).to.match(SIGN_IN);
-      expect(JSON.stringify(replies)).to.not.include(caseId);
-      expect(JSON.stringify(replies)).to.not.include('301928374650112233');
+      for (const secret of [...ids, '301928374650112233']) expect(JSON.stringify(replies), `the reply shows ${secret}`).to.not.include(secret);
       expect(replies.some((r) => r.attachments?.length)).to.equal(false);
+      expect(texts(replies)).to.match(SIGN_IN);
     }
   });
 
   it('refuses "delete my data" to a bare from.id, deleting nothing', async () => {
     await herCase(h);
-    const ask = await h.say('thief-2', 'u-wangfang', { text: '删除我的数据' });
-    expect(texts(ask)).to.match(SIGN_IN);
-    const yes = await h.say('thief-2', 'u-wangfang', { text: '是的' });
+    const thief = { channelId: 'directline', conversation: { id: h.directLineConversation('wf', 'u-wangfang') } };
+    const ask = await h.say('thief-2', 'u-wangfang', { text: '删除我的数据', ...thief });
+    const yes = await h.say('thief-2', 'u-wangfang', { text: '是的', ...thief });
+    expect(await h.app.stores.cases.list({ shopperId: 'u-wangfang' }), 'her cases').to.have.length(1);
     expect(texts(yes)).to.not.match(/已删除/);
-    expect(await h.app.stores.cases.list({ shopperId: 'u-wangfang' })).to.have.length(1);
+    expect(texts(ask)).to.match(SIGN_IN);
   });
 
   it('refuses the case list ("where is my refund") to a bare from.id', async () => {
