@@ -41,6 +41,11 @@ export interface AppOptions {
   timers?: boolean;
   /** Where `data/` lives; default the project's own. */
   dataDir?: string;
+  /**
+   * Tests only: fetch attachment URLs on loopback too (the tests' own file servers). There is no
+   * setting for it: a deployed kefu never fetches loopback, private or link-local targets.
+   */
+  allowLoopbackAttachments?: boolean;
 }
 
 export interface App {
@@ -101,7 +106,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     evidence: stores.evidence,
     maxBytes: MAX_EVIDENCE_BYTES,
     resolvers: [(url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined)],
-    allowLocal: config.anonymous && config.env !== 'production',
+    // Loopback, private and link-local targets are refused in every mode; only tests open loopback.
+    allowLoopback: options.allowLoopbackAttachments === true,
     now,
     allowedHosts: config.attachmentHosts,
     onRefused: (reason) => log.warn({ reason }, 'attachment not fetched'),
