@@ -13,7 +13,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../bot/cli/main.js';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { DirectLineChat, PNG_1X1, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
 
 const PHONE = '13812345678';
 const ID_NUMBER = '110101199003074578';
@@ -141,5 +144,47 @@ describe('privacy: erase and purge are complete', function () {
     expect(printed).to.match(/purged 1 case\(s\) and 1 file\(s\)/);
     expectNothingOfHers(dataDir);
     await h.restart();
+  });
+
+  it('erases on Redis + PostgreSQL too: cases, state keys and the shared Direct Line transcripts', async () => {
+    await h.close();
+    const id = testId();
+    const prefix = `kefu-erase-${id}:`;
+    const schema = `kefu_erase_${id}`;
+    h = await startHarness({ REDIS_URL, DATABASE_URL, REDIS_PREFIX: prefix, DATABASE_SCHEMA: schema });
+    const redis = new Redis(REDIS_URL);
+    const pool = new pg.Pool({ connectionString: DATABASE_URL });
+    try {
+      const open = await DirectLineChat.open(h.app.url, 'u-lihua');
+      await open.say({ text: `洗发水瓶子破了，漏了一箱。我手机${PHONE}` });
+      expect(texts(await open.say({ text: '284716350192837465' }))).to.include('已为您创建工单');
+      const other = await DirectLineChat.open(h.app.url, 'u-lihua');
+      await other.say({ text: '删除我的数据' });
+      expect(texts(await other.say({ text: '是的' }))).to.match(/已删除：1 条投诉记录/);
+
+      expect(await h.app.stores.cases.list({ shopperId: 'u-lihua' })).to.deep.equal([]);
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".cases`);
+      expect(rows[0].n).to.equal(0);
+      // Every Redis key of the deployment: nothing of hers in state or in the Direct Line.
+      const keys = await redis.keys(`${prefix}*`);
+      expect(keys.length).to.be.greaterThan(0);
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const value = type === 'string' ? await redis.get(key) : type === 'list' ? (await redis.lrange(key, 0, -1)).join() : type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'set' ? (await redis.smembers(key)).join() : '';
+        for (const secret of [PHONE, '284716350192837465']) expect(value ?? '', `${key} holds ${secret}`).to.not.include(secret);
+      }
+      expect(await redis.exists(`${prefix}directline/conversations/${open.conversationId}/`)).to.equal(0);
+      // The other conversation still answers.
+      expect(texts(await open.say({ text: '洗发水瓶子破了，漏了一箱' }))).to.not.match(GENERIC_ERROR);
+    } finally {
+      // Closed here, before its keys and schema are dropped (so not again by afterEach).
+      const app = h;
+      h = undefined as unknown as Harness;
+      await app.close();
+      await dropRedisPrefix(redis, prefix);
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await pool.end();
+      redis.disconnect();
+    }
   });
 });
