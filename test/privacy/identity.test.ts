@@ -53,6 +53,11 @@ describe('privacy: only the shopper reads or deletes their data', function () {
     expect(await h.app.stores.cases.list({ shopperId: 'u-wangfang' }), 'her cases').to.have.length(1);
     expect(texts(yes)).to.not.match(/已删除/);
     expect(texts(ask)).to.match(SIGN_IN);
+    // An anonymous shopper mid-complaint hears the refusal and carries on at the same question.
+    await h.say('anon-1', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
+    const refused = await h.say('anon-1', 'u-lihua', { text: '删除我的数据' });
+    expect(texts(refused)).to.match(SIGN_IN);
+    expect(refused.at(-1)!.channelData?.prompt?.slot).to.equal('order_id');
   });
 
   it('refuses the case list ("where is my refund") to a bare from.id', async () => {
@@ -117,5 +122,9 @@ describe('privacy: open-mode tokens from the network', function () {
     expect(user).to.match(/^dl_/);
     const replies = await remote.say({ text: '我的数据' });
     expect(texts(replies)).to.include('没有保存');
+    // Starting a conversation directly (no token) from the network: the same.
+    const started = await fetch(`http://${lan}:${h.app.port}/v3/directline/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'u-wangfang' } }) });
+    const { conversationId } = (await started.json()) as { conversationId: string };
+    expect((await h.app.directLine.store.getConversation(conversationId))?.userId).to.match(/^dl_/);
   });
 });
