@@ -43,12 +43,12 @@ async function readStart(req: Request): Promise<StartRequest> {
 const newId = (): string => randomBytes(16).toString('base64url');
 
 /**
- * The user id a new conversation gets when nobody vouches for one. With the secret, the shop's
- * server names its signed-in shopper. Without one (open mode), a chosen id is honored only for a
+ * The user of a new token or conversation. With the secret, the shop's server names its
+ * signed-in shopper. Without one (open mode), a chosen id is honored only for a
  * caller on this machine (the demo page's shopper picker on a developer's loopback-only kefu);
  * anyone else gets a fresh random id, so a token's user is always someone nobody could pick.
  */
-function newUserId(ctx: DirectLineContext, req: Request, caller: Caller, requested: string | undefined): string {
+function newUserId(req: Request, caller: Caller, requested: string | undefined): string {
   const local = isLoopback(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined;
   if (requested !== undefined && (caller.kind === 'secret' || local)) return requested;
   return `dl_${newId()}`;
@@ -79,7 +79,7 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const start = await readStart(req);
       const conversationId = newId();
       const { token, expiresIn } = await ctx.signer.sign(
-        { conversationId, userId: newUserId(ctx, req, caller, start.userId), userName: start.userName, locale: start.locale, scope: 'conv' },
+        { conversationId, userId: newUserId(req, caller, start.userId), userName: start.userName, locale: start.locale, scope: 'conv' },
         ctx.options.tokenTtlSeconds,
       );
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
@@ -104,7 +104,7 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const start = await readStart(req);
       // A token fixes conversation and user; the secret (or open mode) starts a new one.
       const conversationId = caller.kind === 'token' ? caller.claims.conversationId : newId();
-      const userId = caller.kind === 'token' ? caller.claims.userId : newUserId(ctx, req, caller, start.userId);
+      const userId = caller.kind === 'token' ? caller.claims.userId : newUserId(req, caller, start.userId);
       const userName = caller.kind === 'token' ? caller.claims.userName : start.userName;
       // Web Chat starts the conversation with an empty body: the locale comes from the token.
       const locale = (caller.kind === 'token' ? caller.claims.locale : undefined) ?? start.locale;
