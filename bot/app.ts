@@ -8,7 +8,7 @@ import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
 import type { KefuServices } from '../dialogs/services.js';
-import { DEFAULT_RESILIENCE, type Config } from './config.js';
+import { DEFAULT_RESILIENCE, isLoopbackHost, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
@@ -26,12 +26,14 @@ import { KefuBot } from './kefuBot.js';
 import { createServer, type KefuServer } from './server.js';
 import { botFrameworkAuthentication } from './security/botAuth.js';
 import { botChannelToken } from './security/channelToken.js';
+import { directLineDelivery, markChannelShopper } from './security/shopperIdentity.js';
 import { ShopperData } from './privacy/shopperData.js';
 import { startRetention } from './privacy/retention.js';
 import { Outbox } from './resilience/outbox.js';
 import { ActivityOnce } from './resilience/activityOnce.js';
 import { readinessCheck } from './resilience/readiness.js';
 import { withDeadline } from './resilience/deadline.js';
+import { storeSweepers } from './privacy/sweepers.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -43,6 +45,11 @@ export interface AppOptions {
   timers?: boolean;
   /** Where `data/` lives; default the project's own. */
   dataDir?: string;
+  /**
+   * Tests only: fetch attachment URLs on loopback too (the tests' own file servers). There is no
+   * setting for it: a deployed kefu never fetches loopback, private or link-local targets.
+   */
+  allowLoopbackAttachments?: boolean;
 }
 
 export interface App {
@@ -69,8 +76,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const data = options.dataDir ?? projectData;
+  const host = options.host ?? config.host;
   if (config.anonymous) {
     log.warn('LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.');
+    if (!isLoopbackHost(host)) {
+      log.warn(`ANONYMOUS BOT ON THE NETWORK: ALLOW_ANONYMOUS_NETWORK is set and kefu listens on ${host}; anyone who can reach this address can talk to the bot unauthenticated. Shopper data (my data, erase, status) still needs the embedded Direct Line's token.`);
+    }
   }
   const resilience = config.resilience ?? DEFAULT_RESILIENCE;
   const stores = await openStores(config, log);
@@ -80,7 +91,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const controls = Controls.load(path.join(data, 'controls.yaml'));
   const plan = loadEvidencePlan(path.join(data, 'evidence.yaml'));
 
-  const adapter = new CloudAdapter(botFrameworkAuthentication(config));
+  let directLine: DirectLine | undefined;
+  const adapter = new CloudAdapter(botFrameworkAuthentication(config, () => directLine?.serviceUrl()));
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const outbox = new Outbox({ ...resilience.outbox, log });
@@ -99,18 +111,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   bridge.attach(handoff);
   await handoff.events.connect(shared.bus, (err) => log.warn({ err }, 'could not share an agent event with the other instances'));
 
-  let directLine: DirectLine | undefined;
   const intake = new AttachmentIntake({
     evidence: stores.evidence,
     maxBytes: MAX_EVIDENCE_BYTES,
     resolvers: [(url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined)],
-    allowLocal: config.anonymous && config.env !== 'production',
+    // Loopback, private and link-local targets are refused in every mode; only tests open loopback.
+    allowLoopback: options.allowLoopbackAttachments === true,
     now,
     allowedHosts: config.attachmentHosts,
     onRefused: (reason) => log.warn({ reason }, 'attachment not fetched'),
     channelToken: botChannelToken(config.anonymous),
   });
-  const shopperData = new ShopperData({ cases: stores.cases, evidence: stores.evidence, now });
+  const shopperData = new ShopperData({
+    cases: stores.cases,
+    evidence: stores.evidence,
+    state: stores.state,
+    // Lazily: the Direct Line is mounted once the server exists.
+    directLine: {
+      channelId: 'directline',
+      conversationsOf: (userId) => directLine!.store.conversationsOf(userId),
+      eraseConversation: (id) => directLine!.store.erase(id),
+      eraseUploads: (userId) => directLine!.eraseUploads(userId),
+    },
+    sweepers: storeSweepers(stores, config.dataDir),
+    now,
+  });
   const services: KefuServices = {
     classifier,
     rules: { evaluate: (facts) => rules.current().evaluate(facts) },
@@ -145,7 +170,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createServer({
     adapter,
-    onTurn: (context) => kefuBot.run(context),
+    onTurn: (context) => {
+      markChannelShopper(context, config.anonymous);
+      return kefuBot.run(context);
+    },
     log,
     health: () => ({ rules: rules.current().hash, store: stores.backend ?? 'sqlite' }),
     readiness: readinessCheck({
@@ -162,6 +190,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     botUrl: '/api/messages',
     ...(config.directLineServiceUrl ? { serviceBaseUrl: config.directLineServiceUrl } : {}),
     secret: config.directLineSecret,
+    // In-process: the turn knows its shopper passed the Direct Line's token check.
+    deliver: directLineDelivery(adapter, server.turn, config.microsoftAppId, log),
     store: shared.directLineStore,
     sharedKey: shared.directLineKey,
     dataDir: config.dataDir,
@@ -173,7 +203,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
-  const port = await server.listen(config.port, options.host ?? '0.0.0.0');
+  const port = await server.listen(config.port, host);
   if (options.timers !== false) handoff.start();
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);

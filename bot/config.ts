@@ -12,6 +12,16 @@ export interface AgentCredential {
 
 export interface Config {
   port: number;
+  /**
+   * The address to listen on (`HOST`). Default: 127.0.0.1 in local anonymous mode (nothing else
+   * on the network can reach an unauthenticated bot), 0.0.0.0 with app credentials.
+   */
+  host: string;
+  /**
+   * `ALLOW_ANONYMOUS_NETWORK=1`: anonymous mode may listen on a non-loopback `HOST`. Logged loudly
+   * at start; for a trusted lab network only.
+   */
+  anonymousOnNetwork: boolean;
   /** `production` refuses to start without Bot Framework credentials. */
   env: 'development' | 'production' | 'test';
   microsoftAppId: string;
@@ -174,10 +184,23 @@ function httpUrl(name: string, value: string | undefined): string | undefined {
   return value.trim().replace(/\/+$/, '');
 }
 
+const LOOPBACK_HOSTS = /^(127(\.\d{1,3}){3}|::1|localhost|::ffff:127(\.\d{1,3}){3})$/i;
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.test(host.replace(/^\[|\]$/g, ''));
+}
+
+function flag(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Config {
   const appId = env.MicrosoftAppId?.trim() ?? '';
   const config: Config = {
     port: port('PORT', env.PORT, 3978),
+    host: env.HOST?.trim() || (appId === '' ? '127.0.0.1' : '0.0.0.0'),
+    anonymousOnNetwork: flag(env.ALLOW_ANONYMOUS_NETWORK),
     env: oneOf('NODE_ENV', env.NODE_ENV, ENVS, 'development'),
     microsoftAppId: appId,
     microsoftAppPassword: env.MicrosoftAppPassword ?? '',
@@ -202,11 +225,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     attachmentHosts: env.ATTACHMENT_HOSTS ? env.ATTACHMENT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '') : undefined,
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
     rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: flag(env.TRUST_PROXY),
     resilience: resilience(env),
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');
+  }
+  if (config.anonymous && !isLoopbackHost(config.host) && !config.anonymousOnNetwork) {
+    throw new ConfigError(
+      `HOST='${config.host}' is not valid in local anonymous mode (expected a loopback address such as 127.0.0.1): ` +
+        'set MicrosoftAppId and MicrosoftAppPassword, or ALLOW_ANONYMOUS_NETWORK=1 to expose an unauthenticated bot on purpose',
+    );
   }
   return config;
 }

@@ -2,8 +2,10 @@
  * Evidence intake: reads an attachment from wherever the channel put it (an inline `data:` URL,
  * an upload on our own Direct Line, or a channel's URL), checks its real type by its first bytes
  * and its size, and stores it with the case. Channel URLs expire, so the bytes are kept.
- * Channel URLs are fetched only over https from allowed hosts whose every address is public
- * (plus http and loopback in local mode, for the Emulator): see `security/safeFetch.ts`.
+ * Channel URLs are fetched only over https from allowed hosts whose every address is public, in
+ * every mode (see `security/safeFetch.ts`). Every failed fetch gets the same answer
+ * (`fetch_failed`), whatever the target did (refused, closed, timed out, too large): a shopper's
+ * URL must not become a way to tell which internal ports answer.
  */
 import { randomUUID } from 'node:crypto';
 import type { LookupAddress, LookupAllOptions } from 'node:dns';
@@ -22,8 +24,11 @@ export interface IntakeOptions {
   maxBytes: number;
   /** In-process sources tried first (our Direct Line's uploads). */
   resolvers: Resolver[];
-  /** Allow http and loopback URLs (local anonymous mode: the Emulator serves files on localhost). */
-  allowLocal: boolean;
+  /**
+   * Tests only: loopback targets (also over http) are fetched too, for the tests' own file
+   * servers. No setting turns it on; private and link-local targets stay refused regardless.
+   */
+  allowLoopback: boolean;
   now: () => Date;
   fetchTimeoutMs?: number;
   /** Hosts channel attachment URLs may come from (and their subdomains); default Bot Framework and Teams. */
@@ -40,8 +45,8 @@ export interface IntakeOptions {
 }
 
 /** Whether a URL may be fetched at all (before DNS): see `urlRefusal` for the reasons. */
-export function fetchAllowed(raw: string, allowLocal: boolean, allowedHosts: string[] = DEFAULT_ATTACHMENT_HOSTS): boolean {
-  return urlRefusal(raw, { allowLocal, allowedHosts }) === undefined;
+export function fetchAllowed(raw: string, allowLoopback: boolean, allowedHosts: string[] = DEFAULT_ATTACHMENT_HOSTS): boolean {
+  return urlRefusal(raw, { allowLoopback, allowedHosts }) === undefined;
 }
 
 function kindOf(contentType: string): FileKind {
@@ -94,7 +99,7 @@ export class AttachmentIntake implements EvidenceIntake {
     }
     const policy = {
       allowedHosts: this.options.allowedHosts ?? DEFAULT_ATTACHMENT_HOSTS,
-      allowLocal: this.options.allowLocal,
+      allowLoopback: this.options.allowLoopback,
       maxBytes: this.maxBytes,
       timeoutMs: this.options.fetchTimeoutMs ?? 10_000,
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
@@ -103,7 +108,8 @@ export class AttachmentIntake implements EvidenceIntake {
     const token = urlRefusal(url, policy) === undefined ? await this.options.channelToken?.(context, new URL(url)) : undefined;
     const outcome = await safeFetch(url, { ...policy, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
     if (outcome.ok) return outcome.data;
+    // The log says why; the shopper hears the same thing for every target.
     this.options.onRefused?.(`${outcome.reason}: ${outcome.detail}`);
-    return outcome.reason === 'too_large' ? 'too_large' : undefined;
+    return undefined;
   }
 }

@@ -41,6 +41,11 @@ export interface KefuServer {
   /** Stops accepting, waits for in-flight requests (at most `graceMs`), then closes. */
   close(graceMs?: number): Promise<void>;
   inFlight(): number;
+  /**
+   * Runs a turn the way `/api/messages` does (per-conversation rate limit included), for
+   * activities that arrive in-process (the embedded Direct Line).
+   */
+  turn(context: TurnContext): Promise<void>;
 }
 
 export function createServer(options: ServerOptions): KefuServer {
@@ -152,6 +157,7 @@ export function createServer(options: ServerOptions): KefuServer {
   return {
     server,
     inFlight: () => inFlight,
+    turn: limitedTurn,
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

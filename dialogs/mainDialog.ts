@@ -9,6 +9,7 @@ import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
 import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
+import { verifiedShopper } from './identity.js';
 import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
 import { onStack } from './stack.js';
 import type { Control } from '../bot/data/controls.js';
@@ -41,7 +42,8 @@ export class MainDialog extends WaterfallDialog {
    */
   async interrupt(dc: DialogContext, control: Control | undefined): Promise<boolean> {
     if ((control !== 'my_data' && control !== 'delete_my_data') || onStack(dc, PRIVACY_DIALOG)) return false;
-    if (control === 'delete_my_data') await dc.cancelAllDialogs();
+    // Only a verified shopper's erase ends the complaint; anyone else just hears the refusal.
+    if (control === 'delete_my_data' && verifiedShopper(dc.context)) await dc.cancelAllDialogs();
     await dc.beginDialog(PRIVACY_DIALOG, { action: control } satisfies PrivacyOptions);
     return true;
   }

@@ -2,11 +2,14 @@
  * "My data" and "delete my data": a shopper sees what kefu keeps about them (a summary, plus the
  * whole record as a JSON attachment), or has it erased after saying yes to a confirmation.
  * Erasing deletes their cases on this channel, the evidence files only those cases used, and
- * this conversation's remembered state; cases a person is handling right now stay until closed.
+ * their conversations' remembered state; cases a person is handling right now stay until closed.
+ * Both act only for a verified shopper (see `identity.ts`): anyone else is asked politely to
+ * use the shop's signed-in chat, and nothing is read.
  */
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
+import { verifiedShopper } from './identity.js';
 import type { KefuServices } from './services.js';
 
 export const PRIVACY_DIALOG = 'privacyDialog';
@@ -35,7 +38,8 @@ export interface EraseResult {
 /** What the dialog needs from storage (implemented by `bot/privacy/shopperData.ts`). */
 export interface ErasePort {
   export(shopperId: string, channelId: string): Promise<ShopperExport>;
-  erase(shopperId: string, channelId: string): Promise<EraseResult>;
+  /** `conversationId`: the conversation asking, whose state goes too. */
+  erase(shopperId: string, channelId: string, conversationId?: string): Promise<EraseResult>;
 }
 
 export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
@@ -49,12 +53,16 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
     const lang = langOf(step.context);
     const t = (key: string, vars: Record<string, string | number> = {}) => this.services.responses.t(lang, `privacy.${key}`, vars);
     const port = this.services.privacy;
-    const { from, channelId } = step.context.activity;
+    const shopper = verifiedShopper(step.context);
+    if (!shopper) {
+      await step.context.sendActivity(t('sign_in'));
+      return step.endDialog();
+    }
     if (!port) {
       await step.context.sendActivity(t('unavailable'));
       return step.endDialog();
     }
-    const data = await port.export(from.id, channelId);
+    const data = await port.export(shopper.id, shopper.channelId);
     if (step.options.action === 'my_data') {
       const lines = data.cases.map((c) => `· ${c.id} ${c.complaint} (${c.status}, ${c.createdAt.slice(0, 10)})`).join('\n');
       await step.context.sendActivity({
@@ -79,8 +87,13 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
       await step.context.sendActivity(t('cancelled'));
       return step.endDialog();
     }
-    const { from, channelId } = step.context.activity;
-    const result = await this.services.privacy!.erase(from.id, channelId);
+    // The answer is its own turn: it must be proven again.
+    const shopper = verifiedShopper(step.context);
+    if (!shopper) {
+      await step.context.sendActivity(t('sign_in'));
+      return step.endDialog();
+    }
+    const result = await this.services.privacy!.erase(shopper.id, shopper.channelId, step.context.activity.conversation.id);
     const session = sessionOf(step.context);
     session.caseId = undefined;
     session.csat = undefined;

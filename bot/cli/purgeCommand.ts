@@ -10,8 +10,10 @@ export const purgeCommand: Command = {
     '',
     'Deletes closed and abandoned cases whose last change is older than N days (default',
     'RETENTION_DAYS, 365), and the evidence files no remaining case uses. Cases a person is',
-    'handling are kept. Uses the same stores as `kefu serve` (KEFU_DATA_DIR, or REDIS_URL and',
-    'DATABASE_URL). Prints how many cases and files were deleted.',
+    'handling are kept. Also deletes what is as old elsewhere: idle conversation state, Direct',
+    'Line uploads, evidence files no case names, and leftovers of interrupted writes. Uses the',
+    'same stores as `kefu serve` (KEFU_DATA_DIR, or REDIS_URL and DATABASE_URL). Prints how',
+    'many cases and files were deleted.',
   ].join('\n'),
   async run(args, io) {
     let values: { days?: string };
@@ -35,10 +37,11 @@ export const purgeCommand: Command = {
     const { openStores } = await import('../store/index.js');
     const { createLogger } = await import('../log.js');
     const { ShopperData } = await import('../privacy/shopperData.js');
+    const { storeSweepers } = await import('../privacy/sweepers.js');
     const stores = await openStores(config, createLogger('warn'));
     try {
-      const result = await new ShopperData({ cases: stores.cases, evidence: stores.evidence, now: () => new Date() }).purge(days);
-      io.stdout.write(`purged ${result.cases} case(s) and ${result.files} file(s) last changed before ${result.cutoff}\n`);
+      const result = await new ShopperData({ cases: stores.cases, evidence: stores.evidence, state: stores.state, sweepers: storeSweepers(stores, config.dataDir), now: () => new Date() }).purge(days);
+      io.stdout.write(`purged ${result.cases} case(s) and ${result.files} file(s) last changed before ${result.cutoff}, and ${result.other} other item(s) as old (idle state, uploads, leftovers)\n`);
       return 0;
     } finally {
       await stores.close();

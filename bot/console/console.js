@@ -252,6 +252,19 @@ async function openCase(caseId) {
     notice(err.message);
     return;
   }
+  await showCase(file);
+}
+
+/** ID and card numbers come masked; showing them is recorded in the case. */
+async function reveal() {
+  try {
+    await showCase(await api('POST', `/api/agent/cases/${encodeURIComponent(openCaseId)}/reveal`));
+  } catch (err) {
+    $('case-error').textContent = err.message;
+  }
+}
+
+async function showCase(file) {
   const c = file.case;
   openCaseId = c.id;
   $('case-panel').hidden = false;
@@ -267,6 +280,8 @@ async function openCase(caseId) {
   dl($('facts'), Object.entries(c.facts));
   $('transcript').replaceChildren();
   for (const t of c.transcript) addLine(t);
+  $('reveal').hidden = !(file.masked > 0);
+  $('reveal').textContent = `Show ${file.masked} masked ID/card number(s) (recorded in the case)`;
   const mine = file.queue && file.queue.state === 'assigned' && file.queue.agent === me.name;
   for (const f of ['send-form', 'close-form']) $(f).hidden = !mine;
   await showEvidence(c.id, c.evidence);
@@ -317,6 +332,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('sign-out').addEventListener('click', () => signOut());
   $('send-form').addEventListener('submit', send);
   $('close-form').addEventListener('submit', closeCase);
+  $('reveal').addEventListener('click', reveal);
   $('close-kind').addEventListener('change', () => ($('change-fields').hidden = $('close-kind').value !== 'change'));
   setInterval(tickClocks, 1000);
   if (token) signIn(token);

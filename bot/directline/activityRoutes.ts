@@ -5,7 +5,7 @@
  * echo) before it goes to the bot, so the transcript order is always shopper, then bot reply.
  */
 import type { Server } from 'restify';
-import { authorizeConversation } from './auth.js';
+import { authorizeConversation, identify } from './auth.js';
 import { formatBytes, parseActivity, parseMultipart, readBody } from './bodies.js';
 import { DirectLineError, sendJson } from './errors.js';
 import { checkFileType } from './fileTypes.js';
@@ -94,7 +94,7 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
       const base = baseUrl(ctx, req);
       const attachments = [];
       for (const { file, type } of typed) {
-        const stored = await ctx.uploads.put(file.data, type.contentType, file.name, base);
+        const stored = await ctx.uploads.put(file.data, type.contentType, file.name, base, { conversationId, userId });
         // Web Chat shows a shopper's own attachment as a picture only when it has a thumbnail.
         const thumbnail = stored.contentType.startsWith('image/') ? { thumbnailUrl: stored.url } : {};
         attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name, ...thumbnail });
@@ -110,6 +110,12 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
     handler(ctx, 'attachments/get', async (req, res) => {
       const found = await ctx.uploads.get(param(req, 'id'));
       if (found === undefined) throw new DirectLineError(404, 'NotFound', 'no such attachment');
+      // The URL's own signature (what an <img> sends), or the conversation's token in the header.
+      if (!ctx.uploads.signedFor(found.meta, query(req).get('t') ?? '')) {
+        const caller = await identify(ctx, req.headers);
+        const own = caller.kind === 'secret' || (caller.kind === 'token' && caller.claims.conversationId === found.meta.conversationId);
+        if (!own) throw new DirectLineError(403, 'Forbidden', "this file needs its conversation's token (or the signed URL the conversation was given)");
+      }
       res.writeHead(200, {
         'Content-Type': found.meta.contentType,
         'Content-Length': found.data.length,

@@ -1,8 +1,9 @@
 /**
  * Who is calling a client route: the holder of the Direct Line secret (a shop's own server), a
- * token bound to one conversation and user, or, only when no secret is configured, anyone.
- * Every conversation route passes through `authorizeConversation`, the one place that makes
- * sure a token is never used for a conversation other than its own.
+ * token bound to one conversation and user, or, only when no secret is configured, anyone; but
+ * "anyone" may only mint a token or start a new conversation. Every route of an existing
+ * conversation passes through `authorizeConversation`, which always wants the secret or that
+ * conversation's own token: knowing a conversation id is never enough to read or write it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { DirectLineError } from './errors.js';
@@ -39,11 +40,12 @@ export async function requireSecret(ctx: DirectLineContext, headers: IncomingHtt
 }
 
 /**
- * Allows the call only for `conversationId`'s own token (or the secret / open mode), and only
+ * Allows the call only for `conversationId`'s own token (or the secret), in every mode, and only
  * for a conversation that exists. Returns the user the activity is from.
  */
 export async function authorizeConversation(ctx: DirectLineContext, headers: IncomingHttpHeaders, conversationId: string): Promise<{ caller: Caller; userId: string; userName?: string }> {
   const caller = await identify(ctx, headers);
+  if (caller.kind === 'open') throw new DirectLineError(401, 'BadArgument', "this conversation's routes need Authorization: Bearer <the conversation's Direct Line token>");
   if (caller.kind === 'token' && caller.claims.conversationId !== conversationId) {
     throw new DirectLineError(403, 'Forbidden', 'this token belongs to another conversation');
   }

@@ -1,7 +1,9 @@
 /**
- * The channel side of the Bot Framework protocol: hands a shopper's activity to the bot by
- * POSTing it to the bot's messaging endpoint, with `serviceUrl` pointing back at this server's
- * connector routes so the bot's replies, and any later proactive message, come back here.
+ * The channel side of the Bot Framework protocol: hands a shopper's activity to the bot, with
+ * `serviceUrl` pointing back at this server's connector routes so the bot's replies, and any later
+ * proactive message, come back here. kefu hands it over in-process (`inProcess`), which is how
+ * the turn knows the activity passed this service's token check; other bots get it by a POST to
+ * their messaging endpoint.
  */
 import { DirectLineError } from './errors.js';
 import type { ActivityJson } from './store.js';
@@ -12,6 +14,8 @@ export interface BotClientOptions {
   timeoutMs: number;
   /** Resolved lazily: the listening port is known only after `listen`. */
   serviceUrl: () => string;
+  /** Runs the bot's turn in this process instead of POSTing; throws a DirectLineError to refuse. */
+  inProcess?: (activity: ActivityJson) => Promise<void>;
 }
 
 export class BotClient {
@@ -23,6 +27,7 @@ export class BotClient {
 
   /** Resolves when the bot has finished its turn; a refused or failed turn is a 502 for the client. */
   async deliver(activity: ActivityJson): Promise<void> {
+    if (this.options.inProcess) return this.deliverInProcess(activity);
     let response: globalThis.Response;
     try {
       response = await fetch(this.options.botUrl(), {
@@ -43,5 +48,20 @@ export class BotClient {
       throw new DirectLineError(response.status === 413 ? 413 : 400, 'BadArgument', `the bot refused the activity (HTTP ${response.status})`);
     }
     if (!response.ok) throw new DirectLineError(502, 'BotError', `the bot answered HTTP ${response.status}`);
+  }
+
+  private async deliverInProcess(activity: ActivityJson): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new DirectLineError(502, 'BotError', `the bot did not answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    try {
+      await Promise.race([this.options.inProcess!({ ...activity, serviceUrl: this.serviceUrl }), deadline]);
+    } catch (err) {
+      if (err instanceof DirectLineError) throw err;
+      throw new DirectLineError(502, 'BotError', 'the bot failed on this activity');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

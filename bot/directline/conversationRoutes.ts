@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, Server } from 'restify';
-import { authorizeConversation, identify, requireSecret } from './auth.js';
+import { authorizeConversation, identify, requireSecret, type Caller } from './auth.js';
+import { isLoopback } from '../security/addresses.js';
 import { parseJsonObject, readBody } from './bodies.js';
 import { DirectLineError, sendJson } from './errors.js';
 import { baseUrl, handler, param, query } from './http.js';
@@ -41,6 +42,18 @@ async function readStart(req: Request): Promise<StartRequest> {
 
 const newId = (): string => randomBytes(16).toString('base64url');
 
+/**
+ * The user of a new token or conversation. With the secret, the shop's server names its
+ * signed-in shopper. Without one (open mode), a chosen id is honored only for a
+ * caller on this machine (the demo page's shopper picker on a developer's loopback-only kefu);
+ * anyone else gets a fresh random id, so a token's user is always someone nobody could pick.
+ */
+function newUserId(req: Request, caller: Caller, requested: string | undefined): string {
+  const local = isLoopback(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined;
+  if (requested !== undefined && (caller.kind === 'secret' || local)) return requested;
+  return `dl_${newId()}`;
+}
+
 interface Participant {
   userId: string;
   userName?: string;
@@ -62,10 +75,11 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
     '/v3/directline/tokens/generate',
     handler(ctx, 'tokens/generate', async (req, res) => {
       await requireSecret(ctx, req.headers);
+      const caller = await identify(ctx, req.headers);
       const start = await readStart(req);
       const conversationId = newId();
       const { token, expiresIn } = await ctx.signer.sign(
-        { conversationId, userId: start.userId ?? `dl_${newId()}`, userName: start.userName, locale: start.locale, scope: 'conv' },
+        { conversationId, userId: newUserId(req, caller, start.userId), userName: start.userName, locale: start.locale, scope: 'conv' },
         ctx.options.tokenTtlSeconds,
       );
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
@@ -90,7 +104,7 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const start = await readStart(req);
       // A token fixes conversation and user; the secret (or open mode) starts a new one.
       const conversationId = caller.kind === 'token' ? caller.claims.conversationId : newId();
-      const userId = caller.kind === 'token' ? caller.claims.userId : (start.userId ?? `dl_${newId()}`);
+      const userId = caller.kind === 'token' ? caller.claims.userId : newUserId(req, caller, start.userId);
       const userName = caller.kind === 'token' ? caller.claims.userName : start.userName;
       // Web Chat starts the conversation with an empty body: the locale comes from the token.
       const locale = (caller.kind === 'token' ? caller.claims.locale : undefined) ?? start.locale;

@@ -33,7 +33,8 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
   const serviceUrl = (): string => `${localBase()}${CONNECTOR_PREFIX}/${key}`;
   const botUrl = (): string => (options.botUrl.startsWith('/') ? `${localBase()}${options.botUrl}` : options.botUrl);
   const store = options.store ?? new MemoryDirectLineStore();
-  const uploads = new UploadStore(options.dataDir);
+  const signer = new TokenSigner(keySeed);
+  const uploads = new UploadStore(options.dataDir, (conversationId, fileId) => signer.fileSignature(conversationId, fileId));
   const ctx: DirectLineContext = {
     options: {
       secret: options.secret,
@@ -47,9 +48,9 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
     },
     log: options.log,
     store,
-    signer: new TokenSigner(keySeed),
+    signer,
     uploads,
-    bot: new BotClient({ botUrl, timeoutMs: options.botTimeoutMs ?? 15_000, serviceUrl }),
+    bot: new BotClient({ botUrl, timeoutMs: options.botTimeoutMs ?? 15_000, serviceUrl, ...(options.deliver ? { inProcess: options.deliver } : {}) }),
     connectorKey: key,
   };
   mountConversationRoutes(server, ctx);
@@ -62,6 +63,8 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
     serviceUrl,
     resolveAttachment: (url) => uploads.resolve(url),
     disconnectStreams: (conversationId) => streams.disconnect(conversationId),
+    eraseUploads: (userId) => uploads.sweep((meta) => meta.userId === userId),
+    sweepUploads: (before) => uploads.sweep((meta) => (meta.createdAt ?? '') < before.toISOString()),
     async close() {
       streams.close();
       await store.close();

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/index.js';
 import type { Logger } from '../log.js';
-import { activityId, type ActivityJson, type AppendedActivity, type ConversationRecord, type DirectLineStore } from './store.js';
+import { activityId, erasedActivity, type ActivityJson, type AppendedActivity, type ConversationRecord, type DirectLineStore } from './store.js';
 
 // KEYS: conversation, activities. ARGV: activity JSON, TTL seconds. Returns the new length, or -1.
 const APPEND = `
@@ -22,6 +22,14 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local n = redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
+return n
+`;
+
+// KEYS: activities. ARGV: the erased activity's JSON. Every item is replaced in one step, so an
+// append racing with it keeps its number.
+const ERASE = `
+local n = redis.call('LLEN', KEYS[1])
+for i = 0, n - 1 do redis.call('LSET', KEYS[1], i, ARGV[1]) end
 return n
 `;
 
@@ -60,7 +68,25 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async createConversation(record: ConversationRecord): Promise<void> {
-    await this.redis.set(`${this.p}c:${record.id}`, JSON.stringify(record), 'EX', this.ttl, 'NX');
+    const created = await this.redis.set(`${this.p}c:${record.id}`, JSON.stringify(record), 'EX', this.ttl, 'NX');
+    // The user's conversations, for erase; it lives as long as the newest of them.
+    if (created !== null) await this.redis.multi().sadd(`${this.p}u:${record.userId}`, record.id).expire(`${this.p}u:${record.userId}`, this.ttl).exec();
+  }
+
+  async conversationsOf(userId: string): Promise<string[]> {
+    const ids = await this.redis.smembers(`${this.p}u:${userId}`);
+    const alive = await Promise.all(ids.map(async (id) => ((await this.redis.exists(`${this.p}c:${id}`)) === 1 ? id : undefined)));
+    return alive.filter((id): id is string => id !== undefined);
+  }
+
+  async erase(conversationId: string): Promise<void> {
+    const key = `${this.p}c:${conversationId}`;
+    const json = await this.redis.get(key);
+    if (json === null) return;
+    const { userName: _name, ...record } = parseConversation(json, key);
+    await this.redis.set(key, JSON.stringify(record), 'KEEPTTL');
+    const { id: _id, ...erased } = erasedActivity(conversationId);
+    await this.redis.eval(ERASE, 1, `${this.p}a:${conversationId}`, JSON.stringify(erased));
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {

@@ -30,6 +30,13 @@ export interface DirectLineStore {
   /** Gives the activity its id (`conversationId|0000007`) and stores it. */
   append(conversationId: string, activity: ActivityJson): Promise<AppendedActivity>;
   activitiesSince(conversationId: string, watermark: number): Promise<{ activities: ActivityJson[]; watermark: number }>;
+  /** The conversations started for `userId` (that still exist). */
+  conversationsOf(userId: string): Promise<string[]>;
+  /**
+   * Forgets what a conversation said: every stored activity becomes an `erased` event (numbers
+   * and watermarks stay, so an open widget keeps working) and the user's name is dropped.
+   */
+  erase(conversationId: string): Promise<void>;
   /** Calls `listener` for each later append; returns the unsubscribe function. */
   subscribe(conversationId: string, listener: (appended: AppendedActivity) => void): () => void;
   close(): Promise<void>;
@@ -37,6 +44,14 @@ export interface DirectLineStore {
 
 export function activityId(conversationId: string, index: number): string {
   return `${conversationId}|${String(index).padStart(7, '0')}`;
+}
+
+/**
+ * What an erased activity becomes: no text, no files, nothing Web Chat shows (it skips events),
+ * but still shaped like an activity (Web Chat reads `from.role` of everything it receives).
+ */
+export function erasedActivity(conversationId: string): ActivityJson {
+  return { type: 'event', name: 'kefu.erased', conversation: { id: conversationId }, from: { id: 'kefu', role: 'bot' } };
 }
 
 export class MemoryDirectLineStore implements DirectLineStore {
@@ -69,6 +84,18 @@ export class MemoryDirectLineStore implements DirectLineStore {
   async activitiesSince(conversationId: string, watermark: number): Promise<{ activities: ActivityJson[]; watermark: number }> {
     const all = this.conversations.get(conversationId)?.activities ?? [];
     return { activities: all.slice(Math.max(0, watermark)), watermark: all.length };
+  }
+
+  async conversationsOf(userId: string): Promise<string[]> {
+    return [...this.conversations.values()].filter((c) => c.record.userId === userId).map((c) => c.record.id);
+  }
+
+  async erase(conversationId: string): Promise<void> {
+    const conversation = this.conversations.get(conversationId);
+    if (conversation === undefined) return;
+    const { userName: _name, ...record } = conversation.record;
+    conversation.record = record;
+    conversation.activities = conversation.activities.map((a) => ({ ...erasedActivity(conversationId), id: a.id }));
   }
 
   subscribe(conversationId: string, listener: (appended: AppendedActivity) => void): () => void {

@@ -45,6 +45,14 @@ export class TokenSigner {
     return { token, expiresIn: ttlSeconds };
   }
 
+  /**
+   * The capability in an uploaded file's URL: an HMAC of the file and its conversation under the
+   * token key, so only someone the conversation's own activities were shown to can fetch it.
+   */
+  fileSignature(conversationId: string, fileId: string): string {
+    return createHmac('sha256', this.key).update(`file ${conversationId} ${fileId}`).digest('base64url');
+  }
+
   /** Verifies signature, issuer, expiry and scope; every failure is a 403 as in Azure's service. */
   async verify(token: string, scope: TokenScope): Promise<TokenClaims> {
     let payload: Record<string, unknown>;

@@ -3,7 +3,7 @@
  * share. Kept apart from `index.ts` so those modules do not import the wiring.
  */
 import type { Logger } from '../log.js';
-import type { DirectLineStore } from './store.js';
+import type { ActivityJson, DirectLineStore } from './store.js';
 import type { TokenSigner } from './tokens.js';
 import type { UploadStore } from './uploads.js';
 import type { BotClient } from './botClient.js';
@@ -14,6 +14,11 @@ export interface DirectLineOptions {
    * `/api/messages` means this same server (resolved like `serviceBaseUrl`).
    */
   botUrl: string;
+  /**
+   * Runs the bot's turn in-process (kefu does): the turn can then trust that the activity's user
+   * is the one its Direct Line token named. Without it, activities are POSTed to `botUrl`.
+   */
+  deliver?: (activity: ActivityJson) => Promise<void>;
   /** How browsers reach this server (`https://shop.example/kefu`); default: from each request's Host. */
   publicBaseUrl?: string;
   /** How the bot reaches this server's connector routes; default `http://127.0.0.1:<listening port>`. */
@@ -53,6 +58,10 @@ export interface DirectLine {
   /** Closes the open streams of one conversation (or all); clients reconnect with their watermark. */
   disconnectStreams(conversationId?: string): number;
   readonly store: DirectLineStore;
+  /** Deletes the files `userId` uploaded; returns how many. */
+  eraseUploads(userId: string): Promise<number>;
+  /** Deletes uploads made before `before`, and leftovers of interrupted uploads; returns how many. */
+  sweepUploads(before: Date): Promise<number>;
   close(): Promise<void>;
 }
 

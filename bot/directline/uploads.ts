@@ -1,12 +1,15 @@
 /**
  * Files shoppers upload through the Direct Line, kept under `<dataDir>/directline-uploads/` as
- * `<id>` (the bytes) and `<id>.json` (what they are). Ids are 128 random bits, so an attachment
- * URL is a capability: the widget's `<img>` can show it without a token, and nobody can guess
- * another shopper's. The bot reads its own uploads through `resolve` without an HTTP request,
+ * `<id>` (the bytes) and `<id>.json` (what they are, and whose). A file's URL carries a signature
+ * bound to its conversation (`?t=`), so it is served only to someone the conversation's own
+ * activities were shown to (the widget's `<img>` cannot send a header), or to a request with the
+ * conversation's token. The bot reads its own uploads through `resolve` without an HTTP request,
  * and only for URLs this store issued: a URL from elsewhere is never fetched (no SSRF).
+ * Files are written under a `.tmp` name and renamed, so a crash leaves only `.tmp` leftovers,
+ * which `sweep` removes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredUpload {
@@ -16,25 +19,44 @@ export interface StoredUpload {
   bytes: number;
   /** The URL handed out in `attachments[].contentUrl`. */
   url: string;
+  /** Whose it is: erase finds a shopper's files by these. */
+  conversationId?: string;
+  userId?: string;
+  createdAt?: string;
+}
+
+export interface UploadOwner {
+  conversationId: string;
+  userId: string;
 }
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 export const ATTACHMENT_PATH = '/v3/directline/attachments/';
 
-export class UploadStore {
-  private readonly dir: string;
+export const UPLOADS_DIR = 'directline-uploads';
 
-  constructor(dataDir: string) {
-    this.dir = path.join(dataDir, 'directline-uploads');
+export class UploadStore {
+  readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    /** The signature a file's URL carries (from the token key). */
+    private readonly sign: (conversationId: string, fileId: string) => string,
+  ) {
+    this.dir = path.join(dataDir, UPLOADS_DIR);
   }
 
-  async put(data: Buffer, contentType: string, name: string, baseUrl: string): Promise<StoredUpload> {
+  async put(data: Buffer, contentType: string, name: string, baseUrl: string, owner: UploadOwner): Promise<StoredUpload> {
     await mkdir(this.dir, { recursive: true });
     const id = randomBytes(16).toString('base64url');
     const safeName = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-100) || 'file';
-    const meta: StoredUpload = { id, contentType, name, bytes: data.length, url: `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}` };
-    await writeFile(path.join(this.dir, id), data);
-    await writeFile(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
+    const url = `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}?t=${this.sign(owner.conversationId, id)}`;
+    const meta: StoredUpload = { id, contentType, name, bytes: data.length, url, ...owner, createdAt: new Date().toISOString() };
+    const tmp = `.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(path.join(this.dir, id + tmp), data);
+    await writeFile(path.join(this.dir, `${id}.json${tmp}`), JSON.stringify(meta));
+    await rename(path.join(this.dir, id + tmp), path.join(this.dir, id));
+    await rename(path.join(this.dir, `${id}.json${tmp}`), path.join(this.dir, `${id}.json`));
     return meta;
   }
 
@@ -47,6 +69,11 @@ export class UploadStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  /** Whether `signature` (the URL's `t`) is the one this file's URL was issued with. */
+  signedFor(meta: StoredUpload, signature: string): boolean {
+    return meta.conversationId !== undefined && signature !== '' && this.sign(meta.conversationId, meta.id) === signature;
   }
 
   /** The bytes behind an attachment URL this store issued; undefined for any other URL. */
@@ -63,4 +90,46 @@ export class UploadStore {
     if (found === undefined || found.meta.url !== url) return undefined;
     return { data: found.data, contentType: found.meta.contentType };
   }
+
+  /** See `sweepUploads`. */
+  sweep(matches: (meta: StoredUpload) => boolean, tmpBefore?: Date): Promise<number> {
+    return sweepUploads(this.dir, matches, tmpBefore);
+  }
+}
+
+/**
+ * Deletes the files `matches` picks (and any whose description is unreadable), and every
+ * `.tmp` leftover older than `tmpBefore` (younger ones may be an upload in progress); returns
+ * how many files went.
+ */
+export async function sweepUploads(dir: string, matches: (meta: StoredUpload) => boolean, tmpBefore: Date = new Date(Date.now() - 3600_000)): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let gone = 0;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (name.endsWith('.tmp')) {
+      const modified = (await stat(file).catch(() => undefined))?.mtime.getTime();
+      if (modified !== undefined && modified < tmpBefore.getTime()) await rm(file, { force: true });
+      continue;
+    }
+    if (!name.endsWith('.json')) continue;
+    const id = name.slice(0, -'.json'.length);
+    let meta: StoredUpload | undefined;
+    try {
+      meta = JSON.parse(await readFile(file, 'utf8')) as StoredUpload;
+    } catch {
+      meta = undefined;
+    }
+    if (meta !== undefined && !matches(meta)) continue;
+    await rm(path.join(dir, id), { force: true });
+    await rm(file, { force: true });
+    gone++;
+  }
+  return gone;
 }

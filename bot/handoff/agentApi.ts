@@ -61,6 +61,8 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
   server.get('/api/agent/me', guarded(async (_req, res, agent) => json(res, 200, { name: agent.name, teams: teamsOf(agent.name, service.settings) ?? null })));
   server.get('/api/agent/queue', guarded(async (_req, res, agent) => json(res, 200, { now: service.iso(), items: await service.queueView(agent.name) })));
   server.get('/api/agent/cases/:id', guarded(async (req, res, agent) => json(res, 200, await service.caseFile(id(req), agent.name))));
+  // ID and card numbers are masked in case files and live messages; this shows them, and records it.
+  server.post('/api/agent/cases/:id/reveal', guarded(async (req, res, agent) => json(res, 200, await service.reveal(id(req), agent.name))));
   server.post('/api/agent/cases/:id/claim', guarded(async (req, res, agent) => json(res, 200, await service.claim(id(req), agent.name))));
   server.post('/api/agent/cases/:id/release', guarded(async (req, res, agent) => {
     await service.release(id(req), agent.name);

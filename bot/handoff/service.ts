@@ -14,6 +14,7 @@ import { etaSeconds, queueEntryFor, teamsOf } from './routing.js';
 import { DEFAULT_SETTINGS, type HandoffSettings } from './settings.js';
 import type { HandoffQueue, HandoffReason, QueueEntry, ShopperEvent, ShopperNotifier } from './types.js';
 import { caseFile, queueItem, type CaseFile, type QueueItem } from './views.js';
+import { maskSensitive } from './sensitive.js';
 import { requeueOrphans, runUpkeep } from './upkeep.js';
 
 export interface HandoffServiceDeps {
@@ -78,7 +79,10 @@ export class HandoffService {
     const line: TranscriptEntry = { at, from: 'shopper', text: text.slice(0, MAX_TEXT), ...(evidenceIds?.length ? { evidence: evidenceIds } : {}) };
     await this.update(caseId, (cur) => ({ ...cur, transcript: [...cur.transcript, line] }));
     if (entry.agent !== undefined) {
-      this.events.toAgent(entry.agent, { type: 'shopper_message', caseId, text: line.text, at, evidence: line.evidence });
+      // Live like in the case file: ID and card numbers masked until revealed.
+      const c = await this.cases.get(caseId);
+      const text = maskSensitive(line.text, c?.orderId ? [c.orderId] : []).text;
+      this.events.toAgent(entry.agent, { type: 'shopper_message', caseId, text, at, evidence: line.evidence });
     }
   }
 
@@ -116,6 +120,17 @@ export class HandoffService {
     }
     if (entry !== undefined) this.mayServe(agent, entry);
     return caseFile(c, entry && queueItem(entry, c, await this.queue.position(caseId)));
+  }
+
+  /**
+   * The case file with ID and card numbers shown, for an agent who may see the case; the reveal is
+   * recorded in the case's history (who, when), so it can be audited.
+   */
+  async reveal(caseId: string, agent: string): Promise<CaseFile> {
+    await this.caseFile(caseId, agent);
+    const c = await this.update(caseId, (cur) => ({ ...cur, history: [...cur.history, { at: this.iso(), status: cur.status, by: `agent:${agent}`, note: 'revealed ID and card numbers' }] }));
+    const entry = await this.queue.get(caseId);
+    return caseFile(c, entry && queueItem(entry, c, await this.queue.position(caseId)), true);
   }
 
   async claim(caseId: string, agent: string): Promise<CaseFile> {

@@ -1,9 +1,11 @@
 /**
  * What agents see: a queue row (priority, team, SLA clocks) and the whole case file (transcript,
- * facts, evidence list, the rule's proposal and why). The conversation reference stays server-side.
+ * facts, evidence list, the rule's proposal and why). The conversation reference stays server-side,
+ * and ID and bank-card numbers are masked until the agent reveals them (see `sensitive.ts`).
  */
 import type { CaseRecord } from '../store/types.js';
 import type { QueueEntry } from './types.js';
+import { maskCase } from './sensitive.js';
 
 export interface QueueItem {
   caseId: string;
@@ -27,6 +29,8 @@ export interface QueueItem {
 export interface CaseFile {
   case: Omit<CaseRecord, 'conversationRef'>;
   queue?: QueueItem;
+  /** How many ID and card numbers are masked in this view (0 when revealed or none). */
+  masked: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -51,7 +55,10 @@ export function queueItem(entry: QueueEntry, c: CaseRecord | undefined, position
   };
 }
 
-export function caseFile(c: CaseRecord, item?: QueueItem): CaseFile {
+/** `revealed`: the agent asked to see ID and card numbers (and that was recorded in the case). */
+export function caseFile(c: CaseRecord, item?: QueueItem, revealed = false): CaseFile {
   const { conversationRef: _hidden, ...rest } = c;
-  return { case: rest, queue: item };
+  if (revealed) return { case: rest, queue: item, masked: 0 };
+  const view = maskCase(rest);
+  return { case: view.case, queue: item, masked: view.masked };
 }

@@ -6,7 +6,7 @@
  * cloud's issuer, scopes and login URL.
  */
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
 import type { Config } from '../config.js';
 
 const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
@@ -16,6 +16,27 @@ const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBefo
  * CloudAdapter answers with 500; a forged token is the caller's fault, so it becomes a 401.
  */
 class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** The embedded Direct Line's connector URL (see `botFrameworkAuthentication`). */
+  localServiceUrl?: () => string | undefined;
+
+  /**
+   * Calls to the embedded Direct Line's own connector routes go without credentials (their URL
+   * holds the key), so a proactive message to the widget needs no token from Microsoft Entra.
+   */
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const remote = super.createConnectorFactory(claimsIdentity);
+    const local = this.localServiceUrl;
+    if (local === undefined) return remote;
+    const anonymous = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(claimsIdentity);
+    return {
+      create: (serviceUrl: string, audience?: string) => {
+        const own = local();
+        const isLocal = own !== undefined && (serviceUrl.replace(/\/+$/, '') === own || serviceUrl.startsWith(`${own}/`));
+        return (isLocal ? anonymous : remote).create(serviceUrl, audience);
+      },
+    };
+  }
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     try {
       return await super.authenticateRequest(activity, authHeader);
@@ -35,17 +56,23 @@ const PUBLIC = {
   emulatorMetadata: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
 };
 
-export function botFrameworkAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+/** `localServiceUrl`: the embedded Direct Line's connector URL, once it is mounted. */
+export function botFrameworkAuthentication(config: Config, localServiceUrl?: () => string | undefined): ConfigurationBotFrameworkAuthentication {
   const credentials = {
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   };
-  if (!config.botOpenIdMetadata) return new StrictAuthentication(credentials);
+  const strict = (settings: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0]): StrictAuthentication => {
+    const auth = new StrictAuthentication(settings);
+    auth.localServiceUrl = localServiceUrl;
+    return auth;
+  };
+  if (!config.botOpenIdMetadata) return strict(credentials);
   // Any one of these set makes botbuilder build a parameterized authenticator, which then needs
   // all of them: unset ones would silently mean "no issuer check".
-  return new StrictAuthentication({
+  return strict({
     ...credentials,
     ValidateAuthority: true,
     ToChannelFromBotLoginUrl: PUBLIC.loginUrl,

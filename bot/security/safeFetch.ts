@@ -27,8 +27,8 @@ export const DEFAULT_ATTACHMENT_HOSTS = [
 export interface SafeFetchPolicy {
   /** Host names allowed (a listed name also allows its subdomains). */
   allowedHosts: string[];
-  /** Local mode: http and loopback (any host) are allowed too, for the Emulator. Never private ranges. */
-  allowLocal: boolean;
+  /** Tests only: http and loopback (any host name) are allowed too. Never private ranges. */
+  allowLoopback: boolean;
   maxBytes: number;
   timeoutMs: number;
   /** DNS lookup, for tests; default the system resolver. */
@@ -47,12 +47,12 @@ function hostAllowed(host: string, allowed: string[]): boolean {
   return allowed.some((a) => host === a || host.endsWith(`.${a}`));
 }
 
-function addressAllowed(ip: string, allowLocal: boolean): boolean {
-  return isPublicAddress(ip) || (allowLocal && isLoopback(ip));
+function addressAllowed(ip: string, allowLoopback: boolean): boolean {
+  return isPublicAddress(ip) || (allowLoopback && isLoopback(ip));
 }
 
 /** Why `raw` may not be fetched, or undefined when it may (before any DNS). */
-export function urlRefusal(raw: string, policy: Pick<SafeFetchPolicy, 'allowedHosts' | 'allowLocal'>): string | undefined {
+export function urlRefusal(raw: string, policy: Pick<SafeFetchPolicy, 'allowedHosts' | 'allowLoopback'>): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -61,9 +61,9 @@ export function urlRefusal(raw: string, policy: Pick<SafeFetchPolicy, 'allowedHo
   }
   if (url.username || url.password) return 'credentials in the URL';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const local = policy.allowLocal && (host === 'localhost' || isLoopback(host));
+  const local = policy.allowLoopback && (host === 'localhost' || isLoopback(host));
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) return `scheme ${url.protocol} (expected https:)`;
-  if (isIP(host)) return addressAllowed(host, policy.allowLocal) ? undefined : `address ${host} is not public`;
+  if (isIP(host)) return addressAllowed(host, policy.allowLoopback) ? undefined : `address ${host} is not public`;
   if (local) return undefined;
   return hostAllowed(host, policy.allowedHosts) ? undefined : `host ${host} is not on the allowed list`;
 }
@@ -74,7 +74,7 @@ function guardedLookup(policy: SafeFetchPolicy): LookupFunction {
     const all = (options as { all?: boolean }).all === true;
     resolve(hostname, { family: (options as { family?: number }).family ?? 0, all: true } as LookupAllOptions).then(
       (addresses) => {
-        const bad = addresses.find((a) => !addressAllowed(a.address, policy.allowLocal));
+        const bad = addresses.find((a) => !addressAllowed(a.address, policy.allowLoopback));
         if (addresses.length === 0 || bad) {
           callback(new RefusedAddress(`${hostname} resolves to ${bad?.address ?? 'nothing'}, which is not a public address`), '', 0);
         } else if (all) {

@@ -6,7 +6,7 @@
  * leaves a half-written file under a key.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StoredDataError } from './errors.js';
 import type { EvidenceStore, StoredEvidence } from './types.js';
@@ -84,5 +84,29 @@ export class DirEvidenceStore implements EvidenceStore {
     if (file === undefined) return;
     await rm(file, { force: true });
     await rm(`${file}.json`, { force: true });
+  }
+
+  /**
+   * Deletes files last written before `before` that no case uses (`inUse` keys), and `.tmp`
+   * leftovers of interrupted writes older than `tmpBefore`; returns how many files went. Younger
+   * files are left: a turn may have stored one a moment before its case names it.
+   */
+  async sweep(inUse: Set<string>, before: Date, tmpBefore: Date = new Date(Date.now() - 3600_000)): Promise<number> {
+    let gone = 0;
+    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const key = entry.name.endsWith('.tmp') ? undefined : entry.name.replace(/\.json$/, '');
+      if (key !== undefined && (!KEY.test(key) || inUse.has(key))) continue;
+      const modified = (await stat(file).catch(() => undefined))?.mtime;
+      if (modified === undefined || modified >= (key === undefined ? tmpBefore : before)) continue;
+      await rm(file, { force: true });
+      if (!entry.name.endsWith('.json')) gone++;
+    }
+    return gone;
   }
 }

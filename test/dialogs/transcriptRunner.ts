@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { dataUrlAttachment, PNG_1X1, type Harness, type Reply } from '../support/kefuHarness.js';
+import { dataUrlAttachment, PNG_1X1, type Harness, type Reply, type Via } from '../support/kefuHarness.js';
 
 export interface Matcher {
   text?: string;
@@ -30,6 +30,8 @@ export interface Transcript {
   title: string;
   shopper: string;
   locale?: string;
+  /** `directline`: the shopper is signed in (the widget's token), as reading their cases needs. */
+  via?: Via;
   steps: Step[];
   /** The stored case at the end (fields it must have), or `none`: the conversation opened no case. */
   case?: 'none' | (Record<string, unknown> & { evidence_kinds?: string[] });
@@ -95,7 +97,7 @@ export async function runTranscript(h: Harness, t: Transcript, conversation: str
     if (step.user !== undefined) body.text = expand(step.user);
     if (step.file) body.attachments = [FIXTURES[step.file]()];
     if (step.value) body.value = step.value;
-    const replies = await h.say(conversation, t.shopper, body);
+    const replies = await h.say(conversation, t.shopper, body, t.via);
     let from = 0;
     for (const m of step.bot ?? []) {
       const found = replies.slice(from).findIndex((r) => matches(r, m));

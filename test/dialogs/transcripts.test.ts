@@ -19,7 +19,8 @@ describe('conversation transcripts (test/dialogs/transcripts)', function () {
       const conversation = `conv-${file}`;
       await runTranscript(h, t, conversation);
       if (!t.case) return;
-      const cases = await h.app.stores.cases.list({ shopperId: t.shopper, conversationId: conversation });
+      const conversationId = h.directLineConversation(conversation, t.shopper) ?? conversation;
+      const cases = await h.app.stores.cases.list({ shopperId: t.shopper, conversationId });
       if (t.case === 'none') {
         expect(cases.map((c) => c.id), 'no case for this conversation').to.deep.equal([]);
         return;

@@ -2,7 +2,9 @@
  * A shopper's own data: "我的数据"/"my data" shows what kefu keeps (with the full record as JSON);
  * "删除我的数据"/"delete my data" asks first, then deletes their cases, the files only those cases
  * used and this conversation's memory, and leaves other shoppers' data alone. Retention purges old
- * cases by the same rules, on a timer inside serve and by `kefu purge`.
+ * cases by the same rules, on a timer inside serve and by `kefu purge`. Shoppers here talk through
+ * the embedded Direct Line with a token, as signed-in shoppers do (see identity.test.ts for the
+ * refusal everyone else gets).
  */
 import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { main } from '../../bot/cli/main.js';
 import { startHarness, dataUrlAttachment, PNG_1X1, type Harness, type Reply } from '../support/kefuHarness.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
+const say = (h: Harness, conversation: string, shopper: string, body: Record<string, unknown>) => h.say(conversation, shopper, body, 'directline');
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
 function evidenceFiles(dataDir: string): string[] {
@@ -23,15 +26,15 @@ function evidenceFiles(dataDir: string): string[] {
 /** Stories 1 (u-lihua) and 2 (u-wangfang) up to the first photo: a case with one file. */
 async function caseWithPhoto(h: Harness, conversation: string, shopper: 'u-lihua' | 'u-wangfang', photo: Buffer) {
   if (shopper === 'u-lihua') {
-    await h.say(conversation, shopper, { text: '洗发水瓶子破了，漏了一箱' });
-    await h.say(conversation, shopper, { text: '284716350192837465' });
+    await say(h, conversation, shopper, { text: '洗发水瓶子破了，漏了一箱' });
+    await say(h, conversation, shopper, { text: '284716350192837465' });
   } else {
-    await h.say(conversation, shopper, { text: '买的进口零食生产日期可疑，快过期了，商家说批次不同拒绝处理' });
-    await h.say(conversation, shopper, { text: '301928374650112233' });
-    await h.say(conversation, shopper, { text: '日本卡乐比薯条三兄弟 18袋装' });
-    await h.say(conversation, shopper, { text: '没有' }); // nobody was harmed
+    await say(h, conversation, shopper, { text: '买的进口零食生产日期可疑，快过期了，商家说批次不同拒绝处理' });
+    await say(h, conversation, shopper, { text: '301928374650112233' });
+    await say(h, conversation, shopper, { text: '日本卡乐比薯条三兄弟 18袋装' });
+    await say(h, conversation, shopper, { text: '没有' }); // nobody was harmed
   }
-  const replies = await h.say(conversation, shopper, { attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')] });
+  const replies = await say(h, conversation, shopper, { attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')] });
   expect(texts(replies)).to.match(/已收到/);
 }
 
@@ -44,7 +47,7 @@ describe('privacy: a shopper\'s data', function () {
   it('shows a shopper what is kept about them, and only theirs', async () => {
     await caseWithPhoto(h, 'mine-1', 'u-lihua', PNG_1X1);
     await caseWithPhoto(h, 'other-1', 'u-wangfang', JPEG);
-    const replies = await h.say('mine-2', 'u-lihua', { text: '我的数据' });
+    const replies = await say(h, 'mine-2', 'u-lihua', { text: '我的数据' });
     const withFile = replies.find((r) => r.attachments?.some((a) => a.contentType === 'application/json'));
     expect(withFile, texts(replies)).to.not.equal(undefined);
     const data = withFile!.attachments![0]!.content as { shopperId: string; cases: { id: string; orderId?: string; transcript: { text: string }[] }[] };
@@ -56,8 +59,8 @@ describe('privacy: a shopper\'s data', function () {
   });
 
   it('answers "my data" mid-complaint and then asks the pending question again', async () => {
-    await h.say('mid-1', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
-    const replies = await h.say('mid-1', 'u-lihua', { text: 'my data' });
+    await say(h, 'mid-1', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
+    const replies = await say(h, 'mid-1', 'u-lihua', { text: 'my data' });
     expect(replies.some((r) => r.attachments?.some((a) => a.contentType === 'application/json'))).to.equal(true);
     expect(replies.at(-1)!.channelData?.prompt?.slot).to.equal('order_id');
   });
@@ -67,17 +70,17 @@ describe('privacy: a shopper\'s data', function () {
     await caseWithPhoto(h, 'keep-1', 'u-wangfang', JPEG);
     expect(evidenceFiles(h.dataDir)).to.have.length(2);
 
-    const ask = await h.say('del-1', 'u-lihua', { text: '删除我的数据' });
+    const ask = await say(h, 'del-1', 'u-lihua', { text: '删除我的数据' });
     expect(ask.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'confirm_delete', kind: 'confirm' });
-    const no = await h.say('del-1', 'u-lihua', { text: '不' });
+    const no = await say(h, 'del-1', 'u-lihua', { text: '不' });
     expect(texts(no)).to.include('没有删除');
     expect(await h.app.stores.cases.list({ shopperId: 'u-lihua' })).to.have.length(1);
 
     const caseId = (await h.app.stores.cases.list({ shopperId: 'u-lihua' }))[0]!.id;
-    const stateOf = async () => JSON.stringify(await h.app.stores.state.read(['test/conversations/del-1/']));
+    const stateOf = async () => JSON.stringify(await h.app.stores.state.read([`directline/conversations/${h.directLineConversation('del-1', 'u-lihua')}/`]));
     expect(await stateOf()).to.include(caseId);
-    await h.say('del-1', 'u-lihua', { text: '删除我的数据' });
-    const yes = await h.say('del-1', 'u-lihua', { text: '是的' });
+    await say(h, 'del-1', 'u-lihua', { text: '删除我的数据' });
+    const yes = await say(h, 'del-1', 'u-lihua', { text: '是的' });
     expect(await stateOf()).to.not.include(caseId);
     expect(texts(yes)).to.match(/已删除：1 条投诉记录、1 个文件/);
     expect(await h.app.stores.cases.list({ shopperId: 'u-lihua' })).to.deep.equal([]);
@@ -85,15 +88,15 @@ describe('privacy: a shopper\'s data', function () {
     expect(evidenceFiles(h.dataDir)).to.have.length(1);
 
     // The conversation forgot the case: asking for its status finds nothing, a new complaint starts fresh.
-    const after = await h.say('del-1', 'u-lihua', { text: '我的数据' });
+    const after = await say(h, 'del-1', 'u-lihua', { text: '我的数据' });
     expect(texts(after)).to.include('没有保存');
   });
 
   it('keeps a file another shopper\'s case also uses', async () => {
     await caseWithPhoto(h, 'same-a', 'u-lihua', PNG_1X1);
     await caseWithPhoto(h, 'same-b', 'u-wangfang', PNG_1X1);
-    await h.say('same-en', 'u-lihua', { locale: 'en-US', text: 'delete my data' });
-    const yes = await h.say('same-en', 'u-lihua', { locale: 'en-US', text: 'yes' });
+    await say(h, 'same-en', 'u-lihua', { locale: 'en-US', text: 'delete my data' });
+    const yes = await say(h, 'same-en', 'u-lihua', { locale: 'en-US', text: 'yes' });
     expect(texts(yes)).to.match(/Deleted: 1 complaint record\(s\), 0 file\(s\)/);
     const other = (await h.app.stores.cases.list({ shopperId: 'u-wangfang' }))[0]!;
     expect(await h.app.stores.evidence.get(other.evidence[0]!.storageKey)).to.not.equal(undefined);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { AGENT_TOKEN, DirectLineChat, startHarness, type Harness } from '../support/kefuHarness.js';
 
 const APP_ID = '6f1d2c3b-0000-4a5b-9c8d-kefu-test-app';
 const SERVICE_URL = 'http://127.0.0.1:9/';
@@ -53,9 +53,9 @@ describe('security: Bot Framework authentication', function () {
       .sign(key);
   }
 
-  async function post(authorization?: string) {
+  async function post(authorization?: string, text = '你好') {
     const activity = {
-      type: 'message', id: 'a1', channelId: 'test', serviceUrl: SERVICE_URL, deliveryMode: 'expectReplies', text: '你好',
+      type: 'message', id: 'a1', channelId: 'test', serviceUrl: SERVICE_URL, deliveryMode: 'expectReplies', text,
       from: { id: 'u-auth' }, recipient: { id: APP_ID }, conversation: { id: `auth-${Math.random()}` },
     };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -89,5 +89,38 @@ describe('security: Bot Framework authentication', function () {
 
   it('refuses a token from another issuer', async () => {
     expect((await post(`Bearer ${await token(good, { iss: 'https://evil.example' })}`)).status).to.equal(401);
+  });
+
+  it("answers a verified channel's shopper about their own data", async () => {
+    const res = await post(`Bearer ${await token(good)}`, '我的数据');
+    expect(res.status).to.equal(200);
+    const { activities } = (await res.json()) as { activities: { text?: string; attachments?: { contentType: string; content?: { shopperId?: string } }[] }[] };
+    const exported = activities.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/json');
+    expect(exported?.content?.shopperId, JSON.stringify(activities)).to.equal('u-auth');
+  });
+
+  it('runs the embedded Direct Line with app credentials too (the widget needs no anonymous endpoint)', async () => {
+    const chat = await DirectLineChat.open(h.app.url, 'u-widget');
+    const replies = await chat.say({ text: '我的数据' });
+    expect(replies.map((r) => r.text).join('\n')).to.include('没有保存');
+  });
+
+  it("reaches the widget's Direct Line proactively with app credentials (an agent takes the case)", async () => {
+    const chat = await DirectLineChat.open(h.app.url, 'u-widget-2');
+    await chat.say({ text: '洗发水瓶子破了，漏了一箱' });
+    await chat.say({ text: '转人工' });
+    const [queued] = await h.app.stores.cases.list({ shopperId: 'u-widget-2' });
+    expect(queued?.status).to.equal('escalated');
+    const claim = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/claim`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(claim.status).to.equal(200);
+    const sent = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: '您好，我来处理' }) });
+    expect(sent.status).to.equal(201);
+    let seen = '';
+    for (let i = 0; i < 50 && !seen.includes('您好，我来处理'); i++) {
+      seen += (await chat.read()).map((a) => `${a.text ?? ''}\n`).join('');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).to.include('人工客服 li 已接入');
+    expect(seen).to.include('客服 li：您好，我来处理');
   });
 });

@@ -57,7 +57,7 @@ describe('channel token for channel-served files', () => {
         evidence: new DirEvidenceStore(dir),
         maxBytes: 1024 * 1024,
         resolvers: [],
-        allowLocal: true,
+        allowLoopback: true,
         now: () => new Date(),
         channelToken: async () => token,
       });

@@ -13,9 +13,9 @@ import { isPublicAddress } from '../../bot/security/addresses.js';
 import { safeFetch, urlRefusal } from '../../bot/security/safeFetch.js';
 import { AttachmentIntake } from '../../bot/intake.js';
 import { MemoryEvidenceStore } from '../handoff/memoryStores.js';
-import { PNG_1X1 } from '../support/kefuHarness.js';
+import { PNG_1X1, startHarness, type Harness } from '../support/kefuHarness.js';
 
-const policy = (extra: Partial<Parameters<typeof safeFetch>[1]> = {}) => ({ allowedHosts: ['botframework.com'], allowLocal: false, maxBytes: 1024 * 1024, timeoutMs: 3000, ...extra });
+const policy = (extra: Partial<Parameters<typeof safeFetch>[1]> = {}) => ({ allowedHosts: ['botframework.com'], allowLoopback: false, maxBytes: 1024 * 1024, timeoutMs: 3000, ...extra });
 
 describe('security: attachment fetching (SSRF)', function () {
   this.timeout(20_000);
@@ -47,7 +47,7 @@ describe('security: attachment fetching (SSRF)', function () {
     expect(out).to.include({ ok: false, reason: 'refused' });
     expect(connections).to.equal(0);
     // The same URL with a lookup that is allowed to answer loopback does connect: the refusal above is the guard's.
-    const local = await safeFetch(`https://smba.botframework.com:${port}/v3/attachments/x`, policy({ lookup, allowLocal: true }));
+    const local = await safeFetch(`https://smba.botframework.com:${port}/v3/attachments/x`, policy({ lookup, allowLoopback: true }));
     expect(local.ok).to.equal(false);
     expect(connections).to.equal(1);
   });
@@ -68,7 +68,7 @@ describe('security: attachment fetching (SSRF)', function () {
     expect(urlRefusal('https://smba.botframework.com/a.png', policy())).to.equal(undefined);
   });
 
-  describe('through the intake, with a local file server (local mode)', () => {
+  describe('through the intake, with a local file server (the test-only loopback allowance)', () => {
     let files: http.Server;
     let base = '';
     let sent = 0;
@@ -96,7 +96,7 @@ describe('security: attachment fetching (SSRF)', function () {
     });
     after(() => new Promise<void>((r) => { files.close(() => r()); files.closeAllConnections(); }));
 
-    const intake = (allowLocal: boolean) => new AttachmentIntake({ evidence: new MemoryEvidenceStore(), maxBytes: 256 * 1024, resolvers: [], allowLocal, now: () => new Date(), fetchTimeoutMs: 5000 });
+    const intake = (allowLoopback: boolean) => new AttachmentIntake({ evidence: new MemoryEvidenceStore(), maxBytes: 256 * 1024, resolvers: [], allowLoopback, now: () => new Date(), fetchTimeoutMs: 5000 });
     const ctx = {} as TurnContext;
 
     it('fetches and stores a real image when the URL is allowed', async () => {
@@ -104,19 +104,71 @@ describe('security: attachment fetching (SSRF)', function () {
       expect(r.ok && r.item.bytes).to.equal(PNG_1X1.length);
     });
 
-    it('refuses the same URL outside local mode', async () => {
+    it('refuses the same URL without the test-only allowance', async () => {
       expect(await intake(false).take(ctx, { contentUrl: `${base}/ok.png` }, 'photo_item', ['image'])).to.deep.equal({ ok: false, reason: 'fetch_failed' });
     });
 
-    it('stops reading a huge body at the limit instead of downloading it', async () => {
+    it('stops reading a huge body at the limit instead of downloading it (and says only "not received")', async () => {
       sent = 0;
       const r = await intake(true).take(ctx, { contentUrl: `${base}/big` }, 'photo_item', ['image']);
-      expect(r).to.include({ ok: false, reason: 'too_large' });
+      expect(r).to.deep.equal({ ok: false, reason: 'fetch_failed' });
       expect(sent).to.be.lessThan(20 * 1024 * 1024);
     });
 
     it('does not follow redirects', async () => {
       expect(await intake(true).take(ctx, { contentUrl: `${base}/redirect` }, 'photo_item', ['image'])).to.deep.equal({ ok: false, reason: 'fetch_failed' });
+    });
+  });
+
+  describe('through the running bot, in local anonymous mode', () => {
+    let files: http.Server;
+    let hits = 0;
+    let h: Harness;
+    before(async () => {
+      files = http.createServer((req, res) => {
+        hits += 1;
+        res.writeHead(200, { 'content-type': 'image/png' });
+        res.end(req.url === '/page' ? '<html>admin</html>' : PNG_1X1);
+      });
+      await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    });
+    after(async () => {
+      await h?.close();
+      await new Promise<void>((r) => { files.close(() => r()); files.closeAllConnections(); });
+    });
+
+    /** Each URL sent at the same step (story 1's photo) of its own conversation: the reply texts. */
+    async function repliesTo(urls: string[], conversation: string): Promise<string[]> {
+      const out: string[] = [];
+      for (const [i, contentUrl] of urls.entries()) {
+        await h.say(`${conversation}-${i}`, 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
+        await h.say(`${conversation}-${i}`, 'u-lihua', { text: '284716350192837465' });
+        const replies = await h.say(`${conversation}-${i}`, 'u-lihua', { attachments: [{ contentType: 'image/png', contentUrl, name: 'p.png' }] });
+        out.push(replies.map((r) => r.text ?? '').join('\n'));
+      }
+      return out;
+    }
+
+    it('fetches no loopback, private or link-local target, and answers every failed fetch alike', async () => {
+      h = await startHarness();
+      const port = (files.address() as AddressInfo).port;
+      const closed = await new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => r(p)); }); });
+      hits = 0;
+      const answers = await repliesTo(
+        [`http://127.0.0.1:${port}/ok.png`, `http://localhost:${port}/ok.png`, `http://127.0.0.1:${port}/page`, `http://127.0.0.1:${closed}/ok.png`, `http://[::1]:${port}/ok.png`, 'http://10.0.0.8/ok.png', 'http://169.254.169.254/latest/meta-data', `https://smba.trafficmanager.net.127.0.0.1.invalid:${port}/ok.png`],
+        'ssrf-app-1',
+      );
+      expect(hits, 'connections to the loopback file server').to.equal(0);
+      expect(new Set(answers).size, answers.join('\n---\n')).to.equal(1);
+      expect(answers[0]).to.include('文件没有接收成功');
+    });
+
+    it('fetches from the tests\' loopback server only with the explicit test allowance', async () => {
+      await h?.close();
+      h = await startHarness({}, { allowLoopbackAttachments: true });
+      const port = (files.address() as AddressInfo).port;
+      const [answer] = await repliesTo([`http://127.0.0.1:${port}/ok.png`], 'ssrf-app-2');
+      expect(answer).to.match(/已收到/);
     });
   });
 });

@@ -3,6 +3,10 @@
  * fresh data directory, and talks to it the way a channel does: POST /api/messages with
  * `expectReplies`. A small capture server stands in for the channel's serviceUrl, so proactive
  * messages (queue updates, agent replies) can be read too.
+ *
+ * `say(..., 'directline')` talks as a signed-in shopper instead: through the embedded Direct
+ * Line with a token minted for the user, the way the shop's widget does. Only such a shopper
+ * may read or delete their own data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -31,10 +35,15 @@ export interface Harness {
   dataDir: string;
   /** Activities the bot sent proactively to the channel, by conversation id. */
   proactive: Map<string, Reply[]>;
-  say(conversation: string, user: string, body: Partial<Record<string, unknown>>): Promise<Reply[]>;
+  /** `via`: `api` (default), anonymous /api/messages; `directline`, the token-checked widget path. */
+  say(conversation: string, user: string, body: Partial<Record<string, unknown>>, via?: Via): Promise<Reply[]>;
+  /** The Direct Line conversation id behind a test conversation name said `via: 'directline'`. */
+  directLineConversation(conversation: string, user: string): string | undefined;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type Via = 'api' | 'directline';
 
 export async function startHarness(env: Record<string, string> = {}, options: AppOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
@@ -42,13 +51,27 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
   const config = () => loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir, AGENT_TOKENS: `li:${AGENT_TOKEN}`, ...env }, ROOT);
   const open = () => startApp(config(), { log: createLogger('silent'), host: '127.0.0.1', timers: false, ...options });
   let seq = 0;
+  const widgets = new Map<string, DirectLineChat>();
+  const widget = async (conversation: string, user: string): Promise<DirectLineChat> => {
+    const key = `${conversation}\u0000${user}`;
+    let chat = widgets.get(key);
+    if (chat === undefined) {
+      chat = await DirectLineChat.open(harness.app.url, user, (activity) => proactive.set(conversation, [...(proactive.get(conversation) ?? []), activity]));
+      widgets.set(key, chat);
+    }
+    return chat;
+  };
   const harness: Harness = {
     app: await open(),
     dataDir,
     proactive,
-    say: (conversation, user, body) => postActivity(harness.app.url, { id: `act-${++seq}`, serviceUrl, conversation, user, body }),
+    say: async (conversation, user, body, via = 'api') =>
+      via === 'directline' ? (await widget(conversation, user)).say(body) : postActivity(harness.app.url, { id: `act-${++seq}`, serviceUrl, conversation, user, body }),
+    directLineConversation: (conversation, user) => widgets.get(`${conversation}\u0000${user}`)?.conversationId,
     async restart() {
       await harness.app.close();
+      // The embedded Direct Line keeps conversations in memory: a restart starts new ones.
+      widgets.clear();
       harness.app = await open();
     },
     async close() {
@@ -115,6 +138,73 @@ export async function postActivity(
   const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
   if (res.status !== 200) throw new Error(`${baseUrl}: POST /api/messages answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { activities: Reply[] }).activities;
+}
+
+/**
+ * One shopper's widget on the embedded Direct Line: a token minted for the user (open mode, from
+ * loopback: the chosen id is honored), a started conversation, and per message the bot's replies
+ * to it (read back from the conversation after the turn; anything else the bot sent meanwhile,
+ * such as the welcome or queue updates, goes to `other`).
+ */
+export class DirectLineChat {
+  private watermark = 0;
+
+  private constructor(
+    private readonly base: string,
+    readonly conversationId: string,
+    readonly token: string,
+    private readonly other: (activity: Reply) => void,
+  ) {}
+
+  static async open(base: string, userId: string, other: (activity: Reply) => void = () => undefined): Promise<DirectLineChat> {
+    const minted = await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: userId } }) });
+    if (minted.status !== 200) throw new Error(`tokens/generate answered ${minted.status}: ${await minted.text()}`);
+    const { token } = (await minted.json()) as { token: string };
+    const started = await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    if (started.status !== 201) throw new Error(`conversations answered ${started.status}: ${await started.text()}`);
+    const { conversationId } = (await started.json()) as { conversationId: string };
+    const chat = new DirectLineChat(base, conversationId, token, other);
+    // The welcome arrives on its own; wait for it so it is not mistaken for a reply later.
+    for (let i = 0; i < 100 && (await chat.read()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    return chat;
+  }
+
+  /** Everything the bot sent since the last read (replies and proactive messages alike). */
+  async read(): Promise<(Reply & { replyToId?: string })[]> {
+    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status !== 200) throw new Error(`activities answered ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as { activities: (Reply & { replyToId?: string; from?: { role?: string } })[]; watermark: string };
+    this.watermark = Number(page.watermark);
+    return page.activities.filter((a) => a.from?.role === 'bot' && a.name !== 'kefu.erased');
+  }
+
+  async say(body: Partial<Record<string, unknown>>): Promise<Reply[]> {
+    return this.replies(
+      await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', ...body }),
+      }),
+    );
+  }
+
+  /** Sends a file the way Web Chat does (the upload route), and returns the bot's replies. */
+  async upload(data: Buffer, contentType: string, name: string): Promise<Reply[]> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(data)], { type: contentType }), name);
+    return this.replies(await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form }));
+  }
+
+  private async replies(res: Response): Promise<Reply[]> {
+    if (res.status !== 200) throw new Error(`${res.url} answered ${res.status}: ${await res.text()}`);
+    const { id } = (await res.json()) as { id: string };
+    const replies: Reply[] = [];
+    for (const a of await this.read()) {
+      if (a.replyToId === id) replies.push(a);
+      else this.other(a);
+    }
+    return replies;
+  }
 }
 
 /** A tiny but real PNG (1x1), and other fixtures, as `data:` URL attachments. */
