@@ -134,6 +134,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       eraseUploads: (userId) => directLine!.eraseUploads(userId),
     },
     sweepers: storeSweepers(stores, config.dataDir),
+    ledger: stores.ledger,
     now,
   });
   const services: KefuServices = {

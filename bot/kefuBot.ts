@@ -124,7 +124,10 @@ export class KefuBot extends ActivityHandler {
           this.deps.bridge.leaveTurn(context);
         }
         // Saved: a failure to remember the replies only means a redelivery is handled again.
-        await claim?.finish(outbox).catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
+        // Only an expectReplies caller is answered from the ledger; other channels already got
+        // the replies, so none are kept (they are shopper data).
+        const keep = context.activity.deliveryMode === 'expectReplies' ? outbox : [];
+        await claim?.finish(keep).catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
       }
     } catch (err) {
       holding = false;

@@ -2,7 +2,8 @@
  * A shopper's data: what kefu holds about them (export), erasing it on request, and purging old
  * data after the retention period. kefu keeps a shopper's data in these places, and erase and
  * purge cover each: cases (with their transcripts), evidence files, conversation state rows, the
- * embedded Direct Line's transcripts and uploads, and `.tmp` leftovers of interrupted writes.
+ * embedded Direct Line's transcripts and uploads, the replies the activity ledger keeps for
+ * redeliveries, and `.tmp` leftovers of interrupted writes.
  *
  * Cases with a person right now are kept until the agent closes them (deleting them mid-handoff
  * would pull a live case out of an agent's hands), and so is the state of their conversations;
@@ -12,7 +13,8 @@
  * Evidence files are content-addressed, so a file is deleted only when no remaining case uses it.
  */
 import type { Storage } from 'botbuilder';
-import type { CaseRecord, CaseStore, CaseStatus, EvidenceStore } from '../store/types.js';
+import type { ActivityLedger, CaseRecord, CaseStore, CaseStatus, EvidenceStore } from '../store/types.js';
+import { conversationScope } from '../resilience/activityOnce.js';
 import type { ErasePort, ShopperExport, EraseResult } from '../../dialogs/privacyDialog.js';
 
 const WITH_A_PERSON: readonly CaseStatus[] = ['escalated', 'assigned'];
@@ -49,6 +51,8 @@ export interface ShopperDataDeps {
   state?: Storage;
   directLine?: DirectLineData;
   sweepers?: Sweepers;
+  /** The replies kept for redelivered activities, by conversation. */
+  ledger?: ActivityLedger;
   now: () => Date;
 }
 
@@ -103,6 +107,7 @@ export class ShopperData implements ErasePort {
     const conversations = new Set([...gone.map((c) => c.conversationId), ...(dl ? await dl.conversationsOf(shopperId) : []), ...(conversationId ? [conversationId] : [])]);
     for (const c of kept) conversations.delete(c.conversationId);
     await this.deps.state?.delete([...conversations].map((id) => stateKey(channelId, id)));
+    await this.deps.ledger?.forget([...conversations].map((id) => conversationScope(channelId, id)));
     let uploads = 0;
     if (dl) {
       for (const id of conversations) await dl.eraseConversation(id);
@@ -123,6 +128,7 @@ export class ShopperData implements ErasePort {
     if (days <= 0) return { cases: 0, files: 0, other: 0, cutoff };
     const old = (await this.deps.cases.list()).filter((c) => c.updatedAt < cutoff && !WITH_A_PERSON.includes(c.status));
     const files = await this.deleteCases(old);
+    await this.deps.ledger?.forget(old.map((c) => conversationScope(c.channelId, c.conversationId)));
     const sweep = this.deps.sweepers ?? {};
     let other = (await sweep.idleState?.(days * 86_400)) ?? 0;
     other += (await sweep.uploads?.(cutoffDate)) ?? 0;

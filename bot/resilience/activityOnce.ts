@@ -33,7 +33,12 @@ const hash = (text: string) => createHash('sha256').update(text).digest('hex').s
  * conversation shares a prefix, so erasing a conversation can find them (`LIKE`, `SCAN MATCH`).
  */
 export function activityKey(channelId: string, conversationId: string, activityId: string): string {
-  return `${hash(`${channelId}\n${conversationId}`)}:${hash(activityId)}`;
+  return `${conversationScope(channelId, conversationId)}:${hash(activityId)}`;
+}
+
+/** The prefix every ledger entry of one conversation shares (see `ActivityLedger.forget`). */
+export function conversationScope(channelId: string, conversationId: string): string {
+  return hash(`${channelId}\n${conversationId}`);
 }
 
 const UNTRACKED: Claim = { kind: 'run', finish: async () => undefined, abandon: async () => undefined };

@@ -41,6 +41,17 @@ export class RedisLedger implements ActivityLedger {
     await this.redis.eval(ABANDON, 1, this.key(key), `busy:${owner}`);
   }
 
+  async forget(scopes: string[]): Promise<void> {
+    for (const scope of scopes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.key(`${scope}:*`), 'COUNT', 500);
+        if (keys.length > 0) await this.redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  }
+
   private key(key: string): string {
     return `${this.prefix}activity:${key}`;
   }

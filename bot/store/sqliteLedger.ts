@@ -19,6 +19,7 @@ export class SqliteLedger implements ActivityLedger {
   private readonly extend: Statement<[number, string, string]>;
   private readonly done: Statement<[string, string, number]>;
   private readonly release: Statement<[string, string]>;
+  private readonly drop: Statement<[string]>;
 
   constructor(
     db: SqliteDb,
@@ -41,6 +42,8 @@ export class SqliteLedger implements ActivityLedger {
     this.extend = db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0');
     this.done = db.prepare("INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)");
     this.release = db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0');
+    // Keys are `<hex scope>:<hex id>`, so the pattern has no LIKE wildcards of its own.
+    this.drop = db.prepare("DELETE FROM activity_ledger WHERE key LIKE ? || ':%'");
   }
 
   async begin(key: string, owner: string, leaseMs: number): Promise<LedgerEntry> {
@@ -57,5 +60,9 @@ export class SqliteLedger implements ActivityLedger {
 
   async abandon(key: string, owner: string): Promise<void> {
     this.release.run(key, owner);
+  }
+
+  async forget(scopes: string[]): Promise<void> {
+    for (const scope of scopes) this.drop.run(scope);
   }
 }

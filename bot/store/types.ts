@@ -219,4 +219,9 @@ export interface ActivityLedger {
   finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void>;
   /** Gives up a claim (the turn failed), so a redelivery is handled afresh. */
   abandon(key: string, owner: string): Promise<void>;
+  /**
+   * Deletes every entry of these conversations (`conversationScope`): the replies kept for
+   * redeliveries are shopper data, so erase and purge remove them.
+   */
+  forget(scopes: string[]): Promise<void>;
 }
