@@ -20,7 +20,7 @@ const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr:
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0];
+    const topic = rest[0] === '--help' || rest[0] === '-h' ? undefined : rest[0];
     if (topic !== undefined && topic in commands) {
       io.stdout.write(`${(await commands[topic]!()).usage}\n`);
       return 0;

@@ -55,7 +55,7 @@ describe('kefu CLI (child processes)', function () {
 
   // Every command and subcommand, so a new one that forgets the option is caught too.
   for (const args of [
-    ['serve'], ['rules'], ['rules', 'check'], ['rules', 'test'], ['rules', 'explain'], ['rules', 'diff'],
+    ['help'], ['serve'], ['rules'], ['rules', 'check'], ['rules', 'test'], ['rules', 'explain'], ['rules', 'diff'],
     ['classify'], ['train'], ['teams'], ['teams', 'package'], ['purge'], ['report'], ['intents'], ['intents', 'review'], ['intents', 'add'],
   ]) {
     it(`kefu ${args.join(' ')} --help prints the usage and exits 0`, async () => {
