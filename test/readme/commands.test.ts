@@ -18,6 +18,11 @@ import { canonical, commandsOf, kefuWords, readDocCommands, type DocCommand } fr
 const NOT_RUN: { match: RegExp; reason: string; wholeBlock?: true }[] = [
   { match: /^npm (install|ci)\b/, reason: 'installs packages; CI runs npm ci itself' },
   { match: /^npm test\b/, reason: 'the whole suite, this test included' },
+  { match: /^\.ci\/run\b/, reason: 'CI itself: npm ci, then the whole suite' },
+  { match: /^npx mocha\b/, reason: 'runs tests that npm test runs anyway (this one among them)' },
+  { match: /^npm run bench\b/, reason: 'benchmarks print figures for minutes; they do not pass or fail' },
+  { match: /^npm run fuzz\b/, reason: 'thousands of hostile requests; test/fuzz/fuzz.test.ts runs 400 of them' },
+  { match: /^npm run eval:intents\b/, reason: 'trains the classifier in memory (10-20 s); test/intents/ checks the shipped model' },
   { match: /^kefu serve\b/, reason: 'a server that runs until stopped; the test starts one (kefu serve --port 0) for the curl examples' },
   { match: /^kefu train\b/, reason: 'retrains for 10-20 s and rewrites data/intents/model.json; test/intents/classifier.test.ts retrains and compares' },
   { match: /^export REDIS_URL=/, reason: 'the three-instance walk-through starts servers in the background; test/scale/multiInstance.test.ts runs that setup', wholeBlock: true },
