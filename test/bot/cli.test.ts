@@ -3,8 +3,11 @@
  * its exit code and what it prints. In-process runs cannot see an event loop that empties early.
  */
 import { expect } from 'chai';
-import { rmSync } from 'node:fs';
-import { freshDataDir, runKefu, type KefuRun } from '../support/runKefu.js';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../support/kefuHarness.js';
+import { freshDataDir, KEFU, kefuEnv, runKefu, type KefuRun } from '../support/runKefu.js';
 
 /** Everything a user would call a crash: a Node stack trace or an unhandled error event. */
 function expectNoCrash(run: KefuRun): void {
@@ -80,5 +83,26 @@ describe('kefu CLI (child processes)', function () {
     expectNoCrash(run);
     expect(run.code).to.equal(0);
     expect(run.stdout.split('\n')[0]).to.match(/^\{"text":"box arrived crushed","intent":"damaged_packaging"/);
+  });
+
+  it('kefu serve stops on SIGTERM with exit 0, its SQLite file closed (no write-ahead log left)', async () => {
+    const dir = freshDataDir();
+    try {
+      const child = spawn(process.execPath, [KEFU, 'serve', '--port', '0'], { cwd: ROOT, env: kefuEnv(dir, { LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      for (let i = 0; i < 1200 && !out.includes('kefu is running'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).to.contain('kefu is running');
+      const port = /localhost:(\d+)\/api\/messages/.exec(out)![1];
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);
+      child.kill('SIGTERM');
+      expect(await exited, out).to.equal(0);
+      expect(existsSync(path.join(dir, 'kefu.sqlite')), readdirSync(dir).join(', ')).to.equal(true);
+      expect(existsSync(path.join(dir, 'kefu.sqlite-wal')), 'the write-ahead log was copied back and removed').to.equal(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
