@@ -79,7 +79,12 @@ function promisedKeys(out: string, cmd: DocCommand): string | undefined {
   const promised = cmd.promised === undefined ? undefined : tryJson(cmd.promised);
   if (promised === undefined || typeof promised !== 'object') return undefined;
   const missing = Object.keys(promised as object).filter((k) => !(k in (got as object)));
-  return missing.length === 0 ? undefined : `the document promises ${cmd.promised}; the answer lacks ${missing.join(', ')}`;
+  if (missing.length > 0) return `the document promises ${cmd.promised}; the answer lacks ${missing.join(', ')}`;
+  // A plain value written out ("teams":null, "expires_in":3600) is promised as is; "…" means any.
+  const differs = Object.entries(promised as Record<string, unknown>).filter(
+    ([k, v]) => (v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && !v.includes('…'))) && (got as Record<string, unknown>)[k] !== v,
+  );
+  return differs.length === 0 ? undefined : `the document promises ${cmd.promised}; the answer has ${differs.map(([k]) => `${k}: ${JSON.stringify((got as Record<string, unknown>)[k])}`).join(', ')}`;
 }
 
 /** Where the commands run: the project folder's entries linked into a scratch folder, so files a command writes (kefu-teams.zip) land there. */
@@ -200,6 +205,26 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
 
   it('every rule for a command it does not run still names a documented command', () => {
     for (const rule of NOT_RUN) expect(commands.some((c) => rule.match.test(canonical(c.text))), `${rule.match} (${rule.reason})`).to.equal(true);
+  });
+
+  it('reads a loop, a function, a quoted multi-line argument and a continued line as one command each', () => {
+    const md = [
+      '```sh',
+      'for p in 1 2; do',
+      '  echo $p &   # in the background',
+      'done',
+      "say() { curl -s x -d '{\"a\":",
+      "  1}'; }",
+      'kefu rules check \\',
+      '  data/rules.yaml',
+      '# → ✓',
+      '```',
+    ].join('\n');
+    expect(commandsOf(md, 'x.md').map((c) => [c.where, c.text, c.promised])).to.deep.equal([
+      ['x.md:2', 'for p in 1 2; do\n  echo $p &\ndone', undefined],
+      ['x.md:5', "say() { curl -s x -d '{\"a\":\n  1}'; }", undefined],
+      ['x.md:7', 'kefu rules check \\\n  data/rules.yaml', '✓'],
+    ]);
   });
 
   it('fails a documented command that exits non-zero or prints nothing', async () => {

@@ -50,12 +50,21 @@ function scan(line: string, quote: string | undefined): { code: string; comment?
   return { code: line, quote };
 }
 
+/** How many compound commands a line opens (`for … do`, `if … then`, `f() {`) minus those it closes. */
+function opens(code: string): number {
+  const words = code.replace(/'[^']*'|"[^"]*"/g, '').split(/[\s;]+/);
+  const open = words.filter((w) => w === 'do' || w === 'then' || w === '{').length;
+  const close = words.filter((w) => w === 'done' || w === 'fi' || w === '}').length;
+  return open - close;
+}
+
 export function commandsOf(markdown: string, file: string): DocCommand[] {
   const commands: DocCommand[] = [];
   for (const [b, block] of shellBlocks(markdown).entries()) {
     let text = '';
     let start = 0;
     let quote: string | undefined;
+    let depth = 0;
     const flush = () => {
       if (text.trim() !== '') commands.push({ where: `${file}:${start}`, text: text.trim(), block: b });
       text = '';
@@ -74,7 +83,11 @@ export function commandsOf(markdown: string, file: string): DocCommand[] {
       const s = scan(raw, quote);
       quote = s.quote;
       text += (text === '' ? '' : '\n') + s.code;
-      if (!quote && !s.code.endsWith('\\')) flush();
+      if (!quote) depth += opens(s.code);
+      if (!quote && depth <= 0 && !/(\\|\||&&)\s*$/.test(s.code)) {
+        depth = 0;
+        flush();
+      }
     }
     flush();
   }
