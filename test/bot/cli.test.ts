@@ -93,7 +93,7 @@ describe('kefu CLI (child processes)', function () {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      for (let i = 0; i < 1200 && !out.includes('kefu is running'); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1800 && !out.includes('kefu is running'); i++) await new Promise((r) => setTimeout(r, 50));
       expect(out).to.contain('kefu is running');
       const port = /localhost:(\d+)\/api\/messages/.exec(out)![1];
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);

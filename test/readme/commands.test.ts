@@ -177,7 +177,7 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
     let out = '';
     server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 600 && !serverUrl; i++) {
+    for (let i = 0; i < 1800 && !serverUrl; i++) {
       const port = /localhost:(\d+)\/api\/messages/.exec(out)?.[1];
       if (port) serverUrl = `http://127.0.0.1:${port}`;
       else await new Promise((r) => setTimeout(r, 50));

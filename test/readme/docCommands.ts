@@ -13,7 +13,7 @@ export interface DocCommand {
   text: string;
   /** What the document says it prints (`# → {"token":"…"}`), if it says. */
   promised?: string;
-  /** The commands before it in the same block, for skip rules that cover a whole block. */
+  /** Which shell block of its file it is in (0, 1, …), for skip rules that cover a whole block. */
   block: number;
 }
 
