@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/kefuHarness.js';
 import { freshDataDir, KEFU, kefuEnv, runKefu, type KefuRun } from '../support/runKefu.js';
@@ -25,6 +25,11 @@ describe('kefu CLI (child processes)', function () {
     const run = await runKefu(['help'], { dataDir });
     expect(run.code).to.equal(0);
     expect(run.stdout).to.match(/Commands:/).and.match(/^ {2}rules /m).and.match(/^ {2}report /m);
+    // docs/cli.md documents every command the help lists.
+    const names = [...run.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
+    const doc = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
+    expect(names.filter((n) => !doc.includes(`## \`kefu ${n}`)), 'commands missing from docs/cli.md').to.deep.equal([]);
+    expect(names.length).to.be.at.least(8);
   });
 
   it('refuses an unknown command with exit 2 and names the known ones', async () => {
