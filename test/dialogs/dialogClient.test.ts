@@ -178,6 +178,8 @@ describe('dialogs in isolation (DialogTestClient)', function () {
       evidence: ['photo_item', 'photo_package'],
       merchant_response: 'not_contacted',
       order_amount: 59.9,
+      delivered: true,
+      hours_since_delivery: 24,
       member_tier: 'svip',
       prior_claims_90d: 0,
     };
