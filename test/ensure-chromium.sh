@@ -4,7 +4,7 @@
 set -euo pipefail
 if command -v chromium >/dev/null 2>&1; then exit 0; fi
 if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
-  echo "ensure-chromium: chromium is missing and we are not root; browser tests will be skipped" >&2
+  echo "ensure-chromium: chromium is missing and we are not root; install Debian's chromium, or the browser tests fail" >&2
   exit 0
 fi
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -20,7 +20,7 @@ const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr:
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0];
+    const topic = rest[0] === '--help' || rest[0] === '-h' ? undefined : rest[0];
     if (topic !== undefined && topic in commands) {
       io.stdout.write(`${(await commands[topic]!()).usage}\n`);
       return 0;
@@ -34,15 +34,34 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   const command = await load();
+  if (asksForHelp(rest)) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (isUsageError(err)) {
-      io.stderr.write(`kefu ${name}: ${err.message}\n\n${command.usage}\n`);
+    if (isUsageError(err) || isArgsError(err)) {
+      io.stderr.write(`kefu ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
       return 2;
     }
     throw err;
   }
+}
+
+/**
+ * `--help` / `-h` anywhere before a `--` shows the command's usage, so it works the same on every
+ * command and subcommand (`kefu rules explain --help`) without each one declaring the option.
+ */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** node:util parseArgs refusing an option or argument is the user's mistake: a usage error, not a crash. */
+function isArgsError(err: unknown): boolean {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 async function overview(): Promise<string> {

@@ -22,7 +22,7 @@ const USAGE = `Usage: kefu rules check   [FILE] [--json]   validate and lint the
                                             file, or PostgreSQL with DATABASE_URL and REDIS_URL)
 
 FILE defaults to $RULES_FILE or data/rules.yaml.
-Example: kefu rules explain --facts '{"complaint":"damaged_packaging","category":"daily_chemical","evidence":["photo_item"],"order_amount":59}'`;
+Example: kefu rules explain --facts '{"complaint":"damaged_packaging","category":"daily_chemical","evidence":["photo_item"],"order_amount":59,"hours_since_delivery":24}'`;
 
 type Sub = 'check' | 'test' | 'explain';
 

@@ -46,7 +46,19 @@ export function startWalCheckpointer(db: SqliteDb, onError: (message: string) =>
   db.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: db.name, intervalMs } });
+  // The periodic checkpoints alone must not keep a process alive, but an answer someone awaits
+  // must: an unref'd worker lets the event loop empty before a CLI command's close resolves,
+  // and the process exits (code 13) without printing its output. So the worker holds the loop
+  // only while a `checkpoint()` or `stop()` is pending.
   worker.unref();
+  let pending = 0;
+  let gone = false;
+  const hold = () => {
+    if (pending++ === 0) worker.ref();
+  };
+  const release = () => {
+    if (--pending === 0) worker.unref();
+  };
   const waiting: ((copied: number) => void)[] = [];
   // 'failed': a periodic checkpoint; 'done': the answer to the oldest `checkpoint()` call.
   worker.on('message', (msg: { kind: 'failed' | 'done'; copied?: number; error?: string }) => {
@@ -54,15 +66,30 @@ export function startWalCheckpointer(db: SqliteDb, onError: (message: string) =>
     if (msg.kind === 'done') waiting.shift()?.(msg.copied ?? 0);
   });
   worker.on('error', (err) => onError(err.message));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      gone = true;
+      // Nobody will answer the calls still waiting: resolve them with nothing copied.
+      for (const resolveCall of waiting.splice(0)) resolveCall(0);
+      resolve();
+    }),
+  );
   return {
     checkpoint: () =>
       new Promise<number>((resolve) => {
-        waiting.push(resolve);
+        if (gone) return resolve(0);
+        hold();
+        waiting.push((copied) => {
+          release();
+          resolve(copied);
+        });
         worker.postMessage('checkpoint');
       }),
     async stop() {
-      worker.postMessage('stop');
+      if (!gone) {
+        hold();
+        worker.postMessage('stop');
+      }
       await exited;
     },
   };

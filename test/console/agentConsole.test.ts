@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { apiServer } from '../handoff/apiServer.js';
 import { AGENTS } from '../handoff/helpers.js';
@@ -12,7 +12,6 @@ describe('agent console in headless Chromium', function () {
   let api: Awaited<ReturnType<typeof apiServer>>;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -3,8 +3,8 @@
  * HTTP. Each step sends what the shopper says (text, a file, a card value) and checks that the
  * bot's replies contain the expected ones, in order; the end checks the stored case.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import path from 'node:path';
+import { DataFileError, readYamlFile } from '../../bot/data/yamlFile.js';
 import { dataUrlAttachment, PNG_1X1, type Harness, type Reply, type Via } from '../support/kefuHarness.js';
 
 export interface Matcher {
@@ -48,8 +48,49 @@ export const FIXTURES = {
   'huge.png': () => dataUrlAttachment(Buffer.concat([PNG_1X1, Buffer.alloc(11 * 1024 * 1024)]), 'image/png', 'huge.png'),
 };
 
+/**
+ * What a transcript file may say. Every object is closed (`additionalProperties: false`): a
+ * misspelt key such as `promt:` would otherwise be ignored, and a matcher that checks nothing
+ * matches any reply, so the test would pass without testing anything. The matchers' inner
+ * objects (`prompt`, `triage`, `handoff`, `case`, `queue`) need no list of their own: each key there is
+ * compared with the reply, the stored case or its queue entry, so a misspelt one fails the comparison.
+ */
+const closed = (properties: Record<string, object>, extra: object = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
+const partial = { type: 'object' };
+const MATCHER = closed(
+  { text: { type: 'string' }, prompt: partial, triage: partial, handoff: partial, event: { type: 'string' }, buttons: { type: 'array', items: { type: 'string' } } },
+  { minProperties: 1 },
+);
+const STEP = closed(
+  {
+    user: { type: 'string' },
+    file: { enum: Object.keys(FIXTURES) },
+    value: partial,
+    restart: { const: true },
+    bot: { type: 'array', items: MATCHER },
+    not: { type: 'array', items: { type: 'string' } },
+  },
+  { minProperties: 1 },
+);
+export const TRANSCRIPT_SCHEMA = closed(
+  {
+    title: { type: 'string', minLength: 1 },
+    shopper: { type: 'string', minLength: 1 },
+    locale: { type: 'string' },
+    via: { enum: ['api', 'directline'] satisfies Via[] },
+    steps: { type: 'array', minItems: 1, items: STEP },
+    case: { anyOf: [{ const: 'none' }, { type: 'object', properties: { evidence_kinds: { type: 'array', items: { type: 'string' } } } }] },
+    queue: partial,
+  },
+  { required: ['title', 'shopper', 'steps'] },
+);
+
+/** Reads and checks a transcript file; throws DataFileError naming the file, the place and what was expected. */
 export function loadTranscript(file: string): Transcript {
-  return parse(readFileSync(file, 'utf8')) as Transcript;
+  const t = readYamlFile<Transcript>(file, TRANSCRIPT_SCHEMA);
+  const silent = t.steps.findIndex((s) => s.user === undefined && s.file === undefined && s.value === undefined && !s.restart);
+  if (silent >= 0) throw new DataFileError(`${path.relative(process.cwd(), file) || file}: /steps/${silent}: sends nothing (expected user, file, value or restart)`);
+  return t;
 }
 
 /** Why `actual` does not contain everything in `expected` (deep, arrays exact), or undefined. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { analyze } from '../../bot/lead/analytics.js';
 import { parseTable } from '../../rules/index.js';
@@ -17,7 +17,6 @@ describe('lead page in headless Chromium', function () {
   let dir: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

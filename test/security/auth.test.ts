@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { AGENT_TOKEN, DirectLineChat, startHarness, type Harness } from '../support/kefuHarness.js';
+import { captureConsole } from '../support/quietConsole.js';
 
 const APP_ID = '6f1d2c3b-0000-4a5b-9c8d-kefu-test-app';
 const SERVICE_URL = 'http://127.0.0.1:9/';
@@ -71,24 +72,31 @@ describe('security: Bot Framework authentication', function () {
     expect(metadataFetches).to.be.greaterThan(0);
   });
 
+  /** A refused request: 401, and what botbuilder printed about it is that authentication failure. */
+  async function refused(authorization?: string, why = /AuthenticationError/) {
+    const { result, printed } = await captureConsole(() => post(authorization));
+    expect(result.status).to.equal(401);
+    expect(printed).to.match(why).and.match(/statusCode: 401/);
+  }
+
   it('refuses a request without a token', async () => {
-    expect((await post()).status).to.equal(401);
+    await refused(undefined, /Unauthorized Access/);
   });
 
   it('refuses a forged token (right key id, wrong key)', async () => {
-    expect((await post(`Bearer ${await token(forger)}`)).status).to.equal(401);
+    await refused(`Bearer ${await token(forger)}`, /invalid signature/);
   });
 
   it('refuses an expired token', async () => {
-    expect((await post(`Bearer ${await token(good, { exp: Math.floor(Date.now() / 1000) - 3600 })}`)).status).to.equal(401);
+    await refused(`Bearer ${await token(good, { exp: Math.floor(Date.now() / 1000) - 3600 })}`, /The token has expired/);
   });
 
   it('refuses a token for another bot', async () => {
-    expect((await post(`Bearer ${await token(good, { aud: 'someone-else' })}`)).status).to.equal(401);
+    await refused(`Bearer ${await token(good, { aud: 'someone-else' })}`, /Invalid AppId passed on token: someone-else/);
   });
 
   it('refuses a token from another issuer', async () => {
-    expect((await post(`Bearer ${await token(good, { iss: 'https://evil.example' })}`)).status).to.equal(401);
+    await refused(`Bearer ${await token(good, { iss: 'https://evil.example' })}`, /No valid identity/);
   });
 
   it("answers a verified channel's shopper about their own data", async () => {

@@ -3,7 +3,6 @@
  * through a real conversation and escalated to a person, must appear in the console as text and
  * never run or become elements (checked in headless Chromium).
  */
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { SCRIPT_PAYLOADS } from '../fuzz/generator.js';
@@ -17,7 +16,6 @@ describe('security: agent console renders hostile text as text', function () {
   let h: Harness;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     h = await startHarness();
   });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mountWidget } from '../../bot/web/index.js';
@@ -25,7 +24,7 @@ async function waitBubble(page: Page, text: string, timeout = 15_000): Promise<v
   await bubble(page, text).first().waitFor({ timeout });
 }
 
-(existsSync(CHROMIUM) ? describe : describe.skip)('web widget in headless Chromium', function () {
+describe('web widget in headless Chromium', function () {
   this.timeout(90_000);
   let h: Harness;
   let browser: Browser;
