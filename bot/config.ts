@@ -56,6 +56,24 @@ export interface Config {
   rateLimits?: { perConversation: number; perAddress: number };
   /** `TRUST_PROXY=1`: the client address is the last hop of X-Forwarded-For (behind our own proxy). */
   trustProxy?: boolean;
+  /** Request body limits (docs/security.md, "Request limits"). */
+  bodies?: BodyLimits;
+  /** Bounds of the in-memory Direct Line store (one instance; Redis has its own TTLs). */
+  directLineMemory?: DirectLineMemoryLimits;
+}
+
+export interface BodyLimits {
+  /** `MAX_BODY_BYTES`: largest request body, counted after inflating (default 16 MB). */
+  maxBytes: number;
+  /** `ACCEPT_COMPRESSED_BODIES=true`: inflate gzip/deflate/br bodies; otherwise they get 415. */
+  compressed: boolean;
+}
+
+export interface DirectLineMemoryLimits {
+  /** `DIRECT_LINE_MAX_ACTIVITIES`: activities kept per conversation; older ones are dropped. */
+  perConversation: number;
+  /** `DIRECT_LINE_MAX_MEMORY_MB`: all conversations together; the least recently active go first. */
+  totalBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +108,21 @@ function count(name: string, value: string | undefined, fallback: number): numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 0)`);
   return n;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 1)`);
+  return n;
+}
+
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  const v = value.trim().toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new ConfigError(`${name}='${value}' is not valid (expected true or false)`);
 }
 
 function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCredential[] {
@@ -142,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
     rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    bodies: { maxBytes: positive('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 16 * 1024 * 1024), compressed: flag('ACCEPT_COMPRESSED_BODIES', env.ACCEPT_COMPRESSED_BODIES) },
+    directLineMemory: {
+      perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, 1000),
+      totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, 256) * 1024 * 1024,
+    },
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');

@@ -40,7 +40,8 @@ async function postToConversation(ctx: DirectLineContext, conversationId: string
   return stored.id;
 }
 
-const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/]+\/upload(\?|$)/;
+/** The upload route, the one route that takes multipart bodies. */
+export const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/]+\/upload(\?|$)/;
 
 export function mountActivityRoutes(server: Server, ctx: DirectLineContext): void {
   // restify's bodyParser, if the app uses it globally, would swallow multipart uploads (and keep

@@ -4,17 +4,30 @@
  * typed values. Multipart parsing uses the platform's own `Response.formData()` (undici).
  */
 import type { Request } from 'restify';
+import { checkContent, DEFAULT_GUARD_LIMITS, type GuardLimits } from '../security/activityGuard.js';
 import { DirectLineError } from './errors.js';
 import type { ActivityJson } from './store.js';
 
+/**
+ * The raw body, whether or not the app's body parser read it first (restify keeps the text it
+ * parsed as `rawBody`; re-serializing a parsed body would overflow the stack on deep JSON).
+ */
 export async function readBody(req: Request, limit: number, what: string): Promise<Buffer> {
-  if ((req as { files?: unknown }).files !== undefined) {
-    throw new DirectLineError(500, 'ServiceError', 'the upload was parsed before the Direct Line saw it: mount restify.plugins.bodyParser() on /api/messages only, not with server.use()');
+  const parsed = req as { files?: unknown; body?: unknown; rawBody?: unknown };
+  if (parsed.files !== undefined) {
+    throw new DirectLineError(415, 'UnsupportedMediaType', 'multipart bodies are accepted only by the upload route');
   }
-  const already: unknown = (req as { body?: unknown }).body;
-  if (Buffer.isBuffer(already)) return already;
-  if (typeof already === 'string') return Buffer.from(already);
-  if (already !== undefined && already !== null) return Buffer.from(JSON.stringify(already));
+  for (const already of [parsed.rawBody, parsed.body]) {
+    if (Buffer.isBuffer(already)) return already;
+    if (typeof already === 'string') return Buffer.from(already);
+  }
+  if (parsed.body !== undefined && parsed.body !== null) {
+    try {
+      return Buffer.from(JSON.stringify(parsed.body));
+    } catch {
+      throw new DirectLineError(400, 'BadArgument', `${what} could not be read back as JSON (nested too deep?)`);
+    }
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) throw tooLarge(what, declared, limit);
   const chunks: Buffer[] = [];
@@ -54,11 +67,20 @@ export function parseJsonObject(body: Buffer, what: string): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
-export function parseActivity(body: Buffer): ActivityJson {
+/** The bot's own replies may carry carousels and long cards, but are bounded all the same. */
+export const BOT_LIMITS: GuardLimits = { maxAttachments: 50, maxTextChars: 1_000_000, maxDepth: 64 };
+
+/**
+ * Parses and checks an activity before anything stores it: shape, nesting, text and attachments
+ * (a shopper's activity within the limits /api/messages applies).
+ */
+export function parseActivity(body: Buffer, limits: GuardLimits = DEFAULT_GUARD_LIMITS): ActivityJson {
   const activity = parseJsonObject(body, 'the activity');
-  if (typeof activity.type !== 'string' || activity.type === '') {
-    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected e.g. \"message\")");
+  if (typeof activity.type !== 'string' || activity.type === '' || activity.type.length > 64) {
+    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected a short string such as \"message\")");
   }
+  const refusal = checkContent(activity, limits);
+  if (refusal !== undefined) throw new DirectLineError(refusal.status, refusal.status === 413 ? 'MessageSizeTooBig' : 'BadArgument', `the activity was refused: ${refusal.message}`);
   return activity as ActivityJson;
 }
 
