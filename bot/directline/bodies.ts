@@ -1,7 +1,7 @@
 /**
- * Reading request bodies at the edge: JSON activities and multipart uploads, each with a size
- * cap enforced while reading (a huge upload is cut off, not buffered) and parsed once into
- * typed values. Multipart parsing uses the platform's own `Response.formData()` (undici).
+ * Reading request bodies at the edge: JSON activities with a size cap enforced while reading,
+ * parsed once into typed values and checked before anything stores them. Uploads are streamed
+ * by `multipart.ts`.
  */
 import type { Request } from 'restify';
 import { checkContent, DEFAULT_GUARD_LIMITS, type GuardLimits } from '../security/activityGuard.js';
@@ -82,41 +82,4 @@ export function parseActivity(body: Buffer, limits: GuardLimits = DEFAULT_GUARD_
   const refusal = checkContent(activity, limits);
   if (refusal !== undefined) throw new DirectLineError(refusal.status, refusal.status === 413 ? 'MessageSizeTooBig' : 'BadArgument', `the activity was refused: ${refusal.message}`);
   return activity as ActivityJson;
-}
-
-export interface UploadedFile {
-  name: string;
-  declaredType: string;
-  data: Buffer;
-}
-
-export interface MultipartUpload {
-  /** The optional `activity` part: the message the files belong to. */
-  activity?: ActivityJson;
-  files: UploadedFile[];
-}
-
-export async function parseMultipart(body: Buffer, contentType: string): Promise<MultipartUpload> {
-  if (!/^multipart\/form-data\b/i.test(contentType)) {
-    throw new DirectLineError(400, 'BadArgument', `an upload must be multipart/form-data (got '${contentType || 'no content type'}')`);
-  }
-  let form: FormData;
-  try {
-    form = await new Response(new Blob([new Uint8Array(body)]), { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new DirectLineError(400, 'BadArgument', 'the upload is not valid multipart/form-data');
-  }
-  const upload: MultipartUpload = { files: [] };
-  const parts: [string, FormDataEntryValue][] = [];
-  form.forEach((value, field) => parts.push([field, value]));
-  for (const [field, value] of parts) {
-    if (typeof value === 'string') {
-      if (field === 'activity') upload.activity = parseActivity(Buffer.from(value));
-      continue;
-    }
-    const data = Buffer.from(await value.arrayBuffer());
-    if (field === 'activity') upload.activity = parseActivity(data);
-    else upload.files.push({ name: value.name || 'file', declaredType: value.type, data });
-  }
-  return upload;
 }

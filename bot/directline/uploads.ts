@@ -6,7 +6,7 @@
  * and only for URLs this store issued: a URL from elsewhere is never fetched (no SSRF).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredUpload {
@@ -20,22 +20,52 @@ export interface StoredUpload {
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 export const ATTACHMENT_PATH = '/v3/directline/attachments/';
+/** Temp files older than this in `.incoming/` are leftovers of a process that died mid-upload. */
+const STALE_MS = 60 * 60 * 1000;
 
 export class UploadStore {
   private readonly dir: string;
+  /** Where uploads are streamed before they are checked; same file system, so keeping one is a rename. */
+  readonly incoming: string;
+  private swept = false;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'directline-uploads');
+    this.incoming = path.join(this.dir, '.incoming');
   }
 
   async put(data: Buffer, contentType: string, name: string, baseUrl: string): Promise<StoredUpload> {
     await mkdir(this.dir, { recursive: true });
+    const meta = this.describe(contentType, name, data.length, baseUrl);
+    await writeFile(path.join(this.dir, meta.id), data);
+    await writeFile(path.join(this.dir, `${meta.id}.json`), JSON.stringify(meta));
+    return meta;
+  }
+
+  /** Keeps a checked temp file from `incoming` (moves it; the temp path is gone afterwards). */
+  async keep(tempFile: string, bytes: number, contentType: string, name: string, baseUrl: string): Promise<StoredUpload> {
+    const meta = this.describe(contentType, name, bytes, baseUrl);
+    await rename(tempFile, path.join(this.dir, meta.id));
+    await writeFile(path.join(this.dir, `${meta.id}.json`), JSON.stringify(meta));
+    return meta;
+  }
+
+  /** Once per process: removes temp files a crashed process left in `incoming`. */
+  async sweep(now = Date.now()): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    const names = await readdir(this.incoming).catch(() => [] as string[]);
+    for (const name of names) {
+      const file = path.join(this.incoming, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info !== undefined && now - info.mtimeMs > STALE_MS) await rm(file, { force: true });
+    }
+  }
+
+  private describe(contentType: string, name: string, bytes: number, baseUrl: string): StoredUpload {
     const id = randomBytes(16).toString('base64url');
     const safeName = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-100) || 'file';
-    const meta: StoredUpload = { id, contentType, name, bytes: data.length, url: `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}` };
-    await writeFile(path.join(this.dir, id), data);
-    await writeFile(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
-    return meta;
+    return { id, contentType, name, bytes, url: `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}` };
   }
 
   async get(id: string): Promise<{ meta: StoredUpload; data: Buffer } | undefined> {
