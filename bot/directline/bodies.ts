@@ -4,7 +4,7 @@
  * by `multipart.ts`.
  */
 import type { Request } from 'restify';
-import { checkContent, DEFAULT_GUARD_LIMITS, type GuardLimits } from '../security/activityGuard.js';
+import { checkContent, checkNesting, DEFAULT_GUARD_LIMITS, type GuardLimits } from '../security/activityGuard.js';
 import { DirectLineError } from './errors.js';
 import type { ActivityJson } from './store.js';
 
@@ -64,6 +64,8 @@ export function parseJsonObject(body: Buffer, what: string): Record<string, unkn
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DirectLineError(400, 'BadArgument', `${what} must be a JSON object`);
   }
+  const refusal = checkNesting(value);
+  if (refusal !== undefined) throw new DirectLineError(400, 'BadArgument', `${what} was refused: ${refusal.message}`);
   return value as Record<string, unknown>;
 }
 

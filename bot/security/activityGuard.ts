@@ -29,7 +29,7 @@ function refuse(error: string, message: string, status: 400 | 413 = 400): Refusa
 }
 
 /** Walks the value without recursion, so a hostile depth cannot overflow this check either. */
-function walk(value: unknown, maxDepth: number): Refusal | undefined {
+export function checkNesting(value: unknown, maxDepth: number = DEFAULT_GUARD_LIMITS.maxDepth): Refusal | undefined {
   const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
   while (stack.length > 0) {
     const { v, depth } = stack.pop()!;
@@ -55,7 +55,7 @@ export function checkActivity(body: unknown, limits: GuardLimits = DEFAULT_GUARD
   if (!isRecord(body) || typeof body.type !== 'string') {
     return refuse('bad_activity', 'expected a JSON Bot Framework activity with a string "type"');
   }
-  const deep = walk(body, limits.maxDepth);
+  const deep = checkNesting(body, limits.maxDepth);
   if (deep) return deep;
   return checkRouting(body, limits);
 }
@@ -91,7 +91,7 @@ function checkRouting(body: Record<string, unknown>, limits: GuardLimits): Refus
  * fields itself): nesting, forbidden keys, text, attachments, members and entities.
  */
 export function checkContent(body: Record<string, unknown>, limits: GuardLimits = DEFAULT_GUARD_LIMITS): Refusal | undefined {
-  return walk(body, limits.maxDepth) ?? checkFields(body, limits);
+  return checkNesting(body, limits.maxDepth) ?? checkFields(body, limits);
 }
 
 function checkFields(body: Record<string, unknown>, limits: GuardLimits): Refusal | undefined {

@@ -99,9 +99,36 @@ export function inflateBody(req: Request, maxBytes: number): Promise<Buffer | Bo
   });
 }
 
-/** Sends a refusal and closes the connection (an unread body must not be parsed as the next request). */
-export function sendRefusal(res: Response, refusal: BodyRefusal): void {
-  res.setHeader('Connection', 'close');
+/**
+ * Reads and throws away a refused body of up to `maxBytes`, so a client still sending gets the
+ * answer instead of a broken pipe; past that (or on a read error) it stops, and the connection
+ * closes after the answer.
+ */
+export function discardBody(req: Request, res: Response, maxBytes: number): Promise<void> {
+  if (req.readableEnded || !hasBody(req)) return Promise.resolve();
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const stop = (): void => {
+      res.setHeader('Connection', 'close');
+      req.off('data', count);
+      resolve();
+    };
+    const count = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > maxBytes) stop();
+    };
+    if (declared > maxBytes) return stop();
+    req.on('data', count);
+    req.once('end', () => resolve());
+    req.once('error', stop);
+    req.once('aborted', stop);
+  });
+}
+
+/** Sends a refusal (after discarding the body, see above). */
+export async function sendRefusal(req: Request, res: Response, refusal: BodyRefusal, maxBytes: number): Promise<void> {
+  await discardBody(req, res, maxBytes);
   if (refusal.status === 415) res.setHeader('Accept-Encoding', 'identity');
   res.send(refusal.status, { error: refusal.error, message: refusal.message });
 }
@@ -115,8 +142,8 @@ export function bodyGate(options: BodyGateOptions, onRefuse: (req: Request, refu
     const refusal = refuseBody(req, options);
     if (refusal !== undefined) {
       onRefuse(req, refusal);
-      sendRefusal(res, refusal);
-      return next(false);
+      void sendRefusal(req, res, refusal, options.maxBytes).then(() => next(false));
+      return;
     }
     if (!hasBody(req) || contentCodings(req).length === 0) {
       // `identity` only: restify's reader refuses any Content-Encoding header it does not inflate.
@@ -126,7 +153,9 @@ export function bodyGate(options: BodyGateOptions, onRefuse: (req: Request, refu
     void inflateBody(req, options.maxBytes).then((result) => {
       if (!Buffer.isBuffer(result)) {
         onRefuse(req, result);
-        sendRefusal(res, result);
+        // Part of the body was read already; the rest is not worth reading.
+        res.setHeader('Connection', 'close');
+        res.send(result.status, { error: result.error, message: result.message });
         return next(false);
       }
       delete req.headers['content-encoding'];
