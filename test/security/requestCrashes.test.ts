@@ -48,6 +48,12 @@ describe('security: no request can crash kefu (real process)', function () {
     copyFileSync(path.join(ROOT, 'data/rules.yaml'), rulesFile);
     kefu = await startKefuProcess({ RULES_FILE: rulesFile });
   });
+  // A test that crashed kefu must not fail the next ones for it: each starts on a live process.
+  beforeEach(async () => {
+    if (kefu.exited() === undefined) return;
+    await kefu.close();
+    kefu = await startKefuProcess({ RULES_FILE: rulesFile });
+  });
   after(async () => {
     await kefu?.close();
     rmSync(rulesDir, { recursive: true, force: true });
