@@ -153,10 +153,7 @@ export function bodyGate(options: BodyGateOptions, onRefuse: (req: Request, refu
     void inflateBody(req, options.maxBytes).then((result) => {
       if (!Buffer.isBuffer(result)) {
         onRefuse(req, result);
-        // Part of the body was read already; the rest is not worth reading.
-        res.setHeader('Connection', 'close');
-        res.send(result.status, { error: result.error, message: result.message });
-        return next(false);
+        return void sendRefusal(req, res, result, options.maxBytes).then(() => next(false));
       }
       delete req.headers['content-encoding'];
       Object.assign(req, { body: result.toString('utf8'), _readBody: true });
