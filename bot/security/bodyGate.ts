@@ -6,7 +6,8 @@
  * - a compressed body is refused with 415, unless compression is enabled; then it is inflated
  *   here with a limit on the inflated bytes, and a corrupt stream is a 400;
  * - a multipart body is refused with 415 on every route but the upload routes, whose handlers
- *   stream it to the data directory after authentication.
+ *   stream it to the data directory after authentication;
+ * - a body of a type no route reads (CSV, XML, ...) is refused with 415.
  * Everything else goes on to the body parser unchanged.
  */
 import type { Transform } from 'node:stream';
@@ -24,6 +25,12 @@ export interface BodyRefusal {
   error: string;
   message: string;
 }
+
+/**
+ * The body types any kefu route reads; anything else (restify would hand CSV to a parser whose
+ * errors become 500s) is refused up front. Multipart is handled apart, above.
+ */
+const READABLE_TYPES = /^(application\/(json|[\w.+-]+\+json|x-www-form-urlencoded|octet-stream)|text\/plain)?$/;
 
 const INFLATERS: Record<string, () => Transform> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
@@ -51,6 +58,10 @@ export function refuseBody(req: Request, options: BodyGateOptions): BodyRefusal 
     }
     if (codings.length > 0) return { status: 415, error: 'unsupported_media_type', message: 'uploads must not be compressed (send Content-Encoding: identity)' };
     return undefined;
+  }
+  const media = type.split(';')[0]!.trim();
+  if (!READABLE_TYPES.test(media)) {
+    return { status: 415, error: 'unsupported_media_type', message: `bodies of type '${media}' are not accepted (expected application/json)` };
   }
   if (codings.length === 0) return undefined;
   if (!options.compressed) {

@@ -27,6 +27,9 @@ export interface KefuProcess {
   exited(): string | undefined;
   /** Resident memory of the child in bytes (from /proc). */
   rss(): number;
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s); the directories stay. */
+  stop(): Promise<void>;
+  /** Stops it and removes its directories. */
   close(): Promise<void>;
 }
 
@@ -51,8 +54,16 @@ export function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-export async function startKefuProcess(env: Record<string, string> = {}): Promise<KefuProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-proc-data-'));
+export interface KefuProcessOptions {
+  /** Reuse this data directory (e.g. to restart after an exit); default a fresh one. */
+  dataDir?: string;
+  /** Runs before the start with the data directory; returns more environment (e.g. files placed there). */
+  prepare?: (dataDir: string) => Record<string, string>;
+}
+
+export async function startKefuProcess(env: Record<string, string> = {}, options: KefuProcessOptions = {}): Promise<KefuProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-proc-data-'));
+  const prepared = options.prepare?.(dataDir) ?? {};
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-proc-tmp-'));
   const child = spawn(process.execPath, [path.join(ROOT, 'bot/kefu.js'), 'serve', '--port', '0'], {
     cwd: ROOT,
@@ -66,6 +77,7 @@ export async function startKefuProcess(env: Record<string, string> = {}): Promis
       RATE_LIMIT_CONVERSATION: '0',
       RATE_LIMIT_ADDRESS: '0',
       ...env,
+      ...prepared,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,7 +97,7 @@ export async function startKefuProcess(env: Record<string, string> = {}): Promis
     port = /localhost:(\d+)\/api\/messages/.exec(out)?.[1];
     if (port === undefined) await new Promise((r) => setTimeout(r, 100));
   }
-  return {
+  const handle: KefuProcess = {
     url: `http://127.0.0.1:${port}`,
     child,
     dataDir,
@@ -97,15 +109,18 @@ export async function startKefuProcess(env: Record<string, string> = {}): Promis
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
     },
+    async stop() {
+      if (exit !== undefined) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(killer);
+    },
     async close() {
-      if (exit === undefined) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await gone;
-        clearTimeout(killer);
-      }
+      await handle.stop();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(tmpDir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
