@@ -3,6 +3,7 @@
  * with a message naming the variable, what came and what was expected.
  */
 import path from 'node:path';
+import { DEFAULT_MEMORY_LIMITS, type MemoryStoreLimits } from './directline/store.js';
 
 export interface AgentCredential {
   /** Shown in the console and stored on cases the agent touches. */
@@ -58,8 +59,11 @@ export interface Config {
   trustProxy?: boolean;
   /** Request body limits (docs/security.md, "Request limits"). */
   bodies?: BodyLimits;
-  /** Bounds of the in-memory Direct Line store (one instance; Redis has its own TTLs). */
-  directLineMemory?: DirectLineMemoryLimits;
+  /**
+   * Bounds of the in-memory Direct Line store (one instance; Redis has its own TTLs):
+   * `DIRECT_LINE_MAX_ACTIVITIES` per conversation, `DIRECT_LINE_MAX_MEMORY_MB` for all.
+   */
+  directLineMemory?: MemoryStoreLimits;
 }
 
 export interface BodyLimits {
@@ -69,12 +73,8 @@ export interface BodyLimits {
   compressed: boolean;
 }
 
-export interface DirectLineMemoryLimits {
-  /** `DIRECT_LINE_MAX_ACTIVITIES`: activities kept per conversation; older ones are dropped. */
-  perConversation: number;
-  /** `DIRECT_LINE_MAX_MEMORY_MB`: all conversations together; the least recently active go first. */
-  totalBytes: number;
-}
+/** Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 16 * 1024 * 1024, compressed: false };
 
 export class ConfigError extends Error {}
 
@@ -175,10 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
     rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
-    bodies: { maxBytes: positive('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 16 * 1024 * 1024), compressed: flag('ACCEPT_COMPRESSED_BODIES', env.ACCEPT_COMPRESSED_BODIES) },
+    bodies: {
+      maxBytes: positive('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_BODY_LIMITS.maxBytes),
+      compressed: flag('ACCEPT_COMPRESSED_BODIES', env.ACCEPT_COMPRESSED_BODIES),
+    },
     directLineMemory: {
-      perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, 1000),
-      totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, 256) * 1024 * 1024,
+      perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, DEFAULT_MEMORY_LIMITS.perConversation),
+      totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, DEFAULT_MEMORY_LIMITS.totalBytes / 1024 / 1024) * 1024 * 1024,
     },
   };
   if (config.env === 'production' && config.anonymous) {

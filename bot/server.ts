@@ -10,7 +10,7 @@ import { checkActivity, DEFAULT_GUARD_LIMITS, type GuardLimits } from './securit
 import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 import { bodyGate } from './security/bodyGate.js';
-import type { BodyLimits } from './config.js';
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
 
 
 export interface ServerOptions {
@@ -47,9 +47,7 @@ export interface KefuServer {
 
 export function createServer(options: ServerOptions): KefuServer {
   const { adapter, onTurn, log } = options;
-  // Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64; anything
-  // bigger than this is refused with 413 before it is parsed.
-  const bodies: BodyLimits = { maxBytes: 16 * 1024 * 1024, compressed: false, ...options.bodies };
+  const bodies: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodies };
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
   let inFlight = 0;
   let draining = false;

@@ -11,6 +11,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { SignJWT, generateKeyPair } from 'jose';
 import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { ConfigError, loadConfig } from '../../bot/config.js';
 
 const activity = (conversation: string, extra: Record<string, unknown> = {}) => JSON.stringify({
   type: 'message', id: `r${Math.random()}`, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
@@ -19,6 +20,17 @@ const activity = (conversation: string, extra: Record<string, unknown> = {}) => 
 
 describe('security: request bodies', function () {
   this.timeout(60_000);
+
+  it('reads the limits from the environment, typed, and names a bad value', () => {
+    const defaults = loadConfig({});
+    expect(defaults.bodies).to.deep.equal({ maxBytes: 16 * 1024 * 1024, compressed: false });
+    expect(defaults.directLineMemory).to.deep.equal({ perConversation: 500, totalBytes: 64 * 1024 * 1024 });
+    const set = loadConfig({ MAX_BODY_BYTES: '1000', ACCEPT_COMPRESSED_BODIES: 'true', DIRECT_LINE_MAX_ACTIVITIES: '20', DIRECT_LINE_MAX_MEMORY_MB: '8' });
+    expect(set.bodies).to.deep.equal({ maxBytes: 1000, compressed: true });
+    expect(set.directLineMemory).to.deep.equal({ perConversation: 20, totalBytes: 8 * 1024 * 1024 });
+    expect(() => loadConfig({ ACCEPT_COMPRESSED_BODIES: 'yes' })).to.throw(ConfigError, "ACCEPT_COMPRESSED_BODIES='yes' is not valid (expected true or false)");
+    expect(() => loadConfig({ DIRECT_LINE_MAX_MEMORY_MB: '0' })).to.throw(ConfigError, /DIRECT_LINE_MAX_MEMORY_MB='0' is not valid \(expected a whole number ≥ 1\)/);
+  });
 
   describe('with compression enabled', () => {
     let h: Harness;
