@@ -14,6 +14,7 @@ import type { ActivityJson } from './store.js';
 import type { DirectLineContext } from './types.js';
 import { ATTACHMENT_PATH } from './uploads.js';
 import { receiveMultipart, type ReceivedUpload } from './multipart.js';
+import { discardBody } from '../security/bodyGate.js';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 
@@ -100,25 +101,24 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
     '/v3/directline/conversations/:conversationId/upload',
     handler(ctx, 'upload', async (req, res) => {
       const conversationId = param(req, 'conversationId');
-      const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
       const { maxUploadBytes, maxUploadFiles } = ctx.options;
-      await ctx.uploads.sweep();
-      let upload;
+      const maxBytes = maxUploadBytes * maxUploadFiles + 64 * 1024;
+      let who: { userId: string; userName?: string };
+      let upload: ReceivedUpload;
       try {
-        upload = await receiveMultipart(req as AsyncIterable<Buffer>, String(req.headers['content-type'] ?? ''), {
-          dir: ctx.uploads.incoming,
-          maxFileBytes: maxUploadBytes,
-          maxFiles: maxUploadFiles,
-          maxBytes: maxUploadBytes * maxUploadFiles + 64 * 1024,
-          maxFieldBytes: MAX_ACTIVITY_BYTES,
-        }, req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']));
+        who = await authorizeConversation(ctx, req.headers, conversationId);
+        await ctx.uploads.sweep();
+        // Not destroyed when the reader stops early, so the rest can be discarded below.
+        const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+        const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+        upload = await receiveMultipart(body, String(req.headers['content-type'] ?? ''), { dir: ctx.uploads.incoming, maxFileBytes: maxUploadBytes, maxFiles: maxUploadFiles, maxBytes, maxFieldBytes: MAX_ACTIVITY_BYTES }, declared);
       } catch (err) {
-        // The rest of a refused body is not read: the connection closes after the answer.
-        res.setHeader('Connection', 'close');
+        // The client may still be sending: it gets the answer, not a reset.
+        await discardBody(req, res, maxBytes);
         throw err;
       }
       try {
-        await keepUpload(ctx, req, res, conversationId, userId, userName, upload);
+        await keepUpload(ctx, req, res, conversationId, who.userId, who.userName, upload);
       } finally {
         await upload.discard();
       }

@@ -32,12 +32,10 @@ export async function readBody(req: Request, limit: number, what: string): Promi
   if (declared > limit) throw tooLarge(what, declared, limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Stopping early leaves the rest to Node, which reads and drops it, so the client gets the 413.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      req.destroy();
-      throw tooLarge(what, size, limit);
-    }
+    if (size > limit) throw tooLarge(what, size, limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -117,6 +117,10 @@ export function inflateBody(req: Request, maxBytes: number): Promise<Buffer | Bo
  */
 export function discardBody(req: Request, res: Response, maxBytes: number): Promise<void> {
   if (req.readableEnded || !hasBody(req)) return Promise.resolve();
+  if (req.destroyed) {
+    res.setHeader('Connection', 'close');
+    return Promise.resolve();
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   return new Promise((resolve) => {
     let seen = 0;

@@ -6,6 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { ROOT } from '../support/kefuHarness.js';
@@ -32,6 +33,19 @@ function multipart(boundary: string, parts: { name: string; filename?: string; t
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
+}
+
+/** A request on its own connection (Connection: close), as a browser's upload may be: the status, or why none came. */
+function sendAlone(url: string, headers: Record<string, string>, body: Buffer): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => undefined);
+    req.on('close', () => resolve('no answer'));
+    req.end(body);
+  });
 }
 
 describe('security: no request can crash kefu (real process)', function () {
@@ -117,6 +131,11 @@ describe('security: no request can crash kefu (real process)', function () {
     expect(refused.status).to.equal(415);
     const cut = await post(route, multipart(boundary, [{ name: 'file', filename: 'a.png', type: 'image/png', data: png }]).subarray(0, 200_000), headers);
     expect(cut.status).to.equal(400);
+    // Refused while the client is still sending: it gets the answer, not a reset connection.
+    const big = multipart(boundary, [{ name: 'file', filename: 'b.png', type: 'image/png', data: Buffer.concat([png, Buffer.alloc(4 * 1024 * 1024)]) }]);
+    expect(await sendAlone(`${kefu.url}${route}`, { ...headers, authorization: 'Bearer forged' }, big)).to.equal(403);
+    const seven = multipart(boundary, Array.from({ length: 7 }, (_, i) => ({ name: 'file', filename: `${i}.png`, type: 'image/png', data: Buffer.concat([png, Buffer.alloc(600_000)]) })));
+    expect(await sendAlone(`${kefu.url}${route}`, headers, seven)).to.equal(413);
     const files = filesUnder(path.join(kefu.dataDir, 'directline-uploads'));
     expect(files.filter((f) => f.startsWith('.incoming')), 'temp files left behind').to.deep.equal([]);
     expect(files.filter((f) => !f.endsWith('.json'))).to.have.length(1);
