@@ -157,6 +157,28 @@ describe('security: no request can crash kefu (real process)', function () {
     await stillServes();
   });
 
+  it('does not keep what one token floods the Direct Line with: refused posts are not stored, memory stays flat', async () => {
+    const conv = (await (await fetch(`${kefu.url}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+    const url = `${kefu.url}/v3/directline/conversations/${conv.conversationId}/activities`;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${conv.token}` };
+    // 120,000 characters: more than an activity's text may have (the bot would refuse it too).
+    const body = JSON.stringify({ type: 'message', text: 'x'.repeat(120_000) });
+    const before = kefu.rss();
+    let sent = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (sent < 600) {
+        sent += 1;
+        const res = await post(url.slice(kefu.url.length), body, headers);
+        expect(res.status).to.equal(413);
+      }
+    }));
+    const polled = (await (await fetch(url, { headers })).json()) as { activities: { from: { role?: string } }[] };
+    expect(polled.activities.filter((a) => a.from.role === 'user')).to.deep.equal([]);
+    // The old store kept every one of them (about 0.4 MB each, never freed).
+    expect(kefu.rss() - before).to.be.lessThan(150 * 1024 * 1024);
+    await stillServes();
+  });
+
   it('keeps the last good rule table when rules.yaml is replaced by a directory, deleted, or broken', async () => {
     const health = async () => ((await (await fetch(`${kefu.url}/healthz`)).json()) as { rules: string }).rules;
     const good = await health();
