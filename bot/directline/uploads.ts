@@ -1,12 +1,13 @@
 /**
  * Files shoppers upload through the Direct Line, kept under `<dataDir>/directline-uploads/` as
- * `<id>` (the bytes) and `<id>.json` (what they are). Ids are 128 random bits, so an attachment
+ * `<id>` (the bytes) and `<id>.json` (what they are); an upload is streamed into `.incoming/`
+ * there first and moved into place once checked. Ids are 128 random bits, so an attachment
  * URL is a capability: the widget's `<img>` can show it without a token, and nobody can guess
  * another shopper's. The bot reads its own uploads through `resolve` without an HTTP request,
  * and only for URLs this store issued: a URL from elsewhere is never fetched (no SSRF).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredUpload {
@@ -32,14 +33,6 @@ export class UploadStore {
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'directline-uploads');
     this.incoming = path.join(this.dir, '.incoming');
-  }
-
-  async put(data: Buffer, contentType: string, name: string, baseUrl: string): Promise<StoredUpload> {
-    await mkdir(this.dir, { recursive: true });
-    const meta = this.describe(contentType, name, data.length, baseUrl);
-    await writeFile(path.join(this.dir, meta.id), data);
-    await writeFile(path.join(this.dir, `${meta.id}.json`), JSON.stringify(meta));
-    return meta;
   }
 
   /** Keeps a checked temp file from `incoming` (moves it; the temp path is gone afterwards). */

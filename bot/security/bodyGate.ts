@@ -124,20 +124,23 @@ export function discardBody(req: Request, res: Response, maxBytes: number): Prom
   const declared = Number(req.headers['content-length'] ?? NaN);
   return new Promise((resolve) => {
     let seen = 0;
-    const stop = (): void => {
-      res.setHeader('Connection', 'close');
+    let settled = false;
+    const done = (keepAlive: boolean): void => {
+      if (settled) return;
+      settled = true;
       req.off('data', count);
+      if (!keepAlive && !res.headersSent) res.setHeader('Connection', 'close');
       resolve();
     };
     const count = (chunk: Buffer): void => {
       seen += chunk.length;
-      if (seen > maxBytes) stop();
+      if (seen > maxBytes) done(false);
     };
-    if (declared > maxBytes) return stop();
+    if (declared > maxBytes) return done(false);
     req.on('data', count);
-    req.once('end', () => resolve());
-    req.once('error', stop);
-    req.once('aborted', stop);
+    req.once('end', () => done(true));
+    req.once('error', () => done(false));
+    req.once('close', () => done(false));
   });
 }
 
