@@ -59,8 +59,9 @@ const URLS = [
 ];
 const ACTIVITY_TYPES = ['message', 'conversationUpdate', 'event', 'invoke', 'typing', 'endOfConversation', 'messageReaction', 'installationUpdate', 'bogus', ''];
 
-/** 32 MB of spaces: 32 KB gzipped, twice the inflated body limit. */
-const BOMB = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20), { level: 9 });
+/** 32 MB of spaces: 32 KB gzipped, twice the inflated body limit (made on first use). */
+let bomb: Buffer | undefined;
+const BOMB = (): Buffer => (bomb ??= gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20), { level: 9 }));
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
 const DEEP = (n: number) => `{"type":"message","text":"deep","user":{"id":"u"},"channelData":${'['.repeat(n)}${']'.repeat(n)}}`;
 
@@ -152,7 +153,7 @@ export function createGenerator(seed: number, canary: string, serviceUrl: string
       const route = anyRoute();
       const [encoding, body] = pick<[string, () => Buffer]>([
         ['gzip', () => gzipSync(activityBytes())], ['deflate', () => deflateSync(activityBytes())], ['br', () => brotliCompressSync(activityBytes())],
-        ['gzip', () => Buffer.from('hello')], ['gzip', () => gzipSync(activityBytes()).subarray(0, 12)], ['gzip', () => BOMB], ['br', () => Buffer.from([0xff, 0xff, 0xff])],
+        ['gzip', () => Buffer.from('hello')], ['gzip', () => gzipSync(activityBytes()).subarray(0, 12)], ['gzip', BOMB], ['br', () => Buffer.from([0xff, 0xff, 0xff])],
         ['x-gzip', () => gzipSync(activityBytes())], ['compress', () => Buffer.from('x')], ['gzip, br', () => Buffer.from('x')], ['identity', () => activityBytes()],
       ]);
       return { kind: 'every route: compressed body', method: route.method, path: route.path, headers: { 'content-type': 'application/json', 'content-encoding': encoding, ...credential(route) }, body: body() };
