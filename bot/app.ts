@@ -14,7 +14,7 @@ import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
 import { HandoffService, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
 import { openSharedParts } from './bus/index.js';
-import { mountDirectLine, type DirectLine } from './directline/index.js';
+import { mountDirectLine, UPLOAD_PATH, type DirectLine } from './directline/index.js';
 import { mountWidget } from './web/index.js';
 import { mountLeadApi } from './lead/leadApi.js';
 import { Responses } from './data/responses.js';
@@ -184,6 +184,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       onDown: (store, err) => log.warn({ store, err }, 'readiness: a store does not answer; /readyz answers 503'),
     }),
     limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
+    bodies: config.bodies,
+    multipartPaths: [UPLOAD_PATH],
     // The language is not known yet at the edge, so the refusal is in both.
     slowDownText: `${responses.t('zh-CN', 'error.slow_down')}\n${responses.t('en', 'error.slow_down')}`,
   });
@@ -194,6 +196,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // In-process: the turn knows its shopper passed the Direct Line's token check.
     deliver: directLineDelivery(adapter, server.turn, config.microsoftAppId, log),
     store: shared.directLineStore,
+    memory: config.directLineMemory,
     sharedKey: shared.directLineKey,
     dataDir: config.dataDir,
     maxUploadBytes: MAX_EVIDENCE_BYTES,

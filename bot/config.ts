@@ -3,6 +3,7 @@
  * with a message naming the variable, what came and what was expected.
  */
 import path from 'node:path';
+import { DEFAULT_MEMORY_LIMITS, type MemoryStoreLimits } from './directline/store.js';
 
 export interface AgentCredential {
   /** Shown in the console and stored on cases the agent touches. */
@@ -68,6 +69,13 @@ export interface Config {
   trustProxy?: boolean;
   /** Timeouts, the outbox to channels and activity idempotency (docs/operations.md). */
   resilience?: Resilience;
+  /** Request body limits (docs/security.md, "Request limits"). */
+  bodies?: BodyLimits;
+  /**
+   * Bounds of the in-memory Direct Line store (one instance; Redis has its own TTLs):
+   * `DIRECT_LINE_MAX_ACTIVITIES` per conversation, `DIRECT_LINE_MAX_MEMORY_MB` for all.
+   */
+  directLineMemory?: MemoryStoreLimits;
 }
 
 /** How kefu bounds its waits on dependencies and channels. Every time is in milliseconds. */
@@ -102,6 +110,16 @@ export const DEFAULT_RESILIENCE: Resilience = {
   dedupeSeconds: 3600,
   shutdownMs: 15_000,
 };
+
+export interface BodyLimits {
+  /** `MAX_BODY_BYTES`: largest request body, counted after inflating (default 16 MB). */
+  maxBytes: number;
+  /** `ACCEPT_COMPRESSED_BODIES=true`: inflate gzip/deflate/br bodies; otherwise they get 415. */
+  compressed: boolean;
+}
+
+/** Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 16 * 1024 * 1024, compressed: false };
 
 export class ConfigError extends Error {}
 
@@ -163,6 +181,21 @@ function resilience(env: NodeJS.ProcessEnv): Resilience {
   };
 }
 
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 1)`);
+  return n;
+}
+
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  const v = value.trim().toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new ConfigError(`${name}='${value}' is not valid (expected true or false)`);
+}
+
 function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCredential[] {
   if (value === undefined || value.trim() === '') return [];
   return value.split(',').map((pair, i) => {
@@ -191,16 +224,12 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.test(host.replace(/^\[|\]$/g, ''));
 }
 
-function flag(value: string | undefined): boolean {
-  return value === '1' || value === 'true';
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Config {
   const appId = env.MicrosoftAppId?.trim() ?? '';
   const config: Config = {
     port: port('PORT', env.PORT, 3978),
     host: env.HOST?.trim() || (appId === '' ? '127.0.0.1' : '0.0.0.0'),
-    anonymousOnNetwork: flag(env.ALLOW_ANONYMOUS_NETWORK),
+    anonymousOnNetwork: flag('ALLOW_ANONYMOUS_NETWORK', env.ALLOW_ANONYMOUS_NETWORK),
     env: oneOf('NODE_ENV', env.NODE_ENV, ENVS, 'development'),
     microsoftAppId: appId,
     microsoftAppPassword: env.MicrosoftAppPassword ?? '',
@@ -225,8 +254,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     attachmentHosts: env.ATTACHMENT_HOSTS ? env.ATTACHMENT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '') : undefined,
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
     rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
-    trustProxy: flag(env.TRUST_PROXY),
+    trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
     resilience: resilience(env),
+    bodies: {
+      maxBytes: positive('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_BODY_LIMITS.maxBytes),
+      compressed: flag('ACCEPT_COMPRESSED_BODIES', env.ACCEPT_COMPRESSED_BODIES),
+    },
+    directLineMemory: {
+      perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, DEFAULT_MEMORY_LIMITS.perConversation),
+      totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, DEFAULT_MEMORY_LIMITS.totalBytes / 1024 / 1024) * 1024 * 1024,
+    },
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');

@@ -9,6 +9,8 @@ import type { Logger } from './log.js';
 import { checkActivity, DEFAULT_GUARD_LIMITS, type GuardLimits } from './security/activityGuard.js';
 import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
+import { bodyGate } from './security/bodyGate.js';
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
 
 
 export interface ServerOptions {
@@ -16,8 +18,10 @@ export interface ServerOptions {
   /** The bot's turn logic. */
   onTurn: (context: TurnContext) => Promise<void>;
   log: Logger;
-  /** Largest request body accepted on /api/messages (bytes). */
-  maxBodyBytes?: number;
+  /** Largest request body (bytes, after inflating) and whether compressed bodies are inflated. */
+  bodies?: Partial<BodyLimits>;
+  /** Routes that stream multipart uploads themselves, after authentication; every other route refuses multipart. */
+  multipartPaths?: RegExp[];
   /** Extra facts for /healthz (e.g. the rule table hash). */
   health?: () => Record<string, unknown>;
   /** Readiness for /readyz: 503 unless `ready` (a store does not answer, no rule table). */
@@ -50,9 +54,7 @@ export interface KefuServer {
 
 export function createServer(options: ServerOptions): KefuServer {
   const { adapter, onTurn, log } = options;
-  // Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64; anything
-  // bigger than this is refused with 413 before it is parsed.
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const bodies: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodies };
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
   let inFlight = 0;
   let draining = false;
@@ -120,9 +122,16 @@ export function createServer(options: ServerOptions): KefuServer {
     });
     return next();
   });
+  server.pre(
+    bodyGate({ ...bodies, multipartPaths: options.multipartPaths ?? [] }, (req, refusal) =>
+      log.info({ path: req.getPath(), status: refusal.status, reason: refusal.error }, 'request body refused'),
+    ),
+  );
 
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, mapFiles: false }));
+  // Multipart never gets here (refused above, or marked as read by its upload route), so
+  // restify's multipart parser, which writes to the system temp directory, never runs.
+  server.use(restify.plugins.bodyParser({ maxBodySize: bodies.maxBytes, mapParams: false, mapFiles: false }));
 
   // Liveness: the process answers. It says nothing about the stores (that is /readyz), so an
   // orchestrator restarts kefu only when kefu itself is stuck, not during a database outage.

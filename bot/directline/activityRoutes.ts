@@ -4,15 +4,17 @@
  * file. A shopper's activity is stored (and so streamed back to the widget, which needs the
  * echo) before it goes to the bot, so the transcript order is always shopper, then bot reply.
  */
-import type { Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { authorizeConversation, identify } from './auth.js';
-import { formatBytes, parseActivity, parseMultipart, readBody } from './bodies.js';
+import { parseActivity, readBody } from './bodies.js';
 import { DirectLineError, sendJson } from './errors.js';
 import { checkFileType } from './fileTypes.js';
 import { baseUrl, handler, param, query } from './http.js';
 import type { ActivityJson } from './store.js';
 import type { DirectLineContext } from './types.js';
 import { ATTACHMENT_PATH } from './uploads.js';
+import { receiveMultipart, type ReceivedUpload } from './multipart.js';
+import { discardBody } from '../security/bodyGate.js';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 
@@ -40,7 +42,30 @@ async function postToConversation(ctx: DirectLineContext, conversationId: string
   return stored.id;
 }
 
-const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/]+\/upload(\?|$)/;
+/** Checks every file before keeping any, so a refused upload leaves nothing behind. */
+async function keepUpload(ctx: DirectLineContext, req: Request, res: Response, conversationId: string, userId: string, userName: string | undefined, upload: ReceivedUpload): Promise<void> {
+  if (upload.files.length === 0) throw new DirectLineError(400, 'BadArgument', "the upload has no files (expected one or more 'file' parts)");
+  const activity = upload.activity === undefined ? undefined : parseActivity(upload.activity);
+  const typed = upload.files.map((file) => {
+    const type = checkFileType(file.head, file.declaredType, file.name);
+    if (typeof type === 'string') throw new DirectLineError(415, 'UnsupportedMediaType', type);
+    return { file, type };
+  });
+  const base = baseUrl(ctx, req);
+  const attachments = [];
+  for (const { file, type } of typed) {
+    const stored = await ctx.uploads.keep(file.path, file.bytes, type.contentType, file.name, base, { conversationId, userId });
+    // Web Chat shows a shopper's own attachment as a picture only when it has a thumbnail.
+    const thumbnail = stored.contentType.startsWith('image/') ? { thumbnailUrl: stored.url } : {};
+    attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name, ...thumbnail });
+  }
+  const message: ActivityJson = { ...(activity ?? { type: 'message' }), type: 'message', attachments };
+  const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, message));
+  sendJson(res, 200, { id });
+}
+
+/** The upload route, the one route that takes multipart bodies. */
+export const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/]+\/upload(\?|$)/;
 
 export function mountActivityRoutes(server: Server, ctx: DirectLineContext): void {
   // restify's bodyParser, if the app uses it globally, would swallow multipart uploads (and keep
@@ -76,32 +101,27 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
     '/v3/directline/conversations/:conversationId/upload',
     handler(ctx, 'upload', async (req, res) => {
       const conversationId = param(req, 'conversationId');
-      const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
       const { maxUploadBytes, maxUploadFiles } = ctx.options;
-      const body = await readBody(req, maxUploadBytes * maxUploadFiles + 64 * 1024, 'the upload');
-      const upload = await parseMultipart(body, String(req.headers['content-type'] ?? ''));
-      if (upload.files.length === 0) throw new DirectLineError(400, 'BadArgument', "the upload has no files (expected one or more 'file' parts)");
-      if (upload.files.length > maxUploadFiles) throw new DirectLineError(413, 'MessageSizeTooBig', `the upload has ${upload.files.length} files; at most ${maxUploadFiles} are allowed at once`);
-      // Check every file before storing any, so a refused upload leaves nothing behind.
-      const typed = upload.files.map((file) => {
-        if (file.data.length > maxUploadBytes) {
-          throw new DirectLineError(413, 'MessageSizeTooBig', `'${file.name}' is ${formatBytes(file.data.length)}; the limit is ${formatBytes(maxUploadBytes)} per file`);
-        }
-        const type = checkFileType(file.data, file.declaredType, file.name);
-        if (typeof type === 'string') throw new DirectLineError(415, 'UnsupportedMediaType', type);
-        return { file, type };
-      });
-      const base = baseUrl(ctx, req);
-      const attachments = [];
-      for (const { file, type } of typed) {
-        const stored = await ctx.uploads.put(file.data, type.contentType, file.name, base, { conversationId, userId });
-        // Web Chat shows a shopper's own attachment as a picture only when it has a thumbnail.
-        const thumbnail = stored.contentType.startsWith('image/') ? { thumbnailUrl: stored.url } : {};
-        attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name, ...thumbnail });
+      const maxBytes = maxUploadBytes * maxUploadFiles + 64 * 1024;
+      let who: { userId: string; userName?: string };
+      let upload: ReceivedUpload;
+      try {
+        who = await authorizeConversation(ctx, req.headers, conversationId);
+        await ctx.uploads.sweepIncoming();
+        // Not destroyed when the reader stops early, so the rest can be discarded below.
+        const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+        const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+        upload = await receiveMultipart(body, String(req.headers['content-type'] ?? ''), { dir: ctx.uploads.incoming, maxFileBytes: maxUploadBytes, maxFiles: maxUploadFiles, maxBytes, maxFieldBytes: MAX_ACTIVITY_BYTES }, declared);
+      } catch (err) {
+        // The client may still be sending: it gets the answer, not a reset.
+        await discardBody(req, res, maxBytes);
+        throw err;
       }
-      const activity: ActivityJson = { ...(upload.activity ?? { type: 'message' }), type: 'message', attachments };
-      const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, activity));
-      sendJson(res, 200, { id });
+      try {
+        await keepUpload(ctx, req, res, conversationId, who.userId, who.userName, upload);
+      } finally {
+        await upload.discard();
+      }
     }),
   );
 

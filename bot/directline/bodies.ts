@@ -1,30 +1,41 @@
 /**
- * Reading request bodies at the edge: JSON activities and multipart uploads, each with a size
- * cap enforced while reading (a huge upload is cut off, not buffered) and parsed once into
- * typed values. Multipart parsing uses the platform's own `Response.formData()` (undici).
+ * Reading request bodies at the edge: JSON activities with a size cap enforced while reading,
+ * parsed once into typed values and checked before anything stores them. Uploads are streamed
+ * by `multipart.ts`.
  */
 import type { Request } from 'restify';
+import { checkContent, checkNesting, DEFAULT_GUARD_LIMITS, type GuardLimits } from '../security/activityGuard.js';
 import { DirectLineError } from './errors.js';
 import type { ActivityJson } from './store.js';
 
+/**
+ * The raw body, whether or not the app's body parser read it first (restify keeps the text it
+ * parsed as `rawBody`; re-serializing a parsed body would overflow the stack on deep JSON).
+ */
 export async function readBody(req: Request, limit: number, what: string): Promise<Buffer> {
-  if ((req as { files?: unknown }).files !== undefined) {
-    throw new DirectLineError(500, 'ServiceError', 'the upload was parsed before the Direct Line saw it: mount restify.plugins.bodyParser() on /api/messages only, not with server.use()');
+  const parsed = req as { files?: unknown; body?: unknown; rawBody?: unknown };
+  if (parsed.files !== undefined) {
+    throw new DirectLineError(415, 'UnsupportedMediaType', 'multipart bodies are accepted only by the upload route');
   }
-  const already: unknown = (req as { body?: unknown }).body;
-  if (Buffer.isBuffer(already)) return already;
-  if (typeof already === 'string') return Buffer.from(already);
-  if (already !== undefined && already !== null) return Buffer.from(JSON.stringify(already));
+  for (const already of [parsed.rawBody, parsed.body]) {
+    if (Buffer.isBuffer(already)) return already;
+    if (typeof already === 'string') return Buffer.from(already);
+  }
+  if (parsed.body !== undefined && parsed.body !== null) {
+    try {
+      return Buffer.from(JSON.stringify(parsed.body));
+    } catch {
+      throw new DirectLineError(400, 'BadArgument', `${what} could not be read back as JSON (nested too deep?)`);
+    }
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) throw tooLarge(what, declared, limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Stopping early leaves the rest to Node, which reads and drops it, so the client gets the 413.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      req.destroy();
-      throw tooLarge(what, size, limit);
-    }
+    if (size > limit) throw tooLarge(what, size, limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -51,50 +62,24 @@ export function parseJsonObject(body: Buffer, what: string): Record<string, unkn
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DirectLineError(400, 'BadArgument', `${what} must be a JSON object`);
   }
+  const refusal = checkNesting(value);
+  if (refusal !== undefined) throw new DirectLineError(400, 'BadArgument', `${what} was refused: ${refusal.message}`);
   return value as Record<string, unknown>;
 }
 
-export function parseActivity(body: Buffer): ActivityJson {
+/** The bot's own replies may carry carousels and long cards, but are bounded all the same. */
+export const BOT_LIMITS: GuardLimits = { maxAttachments: 50, maxTextChars: 1_000_000, maxDepth: 64 };
+
+/**
+ * Parses and checks an activity before anything stores it: shape, nesting, text and attachments
+ * (a shopper's activity within the limits /api/messages applies).
+ */
+export function parseActivity(body: Buffer, limits: GuardLimits = DEFAULT_GUARD_LIMITS): ActivityJson {
   const activity = parseJsonObject(body, 'the activity');
-  if (typeof activity.type !== 'string' || activity.type === '') {
-    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected e.g. \"message\")");
+  if (typeof activity.type !== 'string' || activity.type === '' || activity.type.length > 64) {
+    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected a short string such as \"message\")");
   }
+  const refusal = checkContent(activity, limits);
+  if (refusal !== undefined) throw new DirectLineError(refusal.status, refusal.status === 413 ? 'MessageSizeTooBig' : 'BadArgument', `the activity was refused: ${refusal.message}`);
   return activity as ActivityJson;
-}
-
-export interface UploadedFile {
-  name: string;
-  declaredType: string;
-  data: Buffer;
-}
-
-export interface MultipartUpload {
-  /** The optional `activity` part: the message the files belong to. */
-  activity?: ActivityJson;
-  files: UploadedFile[];
-}
-
-export async function parseMultipart(body: Buffer, contentType: string): Promise<MultipartUpload> {
-  if (!/^multipart\/form-data\b/i.test(contentType)) {
-    throw new DirectLineError(400, 'BadArgument', `an upload must be multipart/form-data (got '${contentType || 'no content type'}')`);
-  }
-  let form: FormData;
-  try {
-    form = await new Response(new Blob([new Uint8Array(body)]), { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new DirectLineError(400, 'BadArgument', 'the upload is not valid multipart/form-data');
-  }
-  const upload: MultipartUpload = { files: [] };
-  const parts: [string, FormDataEntryValue][] = [];
-  form.forEach((value, field) => parts.push([field, value]));
-  for (const [field, value] of parts) {
-    if (typeof value === 'string') {
-      if (field === 'activity') upload.activity = parseActivity(Buffer.from(value));
-      continue;
-    }
-    const data = Buffer.from(await value.arrayBuffer());
-    if (field === 'activity') upload.activity = parseActivity(data);
-    else upload.files.push({ name: value.name || 'file', declaredType: value.type, data });
-  }
-  return upload;
 }

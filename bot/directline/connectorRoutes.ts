@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'restify';
-import { parseActivity, readBody } from './bodies.js';
+import { BOT_LIMITS, parseActivity, readBody } from './bodies.js';
 import { DirectLineError, sendJson } from './errors.js';
 import { handler, param } from './http.js';
 import type { ActivityJson } from './store.js';
@@ -49,7 +49,7 @@ export function mountConnectorRoutes(server: Server, ctx: DirectLineContext): vo
       if ((await ctx.store.getConversation(conversationId)) === undefined) {
         throw new DirectLineError(404, 'ConversationNotFound', `conversation '${conversationId}' does not exist`);
       }
-      const activity = parseActivity(await readBody(req, 1024 * 1024, "the bot's activity"));
+      const activity = parseActivity(await readBody(req, 1024 * 1024, "the bot's activity"), BOT_LIMITS);
       const { activity: stored } = await ctx.store.append(conversationId, fromBot(ctx, conversationId, activity, withReplyTo ? param(req, 'activityId') : undefined));
       sendJson(res, 200, { id: stored.id });
     });

@@ -17,7 +17,8 @@ import { UploadStore } from './uploads.js';
 
 export type { DirectLine, DirectLineOptions } from './types.js';
 export type { DirectLineStore, ConversationRecord, ActivityJson, AppendedActivity } from './store.js';
-export { MemoryDirectLineStore } from './store.js';
+export { MemoryDirectLineStore, type MemoryStoreLimits } from './store.js';
+export { UPLOAD_PATH } from './activityRoutes.js';
 export { RedisDirectLineStore, sharedDirectLineKey } from './redisStore.js';
 export { ALLOWED_TYPES } from './fileTypes.js';
 
@@ -32,7 +33,7 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
   };
   const serviceUrl = (): string => `${localBase()}${CONNECTOR_PREFIX}/${key}`;
   const botUrl = (): string => (options.botUrl.startsWith('/') ? `${localBase()}${options.botUrl}` : options.botUrl);
-  const store = options.store ?? new MemoryDirectLineStore();
+  const store = options.store ?? new MemoryDirectLineStore(options.memory);
   const signer = new TokenSigner(keySeed);
   const uploads = new UploadStore(options.dataDir, (conversationId, fileId) => signer.fileSignature(conversationId, fileId));
   const ctx: DirectLineContext = {

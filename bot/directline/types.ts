@@ -3,7 +3,7 @@
  * share. Kept apart from `index.ts` so those modules do not import the wiring.
  */
 import type { Logger } from '../log.js';
-import type { ActivityJson, DirectLineStore } from './store.js';
+import type { ActivityJson, DirectLineStore, MemoryStoreLimits } from './store.js';
 import type { TokenSigner } from './tokens.js';
 import type { UploadStore } from './uploads.js';
 import type { BotClient } from './botClient.js';
@@ -38,8 +38,10 @@ export interface DirectLineOptions {
   botName?: string;
   /** How long a posted activity waits for the bot before the client gets a 502. Default 15 s. */
   botTimeoutMs?: number;
-  /** Default: in memory. */
+  /** Default: in memory, within `memory`. */
   store?: DirectLineStore;
+  /** Bounds of the default in-memory store. */
+  memory?: Partial<MemoryStoreLimits>;
   /**
    * With an empty `secret`: key material shared by every instance (from Redis), so a token or
    * connector URL made by one instance is accepted by the others. Default: random per process.

@@ -1,6 +1,7 @@
 /**
  * Files shoppers upload through the Direct Line, kept under `<dataDir>/directline-uploads/` as
- * `<id>` (the bytes) and `<id>.json` (what they are, and whose). A file's URL carries a signature
+ * `<id>` (the bytes) and `<id>.json` (what they are, and whose); an upload is streamed into
+ * `.incoming/` there first and moved into place once checked. A file's URL carries a signature
  * bound to its conversation (`?t=`), so it is served only to someone the conversation's own
  * activities were shown to (the widget's `<img>` cannot send a header), or to a request with the
  * conversation's token. The bot reads its own uploads through `resolve` without an HTTP request,
@@ -9,7 +10,7 @@
  * which `sweep` removes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredUpload {
@@ -32,11 +33,17 @@ export interface UploadOwner {
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 export const ATTACHMENT_PATH = '/v3/directline/attachments/';
+/** Temp files older than this are leftovers of a process that died mid-write. */
+const STALE_MS = 60 * 60 * 1000;
 
 export const UPLOADS_DIR = 'directline-uploads';
+const INCOMING_DIR = '.incoming';
 
 export class UploadStore {
   readonly dir: string;
+  /** Where uploads are streamed before they are checked; same file system, so keeping one is a rename. */
+  readonly incoming: string;
+  private swept = false;
 
   constructor(
     dataDir: string,
@@ -44,20 +51,27 @@ export class UploadStore {
     private readonly sign: (conversationId: string, fileId: string) => string,
   ) {
     this.dir = path.join(dataDir, UPLOADS_DIR);
+    this.incoming = path.join(this.dir, INCOMING_DIR);
   }
 
-  async put(data: Buffer, contentType: string, name: string, baseUrl: string, owner: UploadOwner): Promise<StoredUpload> {
-    await mkdir(this.dir, { recursive: true });
+  /** Keeps a checked temp file from `incoming` (moves it; the temp path is gone afterwards). */
+  async keep(tempFile: string, bytes: number, contentType: string, name: string, baseUrl: string, owner: UploadOwner): Promise<StoredUpload> {
     const id = randomBytes(16).toString('base64url');
     const safeName = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-100) || 'file';
     const url = `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}?t=${this.sign(owner.conversationId, id)}`;
-    const meta: StoredUpload = { id, contentType, name, bytes: data.length, url, ...owner, createdAt: new Date().toISOString() };
-    const tmp = `.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(path.join(this.dir, id + tmp), data);
-    await writeFile(path.join(this.dir, `${id}.json${tmp}`), JSON.stringify(meta));
-    await rename(path.join(this.dir, id + tmp), path.join(this.dir, id));
-    await rename(path.join(this.dir, `${id}.json${tmp}`), path.join(this.dir, `${id}.json`));
+    const meta: StoredUpload = { id, contentType, name, bytes, url, ...owner, createdAt: new Date().toISOString() };
+    await rename(tempFile, path.join(this.dir, id));
+    const tmp = path.join(this.dir, `${id}.json.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(tmp, JSON.stringify(meta));
+    await rename(tmp, path.join(this.dir, `${id}.json`));
     return meta;
+  }
+
+  /** Once per process: removes temp files a crashed process left in `incoming`. */
+  async sweepIncoming(now = Date.now()): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    await sweepStale(this.incoming, new Date(now - STALE_MS));
   }
 
   async get(id: string): Promise<{ meta: StoredUpload; data: Buffer } | undefined> {
@@ -102,7 +116,7 @@ export class UploadStore {
  * `.tmp` leftover older than `tmpBefore` (younger ones may be an upload in progress); returns
  * how many files went.
  */
-export async function sweepUploads(dir: string, matches: (meta: StoredUpload) => boolean, tmpBefore: Date = new Date(Date.now() - 3600_000)): Promise<number> {
+export async function sweepUploads(dir: string, matches: (meta: StoredUpload) => boolean, tmpBefore: Date = new Date(Date.now() - STALE_MS)): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -110,7 +124,7 @@ export async function sweepUploads(dir: string, matches: (meta: StoredUpload) =>
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  let gone = 0;
+  let gone = await sweepStale(path.join(dir, INCOMING_DIR), tmpBefore);
   for (const name of names) {
     const file = path.join(dir, name);
     if (name.endsWith('.tmp')) {
@@ -130,6 +144,20 @@ export async function sweepUploads(dir: string, matches: (meta: StoredUpload) =>
     await rm(path.join(dir, id), { force: true });
     await rm(file, { force: true });
     gone++;
+  }
+  return gone;
+}
+
+/** Deletes the files in `dir` last written before `before`; returns how many. */
+async function sweepStale(dir: string, before: Date): Promise<number> {
+  let gone = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name);
+    const modified = (await stat(file).catch(() => undefined))?.mtimeMs;
+    if (modified !== undefined && modified < before.getTime()) {
+      await rm(file, { force: true });
+      gone++;
+    }
   }
   return gone;
 }

@@ -29,7 +29,7 @@ function refuse(error: string, message: string, status: 400 | 413 = 400): Refusa
 }
 
 /** Walks the value without recursion, so a hostile depth cannot overflow this check either. */
-function walk(value: unknown, maxDepth: number): Refusal | undefined {
+export function checkNesting(value: unknown, maxDepth: number = DEFAULT_GUARD_LIMITS.maxDepth): Refusal | undefined {
   const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
   while (stack.length > 0) {
     const { v, depth } = stack.pop()!;
@@ -55,8 +55,13 @@ export function checkActivity(body: unknown, limits: GuardLimits = DEFAULT_GUARD
   if (!isRecord(body) || typeof body.type !== 'string') {
     return refuse('bad_activity', 'expected a JSON Bot Framework activity with a string "type"');
   }
-  const deep = walk(body, limits.maxDepth);
+  const deep = checkNesting(body, limits.maxDepth);
   if (deep) return deep;
+  return checkRouting(body, limits);
+}
+
+/** The fields botbuilder routes on: present, strings, short, well-formed. */
+function checkRouting(body: Record<string, unknown>, limits: GuardLimits): Refusal | undefined {
   if (!shortString(body.type, 64)) return refuse('bad_activity', '"type" must be a string of 1..64 characters');
   if (!isRecord(body.conversation) || !shortString(body.conversation.id, 512)) {
     return refuse('bad_activity', 'expected "conversation": { "id": string of 1..512 characters }');
@@ -78,6 +83,18 @@ export function checkActivity(body: unknown, limits: GuardLimits = DEFAULT_GUARD
   for (const id of ids) {
     if (typeof id === 'string' && LONE_SURROGATE.test(id)) return refuse('bad_activity', 'ids and URLs must be well-formed Unicode');
   }
+  return checkFields(body, limits);
+}
+
+/**
+ * What a client may put in an activity whatever carries it (the Direct Line fills in the routing
+ * fields itself): nesting, forbidden keys, text, attachments, members and entities.
+ */
+export function checkContent(body: Record<string, unknown>, limits: GuardLimits = DEFAULT_GUARD_LIMITS): Refusal | undefined {
+  return checkNesting(body, limits.maxDepth) ?? checkFields(body, limits);
+}
+
+function checkFields(body: Record<string, unknown>, limits: GuardLimits): Refusal | undefined {
   if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') return refuse('bad_activity', 'expected "text" to be a string');
   if (typeof body.text === 'string' && body.text.length > limits.maxTextChars) {
     return refuse('text_too_long', `text is ${body.text.length} characters; at most ${limits.maxTextChars} are accepted`, 413);

@@ -9,13 +9,23 @@ import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activi
 import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
 import type { Config } from '../config.js';
 
-const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+/** How long the signing keys may take to load before the request is refused. */
+export const KEY_LOOKUP_TIMEOUT_MS = 10_000;
 
 /**
- * botbuilder lets a token with a bad signature escape as a plain JsonWebTokenError, which
- * CloudAdapter answers with 500; a forged token is the caller's fault, so it becomes a 401.
+ * CloudAdapter answers 401 only for an AuthenticationError and 500 for anything else, and
+ * botbuilder lets a token with a bad signature escape as a plain JsonWebTokenError, and an
+ * unreachable key endpoint as a fetch error. A token that cannot be verified, for whatever
+ * reason, is not accepted: every failure becomes a 401 (and the key lookup cannot hang a request).
  */
 class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    credentials: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
+    private readonly timeoutMs: number,
+  ) {
+    super(credentials);
+  }
+
   /** The embedded Direct Line's connector URL (see `botFrameworkAuthentication`). */
   localServiceUrl?: () => string | undefined;
 
@@ -38,11 +48,17 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new AuthenticationError(`Unauthorized: the token could not be verified within ${this.timeoutMs} ms`, 401)), this.timeoutMs);
+    });
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      return await Promise.race([super.authenticateRequest(activity, authHeader), timeout]);
     } catch (err) {
-      if (err instanceof Error && JWT_FAILURES.has(err.name)) throw new AuthenticationError(`Unauthorized: ${err.message}`, 401);
-      throw err;
+      if (err instanceof AuthenticationError) throw err;
+      throw new AuthenticationError(`Unauthorized: the token could not be verified (${err instanceof Error ? err.message : String(err)})`, 401);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -57,7 +73,11 @@ const PUBLIC = {
 };
 
 /** `localServiceUrl`: the embedded Direct Line's connector URL, once it is mounted. */
-export function botFrameworkAuthentication(config: Config, localServiceUrl?: () => string | undefined): ConfigurationBotFrameworkAuthentication {
+export function botFrameworkAuthentication(
+  config: Config,
+  localServiceUrl?: () => string | undefined,
+  timeoutMs = KEY_LOOKUP_TIMEOUT_MS,
+): ConfigurationBotFrameworkAuthentication {
   const credentials = {
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
@@ -65,7 +85,7 @@ export function botFrameworkAuthentication(config: Config, localServiceUrl?: () 
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   };
   const strict = (settings: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0]): StrictAuthentication => {
-    const auth = new StrictAuthentication(settings);
+    const auth = new StrictAuthentication(settings, timeoutMs);
     auth.localServiceUrl = localServiceUrl;
     return auth;
   };

@@ -2,19 +2,29 @@
  * Hostile and malformed requests, generated from a seed (the same seed gives the same cases, so
  * a failure can be replayed). Each case is one HTTP request: an activity for /api/messages with
  * wrong types, missing fields, huge or deep JSON, prototype-pollution keys, script payloads or
- * hostile attachment URLs; raw bytes (invalid UTF-8, truncated JSON); or a Direct Line / agent
- * API call with bad tokens, ids and bodies.
+ * hostile attachment URLs; raw bytes (invalid UTF-8, truncated JSON); a Direct Line / agent
+ * API call with bad tokens, ids and bodies; and, on every route of `routes.ts`, compressed
+ * bodies (valid, corrupt, bombs), multipart bodies, 50,000-deep JSON and odd methods; plus forged
+ * Bot Framework tokens for a kefu with app credentials whose key endpoint is unreachable.
  */
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { ROUTES, type Route } from './routes.js';
+
 export interface FuzzCase {
   /** Short description of what the case tries, for the report. */
   kind: string;
-  method: 'GET' | 'POST';
-  /** Path, with `{conv}` and `{token}` filled in by the runner from a live Direct Line conversation. */
+  method: Route['method'];
+  /**
+   * Path, with `{conv}` and `{token}` filled in by the runner from a live Direct Line
+   * conversation, `{agent}` and `{lead}` with valid tokens, `{forged}` with a forged JWT.
+   */
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
   /** The request must be refused (4xx): it targets the canary conversation with a broken shape. */
   mustRefuse?: boolean;
+  /** `auth`: the kefu with app credentials (and an unreachable signing key endpoint). */
+  target?: 'auth';
 }
 
 /** mulberry32: small, fast, good enough for test data. */
@@ -48,6 +58,12 @@ const URLS = [
   'gopher://x', 'javascript:alert(1)', 'data:', 'data:image/png;base64,', 'data:image/png;base64,@@@@', 'data:text/html,<script>x</script>', 'https://evil.example/a.png', '', 'x'.repeat(3000),
 ];
 const ACTIVITY_TYPES = ['message', 'conversationUpdate', 'event', 'invoke', 'typing', 'endOfConversation', 'messageReaction', 'installationUpdate', 'bogus', ''];
+
+/** 32 MB of spaces: 32 KB gzipped, twice the inflated body limit (made on first use). */
+let bomb: Buffer | undefined;
+const BOMB = (): Buffer => (bomb ??= gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20), { level: 9 }));
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
+const DEEP = (n: number) => `{"type":"message","text":"deep","user":{"id":"u"},"channelData":${'['.repeat(n)}${']'.repeat(n)}}`;
 
 export function createGenerator(seed: number, canary: string, serviceUrl: string) {
   const r = rng(seed);
@@ -115,8 +131,73 @@ export function createGenerator(seed: number, canary: string, serviceUrl: string
     () => ({ kind: 'agent API without a valid token', method: pick(['GET', 'POST'] as const), path: pick(['/api/agent/queue', '/api/agent/me', '/api/agent/cases/x', '/api/agent/cases/../../etc/evidence/x', '/api/agent/cases/x/claim', '/api/agent/events']), headers: { ...headers, authorization: pick(['Bearer x', '', 'Bearer {token}']) }, body: json({ text: pick(SCRIPT_PAYLOADS) }) }),
   ];
 
+  /** A credential for a route: mostly the one that gets past its check, sometimes a wrong one. */
+  const credential = (route: Route): Record<string, string> => {
+    const valid = { directline: 'Bearer {token}', agent: 'Bearer {agent}', lead: 'Bearer {lead}' };
+    if (route.auth === undefined || route.streams || r() < 0.3) return r() < 0.5 ? {} : { authorization: pick(['Bearer nope', 'Basic x', 'Bearer {token}']) };
+    return { authorization: valid[route.auth] };
+  };
+  const anyRoute = () => pick(ROUTES);
+  const activityBytes = () => Buffer.from(JSON.stringify({ ...base(fuzzConv()), text: pick(['牛奶过期了', '你好', 'hi']) }));
+  const multipart = (boundary: string, parts: { name: string; filename?: string; type?: string; data: Buffer }[], close = true): Buffer => {
+    const chunks: Buffer[] = [];
+    for (const p of parts) {
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`), p.data, Buffer.from('\r\n'));
+    }
+    if (close) chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return Buffer.concat(chunks);
+  };
+
+  const everyRoute: (() => FuzzCase)[] = [
+    () => {
+      const route = anyRoute();
+      const [encoding, body] = pick<[string, () => Buffer]>([
+        ['gzip', () => gzipSync(activityBytes())], ['deflate', () => deflateSync(activityBytes())], ['br', () => brotliCompressSync(activityBytes())],
+        ['gzip', () => Buffer.from('hello')], ['gzip', () => gzipSync(activityBytes()).subarray(0, 12)], ['gzip', BOMB], ['br', () => Buffer.from([0xff, 0xff, 0xff])],
+        ['x-gzip', () => gzipSync(activityBytes())], ['compress', () => Buffer.from('x')], ['gzip, br', () => Buffer.from('x')], ['identity', () => activityBytes()],
+      ]);
+      return { kind: 'every route: compressed body', method: route.method, path: route.path, headers: { 'content-type': 'application/json', 'content-encoding': encoding, ...credential(route) }, body: body() };
+    },
+    () => {
+      const route = r() < 0.3 ? ROUTES.find((x) => x.pattern.endsWith('/upload'))! : anyRoute();
+      const boundary = pick(['zz', 'kefu-fuzz-boundary', '----WebKitFormBoundary7MA4YWxkTrZu0gW']);
+      const body = pick<() => Buffer>([
+        () => multipart(boundary, [{ name: 'file', filename: 'p.png', type: 'image/png', data: PNG }]),
+        () => multipart(boundary, [{ name: 'activity', filename: 'blob', type: 'application/vnd.microsoft.activity', data: Buffer.from(DEEP(50_000)) }, { name: 'file', filename: 'p.png', type: 'image/png', data: PNG }]),
+        () => multipart(boundary, Array.from({ length: 7 }, (_, i) => ({ name: 'file', filename: `${i}.png`, type: 'image/png', data: PNG }))),
+        () => multipart(boundary, [{ name: 'file', filename: 'big.png', type: 'image/png', data: Buffer.concat([PNG, Buffer.alloc(1024 * 1024 * (1 + Math.floor(r() * 3)))]) }]),
+        () => multipart(boundary, [{ name: 'file', filename: '../../evil.exe', type: 'application/octet-stream', data: Buffer.from('MZ\x90\x00') }]),
+        () => multipart(boundary, [{ name: 'file', filename: 'cut.png', type: 'image/png', data: PNG }], false),
+        () => Buffer.from(`--${boundary}\r\n${'X-Header: y\r\n'.repeat(3000)}\r\n`),
+        () => Buffer.from('not multipart at all'),
+      ]);
+      const type = pick([`multipart/form-data; boundary=${boundary}`, 'multipart/form-data', `multipart/mixed; boundary=${boundary}`, `multipart/form-data; boundary="${boundary}"`]);
+      return { kind: 'every route: multipart body', method: route.method, path: route.path, headers: { 'content-type': type, ...credential(route) }, body: body() };
+    },
+    () => {
+      const route = anyRoute();
+      return { kind: 'every route: 50,000-deep JSON', method: route.method, path: route.path, headers: { 'content-type': 'application/json', ...credential(route) }, body: Buffer.from(DEEP(50_000)) };
+    },
+    () => {
+      const route = anyRoute();
+      const method = pick<FuzzCase['method']>(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS']);
+      const type = pick(['text/csv', 'text/tab-separated-values', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/merge-patch+json', 'application/octet-stream', '']);
+      const body = Buffer.from(pick(['a,b\n"c', '%E0%A4%A=x&&&', '{"text":"\ud800"}', '\u0000'.repeat(100), 'x'.repeat(70_000), '[]']));
+      const headers: Record<string, string> = { ...credential(route), ...(type ? { 'content-type': type } : {}) };
+      if (r() < 0.2) headers['content-md5'] = 'AAAAAAAAAAAAAAAAAAAAAA==';
+      return { kind: 'every route: odd method and content type', method, path: route.path, headers, body };
+    },
+    () => {
+      const token = pick(['Bearer {forged}', 'Bearer {forged}', 'Bearer {forged}', 'Bearer not.a.jwt', 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.', '']);
+      const a = base(fuzzConv());
+      return { kind: 'forged Bot Framework token, key endpoint unreachable', method: 'POST', path: '/api/messages', headers: { ...headers, ...(token ? { authorization: token } : {}) }, body: json(a), target: 'auth' };
+    },
+  ];
+
   return (): FuzzCase => {
-    const c = pick(makers)();
+    // About a quarter of the cases go to every route; the rest probe the bot and the Direct Line.
+    const c = r() < 0.28 ? pick(everyRoute)() : pick(makers)();
+    // fetch sends no body with GET (and kefu reads none).
     if (c.method === 'GET') delete c.body;
     return c;
   };
