@@ -22,6 +22,7 @@ const CONNECTOR_PATH = '/directline/connector/not-the-key/v3/conversations/{conv
 
 export const ROUTES: readonly Route[] = [
   R('GET', '/healthz', '/healthz'),
+  R('GET', '/readyz', '/readyz'),
   R('POST', '/api/messages', '/api/messages'),
   R('POST', '/v3/directline/tokens/generate', '/v3/directline/tokens/generate'),
   R('POST', '/v3/directline/tokens/refresh', '/v3/directline/tokens/refresh', { auth: 'directline' }),
@@ -47,6 +48,7 @@ export const ROUTES: readonly Route[] = [
   R('GET', '/api/agent/cases/:id', '/api/agent/cases/{id}', { auth: 'agent' }),
   R('POST', '/api/agent/cases/:id/claim', '/api/agent/cases/{id}/claim', { auth: 'agent' }),
   R('POST', '/api/agent/cases/:id/release', '/api/agent/cases/{id}/release', { auth: 'agent' }),
+  R('POST', '/api/agent/cases/:id/reveal', '/api/agent/cases/{id}/reveal', { auth: 'agent' }),
   R('POST', '/api/agent/cases/:id/messages', '/api/agent/cases/{id}/messages', { auth: 'agent' }),
   R('POST', '/api/agent/cases/:id/close', '/api/agent/cases/{id}/close', { auth: 'agent' }),
   R('GET', '/api/agent/cases/:id/evidence/:evidenceId', '/api/agent/cases/{id}/evidence/e1', { auth: 'agent' }),
