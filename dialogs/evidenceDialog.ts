@@ -24,6 +24,8 @@ export interface EvidenceOptions {
   category: Category;
   facts: Partial<Facts>;
   evidence: EvidenceItem[];
+  /** When the order arrived (ISO): the day a date answer without a year is placed around. */
+  deliveredAt?: string;
   /** Display text of each answered slot (`-` when skipped or missing). */
   answers: Partial<Record<SlotName, string>>;
   /** The slot being corrected, asked again before continuing. */
@@ -98,7 +100,7 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const next = this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
-    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional });
+    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {

@@ -86,7 +86,7 @@ export class MainDialog extends WaterfallDialog {
   private async dispatch(step: WaterfallStepContext, c: Classification) {
     const lang = langOf(step.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities } satisfies ComplaintOptions);
+    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities, text: step.context.activity.text ?? '' } satisfies ComplaintOptions);
     switch (c.intent) {
       case 'request_human':
         return this.toPerson(step, 'request_human');

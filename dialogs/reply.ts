@@ -63,6 +63,11 @@ export function promptActivity(text: string, prompt: PromptInfo, channelId = 'we
   return activity;
 }
 
+/** An item's name in the shopper's language (the Chinese name when no English one is given). */
+export function itemName(lang: Lang, item: { name: string; nameEn?: string }): string {
+  return lang === 'en' && item.nameEn ? item.nameEn : item.name;
+}
+
 /** The option a shopper picked by typing its number from a numbered list ("2"), if any. */
 export function pickedByNumber<T>(text: string, options: readonly T[]): T | undefined {
   const m = /^\s*(\d{1,2})\s*$/.exec(text.normalize('NFKC'));

@@ -127,6 +127,8 @@ export interface EvidenceStore {
 export interface OrderItem {
   sku: string;
   name: string;
+  /** The name English-speaking shoppers see and use (`name_en` in the order file). */
+  nameEn?: string;
   category: Category;
   quantity: number;
   /** Yuan per unit. */
