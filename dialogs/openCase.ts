@@ -32,6 +32,7 @@ export async function openCase(
   complaint: Complaint | 'other',
   facts: Partial<Facts>,
   orderId?: string,
+  itemSku?: string,
 ): Promise<CaseRecord> {
   const session = sessionOf(context);
   const now = services.now().toISOString();
@@ -52,6 +53,7 @@ export async function openCase(
     conversationRef: TurnContext.getConversationReference(activity),
     locale: langOf(context),
     ...(orderId ? { orderId } : {}),
+    ...(itemSku ? { itemSku } : {}),
     complaint,
     facts,
     evidence: [],
@@ -62,4 +64,13 @@ export async function openCase(
   session.caseId = record.id;
   session.transcript = [];
   return record;
+}
+
+/** Statuses of a case still being worked on: a new complaint about its item joins it. */
+const ACTIVE: CaseRecord['status'][] = ['open', 'proposed', 'escalated', 'assigned'];
+
+/** The shopper's case in progress about this order and item, if any. */
+export async function activeCaseFor(services: KefuServices, shopperId: string, orderId: string, itemSku: string): Promise<CaseRecord | undefined> {
+  const cases = await services.cases.list({ shopperId, status: ACTIVE });
+  return cases.find((c) => c.orderId === orderId && (c.itemSku === undefined || c.itemSku === itemSku));
 }

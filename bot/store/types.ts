@@ -68,6 +68,8 @@ export interface CaseRecord {
   conversationRef?: unknown;
   locale: Lang;
   orderId?: string;
+  /** The SKU of the item complained about: one open case per order and item. */
+  itemSku?: string;
   /** `other` when the shopper asked for a person before saying what went wrong. */
   complaint: Complaint | 'other';
   facts: Partial<Facts>;
