@@ -8,7 +8,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { matchOrder, recognizeChoice, recognizeYesNo, type OrderCandidate } from '../intents/answers/index.js';
+import { matchItem, matchOrder, recognizeChoice, recognizeYesNo, type OrderCandidate } from '../intents/answers/index.js';
 import type { Lang } from '../intents/labels.js';
 import type { Order, OrderItem } from '../bot/store/types.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
@@ -89,7 +89,11 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
       const id = o.mentioned[0];
       if (id !== undefined) {
         const found = await this.check(o.shopperId, id);
-        if (found.ok) return step.next(found.order);
+        if (found.ok) {
+          // "卡乐比只剩三天了，订单…": the first message may also name the item.
+          const sku = o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined;
+          return sku ? step.replaceDialog(ORDER_DIALOG, { ...o, orderId: found.order.id, sku }) : step.next(found.order);
+        }
         await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
       } else if (o.text) {
         // The first message may name the product: one order is confirmed, several are offered.

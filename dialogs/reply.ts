@@ -68,12 +68,6 @@ export function itemName(lang: Lang, item: { name: string; nameEn?: string }): s
   return lang === 'en' && item.nameEn ? item.nameEn : item.name;
 }
 
-/** The option a shopper picked by typing its number from a numbered list ("2"), if any. */
-export function pickedByNumber<T>(text: string, options: readonly T[]): T | undefined {
-  const m = /^\s*(\d{1,2})\s*$/.exec(text.normalize('NFKC'));
-  return m ? options[Number(m[1]) - 1] : undefined;
-}
-
 /** A TextPrompt validator that also takes a card or button submit (`value` without text). */
 export async function textOrValue(pc: PromptValidatorContext<string>): Promise<boolean> {
   return pc.recognized.succeeded || (pc.context.activity.value !== undefined && pc.context.activity.value !== null);
