@@ -5,6 +5,8 @@
 import { parseNumber } from '../extract/numerals.js';
 
 const NUMBER = /(?<![\d.])([1-5]|[一二两三四五])\s*(?:颗)?\s*(?:星|分|stars?|points?|\/\s*5|out of 5)?(?![\d.])/iu;
+const EN_NUMBER = /\b(one|two|three|four|five)\b(?:\s*(?:stars?|points?|out of (?:5|five)|\/\s*5))/iu;
+const EN_VALUE: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 // Negative rows first: 不满意 contains 满意.
 const WORDS: [RegExp, number][] = [
   [/很差|太差|垃圾|非常不满意|terrible|awful|horrible|useless|worst/iu, 1],
@@ -24,6 +26,8 @@ export function recognizeRating(raw: string): number | undefined {
     const n = parseNumber(m[1]!);
     if (n >= 1 && n <= 5) return n;
   }
+  const en = EN_NUMBER.exec(text);
+  if (en) return EN_VALUE[en[1]!.toLowerCase()];
   for (const [re, score] of WORDS) if (re.test(text)) return score;
   return undefined;
 }
