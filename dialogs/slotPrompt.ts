@@ -48,6 +48,12 @@ const DATE_ROLE: Partial<Record<SlotName, DateRole>> = { expiry_date: 'expiry' }
 /** A plain "no" answers these choice questions ("Have you contacted the seller?" "Not yet"). */
 const NO_MEANS: Partial<Record<SlotName, string>> = { merchant_response: 'not_contacted' };
 
+/** A short answer with nothing else in it: at most three words, or six Chinese characters. */
+function isBare(text: string): boolean {
+  const t = text.trim();
+  return /\p{Script=Han}/u.test(t) ? t.replace(/[\s\p{P}]/gu, '').length <= 6 : t.split(/\s+/).length <= 3;
+}
+
 function isFile(a: Attachment): boolean {
   return !a.contentType?.startsWith('application/vnd.microsoft.card') && a.contentType !== 'text/html' && typeof a.contentUrl === 'string';
 }
@@ -98,7 +104,8 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const parsed = options.spec.kind === 'attachment' ? undefined : this.readValue(text, activity.value, options);
     if (parsed?.ok) return dc.endDialog({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) } satisfies SlotAnswer);
 
-    const declined = control === 'skip' || control === 'dont_have' ? control : options.spec.kind === 'confirm' ? undefined : recognizeDecline(text);
+    // Declining in words is read at file steps only: "no reply from the seller" answers a question.
+    const declined = control === 'skip' || control === 'dont_have' ? control : options.spec.kind === 'attachment' ? recognizeDecline(text) : undefined;
     if (declined) {
       if (options.optional) {
         await dc.context.sendActivity(r.t(lang, 'noted.skipped'));
@@ -151,7 +158,8 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
         if (said !== undefined && spec.choices.includes(said)) return { ok: true, value: said };
         const picked = recognizeChoice(text, given, choices);
         if (picked.ok) return picked;
-        if (NO_MEANS[slot] !== undefined && recognizeYesNo(text) === false) return { ok: true, value: NO_MEANS[slot]! };
+        // Only a bare "no" ("not yet", "还没"): "the seller won't refund" holds a no but means something else.
+        if (NO_MEANS[slot] !== undefined && isBare(text) && recognizeYesNo(text) === false) return { ok: true, value: NO_MEANS[slot]! };
         return picked.reason === 'ambiguous' ? { ok: false, reason: 'choice', value: picked.values.join('|') } : { ok: false, reason: 'choice' };
       }
       case 'date': {
