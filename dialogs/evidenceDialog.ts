@@ -11,7 +11,7 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
 import { daysBetween } from './answers.js';
 import { langOf } from './reply.js';
-import { SLOT_PROMPT, type SlotAnswer } from './slotPrompt.js';
+import { SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
@@ -100,7 +100,22 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const next = this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
-    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
+    const others = this.services.plan.steps(o.complaint).map((s) => s.slot).filter((s) => s !== next.slot);
+    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, others, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
+  }
+
+  /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
+  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[]) {
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    let updated = step.options;
+    for (const f of fills) {
+      updated = applyAnswer(updated, f.slot, { type: 'value', value: f.value, display: f.display }, this.services.now());
+      await step.context.sendActivity(r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }));
+    }
+    const facts = updated.facts;
+    await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
+    return step.replaceDialog(EVIDENCE_DIALOG, updated);
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {
@@ -112,6 +127,7 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
+    if (answer.type === 'fills') return this.fill(step, answer.fills);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;

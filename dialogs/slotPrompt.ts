@@ -13,7 +13,7 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
 import type { DateRole } from '../intents/types.js';
-import { recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
+import { isCorrection, recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
 import { langOf, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
 
@@ -27,6 +27,15 @@ export interface SlotPromptOptions {
   optional: boolean;
   /** The order's delivery day (ISO): a date answer without a year is placed around it. */
   reference?: string;
+  /** Other slots of this complaint a message may fill in passing ("不对，保质期是12月5日"). */
+  others?: SlotName[];
+}
+
+/** A fact for another slot, given while this one was asked. */
+export interface SlotFill {
+  slot: SlotName;
+  value: string | number;
+  display: string;
 }
 
 export type SlotAnswer =
@@ -34,7 +43,8 @@ export type SlotAnswer =
   | { type: 'files'; items: EvidenceItem[] }
   | { type: 'skipped' }
   | { type: 'missing' }
-  | { type: 'correct' };
+  | { type: 'correct' }
+  | { type: 'fills'; fills: SlotFill[] };
 
 interface PromptState {
   options: SlotPromptOptions;
@@ -100,6 +110,9 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const hasFiles = (activity.attachments ?? []).some(isFile);
     if (options.spec.kind === 'attachment' && hasFiles) return this.readFiles(dc, state, lang);
 
+    // A correction in words ("不对，是12月5日") fills the slot it names before anything else.
+    const fills = this.otherFacts(text, options, lang);
+    if (fills.length > 0 && isCorrection(text)) return dc.endDialog({ type: 'fills', fills } satisfies SlotAnswer);
     // An answer to the question comes first: "没有" answers "did the page say near-expiry?".
     const parsed = options.spec.kind === 'attachment' ? undefined : this.readValue(text, activity.value, options);
     if (parsed?.ok) return dc.endDialog({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) } satisfies SlotAnswer);
@@ -117,11 +130,28 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
       }
       return this.retry(dc, state, r.t(lang, 'reask.required'));
     }
+    // Not an answer, but facts for other questions ("商家已经拒绝了" while asked for a photo): keep them, ask again.
+    if (fills.length > 0) return dc.endDialog({ type: 'fills', fills } satisfies SlotAnswer);
     if (options.spec.kind === 'attachment') {
       const expected = r.t(lang, `label.${options.slot}`);
       return this.retry(dc, state, r.t(lang, options.optional ? 'reask.need_attachment_optional' : 'reask.need_attachment', { expected }));
     }
     return this.retry(dc, state, this.reason(lang, options, parsed!));
+  }
+
+  /** Facts in `text` for the complaint's other slots: an expiry date, the seller's response. */
+  private otherFacts(text: string, options: SlotPromptOptions, lang: Lang): SlotFill[] {
+    const others = options.others ?? [];
+    if (text.trim() === '' || others.length === 0) return [];
+    const r = this.services.responses;
+    const reference = options.reference ? new Date(options.reference) : undefined;
+    const correcting = isCorrection(text);
+    const e = this.services.extract(text, this.services.now(), { ...(reference ? { reference } : {}), ...(correcting && others.includes('expiry_date') ? { expect: 'expiry' as const } : {}) });
+    const fills: SlotFill[] = [];
+    const expiry = e.dates.find((d) => d.role === 'expiry');
+    if (expiry && others.includes('expiry_date')) fills.push({ slot: 'expiry_date', value: expiry.date, display: expiry.date });
+    if (e.merchantResponse && others.includes('merchant_response')) fills.push({ slot: 'merchant_response', value: e.merchantResponse, display: r.t(lang, `merchant_response.${e.merchantResponse}`) });
+    return fills;
   }
 
   /** Why an answer was not taken, with an example of one that would be. */

@@ -9,3 +9,4 @@ export { recognizeRating } from './rating.js';
 export { controlByMeaning, CONTROL_THRESHOLD, type MeaningControl } from './control.js';
 export { ordinalOf, pickByOrdinal } from './ordinal.js';
 export { matchOrder, matchItem, type OrderCandidate, type OrderMatch } from './orders.js';
+export { isCorrection } from './correction.js';
