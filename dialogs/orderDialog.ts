@@ -74,7 +74,8 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
 
   private title(lang: Lang, order: Order): string {
     const r = this.services.responses;
-    return r.t(lang, 'order.option', { item: order.items.map((i) => itemName(lang, i)).join(lang === 'en' ? ', ' : '、').slice(0, 40), date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') });
+    const items = order.items.map((i) => itemName(lang, i)).join(lang === 'en' ? '; ' : '、');
+    return r.t(lang, 'order.option', { item: items.length > 40 ? `${items.slice(0, 39)}…` : items, date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') });
   }
 
   private async askOrder(step: WaterfallStepContext<OrderOptions>) {

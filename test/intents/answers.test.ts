@@ -53,7 +53,7 @@ describe('answer recognizers (intents/answers)', () => {
 
   it('a choice by value, title, fragment, SKU or position; several fitting is ambiguous', () => {
     const items = [
-      { value: 'CALBEE-JP-3', names: ['日本卡乐比薯条三兄弟 18袋装', 'Calbee Jagarico potato sticks, 18 bags (Japan)', 'CALBEE-JP-3'] },
+      { value: 'CALBEE-JP-3', names: ['日本卡乐比薯条三兄弟 18袋装', 'Calbee Jagarico potato stick snacks, 18 bags (Japan)', 'CALBEE-JP-3'] },
       { value: 'KR-SEAWEED', names: ['韩国海苔 12包', 'Korean seaweed snack, 12 packs', 'KR-SEAWEED'] },
     ];
     const pick = (t: string, v?: unknown) => {
@@ -85,7 +85,7 @@ describe('answer recognizers (intents/answers)', () => {
     const now = new Date(2026, 10, 30, 12);
     const orders: OrderCandidate[] = [
       { id: 'snacks', merchant: '环球进口零食专营店', deliveredAt: new Date(2026, 10, 29, 10).toISOString(), items: [
-        { sku: 'CALBEE-JP-3', names: ['日本卡乐比薯条三兄弟 18袋装', 'Calbee Jagarico potato sticks, 18 bags (Japan)'], category: 'food' },
+        { sku: 'CALBEE-JP-3', names: ['日本卡乐比薯条三兄弟 18袋装', 'Calbee Jagarico potato stick snacks, 18 bags (Japan)'], category: 'food' },
         { sku: 'KR-SEAWEED', names: ['韩国海苔 12包', 'Korean seaweed snack, 12 packs'], category: 'food' },
       ] },
       { id: 'shrimp', merchant: '海鲜冻品专营店', deliveredAt: new Date(2026, 10, 28, 10).toISOString(), items: [{ sku: 'EC-SHRIMP-2KG', names: ['厄瓜多尔白虾 冷冻 2kg', 'Ecuadorian white shrimp, frozen, 2kg'], category: 'fresh' }] },
