@@ -13,7 +13,7 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
 import type { DateRole } from '../intents/types.js';
-import { isCorrection, recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
+import { controlByMeaning, isCorrection, recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
 import { langOf, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
 
@@ -101,11 +101,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const text = activity.text ?? '';
     const control = controls.match(text);
 
-    if (control === 'help') {
-      await dc.context.sendActivity(r.t(lang, `slot_help.${options.spec.kind}`, { maxMb: Math.round(this.services.intake.maxBytes / 1048576) }));
-      await this.ask(dc, options);
-      return Dialog.EndOfTurn;
-    }
+    if (control === 'help') return this.help(dc, options, lang);
     if (control === 'correct') return dc.endDialog({ type: 'correct' } satisfies SlotAnswer);
     const hasFiles = (activity.attachments ?? []).some(isFile);
     if (options.spec.kind === 'attachment' && hasFiles) return this.readFiles(dc, state, lang);
@@ -130,6 +126,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
       }
       return this.retry(dc, state, r.t(lang, 'reask.required'));
     }
+    if (control === undefined && this.asksForHelp(text, activity.attachments)) return this.help(dc, options, lang);
     // Not an answer, but facts for other questions ("商家已经拒绝了" while asked for a photo): keep them, ask again.
     if (fills.length > 0) return dc.endDialog({ type: 'fills', fills } satisfies SlotAnswer);
     if (options.spec.kind === 'attachment') {
@@ -137,6 +134,19 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
       return this.retry(dc, state, r.t(lang, options.optional ? 'reask.need_attachment_optional' : 'reask.need_attachment', { expected }));
     }
     return this.retry(dc, state, this.reason(lang, options, parsed!));
+  }
+
+  /** Explains how to answer this kind of question, then asks it again (not counted as a miss). */
+  private async help(dc: DialogContext, options: SlotPromptOptions, lang: Lang): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(this.services.responses.t(lang, `slot_help.${options.spec.kind}`, { maxMb: Math.round(this.services.intake.maxBytes / 1048576) }));
+    await this.ask(dc, options);
+    return Dialog.EndOfTurn;
+  }
+
+  /** "我不知道怎么发照片" / "how do I do that?": help asked in other words (the classifier is sure). */
+  private asksForHelp(text: string, attachments: unknown[] | undefined): boolean {
+    if (text.trim() === '' || (attachments ?? []).length > 0) return false;
+    return controlByMeaning(this.services.classifier.classify(text, { now: this.services.now() })) === 'help';
   }
 
   /** Facts in `text` for the complaint's other slots: an expiry date, the seller's response. */
