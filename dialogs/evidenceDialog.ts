@@ -11,7 +11,7 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
 import { daysBetween } from './answers.js';
 import { langOf } from './reply.js';
-import { SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
+import { MAX_ATTEMPTS, SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
@@ -28,6 +28,8 @@ export interface EvidenceOptions {
   deliveredAt?: string;
   /** Display text of each answered slot (`-` when skipped or missing). */
   answers: Partial<Record<SlotName, string>>;
+  /** Times the next question was asked again after facts given in passing: it counts toward the re-ask limit. */
+  repeats?: number;
   /** The slot being corrected, asked again before continuing. */
   redo?: SlotName;
   correcting?: boolean;
@@ -101,11 +103,11 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     const next = this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
     const others = this.services.plan.steps(o.complaint).map((s) => s.slot).filter((s) => s !== next.slot);
-    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, others, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
+    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, others, asked: o.repeats ?? 0, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
   }
 
   /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
-  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[]) {
+  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[], asked: PlanStep) {
     const lang = langOf(step.context);
     const r = this.services.responses;
     let updated = step.options;
@@ -113,9 +115,15 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
       updated = applyAnswer(updated, f.slot, { type: 'value', value: f.value, display: f.display }, this.services.now());
       await step.context.sendActivity(r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }));
     }
+    const repeats = (step.options.repeats ?? 0) + 1;
+    if (repeats >= MAX_ATTEMPTS) {
+      // Asked three times in a row already: move on rather than ask a fourth time.
+      await step.context.sendActivity(r.t(lang, asked.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
+      updated = applyAnswer(updated, asked.slot, { type: asked.optional ? 'skipped' : 'missing' }, this.services.now());
+    }
     const facts = updated.facts;
     await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
-    return step.replaceDialog(EVIDENCE_DIALOG, updated);
+    return step.replaceDialog(EVIDENCE_DIALOG, { ...updated, repeats: repeats >= MAX_ATTEMPTS ? undefined : repeats });
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {
@@ -127,11 +135,11 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
-    if (answer.type === 'fills') return this.fill(step, answer.fills);
+    if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
-    const updated = applyAnswer({ ...o, evidence, redo: undefined }, slot, answer, this.services.now());
+    const updated = applyAnswer({ ...o, evidence, redo: undefined, repeats: undefined }, slot, answer, this.services.now());
     if (answer.type === 'value') {
       const lang = langOf(step.context);
       await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));

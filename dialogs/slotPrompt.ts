@@ -18,7 +18,8 @@ import { langOf, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const SLOT_PROMPT = 'slotPrompt';
-const MAX_ATTEMPTS = 3;
+/** A question is shown at most this many times in a row. */
+export const MAX_ATTEMPTS = 3;
 const MAX_FILES = 5;
 
 export interface SlotPromptOptions {
@@ -29,6 +30,8 @@ export interface SlotPromptOptions {
   reference?: string;
   /** Other slots of this complaint a message may fill in passing ("不对，保质期是12月5日"). */
   others?: SlotName[];
+  /** Times this question was already asked in a row (asked again after facts given in passing). */
+  asked?: number;
 }
 
 /** A fact for another slot, given while this one was asked. */
@@ -75,7 +78,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
 
   override async beginDialog(dc: DialogContext, options?: SlotPromptOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('SlotPrompt needs options');
-    const state: PromptState = { options, attempts: 0 };
+    const state: PromptState = { options, attempts: Math.min(options.asked ?? 0, MAX_ATTEMPTS - 1) };
     dc.activeDialog!.state = state;
     await this.ask(dc, options);
     return Dialog.EndOfTurn;

@@ -77,7 +77,20 @@ async function converse(h: Harness, s: Scenario, seed: number, lang: g.Lang): Pr
   let staleNow = false;
   let lastSlot = '';
   let inARow = 0;
-  let next: Record<string, unknown> = { text: g.firstMessage(r, lang, s.complaint, product, firstId) };
+  // Out of order: some first messages already say the expiry or what the seller did.
+  let first = g.firstMessage(r, lang, s.complaint, product, firstId);
+  const extra = r();
+  if (extra < 0.15 && s.complaint === 'expired_food' && offset >= 1 && offset <= 7) {
+    first += lang === 'en' ? `, only ${offset} days left` : `，只剩${offset}天`;
+    truth.expiry_date = expiry;
+  } else if (extra < 0.3) {
+    const said = g.pick(r, ['refused', 'no_reply', 'agreed'] as const);
+    if (said === merchant) {
+      first += (lang === 'en' ? ', ' : '，') + g.pick(r, g.MERCHANT[merchant]![lang]);
+      truth.merchant_response = merchant;
+    }
+  }
+  let next: Record<string, unknown> = { text: first };
   for (let turn = 1; turn <= MAX_TURNS; turn++) {
     transcript.push(`> ${next.text ?? JSON.stringify(next.value ?? '[file]')}`);
     let replies: Reply[];
@@ -131,7 +144,9 @@ interface Truths {
   product: string | undefined;
 }
 
-function answer(r: g.Rand, lang: g.Lang, p: { slot: string; kind: string; choices?: string[]; optional?: boolean }, replies: Reply[], s: Scenario, t: Truths, truth: Record<string, unknown>): Record<string, unknown> {
+function answer(r: g.Rand, lang_: g.Lang, p: { slot: string; kind: string; choices?: string[]; optional?: boolean }, replies: Reply[], s: Scenario, t: Truths, truth: Record<string, unknown>): Record<string, unknown> {
+  // Code-mixing: now and then an answer in the other language.
+  const lang: g.Lang = r() < 0.1 ? (lang_ === 'en' ? 'zh-CN' : 'en') : lang_;
   const say = (text: string) => ({ text: g.typo(r, text) });
   const ordinal = (i: number) => g.pick(r, g.ORDINAL[lang]).replace('{n}', String(i + 1)).replace('{nth}', g.NTH[i] ?? String(i + 1));
   switch (p.slot) {
