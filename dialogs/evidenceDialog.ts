@@ -3,20 +3,21 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { ChoicePrompt, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { recognizeChoice } from '../intents/answers/index.js';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
 import { EVIDENCE_KINDS } from '../rules/facts.js';
 import type { EvidenceItem } from '../bot/store/types.js';
 import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
 import { daysBetween } from './answers.js';
-import { langOf } from './reply.js';
+import { langOf, promptActivity, textOrValue } from './reply.js';
 import { MAX_ATTEMPTS, SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
 const PICK = 'correctPick';
-export const EVIDENCE_PROMPTS = [new ChoicePrompt(PICK)];
+export const EVIDENCE_PROMPTS = [new TextPrompt(PICK, textOrValue)];
 
 export interface EvidenceOptions {
   caseId: string;
@@ -98,7 +99,8 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
         return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false });
       }
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
-      return step.prompt(PICK, { prompt: r.t(lang, 'correct.which'), choices: titles, style: ListStyle.suggestedAction });
+      const prompt = promptActivity(r.t(lang, 'correct.which'), { slot: 'correct', kind: 'choice', choices: [...answered, 'keep'], titles }, step.context.activity.channelId);
+      return step.prompt(PICK, { prompt });
     }
     const next = this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
@@ -130,8 +132,12 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     const o = step.options;
     if (o.correcting) {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
-      const picked = (step.result as { index: number } | undefined)?.index ?? answered.length;
-      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: answered[picked] });
+      // Which answer to change, by name in either language or position; anything else keeps the answers.
+      const r = this.services.responses;
+      const options = answered.map((slot) => ({ value: slot, names: [r.t('zh-CN', `label.${slot}`), r.t('en', `label.${slot}`)] }));
+      const value = (step.context.activity.value as { correct?: unknown } | undefined)?.correct;
+      const picked = recognizeChoice(String(step.result ?? ''), value, options);
+      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: picked.ok ? (picked.value as SlotName) : undefined });
     }
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
