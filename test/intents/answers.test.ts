@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { extractDates } from '../../intents/index.js';
-import { matchOrder, ordinalOf, recognizeChoice, recognizeDecline, recognizeRating, recognizeYesNo, type OrderCandidate } from '../../intents/answers/index.js';
+import { controlByMeaning, isCorrection, matchOrder, ordinalOf, recognizeChoice, recognizeDecline, recognizeNumber, recognizeRating, recognizeYesNo, type OrderCandidate } from '../../intents/answers/index.js';
+import { extractDates, extractEntities, loadClassifier } from '../../intents/index.js';
 
 describe('one date parser, with a year rule that fits the question (intents/extract/dates)', () => {
   const typedOn = new Date(2026, 10, 30); // 2026-11-30
@@ -74,6 +74,27 @@ describe('answer recognizers (intents/answers)', () => {
     for (const t of ['no video sorry', '没有视频，不好意思', '没拍', "I didn't film it", 'threw the box away', '没保留']) expect(recognizeDecline(t), t).to.equal('dont_have');
     for (const t of ['skip', '跳过吧', 'skip this one please']) expect(recognizeDecline(t), t).to.equal('skip');
     for (const t of ['12月3日', 'the seller refused']) expect(recognizeDecline(t), t).to.equal(undefined);
+  });
+
+  it('numbers for the unit asked', () => {
+    const n = (t: string, unit: string) => {
+      const p = recognizeNumber(t, extractEntities(t), { unit, min: 0, max: 10000 });
+      return p.ok ? p.value : p.reason;
+    };
+    expect([n('1.2米', 'cm'), n('一半', 'share'), n('3 out of 10', 'share'), n('30%', 'share'), n('两天', 'hours'), n('abc', 'cm')]).to.deep.equal([120, 0.5, 0.3, 0.3, 48, 'number']);
+  });
+
+  it('a correction marker, and controls by meaning only when the classifier is sure', () => {
+    expect(['不对，是12月5日', 'actually it is December 5', 'I meant 100cm'].map(isCorrection)).to.deep.equal([true, true, true]);
+    expect(['12月5日', 'the seller refused'].map(isCorrection)).to.deep.equal([false, false]);
+    const classifier = loadClassifier();
+    const meaning = (t: string) => controlByMeaning(classifier.classify(t));
+    expect(meaning('算了不要了，不处理了')).to.equal('cancel');
+    expect(meaning("forget it, I don't want to deal with this")).to.equal('cancel');
+    expect(meaning('帮我找个人工吧')).to.equal('human');
+    expect(meaning('我不知道怎么发照片')).to.equal('help');
+    expect(meaning('商家拒绝了')).to.equal(undefined);
+    expect(controlByMeaning({ intent: 'cancel', confidence: 0.63 })).to.equal(undefined);
   });
 
   it('a rating typed as text', () => {
