@@ -10,7 +10,6 @@ import type { Facts } from '../rules/facts.js';
 import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
 import { activeCaseFor, baseFacts, openCase } from './openCase.js';
 import type { CaseRecord } from '../bot/store/types.js';
-import type { SlotName } from '../bot/data/evidencePlan.js';
 import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
 import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
@@ -101,24 +100,18 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       return step.endDialog();
     }
     const active = await activeCaseFor(this.services, step.context.activity.from.id, found.order.id, found.item.sku);
-    if (active && active.status !== 'open') return this.join(step, active);
-    const facts = active ? active.facts : await baseFacts(this.services, complaint, found.order, found.item);
-    const record = active ?? (await openCase(step.context, this.services, complaint, facts, found.order.id, found.item.sku));
-    if (active) {
-      // The same item's case, still collecting: continue it, asking only what it lacks.
-      sessionOf(step.context).caseId = active.id;
-      await step.context.sendActivity(this.services.responses.t(langOf(step.context), 'case.continued', { caseId: active.id }));
-    }
+    if (active) return this.join(step, active);
+    const facts = await baseFacts(this.services, complaint, found.order, found.item);
+    const record = await openCase(step.context, this.services, complaint, facts, found.order.id, found.item.sku);
     const deliveredAt = found.order.deliveredAt;
-    const answers = active ? this.answered(complaint, active) : {};
-    const base: EvidenceOptions = { caseId: record.id, complaint, category: found.item.category, facts, evidence: active?.evidence ?? [], answers, ...(deliveredAt ? { deliveredAt } : {}) };
+    const base: EvidenceOptions = { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {}, ...(deliveredAt ? { deliveredAt } : {}) };
     const options = prefill(this.services, base, firstFacts(this.services, step.options, deliveredAt));
     if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
     const lang = langOf(step.context);
     const r = this.services.responses;
     const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
     const list = todo.map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) })).join(r.t(lang, 'case.list_separator'));
-    if (!active) await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }));
+    await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }));
     // What the first message already told us, said back once so a wrong reading can be corrected.
     const known = (Object.keys(options.answers) as (keyof typeof options.answers)[]).map((slot) => r.t(lang, 'noted.item', { label: r.t(lang, `label.${slot}`), value: options.answers[slot]! }));
     if (known.length > 0) await step.context.sendActivity(r.t(lang, 'noted.from_first_message', { list: known.join(r.t(lang, 'case.list_separator')) }));
@@ -141,17 +134,6 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     session.caseId = undefined;
     await step.context.sendActivity(r.t(lang, 'case.joined', { caseId: active.id, status: r.t(lang, `status.state.${active.status}`) }));
     return step.endDialog();
-  }
-
-  /** The plan's slots a stored case already holds, so continuing it does not ask them again. */
-  private answered(complaint: Complaint, c: CaseRecord): Partial<Record<SlotName, string>> {
-    const answers: Partial<Record<SlotName, string>> = {};
-    const facts = c.facts as Record<string, unknown>;
-    for (const { slot } of this.services.plan.steps(complaint)) {
-      const has = c.evidence.some((e) => e.kind === slot) || (slot === 'expiry_date' ? facts.days_past_expiry !== undefined : facts[slot] !== undefined);
-      if (has) answers[slot] = '✓';
-    }
-    return answers;
   }
 
   private async remedy(step: WaterfallStepContext<ComplaintOptions>) {

@@ -66,8 +66,12 @@ export async function openCase(
   return record;
 }
 
-/** Statuses of a case still being worked on: a new complaint about its item joins it. */
-const ACTIVE: CaseRecord['status'][] = ['open', 'proposed', 'escalated', 'assigned'];
+/**
+ * Statuses of a case that a new complaint about its item joins: with the rules' proposal or with
+ * a person. A case still collecting evidence elsewhere is left alone (a new one is opened), so
+ * two conversations never write the same answers into one case.
+ */
+const ACTIVE: CaseRecord['status'][] = ['proposed', 'escalated', 'assigned'];
 
 /** The shopper's case in progress about this order and item, if any. */
 export async function activeCaseFor(services: KefuServices, shopperId: string, orderId: string, itemSku: string): Promise<CaseRecord | undefined> {
