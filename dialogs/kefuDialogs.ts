@@ -1,7 +1,9 @@
 /**
  * Every kefu dialog in one flat DialogSet, so a turn runs only the dialog on top of the stack
  * instead of walking nested ComponentDialogs (each level builds its own DialogContext every turn).
- * Controls that work at any step ("my data", "cancel", "a person") are read here first.
+ * Controls that work at any step ("my data", "cancel", "a person") are read here first, as exact
+ * phrases or by meaning (the classifier, when sure), and a button of an already answered question
+ * is answered as such.
  */
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
