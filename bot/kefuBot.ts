@@ -10,6 +10,7 @@
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
+import { recognizeRating } from '../intents/answers/index.js';
 import { KefuDialogs } from '../dialogs/kefuDialogs.js';
 import { setLang } from '../dialogs/reply.js';
 import { attachSession, newSession, type Session } from '../dialogs/session.js';
@@ -225,7 +226,7 @@ export class KefuBot extends ActivityHandler {
     const { caseId } = session.csat!;
     session.csat = undefined;
     const value = context.activity.value as { csat?: unknown } | undefined;
-    const score = Number(value?.csat ?? /^\s*([1-5])\s*(分|星|stars?)?\s*$/i.exec(context.activity.text ?? '')?.[1]);
+    const score = Number(value?.csat ?? recognizeRating(context.activity.text ?? ''));
     if (!Number.isInteger(score) || score < 1 || score > 5) return false;
     await this.deps.handoff.recordCsat(caseId, score);
     await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'csat.thanks'));

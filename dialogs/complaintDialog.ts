@@ -8,11 +8,12 @@ import type { Complaint } from '../intents/labels.js';
 import type { Entities } from '../intents/types.js';
 import type { Facts } from '../rules/facts.js';
 import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
-import { baseFacts, openCase } from './openCase.js';
-import { ORDER_DIALOG, type OrderResult } from './orderDialog.js';
+import { activeCaseFor, baseFacts, openCase } from './openCase.js';
+import type { CaseRecord } from '../bot/store/types.js';
+import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
 import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
-import { langOf } from './reply.js';
+import { itemName, langOf } from './reply.js';
 import { onStack } from './stack.js';
 import type { Control } from '../bot/data/controls.js';
 import { sessionOf } from './session.js';
@@ -23,6 +24,8 @@ export const COMPLAINT_DIALOG = 'complaintDialog';
 export interface ComplaintOptions {
   complaint: Complaint;
   entities: Entities;
+  /** The message that started the complaint: its words name the product, its dates are re-read once the delivery day is known. */
+  text?: string;
 }
 
 /** Fills slots the shopper already answered in their first message ("商家拒绝了", "烂了一半"). */
@@ -40,6 +43,12 @@ function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities)
   const expiry = entities.dates.find((d) => d.role === 'expiry');
   if (expiry && slots.has('expiry_date')) next = applyAnswer(next, 'expiry_date', { type: 'value', value: expiry.date, display: expiry.date }, services.now());
   return next;
+}
+
+/** The first message's facts, with its dates read again around the order's delivery day. */
+function firstFacts(services: KefuServices, o: ComplaintOptions, deliveredAt: string | undefined): Entities {
+  if (o.text === undefined || deliveredAt === undefined) return o.entities;
+  return services.extract(o.text, services.now(), { reference: new Date(deliveredAt) });
 }
 
 export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
@@ -79,26 +88,52 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
   }
 
   private async order(step: WaterfallStepContext<ComplaintOptions>) {
-    return step.beginDialog(ORDER_DIALOG, { shopperId: step.context.activity.from.id, mentioned: step.options.entities.orderIds });
+    const { entities, text } = step.options;
+    return step.beginDialog(ORDER_DIALOG, { shopperId: step.context.activity.from.id, mentioned: entities.orderIds, ...(text ? { text } : {}) } satisfies OrderOptions);
   }
 
   private async open(step: WaterfallStepContext<ComplaintOptions>) {
-    const { complaint, entities } = step.options;
+    const { complaint } = step.options;
     const found = step.result as OrderResult | undefined;
     if (!found) {
       await this.escalate(step, 'unsure', complaint);
       return step.endDialog();
     }
+    const active = await activeCaseFor(this.services, step.context.activity.from.id, found.order.id, found.item.sku);
+    if (active) return this.join(step, active);
     const facts = await baseFacts(this.services, complaint, found.order, found.item);
-    const record = await openCase(step.context, this.services, complaint, facts, found.order.id);
-    const options = prefill(this.services, { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {}, ...(found.order.deliveredAt ? { deliveredAt: found.order.deliveredAt } : {}) }, entities);
+    const record = await openCase(step.context, this.services, complaint, facts, found.order.id, found.item.sku);
+    const deliveredAt = found.order.deliveredAt;
+    const base: EvidenceOptions = { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {}, ...(deliveredAt ? { deliveredAt } : {}) };
+    const options = prefill(this.services, base, firstFacts(this.services, step.options, deliveredAt));
     if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
     const lang = langOf(step.context);
     const r = this.services.responses;
     const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
     const list = todo.map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) })).join(r.t(lang, 'case.list_separator'));
-    await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: found.item.name, count: todo.length, list }));
+    await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }));
+    // What the first message already told us, said back once so a wrong reading can be corrected.
+    const known = (Object.keys(options.answers) as (keyof typeof options.answers)[]).map((slot) => r.t(lang, 'noted.item', { label: r.t(lang, `label.${slot}`), value: options.answers[slot]! }));
+    if (known.length > 0) await step.context.sendActivity(r.t(lang, 'noted.from_first_message', { list: known.join(r.t(lang, 'case.list_separator')) }));
     return step.beginDialog(EVIDENCE_DIALOG, options);
+  }
+
+  /** A second complaint about an item whose case is with the rules or a person: it joins that case. */
+  private async join(step: WaterfallStepContext<ComplaintOptions>, active: CaseRecord) {
+    const session = sessionOf(step.context);
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    const at = this.services.now().toISOString();
+    const said = step.options.text ? [{ at, from: 'shopper' as const, text: step.options.text }] : [];
+    await this.services.cases.update(active.id, (c) => ({
+      ...c,
+      history: [...c.history, { at, status: c.status, by: 'shopper', note: `complained again (${step.options.complaint})` }],
+      transcript: [...c.transcript, ...session.transcript, ...said],
+    }));
+    session.transcript = [];
+    session.caseId = undefined;
+    await step.context.sendActivity(r.t(lang, 'case.joined', { caseId: active.id, status: r.t(lang, `status.state.${active.status}`) }));
+    return step.endDialog();
   }
 
   private async remedy(step: WaterfallStepContext<ComplaintOptions>) {

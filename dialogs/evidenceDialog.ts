@@ -3,20 +3,21 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { ChoicePrompt, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { recognizeChoice } from '../intents/answers/index.js';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
 import { EVIDENCE_KINDS } from '../rules/facts.js';
 import type { EvidenceItem } from '../bot/store/types.js';
 import { askIfHolds, type PlanStep, type SlotName } from '../bot/data/evidencePlan.js';
 import { daysBetween } from './answers.js';
-import { langOf } from './reply.js';
-import { SLOT_PROMPT, type SlotAnswer } from './slotPrompt.js';
+import { langOf, promptActivity, textOrValue } from './reply.js';
+import { MAX_ATTEMPTS, SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
 const PICK = 'correctPick';
-export const EVIDENCE_PROMPTS = [new ChoicePrompt(PICK)];
+export const EVIDENCE_PROMPTS = [new TextPrompt(PICK, textOrValue)];
 
 export interface EvidenceOptions {
   caseId: string;
@@ -24,10 +25,15 @@ export interface EvidenceOptions {
   category: Category;
   facts: Partial<Facts>;
   evidence: EvidenceItem[];
+  /**
+   * When the order arrived (ISO): expiry is judged against it, not today, and a date answer
+   * without a year is placed around it.
+   */
+  deliveredAt?: string;
   /** Display text of each answered slot (`-` when skipped or missing). */
   answers: Partial<Record<SlotName, string>>;
-  /** When the order was delivered (ISO time): expiry is judged against it, not today. */
-  deliveredAt?: string;
+  /** Times the next question was asked again after facts given in passing: it counts toward the re-ask limit. */
+  repeats?: number;
   /** The slot being corrected, asked again before continuing. */
   redo?: SlotName;
   correcting?: boolean;
@@ -112,27 +118,54 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
         return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false });
       }
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
-      return step.prompt(PICK, { prompt: r.t(lang, 'correct.which'), choices: titles, style: ListStyle.suggestedAction });
+      const prompt = promptActivity(r.t(lang, 'correct.which'), { slot: 'correct', kind: 'choice', choices: [...answered, 'keep'], titles }, step.context.activity.channelId);
+      return step.prompt(PICK, { prompt });
     }
     // Illness or injury goes to a person at once: no more questions first.
     const next = o.facts.health_harm === true ? undefined : this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
-    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional });
+    const others = this.services.plan.steps(o.complaint).map((s) => s.slot).filter((s) => s !== next.slot);
+    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, others, asked: o.repeats ?? 0, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
+  }
+
+  /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
+  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[], asked: PlanStep) {
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    let updated = step.options;
+    for (const f of fills) {
+      updated = applyAnswer(updated, f.slot, { type: 'value', value: f.value, display: f.display }, this.services.now());
+      await step.context.sendActivity(r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }));
+    }
+    const repeats = (step.options.repeats ?? 0) + 1;
+    if (repeats >= MAX_ATTEMPTS) {
+      // Asked three times in a row already: move on rather than ask a fourth time.
+      await step.context.sendActivity(r.t(lang, asked.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
+      updated = applyAnswer(updated, asked.slot, { type: asked.optional ? 'skipped' : 'missing' }, this.services.now());
+    }
+    const facts = updated.facts;
+    await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
+    return step.replaceDialog(EVIDENCE_DIALOG, { ...updated, repeats: repeats >= MAX_ATTEMPTS ? undefined : repeats });
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {
     const o = step.options;
     if (o.correcting) {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
-      const picked = (step.result as { index: number } | undefined)?.index ?? answered.length;
-      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: answered[picked] });
+      // Which answer to change, by name in either language or position; anything else keeps the answers.
+      const r = this.services.responses;
+      const options = answered.map((slot) => ({ value: slot, names: [r.t('zh-CN', `label.${slot}`), r.t('en', `label.${slot}`)] }));
+      const value = (step.context.activity.value as { correct?: unknown } | undefined)?.correct;
+      const picked = recognizeChoice(String(step.result ?? ''), value, options);
+      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: picked.ok ? (picked.value as SlotName) : undefined });
     }
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
+    if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
-    const updated = applyAnswer({ ...o, evidence, redo: undefined }, slot, answer, this.services.now());
+    const updated = applyAnswer({ ...o, evidence, redo: undefined, repeats: undefined }, slot, answer, this.services.now());
     if (answer.type === 'value') {
       const lang = langOf(step.context);
       await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));

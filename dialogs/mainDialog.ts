@@ -10,7 +10,8 @@ import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
 import { openCase } from './openCase.js';
 import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
 import { verifiedShopper } from './identity.js';
-import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
+import { recognizeChoice } from '../intents/answers/index.js';
+import { langOf, promptActivity, textOrValue } from './reply.js';
 import { onStack } from './stack.js';
 import type { Control } from '../bot/data/controls.js';
 import { sessionOf } from './session.js';
@@ -24,6 +25,8 @@ export const MAIN_PROMPTS = [new TextPrompt(CLARIFY, textOrValue)];
 /** What the clarifying question remembers between its two steps. */
 interface ClarifyValues {
   entities?: Classification['entities'];
+  /** The message that was unclear: its words may still name the product. */
+  text?: string;
   options?: Complaint[];
 }
 const clarifyValues = (step: WaterfallStepContext): ClarifyValues => step.values as ClarifyValues;
@@ -58,7 +61,7 @@ export class MainDialog extends WaterfallDialog {
       session.unsure += 1;
       if (session.unsure >= 2) return this.toPerson(step, 'unsure');
       const options = c.candidates.map((x) => x.intent).filter(isComplaint).slice(0, 3);
-      Object.assign(clarifyValues(step), { entities: c.entities, options } satisfies ClarifyValues);
+      Object.assign(clarifyValues(step), { entities: c.entities, options, text } satisfies ClarifyValues);
       const titles = [...options.map((o) => r.t(lang, `intent.${o}`)), r.t(lang, 'unsure_other')];
       const prompt = promptActivity(r.t(lang, 'unsure_ask'), { slot: 'complaint', kind: 'choice', choices: [...options, 'other'], titles }, step.context.activity.channelId);
       return step.prompt(CLARIFY, { prompt });
@@ -68,14 +71,16 @@ export class MainDialog extends WaterfallDialog {
   }
 
   private async clarified(step: WaterfallStepContext) {
-    const { options = [], entities } = clarifyValues(step);
+    const { options = [], entities, text: first } = clarifyValues(step);
     const text = String(step.result ?? '').trim();
     const value = (step.context.activity.value as { complaint?: unknown } | undefined)?.complaint;
     const r = this.services.responses;
-    const picked = options.find((o) => o === value || o === text || r.t('zh-CN', `intent.${o}`) === text || r.t('en', `intent.${o}`) === text) ?? pickedByNumber(text, options);
+    const choices = options.map((o) => ({ value: o, names: [r.t('zh-CN', `intent.${o}`), r.t('en', `intent.${o}`)] }));
+    const answer = recognizeChoice(text, value, choices);
+    const picked = answer.ok ? options.find((o) => o === answer.value) : undefined;
     if (picked) {
       sessionOf(step.context).unsure = 0;
-      return step.replaceDialog(COMPLAINT_DIALOG, { complaint: picked, entities: entities! } satisfies ComplaintOptions);
+      return step.replaceDialog(COMPLAINT_DIALOG, { complaint: picked, entities: entities!, ...(first ? { text: first } : {}) } satisfies ComplaintOptions);
     }
     const c = this.services.classifier.classify(text, { now: this.services.now() });
     if (!c.unsure && c.intent !== 'other') return this.dispatch(step, c);
@@ -88,7 +93,7 @@ export class MainDialog extends WaterfallDialog {
   private async dispatch(step: WaterfallStepContext, c: Classification) {
     const lang = langOf(step.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities } satisfies ComplaintOptions);
+    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities, text: step.context.activity.text ?? '' } satisfies ComplaintOptions);
     switch (c.intent) {
       case 'request_human':
         return this.toPerson(step, 'request_human');

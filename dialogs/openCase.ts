@@ -43,6 +43,7 @@ export async function openCase(
   complaint: Complaint | 'other',
   facts: Partial<Facts>,
   orderId?: string,
+  itemSku?: string,
 ): Promise<CaseRecord> {
   const session = sessionOf(context);
   const now = services.now().toISOString();
@@ -63,6 +64,7 @@ export async function openCase(
     conversationRef: TurnContext.getConversationReference(activity),
     locale: langOf(context),
     ...(orderId ? { orderId } : {}),
+    ...(itemSku ? { itemSku } : {}),
     complaint,
     facts,
     evidence: [],
@@ -73,4 +75,17 @@ export async function openCase(
   session.caseId = record.id;
   session.transcript = [];
   return record;
+}
+
+/**
+ * Statuses of a case that a new complaint about its item joins: with the rules' proposal or with
+ * a person. A case still collecting evidence elsewhere is left alone (a new one is opened), so
+ * two conversations never write the same answers into one case.
+ */
+const ACTIVE: CaseRecord['status'][] = ['proposed', 'escalated', 'assigned'];
+
+/** The shopper's case in progress about this order and item, if any. */
+export async function activeCaseFor(services: KefuServices, shopperId: string, orderId: string, itemSku: string): Promise<CaseRecord | undefined> {
+  const cases = await services.cases.list({ shopperId, status: ACTIVE });
+  return cases.find((c) => c.orderId === orderId && (c.itemSku === undefined || c.itemSku === itemSku));
 }

@@ -1,25 +1,45 @@
 /**
  * Identifies the order (and the item in it) a complaint is about: from an id in the shopper's
- * message, a button with one of their recent orders, or a typed id. Every id is checked against
- * the order source and must belong to the shopper. Gives up after three wrong tries.
+ * message, the product the first message names ("卡乐比薯条过期了": one match is confirmed,
+ * several are offered), or the answer to "which order?" given as a button, an id, a position
+ * ("第二个", "the second one") or words ("零食那个订单", "the milk"). Every id is checked against
+ * the order source and must belong to the shopper. A miss is re-asked with the reason at most
+ * twice, then a person takes over; the item question works the same way.
  */
-import { MessageFactory, type TurnContext } from 'botbuilder';
-import { ChoicePrompt, ListStyle, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { matchItem, matchOrder, recognizeChoice, recognizeYesNo, type OrderCandidate } from '../intents/answers/index.js';
+import type { Lang } from '../intents/labels.js';
 import type { Order, OrderItem } from '../bot/store/types.js';
-import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
+import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 
 export const ORDER_DIALOG = 'orderDialog';
 const ORDER_TEXT = 'orderText';
-const ITEM_PICK = 'itemPick';
-export const ORDER_PROMPTS = [new TextPrompt(ORDER_TEXT, textOrValue), new ChoicePrompt(ITEM_PICK)];
+const ITEM_TEXT = 'itemText';
+export const ORDER_PROMPTS = [new TextPrompt(ORDER_TEXT, textOrValue), new TextPrompt(ITEM_TEXT, textOrValue)];
+/** Misses allowed per question: the question is asked at most three times in a row. */
 const MAX_TRIES = 3;
+/** How strongly a first message must name a product to be matched (it also names the problem). */
+const FIRST_MESSAGE_MIN = 3;
 
 export interface OrderOptions {
   shopperId: string;
   /** Ids found in the shopper's first message. */
   mentioned: string[];
+  /** The first message, whose words may name the product. */
+  text?: string;
   tries?: number;
+  /** Why the last answer was not taken (said before asking again). */
+  reason?: string;
+  /** Only these orders are offered (several matched the shopper's words). */
+  offer?: string[];
+  /** "Is it this order?" is being asked about this order (and item). */
+  confirm?: { orderId: string; sku?: string };
+  /** The order is known; the item question is being asked. */
+  orderId?: string;
+  sku?: string;
+  itemTries?: number;
 }
 
 export interface OrderResult {
@@ -27,91 +47,169 @@ export interface OrderResult {
   item: OrderItem;
 }
 
-type Check = { ok: true; order: Order } | { ok: false; key: 'order.not_found' | 'order.not_yours' | 'order.none_found'; orderId: string };
+type Check = { ok: true; order: Order } | { ok: false; key: 'order.not_found' | 'order.not_yours'; orderId: string };
+
+function candidate(order: Order): OrderCandidate {
+  return { id: order.id, merchant: order.merchant ?? '', ...(order.deliveredAt ? { deliveredAt: order.deliveredAt } : {}), items: order.items.map((i) => ({ sku: i.sku, names: [i.name, ...(i.nameEn ? [i.nameEn] : [])], category: i.category })) };
+}
 
 export class OrderDialog extends WaterfallDialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
-    for (const step of [this.askOrder, this.readOrder, this.askItem, this.done]) this.addStep(step.bind(this));
+    for (const step of [this.askOrder, this.readOrder, this.askItem, this.readItem]) this.addStep(step.bind(this));
   }
 
-  private async check(shopperId: string, ids: string[]): Promise<Check> {
-    const orderId = ids[0];
-    if (orderId === undefined) return { ok: false, key: 'order.none_found', orderId: '' };
+  private async check(shopperId: string, orderId: string): Promise<Check> {
     const order = await this.services.orders.getOrder(orderId);
     if (!order) return { ok: false, key: 'order.not_found', orderId };
     if (order.shopperId !== shopperId) return { ok: false, key: 'order.not_yours', orderId };
     return { ok: true, order };
   }
 
+  /** The shopper's orders, most recent first: the first five are what the order question lists. */
+  private async ordersOf(shopperId: string): Promise<Order[]> {
+    const orders = await this.services.orders.ordersOf(shopperId);
+    return orders.sort((a, b) => (b.deliveredAt ?? b.placedAt).localeCompare(a.deliveredAt ?? a.placedAt));
+  }
+
+  private title(lang: Lang, order: Order): string {
+    const r = this.services.responses;
+    const items = order.items.map((i) => itemName(lang, i)).join(lang === 'en' ? '; ' : '、');
+    return r.t(lang, 'order.option', { item: items.length > 40 ? `${items.slice(0, 39)}…` : items, date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') });
+  }
+
   private async askOrder(step: WaterfallStepContext<OrderOptions>) {
     const o = step.options;
-    if (o.mentioned.length > 0 && (o.tries ?? 0) === 0) {
-      const found = await this.check(o.shopperId, o.mentioned);
-      if (found.ok) return step.next(found.order);
-      await step.context.sendActivity(this.services.responses.t(langOf(step.context), found.key, { orderId: found.orderId }));
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    if (o.orderId) {
+      const order = await this.services.orders.getOrder(o.orderId);
+      if (order) return step.next(order);
     }
-    return step.prompt(ORDER_TEXT, { prompt: await this.orderPrompt(step.context, o.shopperId) });
+    if ((o.tries ?? 0) === 0 && !o.confirm && !o.offer) {
+      const id = o.mentioned[0];
+      if (id !== undefined) {
+        const found = await this.check(o.shopperId, id);
+        if (found.ok) {
+          // "卡乐比只剩三天了，订单…": the first message may also name the item.
+          const sku = o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined;
+          return sku ? step.replaceDialog(ORDER_DIALOG, { ...o, orderId: found.order.id, sku }) : step.next(found.order);
+        }
+        await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
+      } else if (o.text) {
+        // The first message may name the product: one order is confirmed, several are offered.
+        const match = matchOrder(o.text, (await this.ordersOf(o.shopperId)).map(candidate), this.services.now(), FIRST_MESSAGE_MIN);
+        if (match.kind === 'one') return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: { orderId: match.orderId, ...(match.sku ? { sku: match.sku } : {}) } });
+        if (match.kind === 'several') return step.replaceDialog(ORDER_DIALOG, { ...o, offer: match.orderIds, reason: r.t(lang, 'order.several') });
+      }
+    }
+    if (o.reason) await step.context.sendActivity(o.reason);
+    return step.prompt(ORDER_TEXT, { prompt: await this.orderPrompt(step.context, o) });
   }
 
-  /** The five most recent orders, as the order question lists them. */
-  private async recentOrders(shopperId: string): Promise<Order[]> {
-    const orders = await this.services.orders.ordersOf(shopperId);
-    return orders.sort((a, b) => (b.deliveredAt ?? b.placedAt).localeCompare(a.deliveredAt ?? a.placedAt)).slice(0, 5);
-  }
-
-  private async orderPrompt(context: TurnContext, shopperId: string) {
+  private async orderPrompt(context: TurnContext, o: OrderOptions) {
     const lang = langOf(context);
     const r = this.services.responses;
-    const orders = await this.recentOrders(shopperId);
-    if (orders.length === 0) {
-      const activity = MessageFactory.text(r.t(lang, 'order.ask_id'));
-      activity.channelData = { prompt: { slot: 'order_id', kind: 'text' } };
-      return activity;
+    if (o.confirm) {
+      const order = await this.services.orders.getOrder(o.confirm.orderId);
+      const text = r.t(lang, 'order.is_it', { order: order ? this.title(lang, order) : o.confirm.orderId });
+      return promptActivity(text, { slot: 'order_id', kind: 'confirm', choices: ['yes', 'no'], titles: [r.t(lang, 'order.yes'), r.t(lang, 'order.no')] }, context.activity.channelId);
     }
-    const titles = orders.map((order) =>
-      r.t(lang, 'order.option', { item: order.items.map((i) => i.name).join('、').slice(0, 24), date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') }),
-    );
+    const all = await this.ordersOf(o.shopperId);
+    const orders = o.offer ? all.filter((x) => o.offer!.includes(x.id)) : all.slice(0, 5);
+    if (orders.length === 0) {
+      return promptActivity(r.t(lang, 'order.ask_id'), { slot: 'order_id', kind: 'text' }, context.activity.channelId);
+    }
+    const titles = orders.map((order) => this.title(lang, order));
     const ids = orders.map((x) => x.id);
-    return promptActivity(r.t(lang, 'order.ask'), { slot: 'order_id', kind: 'choice', choices: ids, titles, sends: ids }, context.activity.channelId);
+    const wayOut = (o.tries ?? 0) >= MAX_TRIES - 1 ? [r.t(lang, 'reask.person_button')] : [];
+    return promptActivity(r.t(lang, 'order.ask'), { slot: 'order_id', kind: 'choice', choices: ids, titles: [...titles, ...wayOut], sends: [...ids, ...wayOut] }, context.activity.channelId);
   }
 
   private async readOrder(step: WaterfallStepContext<OrderOptions>) {
     if (step.result && typeof step.result === 'object') return step.next(step.result);
     const o = step.options;
-    const text = String(step.result ?? '');
-    const value = (step.context.activity.value as { order_id?: unknown } | undefined)?.order_id;
-    const ids = typeof value === 'string' ? [value] : this.services.extract(text, this.services.now()).orderIds;
-    if (ids.length === 0) {
-      // "2" picks the second order of a numbered list (text-only channels).
-      const picked = pickedByNumber(text, await this.recentOrders(o.shopperId));
-      if (picked) ids.push(picked.id);
-    }
-    const found = await this.check(o.shopperId, ids);
-    if (found.ok) return step.next(found.order);
     const lang = langOf(step.context);
-    const tries = (o.tries ?? 0) + 1;
-    if (tries >= MAX_TRIES) {
-      await step.context.sendActivity(this.services.responses.t(lang, 'order.give_up'));
-      return step.endDialog(undefined);
+    const r = this.services.responses;
+    const text = String(step.result ?? '').trim();
+    const value = (step.context.activity.value as { order_id?: unknown } | undefined)?.order_id;
+    const retry = (reason: string, more: Partial<OrderOptions> = {}) => {
+      const tries = (o.tries ?? 0) + 1;
+      if (tries >= MAX_TRIES) return this.giveUp(step);
+      const { confirm, ...rest } = o;
+      void confirm;
+      return step.replaceDialog(ORDER_DIALOG, { ...rest, tries, reason, ...more });
+    };
+    if (o.confirm && typeof value !== 'string') {
+      const yes = value === 'yes' ? true : value === 'no' ? false : recognizeYesNo(text);
+      if (yes === true) return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: undefined, reason: undefined, orderId: o.confirm.orderId, ...(o.confirm.sku ? { sku: o.confirm.sku } : {}) });
+      if (yes === false) {
+        const { confirm, ...rest } = o;
+        void confirm;
+        return step.replaceDialog(ORDER_DIALOG, { ...rest, tries: 1, reason: undefined });
+      }
     }
-    await step.context.sendActivity(this.services.responses.t(lang, found.key, { orderId: found.orderId }));
-    return step.replaceDialog(ORDER_DIALOG, { ...o, tries });
+    const ids = typeof value === 'string' ? [value] : this.services.extract(text, this.services.now()).orderIds;
+    if (ids.length > 0) {
+      const found = await this.check(o.shopperId, ids[0]!);
+      if (found.ok) return step.next(found.order);
+      return retry(r.t(lang, found.key, { orderId: found.orderId }));
+    }
+    const all = await this.ordersOf(o.shopperId);
+    const listed = o.offer ? all.filter((x) => o.offer!.includes(x.id)) : all.slice(0, 5);
+    // A position counts in the list shown; words are matched against every order of the shopper.
+    const byPosition = matchOrder(text, listed.map(candidate), this.services.now());
+    const match = byPosition.kind === 'one' ? byPosition : matchOrder(text, all.map(candidate), this.services.now());
+    if (match.kind === 'one') {
+      const order = all.find((x) => x.id === match.orderId)!;
+      await step.context.sendActivity(r.t(lang, 'order.picked', { order: this.title(lang, order) }));
+      return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: undefined, reason: undefined, orderId: order.id, ...(match.sku ? { sku: match.sku } : {}) });
+    }
+    if (match.kind === 'several') return retry(r.t(lang, 'order.several'), { offer: match.orderIds });
+    const example = listed[0] ? itemName(lang, listed[0].items[0]!).split(/\s/)[0]! : '';
+    return retry(r.t(lang, listed.length > 0 ? 'order.no_match' : 'order.none_found', { text: text.slice(0, 20), example }));
+  }
+
+  private async giveUp(step: WaterfallStepContext<OrderOptions>) {
+    await step.context.sendActivity(this.services.responses.t(langOf(step.context), 'order.give_up'));
+    return step.endDialog(undefined);
   }
 
   private async askItem(step: WaterfallStepContext<OrderOptions>) {
     const order = step.result as Order;
+    const o = step.options;
     (step.values as { order?: Order }).order = order;
-    if (order.items.length === 1) return step.next({ index: 0 });
+    const known = order.items.length === 1 ? order.items[0] : order.items.find((i) => i.sku === o.sku);
+    if (known) return step.endDialog({ order, item: known } satisfies OrderResult);
     const lang = langOf(step.context);
-    const prompt = MessageFactory.text(this.services.responses.t(lang, 'order.item_ask'));
-    prompt.channelData = { prompt: { slot: 'item', kind: 'choice', choices: order.items.map((i) => i.sku) } };
-    return step.prompt(ITEM_PICK, { prompt, choices: order.items.map((i) => i.name), style: ListStyle.suggestedAction });
+    const r = this.services.responses;
+    if (o.reason && o.orderId) await step.context.sendActivity(o.reason);
+    const wayOut = (o.itemTries ?? 0) >= MAX_TRIES - 1 ? [r.t(lang, 'reask.person_button')] : [];
+    const prompt = promptActivity(
+      r.t(lang, 'order.item_ask'),
+      { slot: 'item', kind: 'choice', choices: order.items.map((i) => i.sku), titles: [...order.items.map((i) => itemName(lang, i)), ...wayOut] },
+      step.context.activity.channelId,
+    );
+    return step.prompt(ITEM_TEXT, { prompt });
   }
 
-  private async done(step: WaterfallStepContext<OrderOptions>) {
+  private async readItem(step: WaterfallStepContext<OrderOptions>) {
+    const o = step.options;
     const order = (step.values as { order?: Order }).order!;
-    const index = (step.result as { index: number }).index;
-    return step.endDialog({ order, item: order.items[index] ?? order.items[0]! } satisfies OrderResult);
+    const lang = langOf(step.context);
+    const r = this.services.responses;
+    const text = String(step.result ?? '').trim();
+    const value = (step.context.activity.value as { item?: unknown } | undefined)?.item;
+    const options = order.items.map((i) => ({ value: i.sku, names: [i.name, ...(i.nameEn ? [i.nameEn] : []), i.sku] }));
+    const picked = recognizeChoice(text, value, options);
+    if (picked.ok) return step.endDialog({ order, item: order.items.find((i) => i.sku === picked.value)! } satisfies OrderResult);
+    const itemTries = (o.itemTries ?? 0) + 1;
+    if (itemTries >= MAX_TRIES) return this.giveUp(step);
+    const names = picked.reason === 'ambiguous' ? picked.values.map((sku) => itemName(lang, order.items.find((i) => i.sku === sku)!)) : [];
+    const reason =
+      names.length > 1
+        ? r.t(lang, 'reask.ambiguous', { options: names.join(r.t(lang, 'case.list_separator')) })
+        : r.t(lang, 'order.item_no_match', { example: itemName(lang, order.items[0]!).split(/\s/)[0]! });
+    return step.replaceDialog(ORDER_DIALOG, { ...o, orderId: order.id, itemTries, reason });
   }
 }

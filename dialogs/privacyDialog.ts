@@ -7,6 +7,7 @@
  * use the shop's signed-in chat, and nothing is read.
  */
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';
 import { verifiedShopper } from './identity.js';
@@ -82,7 +83,8 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
     const t = (key: string, vars: Record<string, string | number> = {}) => r.t(lang, `privacy.${key}`, vars);
     const text = String(step.result ?? '').trim();
     const value = (step.context.activity.value as { confirm_delete?: unknown } | undefined)?.confirm_delete;
-    const yes = value === 'yes' || value === true || this.services.controls.match(text) === 'yes' || text === r.t('zh-CN', 'privacy.yes') || text === r.t('en', 'privacy.yes');
+    // Deleting is for good: only a clear yes deletes ("是的，删除吧", "yes please"); anything else keeps the data.
+    const yes = value === 'yes' || value === true || text === r.t('zh-CN', 'privacy.yes') || text === r.t('en', 'privacy.yes') || recognizeYesNo(text) === true;
     if (!yes) {
       await step.context.sendActivity(t('cancelled'));
       return step.endDialog();

@@ -8,7 +8,8 @@ import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
-import { langOf, pickedByNumber, promptActivity, textOrValue } from './reply.js';
+import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
+import { langOf, promptActivity, textOrValue } from './reply.js';
 import type { HandoffReason, KefuServices } from './services.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
@@ -102,20 +103,18 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
     return step.prompt(ANSWER, { prompt: question });
   }
 
-  /** Accept or decline, from a card or button value, "yes"/"no", a list number or a button title. */
+  /** Accept or decline, from a card or button value, a button title, a list number or yes/no in words ("可以，谢谢"). */
   private answerOf(value: unknown, text: string): 'accept' | 'decline' | undefined {
     const v = (value ?? {}) as { action?: unknown; accept_remedy?: unknown };
     const given = v.action ?? v.accept_remedy;
     if (given === 'accept' || given === true) return 'accept';
     if (given === 'decline' || given === false) return 'decline';
-    const control = this.services.controls.match(text);
-    if (control === 'yes') return 'accept';
-    if (control === 'no') return 'decline';
     const r = this.services.responses;
-    return (
-      pickedByNumber(text, ['accept', 'decline'] as const) ??
-      (['accept', 'decline'] as const).find((a) => text === r.t('zh-CN', `remedy.${a}`) || text === r.t('en', `remedy.${a}`))
-    );
+    const titles = (['accept', 'decline'] as const).map((a) => ({ value: a, names: [r.t('zh-CN', `remedy.${a}`), r.t('en', `remedy.${a}`)] }));
+    const picked = recognizeChoice(text, undefined, titles);
+    if (picked.ok) return picked.value as 'accept' | 'decline';
+    const yes = recognizeYesNo(text);
+    return yes === undefined ? undefined : yes ? 'accept' : 'decline';
   }
 
   private async read(step: WaterfallStepContext<RemedyOptions>) {

@@ -63,10 +63,9 @@ export function promptActivity(text: string, prompt: PromptInfo, channelId = 'we
   return activity;
 }
 
-/** The option a shopper picked by typing its number from a numbered list ("2"), if any. */
-export function pickedByNumber<T>(text: string, options: readonly T[]): T | undefined {
-  const m = /^\s*(\d{1,2})\s*$/.exec(text.normalize('NFKC'));
-  return m ? options[Number(m[1]) - 1] : undefined;
+/** An item's name in the shopper's language (the Chinese name when no English one is given). */
+export function itemName(lang: Lang, item: { name: string; nameEn?: string }): string {
+  return lang === 'en' && item.nameEn ? item.nameEn : item.name;
 }
 
 /** A TextPrompt validator that also takes a card or button submit (`value` without text). */

@@ -4,6 +4,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Classifier, Entities } from '../intents/types.js';
+import type { DateOptions } from '../intents/extract/dates.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import type { CaseStore, EvidenceItem, OrderSource } from '../bot/store/types.js';
 import type { Responses } from '../bot/data/responses.js';
@@ -46,7 +47,8 @@ export interface KefuServices {
   responses: Responses;
   controls: Controls;
   plan: EvidencePlan;
-  extract(text: string, now: Date): Entities;
+  /** Facts in a text; `dates` tells the date parser what the question asks for and around which day. */
+  extract(text: string, now: Date, dates?: DateOptions): Entities;
   now(): Date;
   /** A shopper's "my data" / "delete my data" requests; absent: answered as unavailable. */
   privacy?: ErasePort;

@@ -3,7 +3,7 @@
  * module only normalises the text once (full-width digits, control characters) and collects.
  */
 import { extractAmounts } from './extract/amounts.js';
-import { extractDates } from './extract/dates.js';
+import { extractDates, type DateOptions } from './extract/dates.js';
 import { extractMerchantResponse } from './extract/merchant.js';
 import { extractOrderIds } from './extract/orderIds.js';
 import { extractShares } from './extract/shares.js';
@@ -14,24 +14,25 @@ import type { Entities } from './types.js';
 
 // Cheap gates: most messages hold no number, so most extractors need not run at all.
 const NUMERIC = /[\d零〇一二两三四五六七八九十百千万半]/u;
-const DATE_WORDS = /[\d天日周期拜]|yesterday|today|tomorrow|ago|day\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/iu;
+const DATE_WORDS = /[\d天日周期拜]|yesterday|today|tomorrow|ago|days?\b|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/iu;
 const SHARE_WORDS = /[\d一二两三四五六七八九十全整大]|half|third|quarter|all of|every|whole|most of/iu;
 const SELLER_WORDS = /商|卖|店|客服|老板|他们|对方|回|拒|人|seller|merchant|shop|store|vendor|they|he|she|repl|respon|heard|contact/iu;
 const NO_DATES: Entities['dates'] = [];
 
-export function extractEntities(text: string, now: Date = new Date()): Entities {
-  return extractEntitiesOfNormalized(normalize(typeof text === 'string' ? text : String(text ?? '')), now);
+/** `dates` places year-less and keyword-less dates (see extract/dates.ts): pass what the question knows. */
+export function extractEntities(text: string, now: Date = new Date(), dates: DateOptions = {}): Entities {
+  return extractEntitiesOfNormalized(normalize(typeof text === 'string' ? text : String(text ?? '')), now, dates);
 }
 
 /** `extractEntities` of text already passed through `normalize` (the classifier normalises once). */
-export function extractEntitiesOfNormalized(clean: string, now: Date = new Date()): Entities {
+export function extractEntitiesOfNormalized(clean: string, now: Date = new Date(), dateOptions: DateOptions = {}): Entities {
   // Order ids first, then masked, so their digits are not read as amounts, sizes or dates.
   const orderIds = /\d{6}|订单|单号|order/iu.test(clean) ? extractOrderIds(clean) : [];
   const rest = clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));
   const numeric = NUMERIC.test(rest);
   const entities: Entities = {
     orderIds,
-    dates: DATE_WORDS.test(rest) ? extractDates(rest, now) : [...NO_DATES],
+    dates: DATE_WORDS.test(rest) ? extractDates(rest, now, dateOptions) : [...NO_DATES],
     sizes: numeric ? extractSizes(rest) : [],
     weights: numeric ? extractWeights(rest) : [],
     shares: SHARE_WORDS.test(rest) ? extractShares(rest) : [],

@@ -9,7 +9,7 @@ export { loadTrainingData, loadHeldOut, parseExamples, parseTrainingFile, parseO
 export type { Example, HeldOutSet, OverrideRule, TrainingData } from './dataset.js';
 export { readModel, parseModel, serializeModel, type ModelArtifact } from './model.js';
 export { extractOrderIds } from './extract/orderIds.js';
-export { extractDates } from './extract/dates.js';
+export { extractDates, type DateOptions } from './extract/dates.js';
 export { extractSizes } from './extract/sizes.js';
 export { extractWeights } from './extract/weights.js';
 export { extractShares } from './extract/shares.js';

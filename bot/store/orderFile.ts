@@ -119,11 +119,13 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
 }
 
 function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefined {
-  const m = r.map(node, `${order}: item`, ['sku', 'name', 'category', 'quantity', 'price', 'paid', 'live', 'frozen', 'shelfLifeDays', 'net']);
+  const m = r.map(node, `${order}: item`, ['sku', 'name', 'name_en', 'category', 'quantity', 'price', 'paid', 'live', 'frozen', 'shelfLifeDays', 'net']);
   if (!m) return undefined;
   const sku = r.string(r.field(m, 'sku', `${order}: item`, true), `${order}: item sku`);
   const what = `${order} item ${sku ?? '?'}`;
   const name = r.string(r.field(m, 'name', what, true), `${what}: name`);
+  const enNode = r.field(m, 'name_en', what, false);
+  const nameEn = enNode === undefined ? undefined : r.string(enNode, `${what}: name_en`);
   const category = r.oneOf(r.field(m, 'category', what, true), `${what}: category`, CATEGORIES);
   const qNode = r.field(m, 'quantity', what, false);
   const quantity = qNode ? r.number(qNode, `${what}: quantity`, (n) => Number.isInteger(n) && n > 0, 'a whole number ≥ 1') : 1;
@@ -142,7 +144,7 @@ function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefin
   const netContent = netNode ? r.number(netNode, `${what}: net`, (n) => n > 0, 'nominal net content in g or ml, > 0') : undefined;
   if (!sku || !name || !category || quantity === undefined || price === undefined) return undefined;
   return {
-    sku, name, category, quantity, price,
+    sku, name, ...(nameEn ? { nameEn } : {}), category, quantity, price,
     ...(paid === undefined ? {} : { paidPrice: paid }),
     ...(live === undefined ? {} : { live }),
     ...(frozen === undefined ? {} : { frozen }),

@@ -68,6 +68,8 @@ export interface CaseRecord {
   conversationRef?: unknown;
   locale: Lang;
   orderId?: string;
+  /** The SKU of the item complained about: one open case per order and item. */
+  itemSku?: string;
   /** `other` when the shopper asked for a person before saying what went wrong. */
   complaint: Complaint | 'other';
   facts: Partial<Facts>;
@@ -127,6 +129,8 @@ export interface EvidenceStore {
 export interface OrderItem {
   sku: string;
   name: string;
+  /** The name English-speaking shoppers see and use (`name_en` in the order file). */
+  nameEn?: string;
   category: Category;
   quantity: number;
   /** Yuan per unit, list price. */

@@ -14,7 +14,7 @@ const RULES: [MerchantResponse, RegExp][] = [
   ['refused', new RegExp(`\\b${SELLER_EN}\\b.{0,20}?(?:refus|declin|reject|won'?t (?:refund|replace|reship|help|accept|take)|will not|denied|den(?:y|ies)|blam|said no|says no|wouldn'?t)|refund (?:was )?(?:rejected|denied|declined)`, 'iu')],
   ['no_reply', new RegExp(`${SELLER_ZH}.{0,6}?(?:不回|没回|未回|不理|没理|没人理|不搭理|没反应|没有回|没有回复|一直不回|已读不回|联系不上|找不到人)|没人回|无人回复|不回消息`, 'u')],
   ['no_reply', new RegExp(`\\b${SELLER_EN}\\b.{0,20}?(?:(?:didn'?t|did not|doesn'?t|does not|hasn'?t|has not|haven'?t|have not|never|won'?t|not) (?:repl|respond|answer|get back|reply|responded)|ignor|ghost)|no (?:reply|response|answer) from|(?:haven'?t|have not) heard back|can'?t reach (?:the )?(?:seller|merchant|shop)`, 'iu')],
-  ['not_contacted', /(?:还没|没有|没|未|还未)(?:联系|找|问|问过|联系过|找过)(?:过)?(?:商家|卖家|店家|客服)|(?:haven'?t|have not|didn'?t|did not|not yet)\s+(?:contacted|contact|asked|talked to|spoken to|reached out to)\s+(?:the\s+)?(?:seller|merchant|shop|store)/iu],
+  ['not_contacted', /(?:还没|没有|没|未|还未)(?:联系|找|问|问过|联系过|找过)(?:过)?(?:商家|卖家|店家|客服)|(?:haven'?t|have not|didn'?t|did not|not yet)\s+(?:contacted|contact|asked|talked to|spoken to|reached out to)\s+(?:the\s+)?(?:seller|merchant|shop|store|them)\b/iu],
   ['agreed', new RegExp(`${SELLER_ZH}.{0,6}?(?:同意|答应|愿意|已经补发|说补发|说退款|说可以|给退|给补|承诺)`, 'u')],
   ['agreed', new RegExp(`\\b${SELLER_EN}\\b.{0,20}?(?:agreed|offered|promised|will (?:refund|replace|reship)|said (?:yes|ok))`, 'iu')],
 ];

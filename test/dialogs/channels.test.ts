@@ -11,8 +11,9 @@ const promptOf = (replies: Reply[]) => replies.find((r) => r.channelData?.prompt
 describe('options per channel', function () {
   this.timeout(30_000);
   let h: Harness;
-  before(async () => (h = await startHarness()));
-  after(async () => h?.close());
+  // A fresh bot per test: both complain about the same order, and a second complaint would join the first case.
+  beforeEach(async () => (h = await startHarness()));
+  afterEach(async () => h?.close());
 
   async function toMerchantQuestion(conversation: string, channelId: string): Promise<Reply> {
     const say = (body: Record<string, unknown>) => h.say(conversation, 'u-lihua', { channelId, ...body });

@@ -123,9 +123,18 @@ function matches(reply: Reply, m: Matcher): boolean {
 
 const show = (replies: Reply[]) => replies.map((r) => `  [${r.type}] ${r.text ?? r.name ?? ''} ${JSON.stringify(r.channelData ?? {})}`).join('\n');
 
-/** `{{date+3}}` / `{{date-2}}`: a date relative to today, so transcripts never go stale. */
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * `{{date+3}}` / `{{date-2}}`: a date relative to today, so transcripts never go stale;
+ * `{{md+3}}` (12月3日) and `{{mdEn+3}}` (December 3) write it without a year, as shoppers do.
+ */
 export function expand(text: string, now = new Date()): string {
-  return text.replace(/\{\{date([+-]\d+)\}\}/g, (_m, days: string) => new Date(now.getTime() + Number(days) * 86_400_000).toISOString().slice(0, 10));
+  const day = (days: string) => new Date(now.getTime() + Number(days) * 86_400_000);
+  return text
+    .replace(/\{\{date([+-]\d+)\}\}/g, (_m, days: string) => day(days).toISOString().slice(0, 10))
+    .replace(/\{\{md([+-]\d+)\}\}/g, (_m, days: string) => `${day(days).getUTCMonth() + 1}月${day(days).getUTCDate()}日`)
+    .replace(/\{\{mdEn([+-]\d+)\}\}/g, (_m, days: string) => `${MONTHS_EN[day(days).getUTCMonth()]} ${day(days).getUTCDate()}`);
 }
 
 export async function runTranscript(h: Harness, t: Transcript, conversation: string): Promise<void> {
@@ -140,12 +149,13 @@ export async function runTranscript(h: Harness, t: Transcript, conversation: str
     if (step.value) body.value = step.value;
     const replies = await h.say(conversation, t.shopper, body, t.via);
     let from = 0;
-    for (const m of step.bot ?? []) {
+    for (const raw of step.bot ?? []) {
+      const m = raw.text === undefined ? raw : { ...raw, text: expand(raw.text) };
       const found = replies.slice(from).findIndex((r) => matches(r, m));
       if (found < 0) throw new Error(`step ${i + 1} (${step.user ?? step.file ?? 'value'}): no reply matches ${JSON.stringify(m)}\nreplies:\n${show(replies)}`);
       from += found + 1;
     }
-    for (const text of step.not ?? []) {
+    for (const text of (step.not ?? []).map((t) => expand(t))) {
       if (replies.some((r) => (r.text ?? '').includes(text))) throw new Error(`step ${i + 1}: a reply contains '${text}'\nreplies:\n${show(replies)}`);
     }
   }

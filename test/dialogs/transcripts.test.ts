@@ -9,9 +9,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('conversation transcripts (test/dialogs/transcripts)', function () {
   this.timeout(60_000);
+  // A fresh bot per transcript: a shopper's open case from another transcript would otherwise be
+  // joined (one open case per order and item).
   let h: Harness;
-  before(async () => (h = await startHarness()));
-  after(async () => h?.close());
+  beforeEach(async () => (h = await startHarness()));
+  afterEach(async () => h?.close());
 
   for (const file of files) {
     const t = loadTranscript(path.join(dir, file));

@@ -29,7 +29,8 @@ describe('fact extraction', () => {
     expect(d('made on 3 March 2026')).to.deep.equal(['production:2026-03-03']);
     expect(d('delivered yesterday')).to.deep.equal(['delivery:2026-05-19']);
     expect(d('12月30日生产')).to.deep.equal(['production:2025-12-30']);
-    expect(d('保质期到12月30日')).to.deep.equal(['expiry:2026-12-30']);
+    // An expiry date without a year is the nearest one around the reference day (default: today).
+    expect(d('保质期到12月30日')).to.deep.equal(['expiry:2025-12-30']);
     expect(d('2026-02-30')).to.deep.equal([]);
     expect(d('买了3/10个')).to.deep.equal([]);
     expect(d('may I ask something, 5月份')).to.deep.equal([]);
