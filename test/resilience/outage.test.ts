@@ -86,7 +86,7 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
     expect(r.body).to.deep.include({ status: 'ready', stores: { redis: 'ok', postgres: 'ok' } });
     expect(r.body.rules).to.match(/^[0-9a-f]{8,}/);
     const first = await timedSay(h!, 'outage-1', '洗发水瓶子破了，漏了一箱');
-    expect(texts(first.replies)).to.contain('订单号');
+    expect(texts(first.replies)).to.match(/订单/);
   });
 
   it('Redis frozen: the turn fails within seconds, says it was not saved, and /readyz names Redis', async () => {
