@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import { startHarness, type Harness } from '../support/kefuHarness.js';
-import { KF, startFakeWeCom, wecomEnv, type FakeWeCom, type Sent } from './fakeWeCom.js';
+import { WeComCrypto } from '../../bot/wecom/crypto.js';
+import { AES_KEY, KF, TOKEN, startFakeWeCom, wecomEnv, type FakeWeCom, type Sent } from './fakeWeCom.js';
 
 const SHOPPER = 'u-lihua';
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 1)]);
@@ -78,5 +79,92 @@ describe('WeCom 微信客服 channel', function () {
     ]);
     // Each turn's replies went out as one WeCom message (5 are allowed per shopper message).
     expect(fake.sent.length).to.equal(8);
+  });
+
+  it("answers WeCom's URL check with the decrypted echostr, and refuses an unsigned or forged one", async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const echostr = fake.crypto.encrypt('8372615509348123');
+    const signature = fake.crypto.signature(timestamp, '5551', echostr);
+    const url = (sig: string, nonce: string) => `${kefu.app.url}/api/wecom?msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${encodeURIComponent(echostr)}`;
+    const ok = await fetch(url(signature, '5551'));
+    expect([ok.status, await ok.text()]).to.deep.equal([200, '8372615509348123']);
+    const forged = await fetch(url(signature, '5552'));
+    expect(forged.status).to.equal(401);
+    const unsigned = await fetch(`${kefu.app.url}/api/wecom?echostr=${encodeURIComponent(echostr)}`);
+    expect(unsigned.status).to.equal(401);
+  });
+
+  it('refuses forged, unsigned, replayed, stale and undecryptable callbacks, and pulls nothing for them', async () => {
+    fake.add({ external_userid: SHOPPER, msgtype: 'text', text: { content: '洗发水漏了' } });
+    expect((await fake.callback(kefu.app.url, { tamper: 'signature' })).status).to.equal(401);
+    expect((await fake.callback(kefu.app.url, { tamper: 'unsigned' })).status).to.equal(401);
+    expect((await fake.callback(kefu.app.url, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).to.equal(403);
+    expect((await fake.callback(kefu.app.url, { tamper: 'body' })).status).to.equal(400);
+    // Encrypted for another company: signed with our token, but not ours to read.
+    const foreign = new WeComCrypto(TOKEN, AES_KEY, 'wwSomeOtherCorp').encrypt('<xml><Event><![CDATA[kf_msg_or_event]]></Event></xml>');
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signed = `msg_signature=${fake.crypto.signature(ts, '77', foreign)}&timestamp=${ts}&nonce=77`;
+    expect((await fake.post(kefu.app.url, signed, `<xml><Encrypt><![CDATA[${foreign}]]></Encrypt></xml>`)).status).to.equal(400);
+    // A genuine callback, then the very same request again.
+    const genuine = await fake.callback(kefu.app.url, { nonce: '99' });
+    expect(genuine.status).to.equal(200);
+    const replay = await fake.post(kefu.app.url, genuine.query, genuine.xml);
+    expect(replay.status).to.equal(403);
+    expect(replay.body).to.contain('nonce');
+    await kefu.app.wecom!.idle();
+    // Only the one genuine callback pulled.
+    expect(fake.syncs.length).to.equal(1);
+    // XML stays refused on every other route.
+    const elsewhere = await fetch(`${kefu.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: genuine.xml });
+    expect(elsewhere.status).to.equal(415);
+  });
+
+  it('asks a shopper who sends a voice message to type or send a photo', async () => {
+    const out = await shopper({ msgtype: 'voice', voice: { media_id: 'VOICE1' } });
+    expect(texts(out)).to.equal('我没有收到文字内容，请用文字描述一下问题，或直接发送照片。');
+  });
+
+  it('fetches a new access_token when WeCom says it expired, and retries a rate-limited send', async () => {
+    await says('你好');
+    expect(fake.tokensIssued).to.equal(1);
+    fake.expireTokens();
+    fake.failNext('kf/send_msg', 45009);
+    const out = await says('洗发水瓶子破了，漏了一箱');
+    expect(out.map((s) => s.msgtype)).to.deep.equal(['msgmenu']);
+    expect(fake.tokensIssued).to.equal(2);
+    // The token is cached: later calls fetch none.
+    await says('取消');
+    expect(fake.tokensIssued).to.equal(2);
+  });
+
+  it('keeps the sync cursor across a restart: nothing lost, nothing answered twice', async () => {
+    fake.pageSize = 2;
+    fake.add({ external_userid: SHOPPER, msgtype: 'text', text: { content: '你好' } });
+    fake.add({ external_userid: 'u-wangfang', msgtype: 'text', text: { content: '你好' } });
+    fake.add({ external_userid: 'u-zhangwei', msgtype: 'text', text: { content: '你好' } });
+    // The second page fails (not a retryable error): the pull stops after the first page.
+    fake.failNext('kf/sync_msg', 40013, 1, 1);
+    await fake.callback(kefu.app.url);
+    await kefu.app.wecom!.idle();
+    expect(fake.sent.map((s) => s.touser)).to.deep.equal([SHOPPER, 'u-wangfang']);
+
+    await kefu.restart();
+    fake.add({ external_userid: 'u-chenjing', msgtype: 'text', text: { content: '你好' } });
+    await fake.callback(kefu.app.url);
+    await kefu.app.wecom!.idle();
+    // After the restart the pull starts where the first page ended: the rest is answered once.
+    // (The failed call is not among the served syncs.)
+    expect(fake.syncs.map((s) => s.cursor)).to.deep.equal([undefined, 'c2']);
+    expect(fake.sent.map((s) => s.touser)).to.deep.equal([SHOPPER, 'u-wangfang', 'u-zhangwei', 'u-chenjing']);
+  });
+
+  it('answers each msgid once when WeCom serves messages again', async () => {
+    await says('你好');
+    expect(fake.sent.length).to.equal(1);
+    // As a pull without a cursor does: the last three days again, plus one new message.
+    fake.ignoreCursor = true;
+    const out = await says('洗发水瓶子破了，漏了一箱');
+    expect(out.map((s) => s.msgtype)).to.deep.equal(['msgmenu']);
+    expect(fake.sent.length).to.equal(2);
   });
 });

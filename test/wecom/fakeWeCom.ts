@@ -37,8 +37,8 @@ export interface FakeWeCom {
   add(msg: Record<string, unknown>): Record<string, unknown>;
   media: Map<string, { data: Buffer; contentType: string }>;
   pageSize: number;
-  /** The next calls to `api` answer this errcode (once each). */
-  failNext(api: string, errcode: number, times?: number): void;
+  /** After `after` good calls, the next `times` calls to `api` answer this errcode. */
+  failNext(api: string, errcode: number, times?: number, after?: number): void;
   /** Every token issued so far is expired from now on (42001). */
   expireTokens(): void;
   /** Serves sync_msg from the start of the history whatever the cursor (as without a cursor). */
@@ -69,8 +69,8 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
       history.push(full);
       return full;
     },
-    failNext(api, errcode, times = 1) {
-      failures.set(api, [...(failures.get(api) ?? []), ...Array<number>(times).fill(errcode)]);
+    failNext(api, errcode, times = 1, after = 0) {
+      failures.set(api, [...(failures.get(api) ?? []), ...Array<number>(after).fill(0), ...Array<number>(times).fill(errcode)]);
     },
     expireTokens() {
       valid.clear();
@@ -99,11 +99,8 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
       }),
   };
 
-  const failure = (api: string): number | undefined => {
-    const list = failures.get(api);
-    const code = list?.shift();
-    return code;
-  };
+  // 0 in the queue: that call goes through.
+  const failure = (api: string): number | undefined => failures.get(api)?.shift() || undefined;
   const json = (res: http.ServerResponse, body: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
