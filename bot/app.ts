@@ -100,7 +100,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const outbox = new Outbox({ ...resilience.outbox, log });
-  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log });
+  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log, channelAdapter: (channelId) => (channelId === 'wecom' ? wecom?.adapter : undefined) });
   // Queue, Direct Line store and the bus between instances: Redis when scaled out, else local.
   const shared = await openSharedParts(stores, config, log);
   const handoff = new HandoffService({

@@ -4,7 +4,7 @@
  * gettoken and media/get, and recording what kefu sends.
  */
 import { expect } from 'chai';
-import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
 import { WeComCrypto } from '../../bot/wecom/crypto.js';
 import { AES_KEY, KF, TOKEN, startFakeWeCom, wecomEnv, type FakeWeCom, type Sent } from './fakeWeCom.js';
 
@@ -166,5 +166,32 @@ describe('WeCom 微信客服 channel', function () {
     const out = await says('洗发水瓶子破了，漏了一箱');
     expect(out.map((s) => s.msgtype)).to.deep.equal(['msgmenu']);
     expect(fake.sent.length).to.equal(2);
+  });
+
+  it("takes 转人工 to the console, and the agent's replies reach WeChat through send_msg", async () => {
+    const agent = (path: string, body?: unknown) =>
+      fetch(`${kefu.app.url}/api/agent${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    await says('洗发水瓶子破了，漏了一箱 284716350192837465');
+    const queued = await says('转人工');
+    expect(texts(queued)).to.match(/KF\d{4}-[0-9A-Z]+/);
+    const caseId = /KF\d{4}-[0-9A-Z]+/.exec(texts(queued))![0];
+    const queue = (await (await agent('/queue')).json()) as { items: { caseId?: string; id?: string }[] };
+    expect(JSON.stringify(queue.items)).to.contain(caseId);
+
+    expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
+    expect((await agent(`/cases/${caseId}/messages`, { text: '您好，我是客服小李，马上为您处理。' })).status).to.equal(201);
+    await kefu.app.outbox.idle();
+    const toShopper = fake.sent.filter((s) => s.touser === SHOPPER && s.api === 'send_msg').map((s) => s.text?.content ?? '');
+    expect(toShopper.some((t) => t.includes('马上为您处理'))).to.equal(true);
+
+    // The shopper's answer goes to the agent, not to the dialogs.
+    const relayed = await says('好的，谢谢');
+    expect(relayed).to.have.length(0);
+    const file = (await (await agent(`/cases/${caseId}`)).json()) as { case: { transcript: { from: string; text: string }[] } };
+    expect(file.case.transcript.some((t) => t.from === 'shopper' && t.text === '好的，谢谢')).to.equal(true);
   });
 });
