@@ -16,8 +16,10 @@ export const CHANNEL_ID = 'wecom';
 export const MEDIA_SCHEME = 'wecom-media:';
 /** WeCom's limit on `text.content` (bytes of UTF-8). */
 export const MAX_TEXT_BYTES = 2048;
-/** kefu's own bound on a button's label and menu id (WeCom allows a little more). */
-const MAX_ITEM_BYTES = 120;
+/** WeCom's msgmenu limits: a click item's label and id, and the head text (bytes of UTF-8). */
+const MAX_LABEL_BYTES = 128;
+const MAX_ID_BYTES = 64;
+const MAX_HEAD_BYTES = 1024;
 
 const MEDIA_TYPES: Record<string, { contentType: string }> = {
   image: { contentType: 'image/*' },
@@ -69,15 +71,19 @@ export function toActivity(msg: KfMessage): Partial<Activity> | undefined {
   return undefined;
 }
 
-/** A menu id holds the button's value, base64url; anything else is not one of ours. */
-export function menuId(value: string): string | undefined {
-  const id = Buffer.from(value, 'utf8').toString('base64url');
-  return id.length <= MAX_ITEM_BYTES ? id : undefined;
+/**
+ * A menu id: `v` and the button's value in base64url when that fits WeCom's 64 bytes, so a tap
+ * says what the button says; otherwise `n` and its position, and the tap says the label.
+ */
+export function menuId(value: string, index: number): string {
+  const id = `v${Buffer.from(value, 'utf8').toString('base64url')}`;
+  return id.length <= MAX_ID_BYTES ? id : `n${index}`;
 }
 
+/** The value a tapped menu id holds; undefined when it holds none (the label is the answer). */
 function menuValue(id: string | undefined): string | undefined {
-  if (!id || !/^[A-Za-z0-9_-]+$/.test(id)) return undefined;
-  const value = Buffer.from(id, 'base64url').toString('utf8');
+  if (!id || !/^v[A-Za-z0-9_-]+$/.test(id)) return undefined;
+  const value = Buffer.from(id.slice(1), 'base64url').toString('utf8');
   return value.trim() === '' ? undefined : value;
 }
 
@@ -126,12 +132,13 @@ export function toMessages(activities: Partial<Activity>[]): OutMessage[] {
     if (actions.length === 0) continue;
     const head = texts.join('\n\n');
     texts = [];
-    const list = actions.map((x: CardAction) => {
+    // WeCom shows at most 10 items; the channel's caps keep kefu's choices within that.
+    const list = actions.slice(0, 10).map((x: CardAction, i: number) => {
       const value = typeof x.value === 'string' && x.value !== '' ? x.value : x.title;
-      return { type: 'click' as const, click: { id: menuId(value) ?? menuId(x.title) ?? '', content: clip(x.title, MAX_ITEM_BYTES) } };
+      return { type: 'click' as const, click: { id: menuId(value, i), content: clip(x.title, MAX_LABEL_BYTES) } };
     });
-    // The head goes first as text when it is too long for a menu's head.
-    const heads = splitBytes(head, 1024);
+    // A head too long for the menu goes first as text.
+    const heads = splitBytes(head, MAX_HEAD_BYTES);
     for (const content of heads.slice(0, -1)) out.push({ msgtype: 'text', text: { content } });
     out.push({ msgtype: 'msgmenu', msgmenu: { head_content: heads.at(-1)!, list } });
   }
