@@ -222,6 +222,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const port = await server.listen(config.port, host);
   if (options.timers !== false) handoff.start();
+  // After listening: what arrived while kefu was down is answered now, not at the next callback.
+  await wecom?.resume().catch((err: unknown) => log.warn({ err }, 'wecom: could not resume the pulls'));
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
   const dl = directLine;

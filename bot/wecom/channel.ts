@@ -64,6 +64,14 @@ export class WeComChannel {
     });
   }
 
+  /**
+   * Pulls once for every account pulled before, so messages that arrived while kefu was down (or
+   * that a pull cut short by a restart left) are answered without waiting for the next callback.
+   */
+  async resume(): Promise<void> {
+    for (const kf of await this.options.state.accounts()) this.pull(kf, undefined);
+  }
+
   /** Waits for the pulls under way (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.pulls.size > 0) await Promise.allSettled([...this.pulls.values()]);

@@ -22,6 +22,8 @@ function behaves(name: string, open: (now: () => number) => Promise<{ a: WeComSy
       await parts.a.setCursor('wk1', 'c10');
       await parts.a.setCursor('wk1', 'c12');
       expect(await parts.b.cursor('wk1')).to.equal('c12');
+      await parts.b.setCursor('wk0', 'c1');
+      expect(await parts.a.accounts()).to.deep.equal(['wk0', 'wk1']);
       expect(await parts.a.mark('msg:1', 60)).to.equal(true);
       expect(await parts.b.mark('msg:1', 60)).to.equal(false);
       expect(await parts.b.seen('msg:1')).to.equal(true);
@@ -53,6 +55,7 @@ behaves('redis', async () => {
     b: redisSyncState(two, prefix),
     async close() {
       const keys = await one.keys(`${prefix}*`);
+      expect(keys.length).to.be.greaterThan(0);
       if (keys.length > 0) await one.del(...keys);
       one.disconnect();
       two.disconnect();
