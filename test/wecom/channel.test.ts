@@ -81,6 +81,18 @@ describe('WeCom 微信客服 channel', function () {
     expect(fake.sent.length).to.equal(8);
   });
 
+  it('checks media from WeChat like any upload: a file that is not a photo is refused, an unknown media_id is asked again', async () => {
+    fake.media.set('MEDIA_TEXT', { data: Buffer.from('这不是图片，是一段文字'.repeat(20)), contentType: 'image/jpeg' });
+    const opened = await says('洗发水瓶子破了，漏了一箱 284716350192837465');
+    const caseId = /KF\d{4}-[0-9A-Z]+/.exec(texts(opened))?.[0];
+    expect(caseId, texts(opened)).to.be.a('string');
+    let out = await shopper({ msgtype: 'image', image: { media_id: 'MEDIA_TEXT' } });
+    expect(texts(out)).to.match(/^收到的文件是 .+，这一步需要/);
+    out = await shopper({ msgtype: 'file', file: { media_id: 'MEDIA_GONE' } });
+    expect(texts(out)).to.contain('文件没有接收成功，请重新发送一次。');
+    expect((await kefu.app.stores.cases.get(caseId!))?.evidence).to.deep.equal([]);
+  });
+
   it("answers WeCom's URL check with the decrypted echostr, and refuses an unsigned or forged one", async () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const echostr = fake.crypto.encrypt('8372615509348123');
