@@ -4,8 +4,8 @@
  * In: text (a 菜单 tap carries the `menu_id` of the button, which holds what the button says),
  * image, video and file (a `wecom-media:` URL the evidence intake fetches with `media/get`),
  * voice (an empty message: the bot asks the shopper to type or send a photo, since kefu does
- * not transcribe) and `enter_session` (a conversation update; a `scene_param` that is an order
- * number rides along in `channelData.wecom.orderId`).
+ * not transcribe) and `enter_session` with a `welcome_code` (a conversation update, so the bot
+ * greets; a `scene_param` that is an order number rides along in `channelData.wecom.orderId`).
  * Out: one turn's replies are merged into as few WeCom messages as possible (WeCom allows 5
  * messages per shopper message), and choices become a `msgmenu` of click items.
  */
@@ -48,12 +48,15 @@ export function toActivity(msg: KfMessage): Partial<Activity> | undefined {
     locale: 'zh-CN',
   };
   if (event?.event_type === 'enter_session') {
+    // Without a welcome_code WeCom allows no greeting (the shopper was greeted or wrote in the
+    // last 48 hours): the conversation simply goes on with their next message.
+    if (!event.welcome_code) return undefined;
     const orderId = /^\d{12,24}$/.test(event.scene_param ?? '') ? event.scene_param : undefined;
     return {
       ...base,
       type: 'conversationUpdate',
       membersAdded: [{ id: user, name: '' }],
-      channelData: { wecom: { scene: event.scene ?? '', ...(orderId ? { orderId } : {}), ...(event.welcome_code ? { welcomeCode: event.welcome_code } : {}) } },
+      channelData: { wecom: { scene: event.scene ?? '', ...(orderId ? { orderId } : {}), welcomeCode: event.welcome_code } },
     };
   }
   // Agents answering in the WeCom client (origin 5) and system events are not the shopper's words.

@@ -39,12 +39,15 @@ describe('WeCom messages', () => {
     expect(tapOf(menu!.msgmenu.list[0]!.click.id, '选项选项')?.text).to.equal('选项选项');
   });
 
-  it('turns a voice message into an empty message, an enter_session into a greeting with the order from scene_param', () => {
+  it('turns a voice message into an empty message, an enter_session with a welcome_code into a greeting carrying the order from scene_param', () => {
     const voice = toActivity({ msgid: 'm2', open_kfid: 'wk1', external_userid: 'u1', origin: 3, msgtype: 'voice', voice: { media_id: 'x' } });
     expect([voice?.type, voice?.text, voice?.attachments]).to.deep.equal(['message', '', undefined]);
-    const enter = toActivity({ msgid: 'm3', msgtype: 'event', origin: 4, event: { event_type: 'enter_session', open_kfid: 'wk1', external_userid: 'u1', scene_param: '284716350192837465' } });
+    const event = { event_type: 'enter_session', open_kfid: 'wk1', external_userid: 'u1', scene_param: '284716350192837465' };
+    const enter = toActivity({ msgid: 'm3', msgtype: 'event', origin: 4, event: { ...event, welcome_code: 'W1' } });
     expect(enter?.type).to.equal('conversationUpdate');
-    expect(enter?.channelData).to.deep.equal({ wecom: { scene: '', orderId: '284716350192837465' } });
+    expect(enter?.channelData).to.deep.equal({ wecom: { scene: '', orderId: '284716350192837465', welcomeCode: 'W1' } });
+    // No welcome_code: WeCom allows no greeting now, so the bot is not asked for one.
+    expect(toActivity({ msgid: 'm5', msgtype: 'event', origin: 4, event })).to.equal(undefined);
     // An agent's own message in the WeCom client is not the shopper talking.
     expect(toActivity({ msgid: 'm4', open_kfid: 'wk1', external_userid: 'u1', origin: 5, msgtype: 'text', text: { content: '您好' } })).to.equal(undefined);
   });
