@@ -90,7 +90,10 @@ export class WeComApi {
       const type = res.headers.get('content-type') ?? '';
       // Errors come back as JSON; files as their own type.
       if (type.includes('json') || type.startsWith('text/plain')) return this.check('media/get', await res.json());
-      if (Number(res.headers.get('content-length') ?? 0) > maxBytes) return 'too_large';
+      if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+        await res.body?.cancel();
+        return 'too_large';
+      }
       const data = Buffer.from(await res.arrayBuffer());
       return data.length > maxBytes ? 'too_large' : { data, contentType: type };
     });

@@ -48,11 +48,10 @@ export class WeComChannel {
   }
 
   /** Reads a `wecom-media:` URL for the evidence intake; undefined for any other URL. */
-  async resolveMedia(url: string, maxBytes: number): Promise<{ data: Buffer; contentType: string } | undefined> {
+  async resolveMedia(url: string, maxBytes: number): Promise<{ data: Buffer; contentType: string } | 'too_large' | undefined> {
     if (!url.startsWith(MEDIA_SCHEME)) return undefined;
-    const got = await this.options.api.getMedia(url.slice(MEDIA_SCHEME.length), maxBytes).catch(() => undefined);
-    // Too large: more bytes than the intake takes, so it answers "too large" itself.
-    return got === 'too_large' ? { data: Buffer.alloc(maxBytes + 1), contentType: 'application/octet-stream' } : got;
+    // A failed fetch is the intake's "could not receive the file" (the API logged the errcode).
+    return this.options.api.getMedia(url.slice(MEDIA_SCHEME.length), maxBytes).catch(() => undefined);
   }
 
   mount(server: Server): void {

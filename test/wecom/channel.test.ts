@@ -81,7 +81,7 @@ describe('WeCom 微信客服 channel', function () {
     expect(fake.sent.length).to.equal(8);
   });
 
-  it('checks media from WeChat like any upload: a file that is not a photo is refused, an unknown media_id is asked again', async () => {
+  it('checks media from WeChat like any upload: a file that is not a photo or is too large is refused, an unknown media_id is asked again', async () => {
     fake.media.set('MEDIA_TEXT', { data: Buffer.from('这不是图片，是一段文字'.repeat(20)), contentType: 'image/jpeg' });
     const opened = await says('洗发水瓶子破了，漏了一箱 284716350192837465');
     const caseId = /KF\d{4}-[0-9A-Z]+/.exec(texts(opened))?.[0];
@@ -90,6 +90,12 @@ describe('WeCom 微信客服 channel', function () {
     expect(texts(out)).to.match(/^收到的文件是 .+，这一步需要/);
     out = await shopper({ msgtype: 'file', file: { media_id: 'MEDIA_GONE' } });
     expect(texts(out)).to.contain('文件没有接收成功，请重新发送一次。');
+    // A third failure moves on to the next photo (as on every channel); that one is too large.
+    out = await shopper({ msgtype: 'file', file: { media_id: 'MEDIA_GONE' } });
+    expect(texts(out)).to.contain('外包装');
+    fake.media.set('MEDIA_HUGE', { data: Buffer.concat([JPEG, Buffer.alloc(10 * 1024 * 1024)]), contentType: 'image/jpeg' });
+    out = await shopper({ msgtype: 'image', image: { media_id: 'MEDIA_HUGE' } });
+    expect(texts(out)).to.match(/^文件太大了（10\.0MB），单个文件请不要超过 10MB。/);
     expect((await kefu.app.stores.cases.get(caseId!))?.evidence).to.deep.equal([]);
   });
 
