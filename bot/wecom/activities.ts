@@ -3,8 +3,8 @@
  * they talk to.
  * In: text (a 菜单 tap carries the `menu_id` of the button, which holds what the button says),
  * image, video and file (a `wecom-media:` URL the evidence intake fetches with `media/get`),
- * voice (an empty message: the bot asks the shopper to type or send a photo, since kefu does
- * not transcribe) and `enter_session` with a `welcome_code` (a conversation update, so the bot
+ * voice and other kinds kefu cannot read (an empty message: the bot asks the shopper to type or
+ * send a photo, since kefu does not transcribe) and `enter_session` with a `welcome_code` (a conversation update, so the bot
  * greets; a `scene_param` that is an order number rides along in `channelData.wecom.orderId`).
  * Out: one turn's replies are merged into as few WeCom messages as possible (WeCom allows 5
  * messages per shopper message), and choices become a `msgmenu` of click items.
@@ -70,8 +70,10 @@ export function toActivity(msg: KfMessage): Partial<Activity> | undefined {
   if (media && mediaId) {
     return { ...base, type: 'message', text: '', attachments: [{ contentType: media.contentType, contentUrl: `${MEDIA_SCHEME}${mediaId}` }], channelData: { wecom: { msgtype: msg.msgtype } } };
   }
-  if (msg.msgtype === 'voice') return { ...base, type: 'message', text: '', channelData: { wecom: { msgtype: 'voice' } } };
-  return undefined;
+  if (msg.msgtype === 'event') return undefined;
+  // Voice, and what kefu cannot read (location, link, card, mini-program...): an empty message,
+  // which the bot answers by asking for words or a photo rather than staying silent.
+  return { ...base, type: 'message', text: '', channelData: { wecom: { msgtype: msg.msgtype } } };
 }
 
 /**

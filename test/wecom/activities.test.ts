@@ -42,6 +42,8 @@ describe('WeCom messages', () => {
   it('turns a voice message into an empty message, an enter_session with a welcome_code into a greeting carrying the order from scene_param', () => {
     const voice = toActivity({ msgid: 'm2', open_kfid: 'wk1', external_userid: 'u1', origin: 3, msgtype: 'voice', voice: { media_id: 'x' } });
     expect([voice?.type, voice?.text, voice?.attachments]).to.deep.equal(['message', '', undefined]);
+    const location = toActivity({ msgid: 'm6', open_kfid: 'wk1', external_userid: 'u1', origin: 3, msgtype: 'location' });
+    expect([location?.type, location?.text]).to.deep.equal(['message', '']);
     const event = { event_type: 'enter_session', open_kfid: 'wk1', external_userid: 'u1', scene_param: '284716350192837465' };
     const enter = toActivity({ msgid: 'm3', msgtype: 'event', origin: 4, event: { ...event, welcome_code: 'W1' } });
     expect(enter?.type).to.equal('conversationUpdate');
