@@ -1,8 +1,8 @@
 /**
  * The WeCom server API kefu calls: `gettoken` (the access_token is cached until shortly before
  * it expires, and fetched again when WeCom says it is invalid or expired), `kf/sync_msg`,
- * `kf/send_msg`, `kf/send_msg_on_event` and `media/get`. Rate limits and "system busy" are retried with backoff; every
- * error is logged with its errcode, never with the token.
+ * `kf/send_msg`, `kf/send_msg_on_event` and `media/get`. Rate limits and "system busy" are
+ * retried with backoff; every error is logged with its errcode, never with the token.
  */
 import type { Logger } from '../log.js';
 
