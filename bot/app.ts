@@ -34,6 +34,7 @@ import { ActivityOnce } from './resilience/activityOnce.js';
 import { readinessCheck } from './resilience/readiness.js';
 import { withDeadline } from './resilience/deadline.js';
 import { storeSweepers } from './privacy/sweepers.js';
+import { openWeCom, WECOM_PATH, type WeComChannel } from './wecom/index.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -64,6 +65,8 @@ export interface App {
   server: KefuServer;
   /** Proactive messages on their way to channels. */
   outbox: Outbox;
+  /** The WeCom 微信客服 channel, when configured. */
+  wecom?: WeComChannel;
   log: Logger;
   /** Stops within about `SHUTDOWN_TIMEOUT_MS`, whatever a store or a channel does. */
   close(): Promise<void>;
@@ -92,11 +95,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const plan = loadEvidencePlan(path.join(data, 'evidence.yaml'));
 
   let directLine: DirectLine | undefined;
+  let wecom: WeComChannel | undefined;
   const adapter = new CloudAdapter(botFrameworkAuthentication(config, () => directLine?.serviceUrl()));
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const outbox = new Outbox({ ...resilience.outbox, log });
-  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log });
+  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log, channelAdapter: (channelId) => (channelId === 'wecom' ? wecom?.adapter : undefined) });
   // Queue, Direct Line store and the bus between instances: Redis when scaled out, else local.
   const shared = await openSharedParts(stores, config, log);
   const handoff = new HandoffService({
@@ -114,7 +118,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const intake = new AttachmentIntake({
     evidence: stores.evidence,
     maxBytes: MAX_EVIDENCE_BYTES,
-    resolvers: [(url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined)],
+    resolvers: [
+      (url) => directLine?.resolveAttachment(url) ?? Promise.resolve(undefined),
+      (url) => wecom?.resolveMedia(url, MAX_EVIDENCE_BYTES) ?? Promise.resolve(undefined),
+    ],
     // Loopback, private and link-local targets are refused in every mode; only tests open loopback.
     allowLoopback: options.allowLoopbackAttachments === true,
     now,
@@ -163,11 +170,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const kefuBot = bot;
 
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+  const onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, conversation: context.activity.conversation?.id }, 'turn failed');
     const text = responses.t('zh-CN', 'error.generic') + '\n' + responses.t('en', 'error.generic');
     await withDeadline(context.sendActivity(text), resilience.outbox.timeoutMs, 'error reply').catch(() => undefined);
   };
+  adapter.onTurnError = onTurnError;
 
   const server = createServer({
     adapter,
@@ -186,6 +194,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     limits: { ...(config.rateLimits ?? { perConversation: 0, perAddress: 0 }), trustProxy: config.trustProxy },
     bodies: config.bodies,
     multipartPaths: [UPLOAD_PATH],
+    xmlPaths: [new RegExp(`^${WECOM_PATH}$`)],
     // The language is not known yet at the edge, so the refusal is in both.
     slowDownText: `${responses.t('zh-CN', 'error.slow_down')}\n${responses.t('en', 'error.slow_down')}`,
   });
@@ -204,11 +213,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
   });
   mountWidget(server.server, { ordersFile: config.ordersFile });
+  if (config.wecom) {
+    wecom = openWeCom({ settings: config.wecom, stores, turn: server.turn, onTurnError, log });
+    wecom.mount(server.server);
+  }
   mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, host);
   if (options.timers !== false) handoff.start();
+  // After listening: what arrived while kefu was down is answered now, not at the next callback.
+  await wecom?.resume().catch((err: unknown) => log.warn({ err }, 'wecom: could not resume the pulls'));
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
   const dl = directLine;
@@ -224,6 +239,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server,
     outbox,
     log,
+    ...(wecom ? { wecom } : {}),
     async close() {
       // Each step is bounded, so SIGTERM always finishes within the budget: in-flight requests
       // get most of it, then queued channel messages, then connections close even if a store hangs.
@@ -236,6 +252,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       };
       await step('in-flight requests', (ms) => server.close(ms), 0.6);
       await step('messages to channels', (ms) => outbox.close(ms), 0.2);
+      if (wecom) await step('WeCom pulls', () => wecom!.idle(), 0.05);
       await step('handoff timers', () => handoff.stop(), 0.05);
       await step('Direct Line', () => dl.close(), 0.05);
       await step('shared parts', () => shared.close(), 0.05);

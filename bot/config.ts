@@ -76,6 +76,21 @@ export interface Config {
    * `DIRECT_LINE_MAX_ACTIVITIES` per conversation, `DIRECT_LINE_MAX_MEMORY_MB` for all.
    */
   directLineMemory?: MemoryStoreLimits;
+  /** The WeCom 微信客服 channel (docs/wecom.md); absent: off. */
+  wecom?: WeComSettings;
+}
+
+/** `WECOM_CORP_ID`, `WECOM_SECRET`, `WECOM_TOKEN`, `WECOM_AES_KEY`, `WECOM_API_BASE`. */
+export interface WeComSettings {
+  corpId: string;
+  /** The 微信客服 Secret (gettoken's corpsecret). */
+  secret: string;
+  /** The callback Token (signatures). */
+  token: string;
+  /** The callback EncodingAESKey: 43 letters and digits. */
+  aesKey: string;
+  /** Default https://qyapi.weixin.qq.com; tests point it at a stand-in. */
+  apiBase: string;
 }
 
 /** How kefu bounds its waits on dependencies and channels. Every time is in milliseconds. */
@@ -209,6 +224,17 @@ function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCred
   });
 }
 
+const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'] as const;
+
+function wecom(env: NodeJS.ProcessEnv): WeComSettings | undefined {
+  const [corpId, secret, token, aesKey] = WECOM_VARS.map((name) => env[name]?.trim() ?? '');
+  const missing = WECOM_VARS.filter((name) => (env[name]?.trim() ?? '') === '');
+  if (missing.length === WECOM_VARS.length) return undefined;
+  if (missing.length > 0) throw new ConfigError(`the WeCom channel needs ${WECOM_VARS.join(', ')}; missing: ${missing.join(', ')}`);
+  if (!/^[A-Za-z0-9]{43}$/.test(aesKey!)) throw new ConfigError(`WECOM_AES_KEY is not valid (expected the 43 letters and digits of the EncodingAESKey, got ${aesKey!.length} characters)`);
+  return { corpId: corpId!, secret: secret!, token: token!, aesKey: aesKey!, apiBase: httpUrl('WECOM_API_BASE', env.WECOM_API_BASE) ?? 'https://qyapi.weixin.qq.com' };
+}
+
 function httpUrl(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(value.trim())) {
@@ -264,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, DEFAULT_MEMORY_LIMITS.perConversation),
       totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, DEFAULT_MEMORY_LIMITS.totalBytes / 1024 / 1024) * 1024 * 1024,
     },
+    wecom: wecom(env),
   };
   if (config.env === 'production' && config.anonymous) {
     throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');

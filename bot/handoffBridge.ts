@@ -27,6 +27,11 @@ export interface BridgeDeps {
   /** Where proactive messages wait for the channel (bounded, with timeouts and retries). */
   outbox: Outbox;
   log: Logger;
+  /**
+   * The adapter of a channel kefu serves itself (WeCom), by channel id; undefined: the Bot
+   * Framework channel behind the CloudAdapter.
+   */
+  channelAdapter?: (channelId: string) => { continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> } | undefined;
 }
 
 export class HandoffBridge implements HandoffPort, ShopperNotifier {
@@ -63,14 +68,16 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
       return;
     }
     // Each attempt loads the session afresh, so a retry after a failed send applies the event once.
+    const logic = async (context: TurnContext) => {
+      setLang(context, c.locale);
+      await this.deps.withSession(context, async (session) => {
+        attachSession(context, session);
+        await this.deliver(context, session, c, event);
+      });
+    };
+    const own = this.deps.channelAdapter?.(reference.channelId ?? '');
     this.deps.outbox.push(c.conversationId, `${event.type} for case ${c.id}`, () =>
-      this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-        setLang(context, c.locale);
-        await this.deps.withSession(context, async (session) => {
-          attachSession(context, session);
-          await this.deliver(context, session, c, event);
-        });
-      }),
+      own ? own.continueConversation(reference, logic) : this.deps.adapter.continueConversationAsync(this.deps.appId, reference, logic),
     );
   }
 

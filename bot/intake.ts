@@ -17,7 +17,8 @@ import type { EvidenceIntake, IntakeResult } from '../dialogs/services.js';
 import { sniff } from './directline/fileTypes.js';
 import { DEFAULT_ATTACHMENT_HOSTS, safeFetch, urlRefusal } from './security/safeFetch.js';
 
-export type Resolver = (url: string) => Promise<{ data: Buffer; contentType: string } | undefined>;
+/** An in-process source of attachment bytes: undefined when the URL is not its own. */
+export type Resolver = (url: string) => Promise<{ data: Buffer; contentType: string } | 'too_large' | undefined>;
 
 export interface IntakeOptions {
   evidence: EvidenceStore;
@@ -95,6 +96,7 @@ export class AttachmentIntake implements EvidenceIntake {
     }
     for (const resolve of this.options.resolvers) {
       const found = await resolve(url);
+      if (found === 'too_large') return found;
       if (found) return found.data;
     }
     const policy = {

@@ -22,6 +22,8 @@ export interface ServerOptions {
   bodies?: Partial<BodyLimits>;
   /** Routes that stream multipart uploads themselves, after authentication; every other route refuses multipart. */
   multipartPaths?: RegExp[];
+  /** Routes that read an XML body themselves (the WeCom callback); every other route refuses XML. */
+  xmlPaths?: RegExp[];
   /** Extra facts for /healthz (e.g. the rule table hash). */
   health?: () => Record<string, unknown>;
   /** Readiness for /readyz: 503 unless `ready` (a store does not answer, no rule table). */
@@ -123,7 +125,7 @@ export function createServer(options: ServerOptions): KefuServer {
     return next();
   });
   server.pre(
-    bodyGate({ ...bodies, multipartPaths: options.multipartPaths ?? [] }, (req, refusal) =>
+    bodyGate({ ...bodies, multipartPaths: options.multipartPaths ?? [], xmlPaths: options.xmlPaths ?? [] }, (req, refusal) =>
       log.info({ path: req.getPath(), status: refusal.status, reason: refusal.error }, 'request body refused'),
     ),
   );

@@ -37,6 +37,8 @@ const CAPS: Record<string, ChannelCaps> = {
   telegram: { ...TEXT_ONLY, suggestedActions: true, maxSuggestedActions: 100, fileUpload: true, markdown: true },
   facebook: { ...TEXT_ONLY, suggestedActions: true, maxSuggestedActions: 10, fileUpload: true },
   line: { ...TEXT_ONLY, suggestedActions: true, maxSuggestedActions: 13, fileUpload: true },
+  // WeCom 微信客服 (bot/wecom): choices become a msgmenu of click items; photos and files arrive.
+  wecom: { ...TEXT_ONLY, suggestedActions: true, maxSuggestedActions: 10, fileUpload: true },
   sms: TEXT_ONLY,
   twilio: TEXT_ONLY,
   email: { ...TEXT_ONLY, fileUpload: true },

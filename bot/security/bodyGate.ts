@@ -18,6 +18,8 @@ import type { BodyLimits } from '../config.js';
 export interface BodyGateOptions extends BodyLimits {
   /** Paths whose handlers read multipart bodies themselves (after authentication). */
   multipartPaths: readonly RegExp[];
+  /** Paths that take an XML body (WeCom's signed callbacks); everywhere else XML is refused. */
+  xmlPaths?: readonly RegExp[];
 }
 
 export interface BodyRefusal {
@@ -60,7 +62,8 @@ export function refuseBody(req: Request, options: BodyGateOptions): BodyRefusal 
     return undefined;
   }
   const media = type.split(';')[0]!.trim();
-  if (!READABLE_TYPES.test(media)) {
+  const xml = /^(text|application)\/xml$/.test(media) && (options.xmlPaths ?? []).some((p) => p.test(req.getPath()));
+  if (!xml && !READABLE_TYPES.test(media)) {
     return { status: 415, error: 'unsupported_media_type', message: `bodies of type '${media}' are not accepted (expected application/json)` };
   }
   if (codings.length === 0) return undefined;
