@@ -80,7 +80,7 @@ export interface Config {
   wecom?: WeComSettings;
 }
 
-/** `WECOM_CORP_ID`, `WECOM_SECRET`, `WECOM_TOKEN`, `WECOM_AES_KEY`, `WECOM_API_BASE`. */
+/** `WECOM_CORP_ID`, `WECOM_KF_SECRET`, `WECOM_TOKEN`, `WECOM_ENCODING_AES_KEY`, `WECOM_API_BASE`. */
 export interface WeComSettings {
   corpId: string;
   /** The 微信客服 Secret (gettoken's corpsecret). */
@@ -224,14 +224,14 @@ function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCred
   });
 }
 
-const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'] as const;
+const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_KF_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
 
 function wecom(env: NodeJS.ProcessEnv): WeComSettings | undefined {
   const [corpId, secret, token, aesKey] = WECOM_VARS.map((name) => env[name]?.trim() ?? '');
   const missing = WECOM_VARS.filter((name) => (env[name]?.trim() ?? '') === '');
   if (missing.length === WECOM_VARS.length) return undefined;
   if (missing.length > 0) throw new ConfigError(`the WeCom channel needs ${WECOM_VARS.join(', ')}; missing: ${missing.join(', ')}`);
-  if (!/^[A-Za-z0-9]{43}$/.test(aesKey!)) throw new ConfigError(`WECOM_AES_KEY is not valid (expected the 43 letters and digits of the EncodingAESKey, got ${aesKey!.length} characters)`);
+  if (!/^[A-Za-z0-9]{43}$/.test(aesKey!)) throw new ConfigError(`WECOM_ENCODING_AES_KEY is not valid (expected the 43 letters and digits of the EncodingAESKey, got ${aesKey!.length} characters)`);
   return { corpId: corpId!, secret: secret!, token: token!, aesKey: aesKey!, apiBase: httpUrl('WECOM_API_BASE', env.WECOM_API_BASE) ?? 'https://qyapi.weixin.qq.com' };
 }
 

@@ -150,5 +150,5 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
 
 /** The environment that turns kefu's WeCom channel on against `fake`. */
 export function wecomEnv(fake: FakeWeCom): Record<string, string> {
-  return { WECOM_CORP_ID: CORP_ID, WECOM_SECRET: SECRET, WECOM_TOKEN: TOKEN, WECOM_AES_KEY: AES_KEY, WECOM_API_BASE: fake.base };
+  return { WECOM_CORP_ID: CORP_ID, WECOM_KF_SECRET: SECRET, WECOM_TOKEN: TOKEN, WECOM_ENCODING_AES_KEY: AES_KEY, WECOM_API_BASE: fake.base };
 }
