@@ -63,6 +63,11 @@ describe('handoff in a real shift', function () {
     await h.say(conv, 'u-queue', { text: '你好' }, 'directline');
     const queued = await h.say(conv, 'u-queue', { text: '转人工' }, 'directline');
     const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    // One message says why, where the shopper stands (nobody ahead: no "0 位"), the wait and how to leave.
+    const told = queued.filter((r) => r.type === 'message').map((r) => r.text ?? '');
+    expect(told).to.have.length(1);
+    expect(told[0]).to.contain('您要求人工服务').and.contain('您是下一位').and.contain('分钟').and.contain('不排队了');
+    expect(told[0]).to.not.contain('0 位');
     const left = await h.say(conv, 'u-queue', { text: '不排队了' }, 'directline');
     expect(left.some((r) => r.channelData?.handoff?.state === 'cancelled')).to.equal(true);
     expect((await h.app.stores.cases.get(caseId))?.status).to.equal('cancelled');
