@@ -234,7 +234,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           log.warn({ err }, 'shutdown step did not finish in time; going on'),
         );
       };
-      await step('in-flight requests', (ms) => server.close(ms), 0.6);
+      // Streams first: an open widget (WebSocket) or console (SSE) never ends on its own, so
+      // waiting for it would spend the whole budget. Each is closed with a reason.
+      await step('open streams', () => {
+        handoff.events.hangUp();
+        return dl.closeStreams();
+      }, 0.1);
+      await step('in-flight requests', (ms) => server.close(ms), 0.5);
       await step('messages to channels', (ms) => outbox.close(ms), 0.2);
       await step('handoff timers', () => handoff.stop(), 0.05);
       await step('Direct Line', () => dl.close(), 0.05);

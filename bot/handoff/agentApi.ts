@@ -114,7 +114,8 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
         teamsOf(agent.name, service.settings),
         (event) => res.write(`data: ${JSON.stringify(event)}\n\n`),
         () => {
-          res.end();
+          // Tells the console why the stream ends (it reconnects once kefu is back).
+          res.end(`event: bye\ndata: ${JSON.stringify({ reason: 'kefu is shutting down' })}\n\n`);
           finish();
         },
       );

@@ -77,6 +77,11 @@ export class AgentEvents {
     this.offBus?.();
     this.offBus = undefined;
     this.bus = undefined;
+    this.hangUp();
+  }
+
+  /** Ends the subscribers' streams (shutdown starts), still hearing the bus meanwhile. */
+  hangUp(): void {
     for (const s of [...this.subscribers]) {
       this.subscribers.delete(s);
       s.onEnd?.();
