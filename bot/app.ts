@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
 import { HandoffService, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
+import { consoleAccess, signInLink } from './handoff/consoleAgents.js';
 import { openSharedParts } from './bus/index.js';
 import { mountDirectLine, UPLOAD_PATH, type DirectLine } from './directline/index.js';
 import { mountWidget } from './web/index.js';
@@ -65,6 +66,8 @@ export interface App {
   /** Proactive messages on their way to channels. */
   outbox: Outbox;
   log: Logger;
+  /** Local mode without AGENT_TOKENS: the demo agent's ready sign-in link for the console. */
+  consoleSignIn?: string;
   /** Stops within about `SHUTDOWN_TIMEOUT_MS`, whatever a store or a channel does. */
   close(): Promise<void>;
 }
@@ -84,6 +87,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   }
   const resilience = config.resilience ?? DEFAULT_RESILIENCE;
+  const access = consoleAccess(config, host);
+  const agents = access.kind === 'off' ? [] : access.agents;
+  if (access.kind === 'off') log.warn(access.why);
   const stores = await openStores(config, log);
   const rules = watchTable(config.rulesFile, log);
   const classifier = loadClassifier();
@@ -103,7 +109,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases: stores.cases,
     queue: shared.queue,
     notifier: bridge,
-    agents: config.agents,
+    agents,
     settings: { ...loadHandoffSettings(path.join(data, 'handoff.yaml')), ...options.handoffSettings },
     clock: () => now().getTime(),
     log,
@@ -204,13 +210,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
   });
   mountWidget(server.server, { ordersFile: config.ordersFile });
-  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
+  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents, log, ...(access.kind === 'off' ? { consoleOff: access.why } : {}) });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, host);
   if (options.timers !== false) handoff.start();
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
+  const consoleSignIn = access.kind === 'demo' ? signInLink(`http://localhost:${port}`, access.token) : undefined;
   const dl = directLine;
   return {
     port,
@@ -224,6 +231,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server,
     outbox,
     log,
+    consoleSignIn,
     async close() {
       // Each step is bounded, so SIGTERM always finishes within the budget: in-flight requests
       // get most of it, then queued channel messages, then connections close even if a store hangs.

@@ -4,7 +4,11 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-let token = sessionStorage.getItem('kefu-agent-token') || '';
+// A sign-in link (`/console#token=...`, printed by a local kefu for its demo agent) carries the
+// token in the fragment, which never reaches a server; it is taken and wiped from the address bar.
+const linked = /^#token=([\w-]{16,})$/.exec(location.hash);
+if (linked) history.replaceState(null, '', location.pathname);
+let token = (linked && linked[1]) || sessionStorage.getItem('kefu-agent-token') || '';
 let me = null;
 let openCaseId = null;
 let queue = [];
