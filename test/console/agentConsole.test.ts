@@ -37,7 +37,7 @@ describe('agent console in headless Chromium', function () {
     await page.click('#sign-in-form button[type=submit]');
     await page.waitForSelector('#who:has-text("alice")');
     const row = page.locator(`#queue tr[data-case-id="${c.id}"]`);
-    await expect(await row.locator('td').nth(2).textContent()).to.equal('15');
+    expect(await row.locator('td').nth(2).textContent()).to.equal('P2');
     await page.waitForFunction(() => document.body.dataset.live === 'yes');
 
     // A new case arrives while the agent is signed in: the console shows a notice.
