@@ -1,0 +1,93 @@
+/**
+ * A whole shift in headless Chromium: a shopper in the shop's Web Chat asks for a person, an
+ * agent claims the case, they write both ways, the shopper says goodbye, the agent closes with a
+ * note for the case file, the shopper never sees the note and rates the service. Prints how long
+ * an agent's message takes from the agent's send to the text being visible in Web Chat.
+ */
+import { expect } from 'chai';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
+import { bubble, eventually, openChat, say, waitBubble, watchErrors } from './webchat.js';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const NOTE = '内部备注：该用户三个月内第二次索赔，已核实批次';
+const MESSAGES = 12;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+describe('a whole handoff shift in Web Chat', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let browser: Browser;
+  before(async () => {
+    h = await startHarness();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  const agent = async (route: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${h.app.url}/api/agent${route}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`agent ${route}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  it('holds from "转人工" to the rating, with agent messages visible in under a second', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    const errors: string[] = [];
+    watchErrors(page, errors);
+    await openChat(page, h.app.url, 'u-chenjing');
+    await waitBubble(page, '您好');
+    await say(page, '转人工');
+    await waitBubble(page, '已为您转接人工客服');
+    const caseId = /KF\d{4}-[0-9A-Z]{6}/.exec(await bubble(page, '已为您转接人工客服').first().innerText())![0];
+
+    await agent(`/cases/${caseId}/claim`, {});
+    await waitBubble(page, '人工客服 li 已接入', 5_000);
+
+    const latencies: number[] = [];
+    for (let i = 1; i <= MESSAGES; i++) {
+      const text = `第${i}条：请问商品是哪天收到的？`;
+      const sent = Date.now();
+      await agent(`/cases/${caseId}/messages`, { text });
+      await bubble(page, text).first().waitFor({ state: 'visible', timeout: 10_000 });
+      latencies.push(Date.now() - sent);
+    }
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    console.log(`      agent send → visible in Web Chat (${MESSAGES} messages): p50 ${p50} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms`);
+    expect(p95).to.be.below(1000);
+
+    await say(page, '昨天收到的，牛奶已经过期了');
+    await eventually(async () => (await h.app.stores.cases.get(caseId))?.transcript.some((t) => t.from === 'shopper' && t.text.includes('牛奶已经过期')) === true, 'the shopper reply in the case file');
+
+    await say(page, '结束对话');
+    await waitBubble(page, '客服会继续处理');
+    expect((await h.app.stores.cases.get(caseId))?.status).to.equal('assigned');
+
+    await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'refund', note: NOTE });
+    await waitBubble(page, `客服已处理完工单 ${caseId}：退款`, 5_000);
+    await page.locator('#kefu-webchat .ac-adaptiveCard').filter({ hasText: /1|打分|评价/ }).last().waitFor({ timeout: 5_000 });
+    await say(page, '5');
+    await waitBubble(page, '谢谢您的评价');
+    expect((await h.app.stores.cases.get(caseId))?.csat?.score).to.equal(5);
+
+    const everything = await page.locator('#kefu-webchat').innerText();
+    expect(everything).to.not.contain('内部备注');
+    expect(everything).to.not.contain('第二次索赔');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'widget-handoff-shift.png'), fullPage: true });
+    expect(errors).to.deep.equal([]);
+  });
+});
