@@ -71,6 +71,19 @@ describe('handoff in a real shift', function () {
     const left = await h.say(conv, 'u-queue', { text: '不排队了' }, 'directline');
     expect(left.some((r) => r.channelData?.handoff?.state === 'cancelled')).to.equal(true);
     expect((await h.app.stores.cases.get(caseId))?.status).to.equal('cancelled');
+
+    // The status list: one case a line (a blank line between, for Markdown), in Shanghai time.
+    await h.say(conv, 'u-queue', { text: '转人工' }, 'directline');
+    await h.say(conv, 'u-queue', { text: '不排队了' }, 'directline');
+    const status = (await h.say(conv, 'u-queue', { text: '我的退款到哪了' }, 'directline')).map((r) => r.text ?? '').join('');
+    const cases = await h.app.stores.cases.list({ shopperId: 'u-queue' });
+    expect(cases).to.have.length(2);
+    const blocks = status.split('\n\n');
+    expect(blocks).to.have.length(3);
+    for (const c of cases) {
+      const shanghai = new Date(Date.parse(c.updatedAt) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+      expect(blocks.find((b) => b.startsWith(c.id)), status).to.contain(`（${shanghai}）`);
+    }
   });
 
   for (const close of [
