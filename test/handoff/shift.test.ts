@@ -86,6 +86,15 @@ describe('handoff in a real shift', function () {
     }
   });
 
+  it('says "this proposal needs review" only when there is a proposal', async () => {
+    const conv = 'shift-health';
+    await h.say(conv, 'u-zhangwei', { text: '牛奶过期了，喝了以后拉肚子，订单301928374650990011' }, 'directline');
+    const replies = await h.say(conv, 'u-zhangwei', { text: '是' }, 'directline');
+    const texts = replies.filter((r) => r.type === 'message').map((r) => r.text ?? '');
+    expect(texts.join('\n')).to.contain('涉及身体健康');
+    expect(texts.join('\n')).to.not.contain('审核');
+  });
+
   for (const close of [
     { kind: 'accept_proposal', note: 'INTERNAL-accept 已核实，复购风险低' },
     { kind: 'change', remedy: 'exchange', note: 'INTERNAL-change 供应商批次问题' },
