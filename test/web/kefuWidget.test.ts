@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
 import { solidPng } from './png.js';
 import { action, attach, bubble, eventually, openChat, say, waitBubble, watchErrors } from './webchat.js';
