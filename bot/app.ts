@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
 import type { Stores } from './store/types.js';
 import { HandoffService, loadHandoffSettings, mountAgentApi, type HandoffSettings } from './handoff/index.js';
+import { consoleAccess, signInLink } from './handoff/consoleAgents.js';
 import { openSharedParts } from './bus/index.js';
 import { mountDirectLine, UPLOAD_PATH, type DirectLine } from './directline/index.js';
 import { mountWidget } from './web/index.js';
@@ -68,6 +69,8 @@ export interface App {
   /** The WeCom 微信客服 channel, when configured. */
   wecom?: WeComChannel;
   log: Logger;
+  /** Local mode without AGENT_TOKENS: the demo agent's ready sign-in link for the console. */
+  consoleSignIn?: string;
   /** Stops within about `SHUTDOWN_TIMEOUT_MS`, whatever a store or a channel does. */
   close(): Promise<void>;
 }
@@ -87,6 +90,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   }
   const resilience = config.resilience ?? DEFAULT_RESILIENCE;
+  const access = consoleAccess(config, host);
+  const agents = access.kind === 'off' ? [] : access.agents;
+  if (access.kind === 'off') log.warn(access.why);
   const stores = await openStores(config, log);
   const rules = watchTable(config.rulesFile, log);
   const classifier = loadClassifier();
@@ -107,7 +113,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases: stores.cases,
     queue: shared.queue,
     notifier: bridge,
-    agents: config.agents,
+    agents,
     settings: { ...loadHandoffSettings(path.join(data, 'handoff.yaml')), ...options.handoffSettings },
     clock: () => now().getTime(),
     log,
@@ -217,7 +223,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wecom = openWeCom({ settings: config.wecom, stores, turn: server.turn, onTurnError, log });
     wecom.mount(server.server);
   }
-  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents: config.agents, log });
+  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents, log, ...(access.kind === 'off' ? { consoleOff: access.why } : {}) });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, host);
@@ -226,6 +232,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await wecom?.resume().catch((err: unknown) => log.warn({ err }, 'wecom: could not resume the pulls'));
   const retention = options.timers !== false ? startRetention(shopperData, config.retentionDays ?? 0, log) : undefined;
   log.info({ port, rules: rules.current().hash }, `kefu is listening on http://localhost:${port}`);
+  const consoleSignIn = access.kind === 'demo' ? signInLink(`http://localhost:${port}`, access.token) : undefined;
   const dl = directLine;
   return {
     port,
@@ -240,6 +247,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox,
     log,
     ...(wecom ? { wecom } : {}),
+    consoleSignIn,
     async close() {
       // Each step is bounded, so SIGTERM always finishes within the budget: in-flight requests
       // get most of it, then queued channel messages, then connections close even if a store hangs.
@@ -250,7 +258,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           log.warn({ err }, 'shutdown step did not finish in time; going on'),
         );
       };
-      await step('in-flight requests', (ms) => server.close(ms), 0.6);
+      // Streams first: an open widget (WebSocket) or console (SSE) never ends on its own, so
+      // waiting for it would spend the whole budget. Each is closed with a reason.
+      await step('open streams', () => {
+        handoff.events.hangUp();
+        return dl.closeStreams();
+      }, 0.1);
+      await step('in-flight requests', (ms) => server.close(ms), 0.5);
       await step('messages to channels', (ms) => outbox.close(ms), 0.2);
       if (wecom) await step('WeCom pulls', () => wecom!.idle(), 0.05);
       await step('handoff timers', () => handoff.stop(), 0.05);

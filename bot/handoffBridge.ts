@@ -16,6 +16,7 @@ import { sessionOf, attachSession } from '../dialogs/session.js';
 import { setLang } from '../dialogs/reply.js';
 import { channelCaps, csatCard } from './cards/index.js';
 import type { Logger } from './log.js';
+import type { Lang } from '../intents/labels.js';
 import type { Outbox } from './resilience/outbox.js';
 
 export interface BridgeDeps {
@@ -70,6 +71,13 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
     // Each attempt loads the session afresh, so a retry after a failed send applies the event once.
     const logic = async (context: TurnContext) => {
       setLang(context, c.locale);
+      // A proactive turn's activity is a made-up continuation event: replying "to" it would name
+      // an activity the conversation never had, and Web Chat holds such a reply back for ~5 s
+      // waiting for it. A proactive message replies to nothing.
+      context.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
+      });
       await this.deps.withSession(context, async (session) => {
         attachSession(context, session);
         await this.deliver(context, session, c, event);
@@ -89,12 +97,7 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
     switch (event.type) {
       case 'queued': {
         session.handoff = { caseId: c.id, state: 'queued' };
-        const text = r.t(lang, 'handoff.queued', {
-          caseId: c.id,
-          reason: r.t(lang, `handoff.reason.${event.reason}`),
-          ahead: Math.max(0, event.position - 1),
-          minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)),
-        });
+        const text = r.t(lang, 'handoff.queued', { caseId: c.id, reason: r.t(lang, `handoff.reason.${event.reason}`), ...this.wait(lang, event) });
         await send(text, handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
         const initiate = EventFactory.createHandoffInitiation(context, { caseId: c.id, reason: event.reason, complaint: c.complaint, decision: c.decision?.ruleId });
         initiate.channelData = handoff('queued', { position: event.position, etaSeconds: event.etaSeconds });
@@ -102,21 +105,22 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
         return;
       }
       case 'position':
-        await send(r.t(lang, 'handoff.position', { ahead: Math.max(0, event.position - 1), minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)) }), handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
+        await send(r.t(lang, 'handoff.position', this.wait(lang, event)), handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
         return;
       case 'assigned':
         session.handoff = { caseId: c.id, state: 'assigned' };
-        await send(r.t(lang, 'handoff.assigned', { agent: event.agent }), handoff('assigned'));
+        await send(r.t(lang, 'handoff.assigned', { agent: displayName(event.agent) }), handoff('assigned'));
         return;
       case 'agent_message':
-        await send(r.t(lang, 'handoff.agent_message', { agent: event.agent, text: event.text }), handoff('assigned'), { from: { ...context.activity.recipient, name: event.agent } });
+        await send(r.t(lang, 'handoff.agent_message', { agent: displayName(event.agent), text: event.text }), handoff('assigned'), { from: { ...context.activity.recipient, name: displayName(event.agent) } });
         return;
       case 'resolved': {
         session.handoff = undefined;
         session.caseId = undefined;
         session.csat = { caseId: c.id };
         const remedy = r.t(lang, `remedy.name.${event.resolution.remedy}`, { pct: event.resolution.refund_pct ?? 0 });
-        await send(r.t(lang, 'handoff.resolved', { caseId: c.id, remedy, note: event.resolution.note }), handoff('resolved'));
+        // The agent's note, the decision's reasons and the agent's name are for the case file only.
+        await send(r.t(lang, 'handoff.resolved', { caseId: c.id, remedy }), handoff('resolved'));
         const csat = { ...handoff('resolved'), prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] } };
         if (channelCaps(context.activity.channelId).adaptiveCards) {
           await context.sendActivity({ type: 'message', attachments: [csatCard(lang, c.id)], summary: r.t(lang, 'csat.ask'), channelData: csat });
@@ -125,6 +129,12 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
         }
         return;
       }
+      case 'shopper_left':
+        // The case stays with the agent; closing it later reaches this conversation proactively.
+        session.handoff = undefined;
+        session.caseId = undefined;
+        await send(r.t(lang, 'handoff.shopper_left', { caseId: c.id }), handoff('shopper_left'));
+        return;
       case 'cancelled':
         session.handoff = undefined;
         session.caseId = undefined;
@@ -132,6 +142,21 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
         return;
     }
   }
+
+  /** Where the shopper stands: "n ahead of you" only when someone is, then the wait. */
+  private wait(lang: Lang, event: { position: number; etaSeconds: number }): { place: string; minutes: number } {
+    const ahead = Math.max(0, event.position - 1);
+    const place = ahead > 0 ? this.deps.responses.t(lang, 'handoff.place.ahead', { ahead }) : this.deps.responses.t(lang, 'handoff.place.next');
+    return { place, minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)) };
+  }
+}
+
+/**
+ * The name a shopper sees for an agent: the part of the configured name before any '.', '@',
+ * '_' or space (`li.wei@shop` → `li`), so full names and addresses stay inside the company.
+ */
+export function displayName(agent: string): string {
+  return agent.split(/[.@_\s]/)[0] || agent;
 }
 
 export function isHandoffStatus(activity: Activity): boolean {

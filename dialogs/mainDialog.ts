@@ -118,7 +118,6 @@ export class MainDialog extends WaterfallDialog {
   private async toPerson(step: WaterfallStepContext, reason: 'unsure' | 'request_human') {
     const session = sessionOf(step.context);
     session.unsure = 0;
-    if (reason === 'request_human') await step.context.sendActivity(this.services.responses.t(langOf(step.context), 'handoff.ask_topic'));
     const caseId = session.caseId ?? (await openCase(step.context, this.services, 'other', {})).id;
     await this.services.handoff.escalate(step.context, caseId, reason);
     return step.endDialog();

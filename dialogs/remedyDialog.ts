@@ -91,7 +91,8 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
       proposal.channelData = { triage: triageData(o.caseId, o.facts.complaint, d) };
       await step.context.sendActivity(proposal);
       if (d.escalate) {
-        await step.context.sendActivity(r.t(lang, 'remedy.review'));
+        // "This proposal needs review" only when there is a proposal; otherwise the handoff message says why.
+        if (d.remedy !== 'none') await step.context.sendActivity(r.t(lang, 'remedy.review'));
         return step.endDialog({ outcome: 'escalate', reason: handoffReason(d, o.facts) } satisfies RemedyResult);
       }
     }

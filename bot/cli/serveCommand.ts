@@ -33,6 +33,9 @@ export const serveCommand: Command = {
     const { startApp } = await import('../app.js');
     const app = await startApp(config);
     io.stdout.write(`kefu is running: widget http://localhost:${app.port}/ · console http://localhost:${app.port}/console · Bot Framework endpoint http://localhost:${app.port}/api/messages\n`);
+    if (app.consoleSignIn !== undefined) {
+      io.stdout.write(`agent console (demo agent, local only; set AGENT_TOKENS for real agents): ${app.consoleSignIn}\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         app.log.info({ signal }, 'shutting down: finishing in-flight turns');

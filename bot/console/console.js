@@ -4,13 +4,70 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-let token = sessionStorage.getItem('kefu-agent-token') || '';
+// A sign-in link (`/console#token=...`, printed by a local kefu for its demo agent) carries the
+// token in the fragment, which never reaches a server; it is taken and wiped from the address bar.
+const linked = /^#token=([\w-]{16,})$/.exec(location.hash);
+if (linked) history.replaceState(null, '', location.pathname);
+let token = (linked && linked[1]) || sessionStorage.getItem('kefu-agent-token') || '';
 let me = null;
 let openCaseId = null;
 let queue = [];
 let serverSkewMs = 0;
 let events = null;
 const blobUrls = [];
+
+// ---- words: the console speaks the agent's choice of zh-CN or en (kept in localStorage) ----
+
+const WORDS = {
+  en: {
+    title: 'kefu 客服 · agent console', signOut: 'Sign out', tokenLabel: 'Agent token', signIn: 'Sign in',
+    queue: 'Queue', noCases: 'No cases waiting.', case: 'Case', proposal: 'Proposal', facts: 'Facts', evidence: 'Evidence',
+    conversation: 'Conversation', messagePh: 'Message to the shopper', send: 'Send', close: 'Close',
+    kindAccept: 'Accept the proposal', kindChange: 'Change it', kindReject: 'Reject', refundPh: 'refund %', compensationPh: 'compensation ¥',
+    complaintWas: 'Complaint was really', asRead: '(as the bot read it)', notePh: 'Note for the case file (never shown to the shopper)', closeCase: 'Close case',
+    thCase: 'case', thTeam: 'team', thPriority: 'priority', thTier: 'tier', thComplaint: 'complaint', thReason: 'reason', thState: 'state', thFirst: 'first response', thResolution: 'resolution',
+    notAccepted: 'Your token was not accepted.', signedInAs: (n) => `Signed in as ${n}`,
+    newCase: (e) => `New case ${e.caseId}: ${e.complaint} (${e.team}, P${e.priority}${e.priority === 1 ? ', most urgent' : ''})`,
+    breach: (e) => `SLA ${e.kind.replace('_', ' ')} breached on case ${e.caseId}`,
+    messageOn: (id) => `Message on case ${id}`, shopperLeft: (id) => `The shopper left case ${id}; you can still close it`,
+    closed: (d) => `Case ${d.caseId} closed: ${d.resolution.kind} (${d.resolution.remedy})`,
+    waiting: (p) => `waiting #${p}`, withAgent: (a) => `with ${a}`, left: 'shopper left', answered: 'answered', breached: 'breached',
+    claim: 'Claim', open: 'Open', noEvidence: 'No evidence.', dismiss: 'Dismiss',
+  },
+  'zh-CN': {
+    title: 'kefu 客服 · 客服工作台', signOut: '退出登录', tokenLabel: '客服令牌', signIn: '登录',
+    queue: '队列', noCases: '暂无排队工单。', case: '工单', proposal: '方案', facts: '事实', evidence: '凭证',
+    conversation: '对话', messagePh: '发给顾客的消息', send: '发送', close: '结案',
+    kindAccept: '接受方案', kindChange: '修改方案', kindReject: '驳回', refundPh: '退款 %', compensationPh: '赔付 ¥',
+    complaintWas: '问题实际是', asRead: '（按机器人的判断）', notePh: '工单内部备注（顾客看不到）', closeCase: '结案',
+    thCase: '工单', thTeam: '团队', thPriority: '优先级', thTier: '会员', thComplaint: '问题', thReason: '原因', thState: '状态', thFirst: '首次响应', thResolution: '解决时限',
+    notAccepted: '令牌无效。', signedInAs: (n) => `已登录：${n}`,
+    newCase: (e) => `新工单 ${e.caseId}：${e.complaint}（${e.team}，P${e.priority}${e.priority === 1 ? '，最紧急' : ''}）`,
+    breach: (e) => `工单 ${e.caseId} 超出${e.kind === 'first_response' ? '首次响应' : '解决'}时限`,
+    messageOn: (id) => `工单 ${id} 有新消息`, shopperLeft: (id) => `顾客已离开工单 ${id} 的对话，您仍可结案`,
+    closed: (d) => `工单 ${d.caseId} 已结案：${d.resolution.kind}（${d.resolution.remedy}）`,
+    waiting: (p) => `排队第 ${p} 位`, withAgent: (a) => `${a} 处理中`, left: '顾客已离开', answered: '已响应', breached: '已超时',
+    claim: '接单', open: '打开', noEvidence: '没有凭证。', dismiss: '关闭',
+  },
+};
+let lang = localStorage.getItem('kefu-console-lang') || (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
+const w = (key, ...args) => {
+  const v = (WORDS[lang] || WORDS.en)[key];
+  return typeof v === 'function' ? v(...args) : v;
+};
+
+/** Static words: `data-w` sets the text, `data-w-placeholder` the placeholder. */
+function applyWords() {
+  document.documentElement.lang = lang;
+  for (const node of document.querySelectorAll('[data-w]')) node.textContent = w(node.dataset.w);
+  for (const node of document.querySelectorAll('[data-w-placeholder]')) node.placeholder = w(node.dataset.wPlaceholder);
+  $('lang').value = lang;
+  if (me) $('who').textContent = w('signedInAs', me.name);
+  if (queue.length) renderQueue();
+}
+
+// Notices go away by themselves after NOTICE_MS, or at once with their × button.
+const NOTICE_MS = 15_000;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -26,7 +83,7 @@ async function api(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   if (res.status === 401) {
-    signOut('Your token was not accepted.');
+    signOut(w('notAccepted'));
     throw new Error('unauthorized');
   }
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
@@ -41,11 +98,11 @@ async function signIn(candidate) {
   try {
     me = await api('GET', '/api/agent/me');
   } catch (err) {
-    $('sign-in-error').textContent = err.message === 'unauthorized' ? 'Your token was not accepted.' : err.message;
+    $('sign-in-error').textContent = err.message === 'unauthorized' ? w('notAccepted') : err.message;
     return;
   }
   sessionStorage.setItem('kefu-agent-token', token);
-  $('who').textContent = `Signed in as ${me.name}`;
+  $('who').textContent = w('signedInAs', me.name);
   $('sign-in').hidden = true;
   $('app').hidden = false;
   $('sign-out').hidden = false;
@@ -95,7 +152,14 @@ async function listen() {
 }
 
 function notice(text) {
-  const n = el('div', text, 'notice');
+  const n = el('div', null, 'notice');
+  const dismiss = el('button', '×', 'dismiss');
+  dismiss.type = 'button';
+  dismiss.title = w('dismiss');
+  dismiss.setAttribute('aria-label', w('dismiss'));
+  dismiss.addEventListener('click', () => n.remove());
+  n.append(el('span', text), dismiss);
+  setTimeout(() => n.remove(), NOTICE_MS);
   $('notices').prepend(n);
   while ($('notices').children.length > 5) $('notices').lastChild.remove();
 }
@@ -103,20 +167,21 @@ function notice(text) {
 function onEvent(e) {
   switch (e.type) {
     case 'case_queued':
-      notice(`New case ${e.caseId}: ${e.complaint} (${e.team}, P${e.priority}${e.priority === 1 ? ', most urgent' : ''})`);
+      notice(w('newCase', e));
       refreshQueue();
       break;
     case 'queue_changed':
       refreshQueue();
-      if (e.caseId === openCaseId && (e.change === 'left' || e.change === 'released')) openCase(e.caseId);
+      if (e.change === 'shopper_left') notice(w('shopperLeft', e.caseId));
+      if (e.caseId === openCaseId && (e.change === 'left' || e.change === 'released' || e.change === 'shopper_left')) openCase(e.caseId);
       break;
     case 'sla_breach':
-      notice(`SLA ${e.kind.replace('_', ' ')} breached on case ${e.caseId}`);
+      notice(w('breach', e));
       refreshQueue();
       break;
     case 'shopper_message':
       if (e.caseId === openCaseId) addLine({ from: 'shopper', text: e.text, at: e.at, evidence: e.evidence });
-      else notice(`Message on case ${e.caseId}`);
+      else notice(w('messageOn', e.caseId));
       break;
   }
 }
@@ -134,7 +199,7 @@ function clock(due, breached) {
   const left = Math.round((Date.parse(due) - (Date.now() + serverSkewMs)) / 1000);
   const abs = Math.abs(left);
   const text = `${left < 0 ? '-' : ''}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
-  return { text: breached || left < 0 ? `${text} breached` : text, breached: breached || left < 0 };
+  return { text: breached || left < 0 ? `${text} ${w('breached')}` : text, breached: breached || left < 0 };
 }
 
 function renderQueue() {
@@ -144,10 +209,10 @@ function renderQueue() {
   for (const q of queue) {
     const tr = el('tr', null, q.state);
     tr.dataset.caseId = q.caseId;
-    const state = q.state === 'waiting' ? `waiting #${q.position ?? '?'}` : `with ${q.agent}`;
+    const state = q.state === 'waiting' ? w('waiting', q.position ?? '?') : q.lifecycle === 'shopper_left' ? `${w('withAgent', q.agent)} · ${w('left')}` : w('withAgent', q.agent);
     // Priority 1 is the most urgent: shown as P1 so nobody reads it as a score.
     for (const v of [q.caseId, q.team, `P${q.priority}`, q.memberTier, q.complaint, q.reason, state]) tr.append(el('td', v));
-    const first = q.firstResponseAt ? { text: 'answered', breached: q.breaches.includes('first_response') } : clock(q.firstResponseDue, q.breaches.includes('first_response'));
+    const first = q.firstResponseAt ? { text: w('answered'), breached: q.breaches.includes('first_response') } : clock(q.firstResponseDue, q.breaches.includes('first_response'));
     const resolution = clock(q.resolutionDue, q.breaches.includes('resolution'));
     const dues = [q.firstResponseAt ? null : q.firstResponseDue, q.resolutionDue];
     [first, resolution].forEach((c, i) => {
@@ -157,7 +222,7 @@ function renderQueue() {
       tr.append(td);
     });
     const action = el('td');
-    const button = el('button', q.state === 'waiting' ? 'Claim' : 'Open');
+    const button = el('button', q.state === 'waiting' ? w('claim') : w('open'));
     button.type = 'button';
     button.addEventListener('click', () => (q.state === 'waiting' ? claim(q.caseId) : openCase(q.caseId)));
     if (q.state === 'assigned' && q.agent !== me.name) button.disabled = true;
@@ -209,7 +274,7 @@ async function showEvidence(caseId, items) {
   while (blobUrls.length) URL.revokeObjectURL(blobUrls.pop());
   const box = $('evidence');
   box.replaceChildren();
-  if (items.length === 0) box.append(el('p', 'No evidence.'));
+  if (items.length === 0) box.append(el('p', w('noEvidence')));
   for (const item of items) {
     const res = await fetch(`/api/agent/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(item.id)}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -314,7 +379,7 @@ async function closeCase(event) {
   }
   try {
     const done = await api('POST', `/api/agent/cases/${encodeURIComponent(openCaseId)}/close`, body);
-    notice(`Case ${done.caseId} closed: ${done.resolution.kind} (${done.resolution.remedy})`);
+    notice(w('closed', done));
     $('case-panel').hidden = true;
     openCaseId = null;
     $('close-form').reset();
@@ -334,6 +399,12 @@ document.addEventListener('DOMContentLoaded', () => {
   $('close-form').addEventListener('submit', closeCase);
   $('reveal').addEventListener('click', reveal);
   $('close-kind').addEventListener('change', () => ($('change-fields').hidden = $('close-kind').value !== 'change'));
+  $('lang').addEventListener('change', () => {
+    lang = $('lang').value;
+    localStorage.setItem('kefu-console-lang', lang);
+    applyWords();
+  });
+  applyWords();
   setInterval(tickClocks, 1000);
   if (token) signIn(token);
 });

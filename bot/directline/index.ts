@@ -66,8 +66,9 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
     disconnectStreams: (conversationId) => streams.disconnect(conversationId),
     eraseUploads: (userId) => uploads.sweep((meta) => meta.userId === userId),
     sweepUploads: (before) => uploads.sweep((meta) => (meta.createdAt ?? '') < before.toISOString()),
+    closeStreams: (reason) => streams.close(reason),
     async close() {
-      streams.close();
+      await streams.close();
       await store.close();
     },
   };

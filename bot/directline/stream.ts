@@ -17,8 +17,16 @@ const HEARTBEAT_MS = 30_000;
 
 export interface StreamHub {
   disconnect(conversationId?: string): number;
-  close(): void;
+  /**
+   * Stops taking streams and closes the open ones with 1001 "going away" and `reason`, so a
+   * widget knows kefu is restarting; a socket that does not finish the close handshake within
+   * `graceMs` is dropped. Open WebSockets are not HTTP requests: nothing else would end them,
+   * and they would hold the process open after SIGTERM.
+   */
+  close(reason?: string, graceMs?: number): Promise<void>;
 }
+
+export const SHUTDOWN_REASON = 'kefu is shutting down';
 
 export function mountStreams(http: HttpServer, ctx: DirectLineContext): StreamHub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -97,9 +105,15 @@ export function mountStreams(http: HttpServer, ctx: DirectLineContext): StreamHu
       }
       return n;
     },
-    close() {
+    async close(reason = SHUTDOWN_REASON, graceMs = 1000) {
       clearInterval(heartbeat);
       http.off('upgrade', onUpgrade);
+      const open = [...sockets.keys()];
+      const closed = open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))));
+      for (const ws of open) ws.close(1001, reason);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();
     },

@@ -64,6 +64,8 @@ export interface DirectLine {
   eraseUploads(userId: string): Promise<number>;
   /** Deletes uploads made before `before`, and leftovers of interrupted uploads; returns how many. */
   sweepUploads(before: Date): Promise<number>;
+  /** Closes the open WebSocket streams with `reason` (shutdown); new ones are refused. */
+  closeStreams(reason?: string): Promise<void>;
   close(): Promise<void>;
 }
 

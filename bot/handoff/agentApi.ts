@@ -20,6 +20,8 @@ export interface AgentApiDeps {
   evidence: EvidenceStore;
   agents: AgentCredential[];
   log: Logger;
+  /** Why the console is off (no agents configured): its page says so instead of asking for a token. */
+  consoleOff?: string;
 }
 
 const STATUS = { not_found: 404, conflict: 409, forbidden: 403, bad_request: 400 } as const;
@@ -114,7 +116,8 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
         teamsOf(agent.name, service.settings),
         (event) => res.write(`data: ${JSON.stringify(event)}\n\n`),
         () => {
-          res.end();
+          // Tells the console why the stream ends (it reconnects once kefu is back).
+          res.end(`event: bye\ndata: ${JSON.stringify({ reason: 'kefu is shutting down' })}\n\n`);
           finish();
         },
       );
@@ -123,6 +126,15 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
     await done;
   }));
 
+  if (deps.consoleOff !== undefined) {
+    const off = `kefu: ${deps.consoleOff}\n`;
+    const refuse = async (_req: Request, res: Response) => {
+      res.writeHead(503, { ...API_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(off) });
+      res.end(off);
+    };
+    for (const file of consoleFiles()) for (const route of file.routes) server.get(route, refuse);
+    return;
+  }
   for (const file of consoleFiles()) {
     const send = async (_req: Request, res: Response) => {
       res.writeHead(200, { ...file.headers, 'Content-Length': file.body.length });

@@ -10,7 +10,7 @@ import type { QueueEntry, SlaKind } from './types.js';
 
 export type AgentEvent =
   | { type: 'case_queued'; caseId: string; team: string; priority: number; complaint: string; reason: string }
-  | { type: 'queue_changed'; caseId: string; change: 'claimed' | 'released' | 'closed' | 'left'; agent?: string }
+  | { type: 'queue_changed'; caseId: string; change: 'claimed' | 'released' | 'closed' | 'left' | 'shopper_left'; agent?: string }
   | { type: 'shopper_message'; caseId: string; text: string; at: string; evidence?: string[] }
   | { type: 'agent_message'; caseId: string; agent: string; text: string; at: string }
   | { type: 'sla_breach'; caseId: string; kind: SlaKind; team: string };
@@ -77,6 +77,11 @@ export class AgentEvents {
     this.offBus?.();
     this.offBus = undefined;
     this.bus = undefined;
+    this.hangUp();
+  }
+
+  /** Ends the subscribers' streams (shutdown starts), still hearing the bus meanwhile. */
+  hangUp(): void {
     for (const s of [...this.subscribers]) {
       this.subscribers.delete(s);
       s.onEnd?.();

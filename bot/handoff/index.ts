@@ -9,3 +9,4 @@ export { HandoffError, type HandoffErrorCode } from './errors.js';
 export { AgentEvents, type AgentEvent } from './agentEvents.js';
 export type { CaseFile, QueueItem } from './views.js';
 export { mountAgentApi } from './agentApi.js';
+export { HANDOFF_STATES, MOVES, handoffState, nextState, type HandoffState, type Actor, type Move } from './lifecycle.js';

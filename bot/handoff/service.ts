@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type HandoffSettings } from './settings.js';
 import type { HandoffQueue, HandoffReason, QueueEntry, ShopperEvent, ShopperNotifier } from './types.js';
 import { caseFile, queueItem, type CaseFile, type QueueItem } from './views.js';
 import { maskSensitive } from './sensitive.js';
+import { handoffState, nextState, SHOPPER_LEFT_NOTE, type HandoffState } from './lifecycle.js';
 import { requeueOrphans, runUpkeep } from './upkeep.js';
 
 export interface HandoffServiceDeps {
@@ -86,13 +87,28 @@ export class HandoffService {
     }
   }
 
-  async shopperLeaves(caseId: string): Promise<void> {
+  /**
+   * The shopper ends the chat or leaves the queue. Still waiting: the case is cancelled. An agent
+   * holds it: the case stays with the agent (who may still write and close it) and is marked
+   * "shopper left"; closing it later offers the shopper the rating proactively.
+   */
+  async shopperLeaves(caseId: string): Promise<HandoffState | undefined> {
     const entry = await this.queue.get(caseId);
-    if (entry === undefined) return;
+    if (entry === undefined) return undefined;
+    const current = await this.cases.get(caseId);
+    if (current === undefined) return undefined;
+    const to = nextState(handoffState(current, entry), 'shopper_leaves', 'shopper', caseId);
+    if (to === 'shopper_left') {
+      const c = await this.update(caseId, (cur) => withStatus(cur, cur.status, 'shopper', SHOPPER_LEFT_NOTE, this.iso()));
+      this.events.toTeam(entry, { type: 'queue_changed', caseId, change: 'shopper_left', agent: entry.agent });
+      await this.tell(c, { type: 'shopper_left' });
+      return to;
+    }
     const c = await this.update(caseId, (cur) => withStatus(cur, 'cancelled', 'shopper', 'left the queue', this.iso()));
     await this.queue.remove(caseId);
     this.events.toTeam(entry, { type: 'queue_changed', caseId, change: 'left', agent: entry.agent });
     await this.tell(c, { type: 'cancelled' });
+    return to;
   }
 
   async recordCsat(caseId: string, score: number): Promise<void> {

@@ -13,7 +13,9 @@ export type ShopperEvent =
   | { type: 'assigned'; agent: string }
   | { type: 'agent_message'; agent: string; text: string }
   | { type: 'resolved'; resolution: Resolution }
-  | { type: 'cancelled' };
+  | { type: 'cancelled' }
+  /** The shopper ended the chat while an agent holds the case: it stays with the agent. */
+  | { type: 'shopper_left' };
 
 /** Implemented by the bot (proactive messages in the shopper's language); the service calls it. */
 export interface ShopperNotifier {

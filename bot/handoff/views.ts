@@ -6,6 +6,7 @@
 import type { CaseRecord } from '../store/types.js';
 import type { QueueEntry } from './types.js';
 import { maskCase } from './sensitive.js';
+import { handoffState, type HandoffState } from './lifecycle.js';
 
 export interface QueueItem {
   caseId: string;
@@ -13,6 +14,8 @@ export interface QueueItem {
   priority: number;
   reason: QueueEntry['reason'];
   state: QueueEntry['state'];
+  /** Where the case stands in the handoff lifecycle (docs/handoff.md). */
+  lifecycle: HandoffState;
   agent?: string;
   /** Among waiting cases of its team; absent once assigned. */
   position?: number;
@@ -42,6 +45,7 @@ export function queueItem(entry: QueueEntry, c: CaseRecord | undefined, position
     priority: entry.priority,
     reason: entry.reason,
     state: entry.state,
+    lifecycle: c === undefined ? (entry.state === 'waiting' ? 'queued' : 'assigned') : handoffState(c, entry),
     agent: entry.agent,
     position,
     complaint: c?.complaint ?? 'unknown',

@@ -37,7 +37,7 @@ describe('agent console in headless Chromium', function () {
     await page.click('#sign-in-form button[type=submit]');
     await page.waitForSelector('#who:has-text("alice")');
     const row = page.locator(`#queue tr[data-case-id="${c.id}"]`);
-    await expect(await row.locator('td').nth(2).textContent()).to.equal('P2'); // the rule's priority: 1 is the most urgent
+    expect(await row.locator('td').nth(2).textContent()).to.equal('P2');
     await page.waitForFunction(() => document.body.dataset.live === 'yes');
 
     // A new case arrives while the agent is signed in: the console shows a notice.
@@ -78,6 +78,45 @@ describe('agent console in headless Chromium', function () {
     expect(stored?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', agent: 'alice', complaint: 'quality_defect' });
     expect(api.notifier.of(c.id).at(-1)?.type).to.equal('resolved');
     expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('speaks zh-CN or en by the agent\'s choice, and its notices can be dismissed and expire', async () => {
+    const { c } = await api.queuedCase();
+    const page = await browser.newPage();
+    await page.clock.install();
+    await page.goto(`${api.base}/console`);
+    await page.fill('#token', AGENTS[0]!.token);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForSelector('#who:has-text("alice")');
+    await page.waitForFunction(() => document.body.dataset.live === 'yes');
+
+    await page.selectOption('#lang', 'zh-CN');
+    expect(await page.textContent('#queue-panel h2')).to.equal('队列');
+    expect(await page.textContent('#who')).to.equal('已登录：alice');
+    const row = page.locator(`#queue tr[data-case-id="${c.id}"]`);
+    await row.getByRole('button', { name: '接单' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).to.equal('zh-CN');
+
+    // Notices: in the chosen language, closed with ×, or gone by themselves after 15 s.
+    const first = await api.queuedCase('shopper-2');
+    const notice = page.locator(`.notice:has-text("新工单 ${first.c.id}")`);
+    await notice.waitFor();
+    await notice.getByRole('button', { name: '关闭' }).click();
+    await notice.waitFor({ state: 'detached' });
+    const second = await api.queuedCase('shopper-3');
+    const expiring = page.locator(`.notice:has-text("新工单 ${second.c.id}")`);
+    await expiring.waitFor();
+    await page.clock.runFor(16_000);
+    await expiring.waitFor({ state: 'detached', timeout: 2000 });
+
+    // The choice stays for the next visit; English again on request.
+    await page.reload();
+    await page.waitForSelector('#who:has-text("已登录")');
+    await page.selectOption('#lang', 'en');
+    expect(await page.textContent('#queue-panel h2')).to.equal('Queue');
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/agent-console-en.png', fullPage: true });
     await page.close();
   });
 });
