@@ -7,13 +7,14 @@ import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from '
 import type { Complaint } from '../intents/labels.js';
 import type { Entities } from '../intents/types.js';
 import type { Facts } from '../rules/facts.js';
-import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
+import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, withMentioned, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
 import { activeCaseFor, baseFacts, openCase } from './openCase.js';
 import type { CaseRecord } from '../bot/store/types.js';
 import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
 import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { itemName, langOf } from './reply.js';
+import { mentionedSlots } from './slotPrompt.js';
 import { onStack } from './stack.js';
 import type { Control } from '../bot/data/controls.js';
 import { sessionOf } from './session.js';
@@ -31,7 +32,8 @@ export interface ComplaintOptions {
 /** Fills slots the shopper already answered in their first message ("商家拒绝了", "烂了一半"). */
 function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities): EvidenceOptions {
   const slots = new Set(services.plan.steps(o.complaint).map((s) => s.slot));
-  let next = o;
+  // "孩子喝了拉肚子": the health question applies, and is asked first.
+  let next = withMentioned(o, mentionedSlots(entities).filter((s) => slots.has(s)));
   if (entities.merchantResponse && slots.has('merchant_response')) {
     const display = services.responses.t('zh-CN', `merchant_response.${entities.merchantResponse}`);
     next = applyAnswer(next, 'merchant_response', { type: 'value', value: entities.merchantResponse, display }, services.now());

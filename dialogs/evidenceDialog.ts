@@ -37,6 +37,8 @@ export interface EvidenceOptions {
   /** The slot being corrected, asked again before continuing. */
   redo?: SlotName;
   correcting?: boolean;
+  /** Slots of `when_mentioned` steps the shopper's words suggested (health_harm): they apply from then on. */
+  mentioned?: SlotName[];
 }
 
 export interface EvidenceResult {
@@ -45,8 +47,16 @@ export interface EvidenceResult {
 }
 
 /** The plan steps that apply to this case, in order (category and ask_if filters). */
-export function applicableSteps(services: KefuServices, o: Pick<EvidenceOptions, 'complaint' | 'category' | 'facts'>): PlanStep[] {
-  return services.plan.steps(o.complaint).filter((s) => (!s.categories || s.categories.includes(o.category)) && askIfHolds(s.askIf, o.facts));
+export function applicableSteps(services: KefuServices, o: Pick<EvidenceOptions, 'complaint' | 'category' | 'facts' | 'mentioned'>): PlanStep[] {
+  return services.plan
+    .steps(o.complaint)
+    .filter((s) => (!s.categories || s.categories.includes(o.category)) && askIfHolds(s.askIf, o.facts) && (!s.whenMentioned || (o.mentioned ?? []).includes(s.slot)));
+}
+
+/** Adds slots the shopper's words mentioned (a `when_mentioned` step then applies). */
+export function withMentioned(o: EvidenceOptions, slots: readonly SlotName[] | undefined): EvidenceOptions {
+  const added = (slots ?? []).filter((s) => !(o.mentioned ?? []).includes(s));
+  return added.length === 0 ? o : { ...o, mentioned: [...(o.mentioned ?? []), ...added] };
 }
 
 /**
@@ -129,15 +139,17 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
   }
 
   /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
-  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[], asked: PlanStep) {
+  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[], asked: PlanStep, mentioned: SlotName[] | undefined) {
     const lang = langOf(step.context);
     const r = this.services.responses;
-    let updated = step.options;
+    let updated = withMentioned(step.options, mentioned);
+    // A mention that puts another question first (harm to confirm) is not this question asked again.
+    const moved = this.nextSlot(updated)?.slot !== asked.slot;
     for (const f of fills) {
       updated = applyAnswer(updated, f.slot, { type: 'value', value: f.value, display: f.display }, this.services.now());
       await step.context.sendActivity(r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }));
     }
-    const repeats = (step.options.repeats ?? 0) + 1;
+    const repeats = moved ? 0 : (step.options.repeats ?? 0) + 1;
     if (repeats >= MAX_ATTEMPTS) {
       // Asked three times in a row already: move on rather than ask a fourth time.
       await step.context.sendActivity(r.t(lang, asked.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
@@ -145,7 +157,7 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const facts = updated.facts;
     await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
-    return step.replaceDialog(EVIDENCE_DIALOG, { ...updated, repeats: repeats >= MAX_ATTEMPTS ? undefined : repeats });
+    return step.replaceDialog(EVIDENCE_DIALOG, { ...updated, repeats: repeats >= MAX_ATTEMPTS || repeats === 0 ? undefined : repeats });
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {
@@ -161,11 +173,11 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const answer = step.result as SlotAnswer;
     if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
-    if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!);
+    if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!, answer.mentioned);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
-    const updated = applyAnswer({ ...o, evidence, redo: undefined, repeats: undefined }, slot, answer, this.services.now());
+    const updated = applyAnswer(withMentioned({ ...o, evidence, redo: undefined, repeats: undefined }, answer.mentioned), slot, answer, this.services.now());
     if (answer.type === 'value') {
       const lang = langOf(step.context);
       await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));

@@ -12,7 +12,7 @@ import type { Lang } from '../intents/labels.js';
 import type { EvidenceItem } from '../bot/store/types.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
-import type { DateRole } from '../intents/types.js';
+import type { DateRole, Entities } from '../intents/types.js';
 import { controlByMeaning, isCorrection, recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
 import { langOf, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
@@ -41,13 +41,22 @@ export interface SlotFill {
   display: string;
 }
 
-export type SlotAnswer =
+export type SlotAnswer = (
   | { type: 'value'; value: string | number | boolean; display: string }
   | { type: 'files'; items: EvidenceItem[] }
   | { type: 'skipped' }
   | { type: 'missing' }
   | { type: 'correct' }
-  | { type: 'fills'; fills: SlotFill[] };
+  | { type: 'fills'; fills: SlotFill[] }
+) & {
+  /** Slots of `when_mentioned` steps the words suggested ("孩子吃了拉肚子": health_harm), asked next. */
+  mentioned?: SlotName[];
+};
+
+/** The `when_mentioned` slots a message's facts suggest (see data/evidence.yaml). */
+export function mentionedSlots(e: Entities): SlotName[] {
+  return e.harm ? ['health_harm'] : [];
+}
 
 interface PromptState {
   options: SlotPromptOptions;
@@ -110,28 +119,30 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     if (options.spec.kind === 'attachment' && hasFiles) return this.readFiles(dc, state, lang);
 
     // A correction in words ("不对，是12月5日") fills the slot it names before anything else.
-    const fills = this.otherFacts(text, options, lang);
-    if (fills.length > 0 && isCorrection(text)) return dc.endDialog({ type: 'fills', fills } satisfies SlotAnswer);
+    const { fills, mentioned } = this.otherFacts(text, options, lang);
+    const end = (answer: SlotAnswer) => dc.endDialog(mentioned.length > 0 ? { ...answer, mentioned } : answer);
+    if (fills.length > 0 && isCorrection(text)) return end({ type: 'fills', fills });
     // An answer to the question comes first: "没有" answers "did the page say near-expiry?".
     const parsed = options.spec.kind === 'attachment' ? undefined : this.readValue(text, activity.value, options);
-    if (parsed?.ok) return dc.endDialog({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) } satisfies SlotAnswer);
+    if (parsed?.ok) return end({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) });
 
     // Declining in words is read at file steps only: "no reply from the seller" answers a question.
     const declined = control === 'skip' || control === 'dont_have' ? control : options.spec.kind === 'attachment' ? recognizeDecline(text) : undefined;
     if (declined) {
       if (options.optional) {
         await dc.context.sendActivity(r.t(lang, 'noted.skipped'));
-        return dc.endDialog({ type: 'skipped' } satisfies SlotAnswer);
+        return end({ type: 'skipped' });
       }
       if (declined === 'dont_have') {
         await dc.context.sendActivity(r.t(lang, 'noted.missing'));
-        return dc.endDialog({ type: 'missing' } satisfies SlotAnswer);
+        return end({ type: 'missing' });
       }
       return this.retry(dc, state, r.t(lang, 'reask.required'));
     }
     if (control === undefined && this.asksForHelp(text, activity.attachments)) return this.help(dc, options, lang);
     // Not an answer, but facts for other questions ("商家已经拒绝了" while asked for a photo): keep them, ask again.
-    if (fills.length > 0) return dc.endDialog({ type: 'fills', fills } satisfies SlotAnswer);
+    // Harm suggested in passing ("孩子吃了拉肚子") is confirmed next, before this question again.
+    if (fills.length > 0 || mentioned.length > 0) return end({ type: 'fills', fills });
     if (options.spec.kind === 'attachment') {
       const expected = r.t(lang, `label.${options.slot}`);
       return this.retry(dc, state, r.t(lang, options.optional ? 'reask.need_attachment_optional' : 'reask.need_attachment', { expected }));
@@ -152,10 +163,10 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     return controlByMeaning(this.services.classifier.classify(text, { now: this.services.now() })) === 'help';
   }
 
-  /** Facts in `text` for the complaint's other slots: an expiry date, the seller's response. */
-  private otherFacts(text: string, options: SlotPromptOptions, lang: Lang): SlotFill[] {
+  /** Facts in `text` for the complaint's other slots (an expiry date, the seller's response), and slots it mentions. */
+  private otherFacts(text: string, options: SlotPromptOptions, lang: Lang): { fills: SlotFill[]; mentioned: SlotName[] } {
     const others = options.others ?? [];
-    if (text.trim() === '' || others.length === 0) return [];
+    if (text.trim() === '' || others.length === 0) return { fills: [], mentioned: [] };
     const r = this.services.responses;
     const reference = options.reference ? new Date(options.reference) : undefined;
     const correcting = isCorrection(text);
@@ -164,7 +175,7 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const expiry = e.dates.find((d) => d.role === 'expiry');
     if (expiry && others.includes('expiry_date')) fills.push({ slot: 'expiry_date', value: expiry.date, display: expiry.date });
     if (e.merchantResponse && others.includes('merchant_response')) fills.push({ slot: 'merchant_response', value: e.merchantResponse, display: r.t(lang, `merchant_response.${e.merchantResponse}`) });
-    return fills;
+    return { fills, mentioned: mentionedSlots(e).filter((s) => others.includes(s)) };
   }
 
   /** Why an answer was not taken, with an example of one that would be. */
@@ -192,7 +203,9 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
         const picked = recognizeChoice(text, undefined, titles);
         if (picked.ok) return { ok: true, value: picked.value === 'yes' };
         const yes = recognizeYesNo(text);
-        return yes === undefined ? { ok: false, reason: 'confirm' } : { ok: true, value: yes };
+        if (yes !== undefined) return { ok: true, value: yes };
+        // "孩子吃了拉肚子" answers "has anyone been harmed?" with a yes.
+        return mentionedSlots(this.services.extract(text, now)).includes(slot) ? { ok: true, value: true } : { ok: false, reason: 'confirm' };
       }
       case 'choice': {
         const choices = spec.choices.map((c) => ({ value: c, names: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `${slot}.${c}`)) }));

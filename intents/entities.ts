@@ -4,6 +4,7 @@
  */
 import { extractAmounts } from './extract/amounts.js';
 import { extractDates, type DateOptions } from './extract/dates.js';
+import { extractHarm } from './extract/harm.js';
 import { extractMerchantResponse } from './extract/merchant.js';
 import { extractOrderIds } from './extract/orderIds.js';
 import { extractShares } from './extract/shares.js';
@@ -40,5 +41,7 @@ export function extractEntitiesOfNormalized(clean: string, now: Date = new Date(
   };
   const merchantResponse = SELLER_WORDS.test(rest) ? extractMerchantResponse(rest) : undefined;
   if (merchantResponse !== undefined) entities.merchantResponse = merchantResponse;
+  const harm = extractHarm(rest);
+  if (harm !== undefined) entities.harm = harm;
   return entities;
 }

@@ -15,3 +15,4 @@ export { extractWeights } from './extract/weights.js';
 export { extractShares } from './extract/shares.js';
 export { extractAmounts } from './extract/amounts.js';
 export { extractMerchantResponse } from './extract/merchant.js';
+export { extractHarm, type HarmKind } from './extract/harm.js';

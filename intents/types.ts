@@ -3,6 +3,7 @@
  * facts found in the text. Plain values only, so dialogs, tests and the CLI share them.
  */
 import type { MerchantResponse } from '../rules/facts.js';
+import type { HarmKind } from './extract/harm.js';
 import type { Intent, Lang } from './labels.js';
 
 export type DateRole = 'production' | 'expiry' | 'delivery' | 'unknown';
@@ -20,6 +21,8 @@ export interface Entities {
   shares: { ratio: number; text: string }[];
   amounts: { yuan: number; text: string }[];
   merchantResponse?: MerchantResponse;
+  /** The words suggest someone was harmed (ill, hurt, a foreign object): kefu asks to confirm. */
+  harm?: { kind: HarmKind; text: string };
 }
 
 export interface Candidate {

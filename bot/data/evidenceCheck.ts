@@ -8,7 +8,7 @@ import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import type { Cond, Diagnostic, Row, TableModel } from '../../rules/index.js';
 import { strandedWithout } from '../../rules/lint.js';
 import { CATEGORIES, type Category } from '../../rules/facts.js';
-import type { EvidencePlan, PlanStep } from './evidencePlan.js';
+import { FACT_SLOTS, type EvidencePlan, type PlanStep } from './evidencePlan.js';
 
 function valuesOf<T extends string>(cond: Cond | undefined, all: readonly T[]): T[] {
   if (cond === undefined || cond.kind !== 'oneOf') return [...all];
@@ -32,10 +32,24 @@ function stepFor(plan: EvidencePlan, complaint: Complaint, kind: string, categor
   return steps.find((s) => !s.optional) ?? steps[0];
 }
 
+/** Facts only a question sets (health_harm, thawed...) that the row needs known to match. */
+function askedFactsNeeded(row: Row): string[] {
+  return row.cells.filter((c) => (FACT_SLOTS as readonly string[]).includes(c.input) && c.cond.kind !== 'any' && c.cond.kind !== 'absent').map((c) => c.input);
+}
+
 export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFile: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (row: Row, severity: Diagnostic['severity'], code: string, message: string) =>
     out.push({ file: model.file, line: row.pos.line, column: row.pos.column, ruleId: row.id, severity, code, message });
+  for (const row of model.rows) {
+    // A row on an asked fact (HEALTH: health_harm true) is reachable only if some complaint asks it,
+    // even if only when the shopper's words mention it (`when_mentioned`).
+    const complaints = COMPLAINTS.filter((c) => appliesTo(row, c));
+    for (const fact of askedFactsNeeded(row)) {
+      if (complaints.some((c) => plan.steps(c).some((s) => s.slot === fact))) continue;
+      add(row, 'error', 'fact_not_asked', `row ${row.id} needs ${fact} known, but ${planFile} never asks for it under ${complaints.map((c) => `complaints.${c}`).join(', ')} (expected a step for it, asked always or when_mentioned)`);
+    }
+  }
   for (const row of model.rows) {
     const need = needs(row);
     if (need === undefined) continue;

@@ -8,6 +8,11 @@ import { DataFileError, readYamlFile } from './yamlFile.js';
 
 export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
 export const FACT_SLOTS = ['near_expiry_disclosed', 'affected_ratio', 'merchant_response', 'merchant_reply_hours', 'health_harm', 'thawed'] as const;
+/**
+ * Slots a step may ask only once the shopper's words mention them (`when_mentioned: true`): the
+ * dialogs know which extracted fact suggests each one (health_harm: `Entities.harm`).
+ */
+export const MENTIONABLE_SLOTS = ['health_harm'] as const;
 export type SlotName = EvidenceKind | (typeof HELPER_SLOTS)[number] | (typeof FACT_SLOTS)[number];
 const SLOT_NAMES: readonly string[] = [...EVIDENCE_KINDS, ...HELPER_SLOTS, ...FACT_SLOTS];
 
@@ -27,6 +32,8 @@ export interface PlanStep {
   optional: boolean;
   categories?: Category[];
   askIf?: AskIf;
+  /** Asked only after the shopper's words suggest it (first message or any later answer). */
+  whenMentioned?: boolean;
 }
 
 export interface EvidencePlan {
@@ -46,6 +53,7 @@ const stepSchema = {
         optional: { type: 'boolean' },
         categories: { type: 'array', items: { type: 'string', enum: CATEGORIES } },
         ask_if: { type: 'object', additionalProperties: { type: 'string', pattern: '^(<=|>=|<|>|=)\\S+$' } },
+        when_mentioned: { type: 'boolean' },
       },
     },
   ],
@@ -80,7 +88,7 @@ const schema = {
   },
 };
 
-type RawStep = string | { slot: string; optional?: boolean; categories?: Category[]; ask_if?: AskIf };
+type RawStep = string | { slot: string; optional?: boolean; categories?: Category[]; ask_if?: AskIf; when_mentioned?: boolean };
 interface Raw {
   slots: Record<string, SlotSpec>;
   complaints: Record<Complaint, RawStep[]>;
@@ -93,9 +101,15 @@ export function loadEvidencePlan(file: string): EvidencePlan {
     byComplaint.set(
       complaint,
       raw.complaints[complaint].map((s, i) => {
-        const step: PlanStep = typeof s === 'string' ? { slot: s as SlotName, optional: false } : { slot: s.slot as SlotName, optional: s.optional ?? false, categories: s.categories, askIf: s.ask_if };
+        const step: PlanStep =
+          typeof s === 'string'
+            ? { slot: s as SlotName, optional: false }
+            : { slot: s.slot as SlotName, optional: s.optional ?? false, categories: s.categories, askIf: s.ask_if, ...(s.when_mentioned ? { whenMentioned: true } : {}) };
         if (!(step.slot in raw.slots)) {
           throw new DataFileError(`${file}: /complaints/${complaint}/${i}: slot '${step.slot}' has no definition under 'slots'`);
+        }
+        if (step.whenMentioned && !(MENTIONABLE_SLOTS as readonly string[]).includes(step.slot)) {
+          throw new DataFileError(`${file}: /complaints/${complaint}/${i}/when_mentioned: kefu cannot tell when a shopper mentions '${step.slot}' (expected one of: ${MENTIONABLE_SLOTS.join(', ')})`);
         }
         return step;
       }),

@@ -37,14 +37,13 @@ describe('automated driver over HTTP, channelData only', function () {
   it('settles a fresh-produce complaint: 30% spoiled strawberries → 30% partial refund', async () => {
     const { triage, prompts } = await drive(h, 'drv-1', 'u-lihua', 'strawberries arrived mouldy', {
       order_id: '326547382910564738',
-      health_harm: 'no',
       unboxing_video: 'skip',
       affected_ratio: 0.3,
       // On the scale: the full kilo, so no weight claim and no scale photo is asked for.
       measured_weight: 1000,
       merchant_response: 'not_contacted',
     });
-    expect(prompts).to.deep.equal(['order_id', 'health_harm', 'photo_item', 'unboxing_video', 'affected_ratio', 'measured_weight', 'merchant_response']);
+    expect(prompts).to.deep.equal(['order_id', 'photo_item', 'unboxing_video', 'affected_ratio', 'measured_weight', 'merchant_response']);
     expect(triage).to.include({ complaint: 'fresh_produce_loss', remedy: 'partial_refund', refund_pct: 30, escalate: false });
     const stored = await h.app.stores.cases.get(String(triage.caseId));
     expect(stored?.decision?.ruleId).to.equal(triage.ruleId);

@@ -49,6 +49,9 @@ describe('one open case per order and item; ratings typed as text', function () 
       const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
       expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
       expect((await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'exchange', note: 'ok' })).status).to.equal(200);
+      // The shopper answers the rating question once it has reached them (it goes through the outbox).
+      await h.app.outbox.idle();
+      expect((h.proactive.get(conv) ?? []).some((a) => a.channelData?.prompt?.slot === 'csat'), 'the rating question was sent').to.equal(true);
       const thanks = await h.say(conv, 'u-wangfang', { locale: lang, text: typed });
       const stored = await h.app.stores.cases.get(caseId);
       if (score === undefined) {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { COMPLAINTS } from '../../intents/labels.js';
 import { REMEDIES, type FactName } from '../../rules/facts.js';
 import { loadTable, parseTable } from '../../rules/index.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Responses } from '../../bot/data/responses.js';
 import { Controls, CONTROLS, normalise } from '../../bot/data/controls.js';
 import { loadEvidencePlan } from '../../bot/data/evidencePlan.js';
@@ -72,8 +73,8 @@ describe('data files cross-check', () => {
     for (const complaint of COMPLAINTS) {
       const slots = plan.steps(complaint).map((s) => s.slot as string);
       const fillable = new Set<string>([...FROM_ORDER, ...slots, ...slots.flatMap((s) => DERIVED[s] ?? [])]);
-      // live_goods comes from the order source when the goods are fresh; health_harm is asked
-      // where the complaint suggests it (food), and decides wherever it is known.
+      // live_goods comes from the order source when the goods are fresh; health_harm is asked when
+      // the shopper's words suggest harm (checked by its own test below), and decides wherever known.
       for (const fact of table.mentions(complaint).facts.filter((f) => f !== 'live_goods' && f !== 'health_harm')) {
         expect([...fillable], `${complaint} rule mentions fact ${fact}`).to.include(fact);
       }
@@ -99,6 +100,29 @@ describe('data files cross-check', () => {
     const exp = checkEvidencePlan(old.model, plan, 'evidence.yaml').find((d) => d.ruleId === 'EXP-01');
     expect(exp).to.include({ severity: 'warning', code: 'evidence_optional' });
     expect(exp?.message).to.contain('needs photo_item for expired_food').and.contain('complaint: expired_food');
+  });
+
+  it('asks the health question only when the words suggest harm, and keeps the HEALTH row reachable', () => {
+    for (const complaint of ['expired_food', 'fresh_produce_loss', 'quality_defect'] as const) {
+      expect(plan.steps(complaint).find((s) => s.slot === 'health_harm'), complaint).to.deep.include({ whenMentioned: true });
+    }
+    const table = loadTable(data('rules.yaml'));
+    // Without any health step, the HEALTH row (health_harm: true) could never match.
+    const noHealth = { ...plan, steps: (c: (typeof COMPLAINTS)[number]) => plan.steps(c).filter((s) => s.slot !== 'health_harm') };
+    const found = checkEvidencePlan(table.model, noHealth, 'evidence.yaml').find((d) => d.ruleId === 'HEALTH');
+    expect(found).to.include({ severity: 'error', code: 'fact_not_asked' });
+    expect(found?.message).to.contain('needs health_harm known');
+  });
+
+  it('refuses when_mentioned on a slot kefu cannot hear mentioned, and a when_mentioned that is not true/false', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kefu-plan-'));
+    const text = readFileSync(data('evidence.yaml'), 'utf8');
+    const photo = path.join(dir, 'photo.yaml');
+    writeFileSync(photo, text.replace('  damaged_packaging:\n', '  damaged_packaging:\n    - { slot: photo_package, when_mentioned: true }\n'));
+    expect(() => loadEvidencePlan(photo)).to.throw(/complaints\/damaged_packaging\/0\/when_mentioned.*'photo_package'.*expected one of: health_harm/);
+    const word = path.join(dir, 'word.yaml');
+    writeFileSync(word, text.replace('{ slot: health_harm, when_mentioned: true }', '{ slot: health_harm, when_mentioned: sometimes }'));
+    expect(() => loadEvidencePlan(word)).to.throw(/when_mentioned/);
   });
 
   it('never lists one control phrase under two controls', () => {

@@ -125,11 +125,14 @@ describe('dialogs in isolation (DialogTestClient)', function () {
     });
 
     it('re-asks with the reason, then gives up after three answers that do not fit', async () => {
-      const { answer: result, replies } = await answer('affected_ratio', '开始', '150%', '不知道怎么说', '好多');
+      // "不知道怎么说" asks how to answer: explained, and not counted as an answer that does not fit.
+      const { answer: result, replies } = await answer('affected_ratio', '开始', '150%', '不知道怎么说', '烂了不少', '好多');
       expect(replies[1]!.map((r) => r.text)).to.include(s.responses.t('zh-CN', 'reask.out_of_range', { value: '1.5' }));
       expect(replies[1]!.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'affected_ratio' });
-      expect(replies[2]![0]!.text).to.equal(s.responses.t('zh-CN', 'reask.number', { example: '30%' }));
-      expect(replies[3]!.map((r) => r.text)).to.deep.equal([s.responses.t('zh-CN', 'reask.gave_up')]);
+      expect(replies[2]![0]!.text).to.equal(s.responses.t('zh-CN', 'slot_help.number'));
+      expect(replies[2]!.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'affected_ratio' });
+      expect(replies[3]![0]!.text).to.equal(s.responses.t('zh-CN', 'reask.number', { example: '30%' }));
+      expect(replies[4]!.map((r) => r.text)).to.deep.equal([s.responses.t('zh-CN', 'reask.gave_up')]);
       expect(result).to.deep.equal({ type: 'missing' });
     });
   });

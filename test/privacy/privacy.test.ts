@@ -32,7 +32,6 @@ async function caseWithPhoto(h: Harness, conversation: string, shopper: 'u-lihua
     await say(h, conversation, shopper, { text: '买的进口零食生产日期可疑，快过期了，商家说批次不同拒绝处理' });
     await say(h, conversation, shopper, { text: '301928374650112233' });
     await say(h, conversation, shopper, { text: '日本卡乐比薯条三兄弟 18袋装' });
-    await say(h, conversation, shopper, { text: '没有' }); // nobody was harmed
   }
   const replies = await say(h, conversation, shopper, { attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')] });
   expect(texts(replies)).to.match(/已收到/);

@@ -186,6 +186,12 @@ function answer(r: g.Rand, lang_: g.Lang, p: { slot: string; kind: string; choic
     case 'merchant_reply_hours':
       truth.merchant_reply_hours = t.hours;
       return say(g.pick(r, t.hourTexts));
+    // Nobody was harmed and frozen goods arrived frozen: simulated shoppers never mention harm,
+    // so the health question should not come up; if it does, the answer is an honest no.
+    case 'health_harm':
+    case 'thawed':
+      truth[p.slot] = false;
+      return say(g.pick(r, g.NO[lang]));
     case 'accept_remedy':
       return say(g.pick(r, g.YES[lang]));
     default:
