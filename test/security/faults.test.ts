@@ -75,9 +75,11 @@ describe('security: faults', function () {
 
       // Mid-turn: the photo is on its way in when the process dies.
       const inFlight = post({ attachments: [dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png')] }).catch(() => undefined);
+      // Listening before the kill: the exit may come before the failed request is noticed.
+      const exited = new Promise((r) => child!.once('exit', r));
       child!.kill('SIGKILL');
       await inFlight;
-      await new Promise((r) => child!.once('exit', r));
+      await exited;
 
       url = await serve();
       // The case is on disk (reading the file: an anonymous request may not ask for its data).
