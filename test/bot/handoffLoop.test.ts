@@ -4,7 +4,7 @@
  * the agent closes with a decision, the shopper is told, rates the service, and the rating is stored.
  */
 import { expect } from 'chai';
-import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
+import { agentApi, startHarness, type Harness } from '../support/kefuHarness.js';
 
 describe('handoff loop through the bot', function () {
   this.timeout(30_000);
@@ -12,12 +12,7 @@ describe('handoff loop through the bot', function () {
   before(async () => (h = await startHarness()));
   after(async () => h?.close());
 
-  const agent = (path: string, body?: unknown) =>
-    fetch(`${h.app.url}/api/agent${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const agent = (path: string, body?: unknown) => agentApi(h.app.url, path, body);
 
   it('escalates, relays both ways, returns to the bot with a CSAT question and stores the rating', async () => {
     const conv = 'loop-1';

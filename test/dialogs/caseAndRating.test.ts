@@ -4,7 +4,7 @@
  * ("5星", "great, 5 stars") is stored like a tapped one.
  */
 import { expect } from 'chai';
-import { AGENT_TOKEN, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import { agentApi, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
@@ -14,8 +14,7 @@ describe('one open case per order and item; ratings typed as text', function () 
   beforeEach(async () => (h = await startHarness()));
   afterEach(async () => h?.close());
 
-  const agent = (path: string, body: unknown) =>
-    fetch(`${h.app.url}/api/agent${path}`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const agent = (path: string, body: unknown) => agentApi(h.app.url, path, body);
 
   for (const [lang, first, again, joined] of [
     ['zh-CN', '电水壶不加热了 335261748392027586', '电水壶还是不加热，订单335261748392027586', '已有进行中的工单'],

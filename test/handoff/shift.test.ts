@@ -4,7 +4,7 @@
  * a note for the case file, and the shopper reads only what is meant for them.
  */
 import { expect } from 'chai';
-import { AGENT_TOKEN, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import { AGENT_TOKEN, agentApi, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
 
 describe('handoff in a real shift', function () {
   this.timeout(30_000);
@@ -12,12 +12,7 @@ describe('handoff in a real shift', function () {
   before(async () => (h = await startHarness({ AGENT_TOKENS: `li.wei@shop:${AGENT_TOKEN}` })));
   after(async () => h?.close());
 
-  const agent = (path: string, body?: unknown) =>
-    fetch(`${h.app.url}/api/agent${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const agent = (path: string, body?: unknown) => agentApi(h.app.url, path, body);
 
   /** Every activity in the Direct Line conversation: what the widget reads. */
   async function everything(conv: string, user: string): Promise<(Reply & { id: string; replyToId?: string; from: { role?: string; name?: string } })[]> {

@@ -20,6 +20,15 @@ import { startApp, type App, type AppOptions } from '../../bot/app.js';
 export const AGENT_TOKEN = 'agent-li-token-0123456789';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
+/** Calls the agent API on `baseUrl` as the harness's agent: GET without a body, POST with one. */
+export function agentApi(baseUrl: string, path: string, body?: unknown, token = AGENT_TOKEN): Promise<Response> {
+  return fetch(`${baseUrl}/api/agent${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 export interface Reply {
   type: string;
   text?: string;

@@ -4,7 +4,7 @@
  * gettoken and media/get, and recording what kefu sends.
  */
 import { expect } from 'chai';
-import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
+import { agentApi, startHarness, type Harness } from '../support/kefuHarness.js';
 import { WeComCrypto } from '../../bot/wecom/crypto.js';
 import { AES_KEY, KF, TOKEN, startFakeWeCom, wecomEnv, type FakeWeCom, type Sent } from './fakeWeCom.js';
 
@@ -193,12 +193,7 @@ describe('WeCom 微信客服 channel', function () {
   });
 
   it("takes 转人工 to the console, and the agent's replies reach WeChat through send_msg", async () => {
-    const agent = (path: string, body?: unknown) =>
-      fetch(`${kefu.app.url}/api/agent${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+    const agent = (path: string, body?: unknown) => agentApi(kefu.app.url, path, body);
     await says('洗发水瓶子破了，漏了一箱 284716350192837465');
     const queued = await says('转人工');
     expect(texts(queued)).to.match(/KF\d{4}-[0-9A-Z]+/);
