@@ -23,8 +23,10 @@ function readAllowList(file) {
     if (entry === null || typeof entry !== 'object') throw new Error(`${where}: expected { test, reason }`);
     const unknown = Object.keys(entry).filter((k) => k !== 'test' && k !== 'reason');
     if (unknown.length > 0) throw new Error(`${where}: unknown key '${unknown[0]}' (expected test and reason)`);
-    if (typeof entry.test !== 'string' || entry.test.trim() === '') throw new Error(`${where}: expected test: the test's full title`);
-    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') throw new Error(`${where} (${entry.test}): expected a reason`);
+    if (typeof entry.test !== 'string' || entry.test.trim() === '')
+      throw new Error(`${where}: expected test: the test's full title`);
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '')
+      throw new Error(`${where} (${entry.test}): expected a reason`);
     return entry;
   });
 }

@@ -84,9 +84,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const data = options.dataDir ?? projectData;
   const host = options.host ?? config.host;
   if (config.anonymous) {
-    log.warn('LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.');
+    log.warn(
+      'LOCAL ANONYMOUS MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated requests. Never expose this to the internet.',
+    );
     if (!isLoopbackHost(host)) {
-      log.warn(`ANONYMOUS BOT ON THE NETWORK: ALLOW_ANONYMOUS_NETWORK is set and kefu listens on ${host}; anyone who can reach this address can talk to the bot unauthenticated. Shopper data (my data, erase, status) still needs the embedded Direct Line's token.`);
+      log.warn(
+        `ANONYMOUS BOT ON THE NETWORK: ALLOW_ANONYMOUS_NETWORK is set and kefu listens on ${host}; anyone who can reach this address can talk to the bot unauthenticated. Shopper data (my data, erase, status) still needs the embedded Direct Line's token.`,
+      );
     }
   }
   const resilience = config.resilience ?? DEFAULT_RESILIENCE;
@@ -106,7 +110,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const conversationState = new CasConversationState(stores.state);
   let bot: KefuBot | undefined;
   const outbox = new Outbox({ ...resilience.outbox, log });
-  const bridge = new HandoffBridge({ adapter, appId: config.microsoftAppId, responses, withSession: (ctx, work) => bot!.withSession(ctx, work), outbox, log, channelAdapter: (channelId) => (channelId === 'wecom' ? wecom?.adapter : undefined) });
+  const bridge = new HandoffBridge({
+    adapter,
+    appId: config.microsoftAppId,
+    responses,
+    withSession: (ctx, work) => bot!.withSession(ctx, work),
+    outbox,
+    log,
+    channelAdapter: (channelId) => (channelId === 'wecom' ? wecom?.adapter : undefined),
+  });
   // Queue, Direct Line store and the bus between instances: Redis when scaled out, else local.
   const shared = await openSharedParts(stores, config, log);
   const handoff = new HandoffService({
@@ -119,7 +131,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
   });
   bridge.attach(handoff);
-  await handoff.events.connect(shared.bus, (err) => log.warn({ err }, 'could not share an agent event with the other instances'));
+  await handoff.events.connect(shared.bus, (err) =>
+    log.warn({ err }, 'could not share an agent event with the other instances'),
+  );
 
   const intake = new AttachmentIntake({
     evidence: stores.evidence,
@@ -223,7 +237,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wecom = openWeCom({ settings: config.wecom, stores, turn: server.turn, onTurnError, log });
     wecom.mount(server.server);
   }
-  mountAgentApi(server.server, { service: handoff, evidence: stores.evidence, agents, log, ...(access.kind === 'off' ? { consoleOff: access.why } : {}) });
+  mountAgentApi(server.server, {
+    service: handoff,
+    evidence: stores.evidence,
+    agents,
+    log,
+    ...(access.kind === 'off' ? { consoleOff: access.why } : {}),
+  });
   await mountLeadApi(server.server, { rules, stores, config, handoffSettings: handoff.settings, log, now });
 
   const port = await server.listen(config.port, host);
@@ -254,16 +274,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       const end = Date.now() + resilience.shutdownMs;
       const step = (what: string, work: (ms: number) => Promise<unknown>, share: number) => {
         const ms = Math.max(200, Math.min(Math.floor(resilience.shutdownMs * share), end - Date.now()));
-        return withDeadline(Promise.resolve().then(() => work(ms)), ms + 200, `shutdown: ${what}`).catch((err: unknown) =>
-          log.warn({ err }, 'shutdown step did not finish in time; going on'),
-        );
+        return withDeadline(
+          Promise.resolve().then(() => work(ms)),
+          ms + 200,
+          `shutdown: ${what}`,
+        ).catch((err: unknown) => log.warn({ err }, 'shutdown step did not finish in time; going on'));
       };
       // Streams first: an open widget (WebSocket) or console (SSE) never ends on its own, so
       // waiting for it would spend the whole budget. Each is closed with a reason.
-      await step('open streams', () => {
-        handoff.events.hangUp();
-        return dl.closeStreams();
-      }, 0.1);
+      await step(
+        'open streams',
+        () => {
+          handoff.events.hangUp();
+          return dl.closeStreams();
+        },
+        0.1,
+      );
       await step('in-flight requests', (ms) => server.close(ms), 0.5);
       await step('messages to channels', (ms) => outbox.close(ms), 0.2);
       if (wecom) await step('WeCom pulls', () => wecom!.idle(), 0.05);

@@ -159,28 +159,32 @@ function port(name: string, value: string | undefined, fallback: number): number
 function seconds(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected whole seconds ≥ 0)`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name}='${value}' is not valid (expected whole seconds ≥ 0)`);
   return n;
 }
 
 function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 0)`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 0)`);
   return n;
 }
 
 function millis(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new ConfigError(`${name}='${value}' is not valid (expected whole milliseconds 1..600000)`);
+  if (!Number.isInteger(n) || n < 1 || n > 600_000)
+    throw new ConfigError(`${name}='${value}' is not valid (expected whole milliseconds 1..600000)`);
   return n;
 }
 
 function resilience(env: NodeJS.ProcessEnv): Resilience {
   const d = DEFAULT_RESILIENCE;
   const attempts = count('OUTBOX_ATTEMPTS', env.OUTBOX_ATTEMPTS, d.outbox.attempts);
-  if (attempts < 1) throw new ConfigError(`OUTBOX_ATTEMPTS='${env.OUTBOX_ATTEMPTS}' is not valid (expected a whole number ≥ 1)`);
+  if (attempts < 1)
+    throw new ConfigError(`OUTBOX_ATTEMPTS='${env.OUTBOX_ATTEMPTS}' is not valid (expected a whole number ≥ 1)`);
   return {
     connectTimeoutMs: millis('STORE_CONNECT_TIMEOUT_MS', env.STORE_CONNECT_TIMEOUT_MS, d.connectTimeoutMs),
     storeTimeoutMs: millis('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS, d.storeTimeoutMs),
@@ -199,7 +203,8 @@ function resilience(env: NodeJS.ProcessEnv): Resilience {
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 1)`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`${name}='${value}' is not valid (expected a whole number ≥ 1)`);
   return n;
 }
 
@@ -218,7 +223,9 @@ function agents(value: string | undefined, variable = 'AGENT_TOKENS'): AgentCred
     const name = pair.slice(0, at).trim();
     const token = pair.slice(at + 1).trim();
     if (at < 1 || token.length < 16) {
-      throw new ConfigError(`${variable} entry ${i + 1} is not valid (expected name:token with a token of 16 or more characters)`);
+      throw new ConfigError(
+        `${variable} entry ${i + 1} is not valid (expected name:token with a token of 16 or more characters)`,
+      );
     }
     return { name, token };
   });
@@ -230,9 +237,19 @@ function wecom(env: NodeJS.ProcessEnv): WeComSettings | undefined {
   const [corpId, secret, token, aesKey] = WECOM_VARS.map((name) => env[name]?.trim() ?? '');
   const missing = WECOM_VARS.filter((name) => (env[name]?.trim() ?? '') === '');
   if (missing.length === WECOM_VARS.length) return undefined;
-  if (missing.length > 0) throw new ConfigError(`the WeCom channel needs ${WECOM_VARS.join(', ')}; missing: ${missing.join(', ')}`);
-  if (!/^[A-Za-z0-9]{43}$/.test(aesKey!)) throw new ConfigError(`WECOM_ENCODING_AES_KEY is not valid (expected the 43 letters and digits of the EncodingAESKey, got ${aesKey!.length} characters)`);
-  return { corpId: corpId!, secret: secret!, token: token!, aesKey: aesKey!, apiBase: httpUrl('WECOM_API_BASE', env.WECOM_API_BASE) ?? 'https://qyapi.weixin.qq.com' };
+  if (missing.length > 0)
+    throw new ConfigError(`the WeCom channel needs ${WECOM_VARS.join(', ')}; missing: ${missing.join(', ')}`);
+  if (!/^[A-Za-z0-9]{43}$/.test(aesKey!))
+    throw new ConfigError(
+      `WECOM_ENCODING_AES_KEY is not valid (expected the 43 letters and digits of the EncodingAESKey, got ${aesKey!.length} characters)`,
+    );
+  return {
+    corpId: corpId!,
+    secret: secret!,
+    token: token!,
+    aesKey: aesKey!,
+    apiBase: httpUrl('WECOM_API_BASE', env.WECOM_API_BASE) ?? 'https://qyapi.weixin.qq.com',
+  };
 }
 
 function httpUrl(name: string, value: string | undefined): string | undefined {
@@ -277,9 +294,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     leads: agents(env.LEAD_TOKENS, 'LEAD_TOKENS'),
     logLevel: env.LOG_LEVEL || 'info',
     botOpenIdMetadata: env.BotOpenIdMetadata || undefined,
-    attachmentHosts: env.ATTACHMENT_HOSTS ? env.ATTACHMENT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '') : undefined,
+    attachmentHosts: env.ATTACHMENT_HOSTS
+      ? env.ATTACHMENT_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter((h) => h !== '')
+      : undefined,
     retentionDays: count('RETENTION_DAYS', env.RETENTION_DAYS, 365),
-    rateLimits: { perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30), perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600) },
+    rateLimits: {
+      perConversation: count('RATE_LIMIT_CONVERSATION', env.RATE_LIMIT_CONVERSATION, 30),
+      perAddress: count('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 600),
+    },
     trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
     resilience: resilience(env),
     bodies: {
@@ -287,13 +311,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       compressed: flag('ACCEPT_COMPRESSED_BODIES', env.ACCEPT_COMPRESSED_BODIES),
     },
     directLineMemory: {
-      perConversation: positive('DIRECT_LINE_MAX_ACTIVITIES', env.DIRECT_LINE_MAX_ACTIVITIES, DEFAULT_MEMORY_LIMITS.perConversation),
-      totalBytes: positive('DIRECT_LINE_MAX_MEMORY_MB', env.DIRECT_LINE_MAX_MEMORY_MB, DEFAULT_MEMORY_LIMITS.totalBytes / 1024 / 1024) * 1024 * 1024,
+      perConversation: positive(
+        'DIRECT_LINE_MAX_ACTIVITIES',
+        env.DIRECT_LINE_MAX_ACTIVITIES,
+        DEFAULT_MEMORY_LIMITS.perConversation,
+      ),
+      totalBytes:
+        positive(
+          'DIRECT_LINE_MAX_MEMORY_MB',
+          env.DIRECT_LINE_MAX_MEMORY_MB,
+          DEFAULT_MEMORY_LIMITS.totalBytes / 1024 / 1024,
+        ) *
+        1024 *
+        1024,
     },
     wecom: wecom(env),
   };
   if (config.env === 'production' && config.anonymous) {
-    throw new ConfigError('NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)');
+    throw new ConfigError(
+      'NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword (anonymous mode is for local use only)',
+    );
   }
   if (config.anonymous && !isLoopbackHost(config.host) && !config.anonymousOnNetwork) {
     throw new ConfigError(

@@ -6,7 +6,15 @@
  * either way. The outbox means an agent's claim or message never waits on the shopper's
  * channel: a serviceUrl that never answers delays only that conversation's messages.
  */
-import { ActivityTypes, EventFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import {
+  ActivityTypes,
+  EventFactory,
+  MessageFactory,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+} from 'botbuilder';
 import type { CaseRecord } from './store/types.js';
 import type { HandoffService, ShopperEvent, ShopperNotifier } from './handoff/index.js';
 import type { Responses } from './data/responses.js';
@@ -32,7 +40,16 @@ export interface BridgeDeps {
    * The adapter of a channel kefu serves itself (WeCom), by channel id; undefined: the Bot
    * Framework channel behind the CloudAdapter.
    */
-  channelAdapter?: (channelId: string) => { continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> } | undefined;
+  channelAdapter?: (
+    channelId: string,
+  ) =>
+    | {
+        continueConversation(
+          reference: Partial<ConversationReference>,
+          logic: (context: TurnContext) => Promise<void>,
+        ): Promise<void>;
+      }
+    | undefined;
 }
 
 export class HandoffBridge implements HandoffPort, ShopperNotifier {
@@ -51,7 +68,8 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
   }
 
   leaveTurn(context: TurnContext): void {
-    if (this.active.get(context.activity.conversation.id) === context) this.active.delete(context.activity.conversation.id);
+    if (this.active.get(context.activity.conversation.id) === context)
+      this.active.delete(context.activity.conversation.id);
   }
 
   async escalate(context: TurnContext, caseId: string, reason: HandoffReason): Promise<void> {
@@ -85,7 +103,9 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
     };
     const own = this.deps.channelAdapter?.(reference.channelId ?? '');
     this.deps.outbox.push(c.conversationId, `${event.type} for case ${c.id}`, () =>
-      own ? own.continueConversation(reference, logic) : this.deps.adapter.continueConversationAsync(this.deps.appId, reference, logic),
+      own
+        ? own.continueConversation(reference, logic)
+        : this.deps.adapter.continueConversationAsync(this.deps.appId, reference, logic),
     );
   }
 
@@ -93,26 +113,43 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
     const r = this.deps.responses;
     const lang = c.locale;
     const handoff = (state: string, extra: object = {}) => ({ handoff: { caseId: c.id, state, ...extra } });
-    const send = (text: string, channelData: object, extra: Partial<Activity> = {}) => context.sendActivity({ ...MessageFactory.text(text), channelData, ...extra });
+    const send = (text: string, channelData: object, extra: Partial<Activity> = {}) =>
+      context.sendActivity({ ...MessageFactory.text(text), channelData, ...extra });
     switch (event.type) {
       case 'queued': {
         session.handoff = { caseId: c.id, state: 'queued' };
-        const text = r.t(lang, 'handoff.queued', { caseId: c.id, reason: r.t(lang, `handoff.reason.${event.reason}`), ...this.wait(lang, event) });
+        const text = r.t(lang, 'handoff.queued', {
+          caseId: c.id,
+          reason: r.t(lang, `handoff.reason.${event.reason}`),
+          ...this.wait(lang, event),
+        });
         await send(text, handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
-        const initiate = EventFactory.createHandoffInitiation(context, { caseId: c.id, reason: event.reason, complaint: c.complaint, decision: c.decision?.ruleId });
+        const initiate = EventFactory.createHandoffInitiation(context, {
+          caseId: c.id,
+          reason: event.reason,
+          complaint: c.complaint,
+          decision: c.decision?.ruleId,
+        });
         initiate.channelData = handoff('queued', { position: event.position, etaSeconds: event.etaSeconds });
         await context.sendActivity(initiate);
         return;
       }
       case 'position':
-        await send(r.t(lang, 'handoff.position', this.wait(lang, event)), handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }));
+        await send(
+          r.t(lang, 'handoff.position', this.wait(lang, event)),
+          handoff('queued', { position: event.position, etaSeconds: event.etaSeconds }),
+        );
         return;
       case 'assigned':
         session.handoff = { caseId: c.id, state: 'assigned' };
         await send(r.t(lang, 'handoff.assigned', { agent: displayName(event.agent) }), handoff('assigned'));
         return;
       case 'agent_message':
-        await send(r.t(lang, 'handoff.agent_message', { agent: displayName(event.agent), text: event.text }), handoff('assigned'), { from: { ...context.activity.recipient, name: displayName(event.agent) } });
+        await send(
+          r.t(lang, 'handoff.agent_message', { agent: displayName(event.agent), text: event.text }),
+          handoff('assigned'),
+          { from: { ...context.activity.recipient, name: displayName(event.agent) } },
+        );
         return;
       case 'resolved': {
         session.handoff = undefined;
@@ -121,11 +158,24 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
         const remedy = r.t(lang, `remedy.name.${event.resolution.remedy}`, { pct: event.resolution.refund_pct ?? 0 });
         // The agent's note, the decision's reasons and the agent's name are for the case file only.
         await send(r.t(lang, 'handoff.resolved', { caseId: c.id, remedy }), handoff('resolved'));
-        const csat = { ...handoff('resolved'), prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] } };
+        const csat = {
+          ...handoff('resolved'),
+          prompt: { slot: 'csat', kind: 'choice', choices: ['1', '2', '3', '4', '5'] },
+        };
         if (channelCaps(context.activity.channelId).adaptiveCards) {
-          await context.sendActivity({ type: 'message', attachments: [csatCard(lang, c.id)], summary: r.t(lang, 'csat.ask'), channelData: csat });
+          await context.sendActivity({
+            type: 'message',
+            attachments: [csatCard(lang, c.id)],
+            summary: r.t(lang, 'csat.ask'),
+            channelData: csat,
+          });
         } else {
-          await send(r.t(lang, 'csat.ask'), csat, { suggestedActions: { to: [], actions: ['1', '2', '3', '4', '5'].map((n) => ({ type: 'imBack', title: n, value: n })) } });
+          await send(r.t(lang, 'csat.ask'), csat, {
+            suggestedActions: {
+              to: [],
+              actions: ['1', '2', '3', '4', '5'].map((n) => ({ type: 'imBack', title: n, value: n })),
+            },
+          });
         }
         return;
       }
@@ -146,7 +196,10 @@ export class HandoffBridge implements HandoffPort, ShopperNotifier {
   /** Where the shopper stands: "n ahead of you" only when someone is, then the wait. */
   private wait(lang: Lang, event: { position: number; etaSeconds: number }): { place: string; minutes: number } {
     const ahead = Math.max(0, event.position - 1);
-    const place = ahead > 0 ? this.deps.responses.t(lang, 'handoff.place.ahead', { ahead }) : this.deps.responses.t(lang, 'handoff.place.next');
+    const place =
+      ahead > 0
+        ? this.deps.responses.t(lang, 'handoff.place.ahead', { ahead })
+        : this.deps.responses.t(lang, 'handoff.place.next');
     return { place, minutes: Math.max(1, Math.ceil(event.etaSeconds / 60)) };
   }
 }

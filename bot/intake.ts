@@ -46,7 +46,11 @@ export interface IntakeOptions {
 }
 
 /** Whether a URL may be fetched at all (before DNS): see `urlRefusal` for the reasons. */
-export function fetchAllowed(raw: string, allowLoopback: boolean, allowedHosts: string[] = DEFAULT_ATTACHMENT_HOSTS): boolean {
+export function fetchAllowed(
+  raw: string,
+  allowLoopback: boolean,
+  allowedHosts: string[] = DEFAULT_ATTACHMENT_HOSTS,
+): boolean {
   return urlRefusal(raw, { allowLoopback, allowedHosts }) === undefined;
 }
 
@@ -61,7 +65,12 @@ export class AttachmentIntake implements EvidenceIntake {
     this.maxBytes = options.maxBytes;
   }
 
-  async take(context: TurnContext, attachment: { contentType?: string; contentUrl?: string; name?: string }, kind: EvidenceKind, accept: FileKind[]): Promise<IntakeResult> {
+  async take(
+    context: TurnContext,
+    attachment: { contentType?: string; contentUrl?: string; name?: string },
+    kind: EvidenceKind,
+    accept: FileKind[],
+  ): Promise<IntakeResult> {
     const url = attachment.contentUrl ?? '';
     const loaded = await this.load(context, url);
     if (loaded === 'too_large') return { ok: false, reason: 'too_large', bytes: this.maxBytes + 1 };
@@ -107,8 +116,12 @@ export class AttachmentIntake implements EvidenceIntake {
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
     };
     // The token is asked for only once the URL passed the policy, so it never leaves for a stranger.
-    const token = urlRefusal(url, policy) === undefined ? await this.options.channelToken?.(context, new URL(url)) : undefined;
-    const outcome = await safeFetch(url, { ...policy, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+    const token =
+      urlRefusal(url, policy) === undefined ? await this.options.channelToken?.(context, new URL(url)) : undefined;
+    const outcome = await safeFetch(url, {
+      ...policy,
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    });
     if (outcome.ok) return outcome.data;
     // The log says why; the shopper hears the same thing for every target.
     this.options.onRefused?.(`${outcome.reason}: ${outcome.detail}`);

@@ -7,7 +7,15 @@
  * only "not saved, please send again". Each activity id is handled once (`ActivityOnce`): a
  * redelivery gets the first answer again.
  */
-import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type TurnContext,
+  type Activity,
+  type ResourceResponse,
+} from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import { recognizeRating } from '../intents/answers/index.js';
@@ -51,7 +59,11 @@ function isConflict(err: unknown): boolean {
 /** The language of a turn: the first message sets it; later only a clear change of script switches it. */
 export function chooseLang(session: Session, activity: Activity, detect: (t: string) => Lang): Lang {
   const text = activity.text?.trim() ?? '';
-  const fromLocale: Lang | undefined = activity.locale?.toLowerCase().startsWith('en') ? 'en' : activity.locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : undefined;
+  const fromLocale: Lang | undefined = activity.locale?.toLowerCase().startsWith('en')
+    ? 'en'
+    : activity.locale?.toLowerCase().startsWith('zh')
+      ? 'zh-CN'
+      : undefined;
   const fromText = /[\p{L}]{2,}/u.test(text) ? detect(text) : undefined;
   if (session.lang === undefined) return fromText ?? fromLocale ?? 'zh-CN';
   // Mid-conversation answers are often button titles or product names in the shop's language,
@@ -87,7 +99,10 @@ export class KefuBot extends ActivityHandler {
         return;
       } catch (err) {
         if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-        this.deps.log.info({ conversation: context.activity.conversation?.id, attempt }, 'turn lost an eTag race; re-running on fresh state');
+        this.deps.log.info(
+          { conversation: context.activity.conversation?.id, attempt },
+          'turn lost an eTag race; re-running on fresh state',
+        );
       }
     }
   }
@@ -107,7 +122,10 @@ export class KefuBot extends ActivityHandler {
       if (claim?.kind === 'replay') {
         // A channel that reads replies from the response gets them again; any other channel was
         // sent them already, so it gets nothing more.
-        this.deps.log.info({ conversation: context.activity.conversation?.id }, 'activity delivered again; not handled twice');
+        this.deps.log.info(
+          { conversation: context.activity.conversation?.id },
+          'activity delivered again; not handled twice',
+        );
         if (context.activity.deliveryMode === 'expectReplies') outbox.push(...claim.replies);
       } else {
         this.deps.bridge.enterTurn(context);
@@ -128,13 +146,21 @@ export class KefuBot extends ActivityHandler {
         // Only an expectReplies caller is answered from the ledger; other channels already got
         // the replies, so none are kept (they are shopper data).
         const keep = context.activity.deliveryMode === 'expectReplies' ? outbox : [];
-        await claim?.finish(keep).catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
+        await claim
+          ?.finish(keep)
+          .catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
       }
     } catch (err) {
       holding = false;
       if (claim?.kind === 'run') await claim.abandon().catch(() => undefined);
-      this.deps.log.error({ err, conversation: context.activity.conversation?.id }, 'turn not saved; the shopper is asked to send it again');
-      const text = this.deps.services.responses.t(lang ?? chooseLang(newSession(), context.activity, this.deps.detectLang), 'error.not_saved');
+      this.deps.log.error(
+        { err, conversation: context.activity.conversation?.id },
+        'turn not saved; the shopper is asked to send it again',
+      );
+      const text = this.deps.services.responses.t(
+        lang ?? chooseLang(newSession(), context.activity, this.deps.detectLang),
+        'error.not_saved',
+      );
       await this.reply(context, [{ type: ActivityTypes.Message, text, channelData: { refused: 'not_saved' } }]);
       return;
     }
@@ -146,7 +172,10 @@ export class KefuBot extends ActivityHandler {
   private async reply(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
     const ms = this.deps.replyTimeoutMs ?? 10_000;
     await withDeadline(context.sendActivities(activities), ms, 'replies to the channel').catch((err: unknown) =>
-      this.deps.log.warn({ err, conversation: context.activity.conversation?.id }, 'replies not delivered to the channel'),
+      this.deps.log.warn(
+        { err, conversation: context.activity.conversation?.id },
+        'replies not delivered to the channel',
+      ),
     );
   }
 
@@ -187,7 +216,8 @@ export class KefuBot extends ActivityHandler {
     if (session.handoff && (state === 'completed' || state === 'failed')) {
       session.csat = state === 'completed' ? { caseId: session.handoff.caseId } : undefined;
       session.handoff = undefined;
-      if (state === 'completed') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'csat.ask'));
+      if (state === 'completed')
+        await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'csat.ask'));
     }
   }
 
@@ -210,7 +240,10 @@ export class KefuBot extends ActivityHandler {
     }
     try {
       await this.deps.handoff.shopperMessage(caseId, context.activity.text ?? '', evidence);
-      if (session.handoff?.state === 'queued') await context.sendActivity(this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }));
+      if (session.handoff?.state === 'queued')
+        await context.sendActivity(
+          this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }),
+        );
     } catch (err) {
       // A store that failed is not a reason to end the handoff: the turn fails unsaved instead.
       if (!(err instanceof HandoffError || err instanceof CaseNotFoundError)) throw err;
@@ -239,12 +272,19 @@ export class KefuBot extends ActivityHandler {
    * batch is full, which saves a case write on most turns. While a person has the case, the
    * handoff service records the conversation instead.
    */
-  private async keepTranscript(session: Session, before: { caseId?: string; relaying: boolean }, inbound: Activity, outbox: Partial<Activity>[]): Promise<void> {
+  private async keepTranscript(
+    session: Session,
+    before: { caseId?: string; relaying: boolean },
+    inbound: Activity,
+    outbox: Partial<Activity>[],
+  ): Promise<void> {
     if (before.relaying) return;
     const at = new Date().toISOString();
     const lines: TranscriptEntry[] = [];
-    if (inbound.type === ActivityTypes.Message && (inbound.text || inbound.attachments?.length)) lines.push({ at, from: 'shopper', text: inbound.text || `[${inbound.attachments?.length} file(s)]` });
-    for (const a of outbox) if (a.type === ActivityTypes.Message && a.text) lines.push({ at, from: 'bot', text: a.text });
+    if (inbound.type === ActivityTypes.Message && (inbound.text || inbound.attachments?.length))
+      lines.push({ at, from: 'shopper', text: inbound.text || `[${inbound.attachments?.length} file(s)]` });
+    for (const a of outbox)
+      if (a.type === ActivityTypes.Message && a.text) lines.push({ at, from: 'bot', text: a.text });
     session.transcript = [...session.transcript, ...lines];
     const caseId = session.caseId ?? before.caseId;
     if (caseId === undefined) {
@@ -264,5 +304,4 @@ export class KefuBot extends ActivityHandler {
       session.transcript = batch.slice(-MAX_PENDING_TRANSCRIPT);
     }
   }
-
 }

@@ -10,7 +10,26 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 const REDACT_KEYS = new Set(
-  ['text', 'phone', 'mobile', 'address', 'name', 'username', 'email', 'orderid', 'order_id', 'token', 'authorization', 'cookie', 'password', 'secret', 'contenturl', 'value', 'receiver', 'recipientname'].map((k) => k.toLowerCase()),
+  [
+    'text',
+    'phone',
+    'mobile',
+    'address',
+    'name',
+    'username',
+    'email',
+    'orderid',
+    'order_id',
+    'token',
+    'authorization',
+    'cookie',
+    'password',
+    'secret',
+    'contenturl',
+    'value',
+    'receiver',
+    'recipientname',
+  ].map((k) => k.toLowerCase()),
 );
 const MAX_DEPTH = 8;
 
@@ -23,7 +42,10 @@ export function createLogger(level: string = process.env.LOG_LEVEL || 'info', de
     },
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? maskText(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskText(a) : a)),
+        );
       },
     },
   };
@@ -33,7 +55,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL || 'info', de
 /** A child logger's bound fields skip the `log` formatter in pino: they are scrubbed here instead. */
 function scrubChildren(logger: Logger): Logger {
   const child = logger.child.bind(logger);
-  const scrubbed = (bindings: Record<string, unknown>, options?: object): Logger => scrubChildren(child(scrub(bindings, 0) as Record<string, unknown>, options));
+  const scrubbed = (bindings: Record<string, unknown>, options?: object): Logger =>
+    scrubChildren(child(scrub(bindings, 0) as Record<string, unknown>, options));
   logger.child = scrubbed as unknown as Logger['child'];
   return logger;
 }
@@ -45,7 +68,12 @@ function scrub(value: unknown, depth: number): unknown {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
     // `errName`: pino's err serializer, which runs after this, sets `type` from the (now plain) object.
-    return { errName: value.name, message: maskText(value.message), ...(typeof code === 'string' ? { code } : {}), stack: maskText(value.stack ?? '') };
+    return {
+      errName: value.name,
+      message: maskText(value.message),
+      ...(typeof code === 'string' ? { code } : {}),
+      stack: maskText(value.stack ?? ''),
+    };
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -65,10 +93,13 @@ const ADDRESS_ZH = /[\p{Script=Han}\dA-Za-z]*(?:路|街|道|巷|弄|里|村)\s*\
 // A district, town or sub-district followed by a road name, even without a number ("西湖区文三路").
 const ROAD_ZH = /[\p{Script=Han}]{2,}(?:区|县|镇|街道)[\p{Script=Han}\d]{1,12}?(?:路|街|大道|巷|弄|胡同)/gu;
 // Province / city / district sequences ("上海市浦东新区", "广东省深圳市") even without a street.
-const REGION_ZH = /[\p{Script=Han}]{2,}(?:省|自治区)[\p{Script=Han}]*?(?:市|州|盟)|[\p{Script=Han}]{2,}市[\p{Script=Han}]{1,6}?(?:区|县)/gu;
+const REGION_ZH =
+  /[\p{Script=Han}]{2,}(?:省|自治区)[\p{Script=Han}]*?(?:市|州|盟)|[\p{Script=Han}]{2,}市[\p{Script=Han}]{1,6}?(?:区|县)/gu;
 // Building, unit and room ("阳光花园小区5栋2单元301", "3号楼1单元1501室").
-const BUILDING_ZH = /(?:[\p{Script=Han}A-Za-z]{2,12}(?:小区|花园|公寓|大厦|广场|家园|苑|城))?\s*\d+\s*(?:栋|幢|号楼|单元)(?:\s*\d+\s*(?:栋|幢|号楼|单元|室|楼|层)?)*/gu;
-const ADDRESS_EN = /\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl)\b\.?/g;
+const BUILDING_ZH =
+  /(?:[\p{Script=Han}A-Za-z]{2,12}(?:小区|花园|公寓|大厦|广场|家园|苑|城))?\s*\d+\s*(?:栋|幢|号楼|单元)(?:\s*\d+\s*(?:栋|幢|号楼|单元|室|楼|层)?)*/gu;
+const ADDRESS_EN =
+  /\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl)\b\.?/g;
 const UNIT_EN = /\b(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\s*[\dA-Za-z-]{1,6}\b/g;
 // Names a shopper gives about themselves or a recipient.
 const NAME_ZH = /(我叫|我的名字是|名字是|姓名[:：]?|收件人[:：]?|收货人[:：]?|联系人[:：]?)\s*[\p{Script=Han}·]{1,4}/gu;

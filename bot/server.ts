@@ -12,7 +12,6 @@ import { summarizeActivity } from './security/logSafe.js';
 import { bodyGate } from './security/bodyGate.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
 
-
 export interface ServerOptions {
   adapter: CloudAdapter;
   /** The bot's turn logic. */
@@ -71,7 +70,10 @@ export function createServer(options: ServerOptions): KefuServer {
     if (!limited.has(key)) {
       if (limited.size > 10_000) limited.clear();
       limited.add(key);
-      log.warn({ limit: 'address', address: key }, 'rate limit reached (client address); refusing with 429 until it refills');
+      log.warn(
+        { limit: 'address', address: key },
+        'rate limit reached (client address); refusing with 429 until it refills',
+      );
     }
     const wait = Math.max(1, byAddress.retryAfter(key));
     res.setHeader('Retry-After', String(wait));
@@ -89,13 +91,21 @@ export function createServer(options: ServerOptions): KefuServer {
     }
     if (limited.has(key)) return;
     limited.add(key);
-    log.warn({ limit: 'conversation', conversation: context.activity.conversation.id }, 'rate limit reached (conversation); messages are dropped until it refills');
-    await context.sendActivity({ type: 'message', text: options.slowDownText ?? 'Too many messages; please wait a moment.', channelData: { refused: 'rate_limited', retryAfterSeconds: byConversation.retryAfter(key) } });
+    log.warn(
+      { limit: 'conversation', conversation: context.activity.conversation.id },
+      'rate limit reached (conversation); messages are dropped until it refills',
+    );
+    await context.sendActivity({
+      type: 'message',
+      text: options.slowDownText ?? 'Too many messages; please wait a moment.',
+      channelData: { refused: 'rate_limited', retryAfterSeconds: byConversation.retryAfter(key) },
+    });
   };
   const clientAddress = (req: Request): string => {
     const socket = req.socket.remoteAddress ?? '';
     const forwarded = req.headers['x-forwarded-for'];
-    if (limits.trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '') return forwarded.split(',').at(-1)!.trim();
+    if (limits.trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '')
+      return forwarded.split(',').at(-1)!.trim();
     return socket;
   };
 
@@ -125,8 +135,10 @@ export function createServer(options: ServerOptions): KefuServer {
     return next();
   });
   server.pre(
-    bodyGate({ ...bodies, multipartPaths: options.multipartPaths ?? [], xmlPaths: options.xmlPaths ?? [] }, (req, refusal) =>
-      log.info({ path: req.getPath(), status: refusal.status, reason: refusal.error }, 'request body refused'),
+    bodyGate(
+      { ...bodies, multipartPaths: options.multipartPaths ?? [], xmlPaths: options.xmlPaths ?? [] },
+      (req, refusal) =>
+        log.info({ path: req.getPath(), status: refusal.status, reason: refusal.error }, 'request body refused'),
     ),
   );
 

@@ -7,7 +7,14 @@ import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from '
 import type { Complaint } from '../intents/labels.js';
 import type { Entities } from '../intents/types.js';
 import type { Facts } from '../rules/facts.js';
-import { applicableSteps, applyAnswer, EVIDENCE_DIALOG, withMentioned, type EvidenceOptions, type EvidenceResult } from './evidenceDialog.js';
+import {
+  applicableSteps,
+  applyAnswer,
+  EVIDENCE_DIALOG,
+  withMentioned,
+  type EvidenceOptions,
+  type EvidenceResult,
+} from './evidenceDialog.js';
 import { activeCaseFor, baseFacts, openCase } from './openCase.js';
 import type { CaseRecord } from '../bot/store/types.js';
 import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
@@ -33,17 +40,36 @@ export interface ComplaintOptions {
 function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities): EvidenceOptions {
   const slots = new Set(services.plan.steps(o.complaint).map((s) => s.slot));
   // "孩子喝了拉肚子": the health question applies, and is asked first.
-  let next = withMentioned(o, mentionedSlots(entities).filter((s) => slots.has(s)));
+  let next = withMentioned(
+    o,
+    mentionedSlots(entities).filter((s) => slots.has(s)),
+  );
   if (entities.merchantResponse && slots.has('merchant_response')) {
     const display = services.responses.t('zh-CN', `merchant_response.${entities.merchantResponse}`);
-    next = applyAnswer(next, 'merchant_response', { type: 'value', value: entities.merchantResponse, display }, services.now());
+    next = applyAnswer(
+      next,
+      'merchant_response',
+      { type: 'value', value: entities.merchantResponse, display },
+      services.now(),
+    );
   }
   const share = entities.shares[0];
   if (share && slots.has('affected_ratio')) {
-    next = applyAnswer(next, 'affected_ratio', { type: 'value', value: share.ratio, display: `${Math.round(share.ratio * 100)}%` }, services.now());
+    next = applyAnswer(
+      next,
+      'affected_ratio',
+      { type: 'value', value: share.ratio, display: `${Math.round(share.ratio * 100)}%` },
+      services.now(),
+    );
   }
   const expiry = entities.dates.find((d) => d.role === 'expiry');
-  if (expiry && slots.has('expiry_date')) next = applyAnswer(next, 'expiry_date', { type: 'value', value: expiry.date, display: expiry.date }, services.now());
+  if (expiry && slots.has('expiry_date'))
+    next = applyAnswer(
+      next,
+      'expiry_date',
+      { type: 'value', value: expiry.date, display: expiry.date },
+      services.now(),
+    );
   return next;
 }
 
@@ -64,7 +90,8 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
    * message (the privacy question answers for itself). True when it took the turn.
    */
   async interrupt(dc: DialogContext, control: Control | undefined): Promise<boolean> {
-    if ((control !== 'cancel' && control !== 'human') || !onStack(dc, COMPLAINT_DIALOG) || onStack(dc, PRIVACY_DIALOG)) return false;
+    if ((control !== 'cancel' && control !== 'human') || !onStack(dc, COMPLAINT_DIALOG) || onStack(dc, PRIVACY_DIALOG))
+      return false;
     await dc.cancelAllDialogs();
     if (control === 'cancel') await this.cancel(dc);
     else await this.escalate(dc, 'request_human');
@@ -77,21 +104,37 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     const caseId = session.caseId;
     if (caseId) {
       const at = this.services.now().toISOString();
-      await this.services.cases.update(caseId, (c) => ({ ...c, status: 'cancelled', history: [...c.history, { at, status: 'cancelled', by: 'shopper' }] }));
+      await this.services.cases.update(caseId, (c) => ({
+        ...c,
+        status: 'cancelled',
+        history: [...c.history, { at, status: 'cancelled', by: 'shopper' }],
+      }));
       session.caseId = undefined;
     }
-    await dc.context.sendActivity(this.services.responses.t(lang, caseId ? 'cancelled' : 'cancelled_nocase', { caseId: caseId ?? '' }));
+    await dc.context.sendActivity(
+      this.services.responses.t(lang, caseId ? 'cancelled' : 'cancelled_nocase', { caseId: caseId ?? '' }),
+    );
   }
 
-  private async escalate(dc: DialogContext, reason: HandoffReason, complaint: Complaint | 'other' = 'other'): Promise<void> {
+  private async escalate(
+    dc: DialogContext,
+    reason: HandoffReason,
+    complaint: Complaint | 'other' = 'other',
+  ): Promise<void> {
     const session = sessionOf(dc.context);
-    const caseId = session.caseId ?? (await openCase(dc.context, this.services, complaint, complaint === 'other' ? {} : { complaint })).id;
+    const caseId =
+      session.caseId ??
+      (await openCase(dc.context, this.services, complaint, complaint === 'other' ? {} : { complaint })).id;
     await this.services.handoff.escalate(dc.context, caseId, reason);
   }
 
   private async order(step: WaterfallStepContext<ComplaintOptions>) {
     const { entities, text } = step.options;
-    return step.beginDialog(ORDER_DIALOG, { shopperId: step.context.activity.from.id, mentioned: entities.orderIds, ...(text ? { text } : {}) } satisfies OrderOptions);
+    return step.beginDialog(ORDER_DIALOG, {
+      shopperId: step.context.activity.from.id,
+      mentioned: entities.orderIds,
+      ...(text ? { text } : {}),
+    } satisfies OrderOptions);
   }
 
   private async open(step: WaterfallStepContext<ComplaintOptions>) {
@@ -106,17 +149,34 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     const facts = await baseFacts(this.services, complaint, found.order, found.item);
     const record = await openCase(step.context, this.services, complaint, facts, found.order.id, found.item.sku);
     const deliveredAt = found.order.deliveredAt;
-    const base: EvidenceOptions = { caseId: record.id, complaint, category: found.item.category, facts, evidence: [], answers: {}, ...(deliveredAt ? { deliveredAt } : {}) };
+    const base: EvidenceOptions = {
+      caseId: record.id,
+      complaint,
+      category: found.item.category,
+      facts,
+      evidence: [],
+      answers: {},
+      ...(deliveredAt ? { deliveredAt } : {}),
+    };
     const options = prefill(this.services, base, firstFacts(this.services, step.options, deliveredAt));
     if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
     const lang = langOf(step.context);
     const r = this.services.responses;
     const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
-    const list = todo.map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) })).join(r.t(lang, 'case.list_separator'));
-    await step.context.sendActivity(r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }));
+    const list = todo
+      .map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) }))
+      .join(r.t(lang, 'case.list_separator'));
+    await step.context.sendActivity(
+      r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }),
+    );
     // What the first message already told us, said back once so a wrong reading can be corrected.
-    const known = (Object.keys(options.answers) as (keyof typeof options.answers)[]).map((slot) => r.t(lang, 'noted.item', { label: r.t(lang, `label.${slot}`), value: options.answers[slot]! }));
-    if (known.length > 0) await step.context.sendActivity(r.t(lang, 'noted.from_first_message', { list: known.join(r.t(lang, 'case.list_separator')) }));
+    const known = (Object.keys(options.answers) as (keyof typeof options.answers)[]).map((slot) =>
+      r.t(lang, 'noted.item', { label: r.t(lang, `label.${slot}`), value: options.answers[slot]! }),
+    );
+    if (known.length > 0)
+      await step.context.sendActivity(
+        r.t(lang, 'noted.from_first_message', { list: known.join(r.t(lang, 'case.list_separator')) }),
+      );
     return step.beginDialog(EVIDENCE_DIALOG, options);
   }
 
@@ -129,20 +189,36 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     const said = step.options.text ? [{ at, from: 'shopper' as const, text: step.options.text }] : [];
     await this.services.cases.update(active.id, (c) => ({
       ...c,
-      history: [...c.history, { at, status: c.status, by: 'shopper', note: `complained again (${step.options.complaint})` }],
+      history: [
+        ...c.history,
+        { at, status: c.status, by: 'shopper', note: `complained again (${step.options.complaint})` },
+      ],
       transcript: [...c.transcript, ...session.transcript, ...said],
     }));
     session.transcript = [];
     session.caseId = undefined;
-    await step.context.sendActivity(r.t(lang, 'case.joined', { caseId: active.id, status: r.t(lang, `status.state.${active.status}`) }));
+    await step.context.sendActivity(
+      r.t(lang, 'case.joined', { caseId: active.id, status: r.t(lang, `status.state.${active.status}`) }),
+    );
     return step.endDialog();
   }
 
   private async remedy(step: WaterfallStepContext<ComplaintOptions>) {
     const { facts } = step.result as EvidenceResult;
     const session = sessionOf(step.context);
-    const complete: Facts = { merchant_response: 'not_contacted', evidence: [], order_amount: 0, member_tier: 'regular', prior_claims_90d: 0, ...facts } as Facts;
-    const { listed_size, measured_size, measured_weight, ...ruleFacts } = complete as Facts & { listed_size?: number; measured_size?: number; measured_weight?: number };
+    const complete: Facts = {
+      merchant_response: 'not_contacted',
+      evidence: [],
+      order_amount: 0,
+      member_tier: 'regular',
+      prior_claims_90d: 0,
+      ...facts,
+    } as Facts;
+    const { listed_size, measured_size, measured_weight, ...ruleFacts } = complete as Facts & {
+      listed_size?: number;
+      measured_size?: number;
+      measured_weight?: number;
+    };
     void listed_size;
     void measured_size;
     void measured_weight;

@@ -47,10 +47,18 @@ export interface EvidenceResult {
 }
 
 /** The plan steps that apply to this case, in order (category and ask_if filters). */
-export function applicableSteps(services: KefuServices, o: Pick<EvidenceOptions, 'complaint' | 'category' | 'facts' | 'mentioned'>): PlanStep[] {
+export function applicableSteps(
+  services: KefuServices,
+  o: Pick<EvidenceOptions, 'complaint' | 'category' | 'facts' | 'mentioned'>,
+): PlanStep[] {
   return services.plan
     .steps(o.complaint)
-    .filter((s) => (!s.categories || s.categories.includes(o.category)) && askIfHolds(s.askIf, o.facts) && (!s.whenMentioned || (o.mentioned ?? []).includes(s.slot)));
+    .filter(
+      (s) =>
+        (!s.categories || s.categories.includes(o.category)) &&
+        askIfHolds(s.askIf, o.facts) &&
+        (!s.whenMentioned || (o.mentioned ?? []).includes(s.slot)),
+    );
 }
 
 /** Adds slots the shopper's words mentioned (a `when_mentioned` step then applies). */
@@ -92,7 +100,8 @@ export function applyAnswer(o: EvidenceOptions, slot: SlotName, answer: SlotAnsw
   }
   const sizes = facts as Record<string, unknown>;
   if (typeof sizes.listed_size === 'number' && typeof sizes.measured_size === 'number' && sizes.listed_size > 0) {
-    facts.size_deviation_pct = Math.round((Math.abs(sizes.listed_size - sizes.measured_size) / sizes.listed_size) * 1000) / 10;
+    facts.size_deviation_pct =
+      Math.round((Math.abs(sizes.listed_size - sizes.measured_size) / sizes.listed_size) * 1000) / 10;
   }
   return { ...o, facts, evidence, answers };
 }
@@ -128,26 +137,52 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
         return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false });
       }
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
-      const prompt = promptActivity(r.t(lang, 'correct.which'), { slot: 'correct', kind: 'choice', choices: [...answered, 'keep'], titles }, step.context.activity.channelId);
+      const prompt = promptActivity(
+        r.t(lang, 'correct.which'),
+        { slot: 'correct', kind: 'choice', choices: [...answered, 'keep'], titles },
+        step.context.activity.channelId,
+      );
       return step.prompt(PICK, { prompt });
     }
     // Illness or injury goes to a person at once: no more questions first.
     const next = o.facts.health_harm === true ? undefined : this.nextSlot(o);
     if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
-    const others = this.services.plan.steps(o.complaint).map((s) => s.slot).filter((s) => s !== next.slot);
-    return step.beginDialog(SLOT_PROMPT, { slot: next.slot, spec: this.services.plan.slots[next.slot], optional: next.optional, others, asked: o.repeats ?? 0, ...(o.deliveredAt ? { reference: o.deliveredAt } : {}) });
+    const others = this.services.plan
+      .steps(o.complaint)
+      .map((s) => s.slot)
+      .filter((s) => s !== next.slot);
+    return step.beginDialog(SLOT_PROMPT, {
+      slot: next.slot,
+      spec: this.services.plan.slots[next.slot],
+      optional: next.optional,
+      others,
+      asked: o.repeats ?? 0,
+      ...(o.deliveredAt ? { reference: o.deliveredAt } : {}),
+    });
   }
 
   /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
-  private async fill(step: WaterfallStepContext<EvidenceOptions>, fills: SlotFill[], asked: PlanStep, mentioned: SlotName[] | undefined) {
+  private async fill(
+    step: WaterfallStepContext<EvidenceOptions>,
+    fills: SlotFill[],
+    asked: PlanStep,
+    mentioned: SlotName[] | undefined,
+  ) {
     const lang = langOf(step.context);
     const r = this.services.responses;
     let updated = withMentioned(step.options, mentioned);
     // A mention that puts another question first (harm to confirm) is not this question asked again.
     const moved = this.nextSlot(updated)?.slot !== asked.slot;
     for (const f of fills) {
-      updated = applyAnswer(updated, f.slot, { type: 'value', value: f.value, display: f.display }, this.services.now());
-      await step.context.sendActivity(r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }));
+      updated = applyAnswer(
+        updated,
+        f.slot,
+        { type: 'value', value: f.value, display: f.display },
+        this.services.now(),
+      );
+      await step.context.sendActivity(
+        r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }),
+      );
     }
     const repeats = moved ? 0 : (step.options.repeats ?? 0) + 1;
     if (repeats >= MAX_ATTEMPTS) {
@@ -157,7 +192,10 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     }
     const facts = updated.facts;
     await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
-    return step.replaceDialog(EVIDENCE_DIALOG, { ...updated, repeats: repeats >= MAX_ATTEMPTS || repeats === 0 ? undefined : repeats });
+    return step.replaceDialog(EVIDENCE_DIALOG, {
+      ...updated,
+      repeats: repeats >= MAX_ATTEMPTS || repeats === 0 ? undefined : repeats,
+    });
   }
 
   private async read(step: WaterfallStepContext<EvidenceOptions>) {
@@ -166,23 +204,45 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
       // Which answer to change, by name in either language or position; anything else keeps the answers.
       const r = this.services.responses;
-      const options = answered.map((slot) => ({ value: slot, names: [r.t('zh-CN', `label.${slot}`), r.t('en', `label.${slot}`)] }));
+      const options = answered.map((slot) => ({
+        value: slot,
+        names: [r.t('zh-CN', `label.${slot}`), r.t('en', `label.${slot}`)],
+      }));
       const value = (step.context.activity.value as { correct?: unknown } | undefined)?.correct;
       const picked = recognizeChoice(String(step.result ?? ''), value, options);
-      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false, redo: picked.ok ? (picked.value as SlotName) : undefined });
+      return step.replaceDialog(EVIDENCE_DIALOG, {
+        ...o,
+        correcting: false,
+        redo: picked.ok ? (picked.value as SlotName) : undefined,
+      });
     }
     const answer = step.result as SlotAnswer;
-    if (answer.type === 'correct') return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
+    if (answer.type === 'correct')
+      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
     if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!, answer.mentioned);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
-    const updated = applyAnswer(withMentioned({ ...o, evidence, redo: undefined, repeats: undefined }, answer.mentioned), slot, answer, this.services.now());
+    const updated = applyAnswer(
+      withMentioned({ ...o, evidence, redo: undefined, repeats: undefined }, answer.mentioned),
+      slot,
+      answer,
+      this.services.now(),
+    );
     if (answer.type === 'value') {
       const lang = langOf(step.context);
-      await step.context.sendActivity(this.services.responses.t(lang, 'noted.value', { label: this.services.responses.t(lang, `label.${slot}`), value: answer.display }));
+      await step.context.sendActivity(
+        this.services.responses.t(lang, 'noted.value', {
+          label: this.services.responses.t(lang, `label.${slot}`),
+          value: answer.display,
+        }),
+      );
     }
-    await this.services.cases.update(o.caseId, (c) => ({ ...c, facts: { ...c.facts, ...updated.facts }, evidence: updated.evidence }));
+    await this.services.cases.update(o.caseId, (c) => ({
+      ...c,
+      facts: { ...c.facts, ...updated.facts },
+      evidence: updated.evidence,
+    }));
     return step.replaceDialog(EVIDENCE_DIALOG, updated);
   }
 }

@@ -27,12 +27,31 @@ export class KefuDialogs {
   private readonly main: MainDialog;
   private readonly complaint: ComplaintDialog;
 
-  constructor(state: StatePropertyAccessor<DialogState>, private readonly services: KefuServices) {
+  constructor(
+    state: StatePropertyAccessor<DialogState>,
+    private readonly services: KefuServices,
+  ) {
     this.main = new MainDialog(services);
     this.complaint = new ComplaintDialog(services);
     this.set = new DialogSet(state);
-    const dialogs = [this.main, this.complaint, new OrderDialog(services), new EvidenceDialog(services), new SlotPrompt(services), new RemedyDialog(services), new PrivacyDialog(services)];
-    for (const dialog of [...dialogs, ...MAIN_PROMPTS, ...ORDER_PROMPTS, ...EVIDENCE_PROMPTS, ...REMEDY_PROMPTS, ...PRIVACY_PROMPTS]) this.set.add(dialog);
+    const dialogs = [
+      this.main,
+      this.complaint,
+      new OrderDialog(services),
+      new EvidenceDialog(services),
+      new SlotPrompt(services),
+      new RemedyDialog(services),
+      new PrivacyDialog(services),
+    ];
+    for (const dialog of [
+      ...dialogs,
+      ...MAIN_PROMPTS,
+      ...ORDER_PROMPTS,
+      ...EVIDENCE_PROMPTS,
+      ...REMEDY_PROMPTS,
+      ...PRIVACY_PROMPTS,
+    ])
+      this.set.add(dialog);
   }
 
   /** One message: a stale button, a control that works at any step, else the active dialog, else a new conversation. */
@@ -88,7 +107,8 @@ function openQuestion(dc: DialogContext): { slot: string; titles: string[] } | u
   const active = dc.activeDialog;
   if (!active) return undefined;
   const state = active.state as { options?: { slot?: unknown; prompt?: Partial<Activity> } };
-  if (active.id === SLOT_PROMPT && typeof state.options?.slot === 'string') return { slot: state.options.slot, titles: [] };
+  if (active.id === SLOT_PROMPT && typeof state.options?.slot === 'string')
+    return { slot: state.options.slot, titles: [] };
   const prompt = state.options?.prompt;
   const slot = (prompt?.channelData as { prompt?: { slot?: unknown } } | undefined)?.prompt?.slot;
   if (typeof slot !== 'string') return undefined;

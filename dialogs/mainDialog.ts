@@ -60,10 +60,17 @@ export class MainDialog extends WaterfallDialog {
     if (c.unsure && c.intent !== 'request_human') {
       session.unsure += 1;
       if (session.unsure >= 2) return this.toPerson(step, 'unsure');
-      const options = c.candidates.map((x) => x.intent).filter(isComplaint).slice(0, 3);
+      const options = c.candidates
+        .map((x) => x.intent)
+        .filter(isComplaint)
+        .slice(0, 3);
       Object.assign(clarifyValues(step), { entities: c.entities, options, text } satisfies ClarifyValues);
       const titles = [...options.map((o) => r.t(lang, `intent.${o}`)), r.t(lang, 'unsure_other')];
-      const prompt = promptActivity(r.t(lang, 'unsure_ask'), { slot: 'complaint', kind: 'choice', choices: [...options, 'other'], titles }, step.context.activity.channelId);
+      const prompt = promptActivity(
+        r.t(lang, 'unsure_ask'),
+        { slot: 'complaint', kind: 'choice', choices: [...options, 'other'], titles },
+        step.context.activity.channelId,
+      );
       return step.prompt(CLARIFY, { prompt });
     }
     session.unsure = 0;
@@ -80,7 +87,11 @@ export class MainDialog extends WaterfallDialog {
     const picked = answer.ok ? options.find((o) => o === answer.value) : undefined;
     if (picked) {
       sessionOf(step.context).unsure = 0;
-      return step.replaceDialog(COMPLAINT_DIALOG, { complaint: picked, entities: entities!, ...(first ? { text: first } : {}) } satisfies ComplaintOptions);
+      return step.replaceDialog(COMPLAINT_DIALOG, {
+        complaint: picked,
+        entities: entities!,
+        ...(first ? { text: first } : {}),
+      } satisfies ComplaintOptions);
     }
     const c = this.services.classifier.classify(text, { now: this.services.now() });
     if (!c.unsure && c.intent !== 'other') return this.dispatch(step, c);
@@ -93,7 +104,12 @@ export class MainDialog extends WaterfallDialog {
   private async dispatch(step: WaterfallStepContext, c: Classification) {
     const lang = langOf(step.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, { complaint: c.intent, entities: c.entities, text: step.context.activity.text ?? '' } satisfies ComplaintOptions);
+    if (isComplaint(c.intent))
+      return step.replaceDialog(COMPLAINT_DIALOG, {
+        complaint: c.intent,
+        entities: c.entities,
+        text: step.context.activity.text ?? '',
+      } satisfies ComplaintOptions);
     switch (c.intent) {
       case 'request_human':
         return this.toPerson(step, 'request_human');

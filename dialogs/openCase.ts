@@ -17,7 +17,12 @@ export function paidFor(item: OrderItem): number {
   return Math.round((item.paidPrice ?? item.price) * item.quantity * 100) / 100;
 }
 
-export async function baseFacts(services: KefuServices, complaint: Complaint, order: Order, item: OrderItem): Promise<Partial<Facts>> {
+export async function baseFacts(
+  services: KefuServices,
+  complaint: Complaint,
+  order: Order,
+  item: OrderItem,
+): Promise<Partial<Facts>> {
   const shopper = await services.orders.getShopper(order.shopperId);
   const now = services.now().getTime();
   return {
@@ -25,7 +30,9 @@ export async function baseFacts(services: KefuServices, complaint: Complaint, or
     category: item.category,
     ...(item.category === 'fresh' ? { live_goods: item.live === true } : {}),
     delivered: order.deliveredAt !== undefined,
-    ...(order.deliveredAt ? { hours_since_delivery: Math.max(0, Math.round((now - Date.parse(order.deliveredAt)) / 360_000) / 10) } : {}),
+    ...(order.deliveredAt
+      ? { hours_since_delivery: Math.max(0, Math.round((now - Date.parse(order.deliveredAt)) / 360_000) / 10) }
+      : {}),
     ...(item.shelfLifeDays !== undefined ? { shelf_life_days: item.shelfLifeDays } : {}),
     ...(item.netContent !== undefined ? { net_content_nominal: item.netContent } : {}),
     // Frozen goods are presumed frozen until the shopper says otherwise: the plan asks `thawed` only for them.
@@ -50,7 +57,11 @@ export async function openCase(
   const activity = context.activity;
   // A turn re-run after a crash or an eTag race must not open a second case for the same message.
   const origin = activity.id ? `${activity.conversation.id}/${activity.id}` : undefined;
-  const existing = origin ? (await services.cases.list({ shopperId: activity.from.id, conversationId: activity.conversation.id })).find((c) => c.origin === origin) : undefined;
+  const existing = origin
+    ? (await services.cases.list({ shopperId: activity.from.id, conversationId: activity.conversation.id })).find(
+        (c) => c.origin === origin,
+      )
+    : undefined;
   if (existing) {
     session.caseId = existing.id;
     session.transcript = [];
@@ -85,7 +96,12 @@ export async function openCase(
 const ACTIVE: CaseRecord['status'][] = ['proposed', 'escalated', 'assigned'];
 
 /** The shopper's case in progress about this order and item, if any. */
-export async function activeCaseFor(services: KefuServices, shopperId: string, orderId: string, itemSku: string): Promise<CaseRecord | undefined> {
+export async function activeCaseFor(
+  services: KefuServices,
+  shopperId: string,
+  orderId: string,
+  itemSku: string,
+): Promise<CaseRecord | undefined> {
   const cases = await services.cases.list({ shopperId, status: ACTIVE });
   return cases.find((c) => c.orderId === orderId && (c.itemSku === undefined || c.itemSku === itemSku));
 }

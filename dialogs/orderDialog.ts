@@ -8,7 +8,13 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { matchItem, matchOrder, recognizeChoice, recognizeYesNo, type OrderCandidate } from '../intents/answers/index.js';
+import {
+  matchItem,
+  matchOrder,
+  recognizeChoice,
+  recognizeYesNo,
+  type OrderCandidate,
+} from '../intents/answers/index.js';
 import type { Lang } from '../intents/labels.js';
 import type { Order, OrderItem } from '../bot/store/types.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
@@ -50,7 +56,16 @@ export interface OrderResult {
 type Check = { ok: true; order: Order } | { ok: false; key: 'order.not_found' | 'order.not_yours'; orderId: string };
 
 function candidate(order: Order): OrderCandidate {
-  return { id: order.id, merchant: order.merchant ?? '', ...(order.deliveredAt ? { deliveredAt: order.deliveredAt } : {}), items: order.items.map((i) => ({ sku: i.sku, names: [i.name, ...(i.nameEn ? [i.nameEn] : [])], category: i.category })) };
+  return {
+    id: order.id,
+    merchant: order.merchant ?? '',
+    ...(order.deliveredAt ? { deliveredAt: order.deliveredAt } : {}),
+    items: order.items.map((i) => ({
+      sku: i.sku,
+      names: [i.name, ...(i.nameEn ? [i.nameEn] : [])],
+      category: i.category,
+    })),
+  };
 }
 
 export class OrderDialog extends WaterfallDialog<OrderOptions> {
@@ -75,7 +90,10 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
   private title(lang: Lang, order: Order): string {
     const r = this.services.responses;
     const items = order.items.map((i) => itemName(lang, i)).join(lang === 'en' ? '; ' : '、');
-    return r.t(lang, 'order.option', { item: items.length > 40 ? `${items.slice(0, 39)}…` : items, date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit') });
+    return r.t(lang, 'order.option', {
+      item: items.length > 40 ? `${items.slice(0, 39)}…` : items,
+      date: order.deliveredAt?.slice(5, 10) ?? r.t(lang, 'order.in_transit'),
+    });
   }
 
   private async askOrder(step: WaterfallStepContext<OrderOptions>) {
@@ -93,14 +111,26 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         if (found.ok) {
           // "卡乐比只剩三天了，订单…": the first message may also name the item.
           const sku = o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined;
-          return sku ? step.replaceDialog(ORDER_DIALOG, { ...o, orderId: found.order.id, sku }) : step.next(found.order);
+          return sku
+            ? step.replaceDialog(ORDER_DIALOG, { ...o, orderId: found.order.id, sku })
+            : step.next(found.order);
         }
         await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
       } else if (o.text) {
         // The first message may name the product: one order is confirmed, several are offered.
-        const match = matchOrder(o.text, (await this.ordersOf(o.shopperId)).map(candidate), this.services.now(), FIRST_MESSAGE_MIN);
-        if (match.kind === 'one') return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: { orderId: match.orderId, ...(match.sku ? { sku: match.sku } : {}) } });
-        if (match.kind === 'several') return step.replaceDialog(ORDER_DIALOG, { ...o, offer: match.orderIds, reason: r.t(lang, 'order.several') });
+        const match = matchOrder(
+          o.text,
+          (await this.ordersOf(o.shopperId)).map(candidate),
+          this.services.now(),
+          FIRST_MESSAGE_MIN,
+        );
+        if (match.kind === 'one')
+          return step.replaceDialog(ORDER_DIALOG, {
+            ...o,
+            confirm: { orderId: match.orderId, ...(match.sku ? { sku: match.sku } : {}) },
+          });
+        if (match.kind === 'several')
+          return step.replaceDialog(ORDER_DIALOG, { ...o, offer: match.orderIds, reason: r.t(lang, 'order.several') });
       }
     }
     if (o.reason) await step.context.sendActivity(o.reason);
@@ -113,7 +143,16 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     if (o.confirm) {
       const order = await this.services.orders.getOrder(o.confirm.orderId);
       const text = r.t(lang, 'order.is_it', { order: order ? this.title(lang, order) : o.confirm.orderId });
-      return promptActivity(text, { slot: 'order_id', kind: 'confirm', choices: ['yes', 'no'], titles: [r.t(lang, 'order.yes'), r.t(lang, 'order.no')] }, context.activity.channelId);
+      return promptActivity(
+        text,
+        {
+          slot: 'order_id',
+          kind: 'confirm',
+          choices: ['yes', 'no'],
+          titles: [r.t(lang, 'order.yes'), r.t(lang, 'order.no')],
+        },
+        context.activity.channelId,
+      );
     }
     const all = await this.ordersOf(o.shopperId);
     const orders = o.offer ? all.filter((x) => o.offer!.includes(x.id)) : all.slice(0, 5);
@@ -123,7 +162,11 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     const titles = orders.map((order) => this.title(lang, order));
     const ids = orders.map((x) => x.id);
     const wayOut = (o.tries ?? 0) >= MAX_TRIES - 1 ? [r.t(lang, 'reask.person_button')] : [];
-    return promptActivity(r.t(lang, 'order.ask'), { slot: 'order_id', kind: 'choice', choices: ids, titles: [...titles, ...wayOut], sends: [...ids, ...wayOut] }, context.activity.channelId);
+    return promptActivity(
+      r.t(lang, 'order.ask'),
+      { slot: 'order_id', kind: 'choice', choices: ids, titles: [...titles, ...wayOut], sends: [...ids, ...wayOut] },
+      context.activity.channelId,
+    );
   }
 
   private async readOrder(step: WaterfallStepContext<OrderOptions>) {
@@ -142,7 +185,14 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     };
     if (o.confirm && typeof value !== 'string') {
       const yes = value === 'yes' ? true : value === 'no' ? false : recognizeYesNo(text);
-      if (yes === true) return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: undefined, reason: undefined, orderId: o.confirm.orderId, ...(o.confirm.sku ? { sku: o.confirm.sku } : {}) });
+      if (yes === true)
+        return step.replaceDialog(ORDER_DIALOG, {
+          ...o,
+          confirm: undefined,
+          reason: undefined,
+          orderId: o.confirm.orderId,
+          ...(o.confirm.sku ? { sku: o.confirm.sku } : {}),
+        });
       if (yes === false) {
         const { confirm, ...rest } = o;
         void confirm;
@@ -163,11 +213,19 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     if (match.kind === 'one') {
       const order = all.find((x) => x.id === match.orderId)!;
       await step.context.sendActivity(r.t(lang, 'order.picked', { order: this.title(lang, order) }));
-      return step.replaceDialog(ORDER_DIALOG, { ...o, confirm: undefined, reason: undefined, orderId: order.id, ...(match.sku ? { sku: match.sku } : {}) });
+      return step.replaceDialog(ORDER_DIALOG, {
+        ...o,
+        confirm: undefined,
+        reason: undefined,
+        orderId: order.id,
+        ...(match.sku ? { sku: match.sku } : {}),
+      });
     }
     if (match.kind === 'several') return retry(r.t(lang, 'order.several'), { offer: match.orderIds });
     const example = listed[0] ? itemName(lang, listed[0].items[0]!).split(/\s/)[0]! : '';
-    return retry(r.t(lang, listed.length > 0 ? 'order.no_match' : 'order.none_found', { text: text.slice(0, 20), example }));
+    return retry(
+      r.t(lang, listed.length > 0 ? 'order.no_match' : 'order.none_found', { text: text.slice(0, 20), example }),
+    );
   }
 
   private async giveUp(step: WaterfallStepContext<OrderOptions>) {
@@ -187,7 +245,12 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     const wayOut = (o.itemTries ?? 0) >= MAX_TRIES - 1 ? [r.t(lang, 'reask.person_button')] : [];
     const prompt = promptActivity(
       r.t(lang, 'order.item_ask'),
-      { slot: 'item', kind: 'choice', choices: order.items.map((i) => i.sku), titles: [...order.items.map((i) => itemName(lang, i)), ...wayOut] },
+      {
+        slot: 'item',
+        kind: 'choice',
+        choices: order.items.map((i) => i.sku),
+        titles: [...order.items.map((i) => itemName(lang, i)), ...wayOut],
+      },
       step.context.activity.channelId,
     );
     return step.prompt(ITEM_TEXT, { prompt });
@@ -202,10 +265,14 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     const value = (step.context.activity.value as { item?: unknown } | undefined)?.item;
     const options = order.items.map((i) => ({ value: i.sku, names: [i.name, ...(i.nameEn ? [i.nameEn] : []), i.sku] }));
     const picked = recognizeChoice(text, value, options);
-    if (picked.ok) return step.endDialog({ order, item: order.items.find((i) => i.sku === picked.value)! } satisfies OrderResult);
+    if (picked.ok)
+      return step.endDialog({ order, item: order.items.find((i) => i.sku === picked.value)! } satisfies OrderResult);
     const itemTries = (o.itemTries ?? 0) + 1;
     if (itemTries >= MAX_TRIES) return this.giveUp(step);
-    const names = picked.reason === 'ambiguous' ? picked.values.map((sku) => itemName(lang, order.items.find((i) => i.sku === sku)!)) : [];
+    const names =
+      picked.reason === 'ambiguous'
+        ? picked.values.map((sku) => itemName(lang, order.items.find((i) => i.sku === sku)!))
+        : [];
     const reason =
       names.length > 1
         ? r.t(lang, 'reask.ambiguous', { options: names.join(r.t(lang, 'case.list_separator')) })

@@ -52,7 +52,8 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
 
   private async start(step: WaterfallStepContext<PrivacyOptions>) {
     const lang = langOf(step.context);
-    const t = (key: string, vars: Record<string, string | number> = {}) => this.services.responses.t(lang, `privacy.${key}`, vars);
+    const t = (key: string, vars: Record<string, string | number> = {}) =>
+      this.services.responses.t(lang, `privacy.${key}`, vars);
     const port = this.services.privacy;
     const shopper = verifiedShopper(step.context);
     if (!shopper) {
@@ -65,7 +66,9 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
     }
     const data = await port.export(shopper.id, shopper.channelId);
     if (step.options.action === 'my_data') {
-      const lines = data.cases.map((c) => `· ${c.id} ${c.complaint} (${c.status}, ${c.createdAt.slice(0, 10)})`).join('\n');
+      const lines = data.cases
+        .map((c) => `· ${c.id} ${c.complaint} (${c.status}, ${c.createdAt.slice(0, 10)})`)
+        .join('\n');
       await step.context.sendActivity({
         type: 'message',
         text: data.cases.length === 0 ? t('none') : t('summary', { count: data.cases.length, lines }),
@@ -73,7 +76,12 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
       });
       return step.endDialog();
     }
-    const prompt = promptActivity(t('confirm', { count: data.cases.length }), { slot: 'confirm_delete', kind: 'confirm', choices: ['yes', 'no'], titles: [t('yes'), t('no')] });
+    const prompt = promptActivity(t('confirm', { count: data.cases.length }), {
+      slot: 'confirm_delete',
+      kind: 'confirm',
+      choices: ['yes', 'no'],
+      titles: [t('yes'), t('no')],
+    });
     return step.prompt(CONFIRM, { prompt });
   }
 
@@ -84,7 +92,12 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
     const text = String(step.result ?? '').trim();
     const value = (step.context.activity.value as { confirm_delete?: unknown } | undefined)?.confirm_delete;
     // Deleting is for good: only a clear yes deletes ("是的，删除吧", "yes please"); anything else keeps the data.
-    const yes = value === 'yes' || value === true || text === r.t('zh-CN', 'privacy.yes') || text === r.t('en', 'privacy.yes') || recognizeYesNo(text) === true;
+    const yes =
+      value === 'yes' ||
+      value === true ||
+      text === r.t('zh-CN', 'privacy.yes') ||
+      text === r.t('en', 'privacy.yes') ||
+      recognizeYesNo(text) === true;
     if (!yes) {
       await step.context.sendActivity(t('cancelled'));
       return step.endDialog();
@@ -95,13 +108,20 @@ export class PrivacyDialog extends WaterfallDialog<PrivacyOptions> {
       await step.context.sendActivity(t('sign_in'));
       return step.endDialog();
     }
-    const result = await this.services.privacy!.erase(shopper.id, shopper.channelId, step.context.activity.conversation.id);
+    const result = await this.services.privacy!.erase(
+      shopper.id,
+      shopper.channelId,
+      step.context.activity.conversation.id,
+    );
     const session = sessionOf(step.context);
     session.caseId = undefined;
     session.csat = undefined;
     session.unsure = 0;
     session.transcript = [];
-    await step.context.sendActivity(t('done', { cases: result.cases, files: result.files }) + (result.kept.length > 0 ? t('kept', { ids: result.kept.join(', ') }) : ''));
+    await step.context.sendActivity(
+      t('done', { cases: result.cases, files: result.files }) +
+        (result.kept.length > 0 ? t('kept', { ids: result.kept.join(', ') }) : ''),
+    );
     return step.endDialog();
   }
 }

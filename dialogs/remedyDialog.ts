@@ -15,7 +15,15 @@ import type { HandoffReason, KefuServices } from './services.js';
 export const REMEDY_DIALOG = 'remedyDialog';
 const ANSWER = 'remedyAnswer';
 export const REMEDY_PROMPTS = [new TextPrompt(ANSWER, textOrValue)];
-const REASONS: readonly HandoffReason[] = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout', 'health_harm'];
+const REASONS: readonly HandoffReason[] = [
+  'rule',
+  'request_human',
+  'declined',
+  'unsure',
+  'merchant_refused',
+  'large_payout',
+  'health_harm',
+];
 
 /** Why the case goes to a person, as the handoff names it. */
 function handoffReason(d: Decision, facts: Facts): HandoffReason {
@@ -36,7 +44,13 @@ export type RemedyResult = { outcome: 'accepted' } | { outcome: 'escalate'; reas
 
 export function remedyText(services: KefuServices, lang: Lang, caseId: string, d: Decision): string {
   const r = services.responses;
-  const parts = [r.t(lang, 'remedy.proposal', { caseId, remedy: r.t(lang, `remedy.name.${d.remedy}`, { pct: d.refund_pct ?? 0 }), explain: d.explain[lang] })];
+  const parts = [
+    r.t(lang, 'remedy.proposal', {
+      caseId,
+      remedy: r.t(lang, `remedy.name.${d.remedy}`, { pct: d.refund_pct ?? 0 }),
+      explain: d.explain[lang],
+    }),
+  ];
   // An amount a person has yet to approve is never shown: the shopper hears "under review".
   if (d.pending_approval) parts.push(r.t(lang, 'remedy.under_review'));
   else if (d.compensation_amount) parts.push(r.t(lang, 'remedy.compensation', { amount: d.compensation_amount }));
@@ -51,7 +65,16 @@ export function triageData(caseId: string, complaint: string, d: Decision) {
   void explain;
   void matched;
   const shown = d.pending_approval || compensation_amount === undefined ? {} : { compensation_amount };
-  return { caseId, complaint, ...outcome, ...shown, ruleId: d.ruleId, tableHash: d.tableHash, remedy: d.remedy, escalate: d.escalate };
+  return {
+    caseId,
+    complaint,
+    ...outcome,
+    ...shown,
+    ruleId: d.ruleId,
+    tableHash: d.tableHash,
+    remedy: d.remedy,
+    escalate: d.escalate,
+  };
 }
 
 export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
@@ -81,9 +104,18 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
         // The card shows the proposal with Accept / Decline buttons and is itself the question.
         const card: Partial<Activity> = {
           type: 'message',
-          attachments: [remedyProposalCard(lang, { caseId: o.caseId, decision: d, summary: r.t(lang, `intent.${o.facts.complaint}`) })],
+          attachments: [
+            remedyProposalCard(lang, {
+              caseId: o.caseId,
+              decision: d,
+              summary: r.t(lang, `intent.${o.facts.complaint}`),
+            }),
+          ],
           summary: text,
-          channelData: { triage: triageData(o.caseId, o.facts.complaint, d), prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] } },
+          channelData: {
+            triage: triageData(o.caseId, o.facts.complaint, d),
+            prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] },
+          },
         };
         return step.prompt(ANSWER, { prompt: card });
       }
@@ -98,7 +130,12 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
     }
     const question = promptActivity(
       r.t(lang, 'remedy.accept_q'),
-      { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'], titles: [r.t(lang, 'remedy.accept'), r.t(lang, 'remedy.decline')] },
+      {
+        slot: 'accept_remedy',
+        kind: 'confirm',
+        choices: ['accept', 'decline'],
+        titles: [r.t(lang, 'remedy.accept'), r.t(lang, 'remedy.decline')],
+      },
       step.context.activity.channelId,
     );
     return step.prompt(ANSWER, { prompt: question });
@@ -111,7 +148,10 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
     if (given === 'accept' || given === true) return 'accept';
     if (given === 'decline' || given === false) return 'decline';
     const r = this.services.responses;
-    const titles = (['accept', 'decline'] as const).map((a) => ({ value: a, names: [r.t('zh-CN', `remedy.${a}`), r.t('en', `remedy.${a}`)] }));
+    const titles = (['accept', 'decline'] as const).map((a) => ({
+      value: a,
+      names: [r.t('zh-CN', `remedy.${a}`), r.t('en', `remedy.${a}`)],
+    }));
     const picked = recognizeChoice(text, undefined, titles);
     if (picked.ok) return picked.value as 'accept' | 'decline';
     const yes = recognizeYesNo(text);
@@ -127,12 +167,21 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
     const declined = answer === 'decline';
     if (accepted) {
       const now = this.services.now().toISOString();
-      await this.services.cases.update(o.caseId, (c) => ({ ...c, status: 'accepted', history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }] }));
+      await this.services.cases.update(o.caseId, (c) => ({
+        ...c,
+        status: 'accepted',
+        history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }],
+      }));
       await step.context.sendActivity(r.t(lang, 'remedy.accepted', { caseId: o.caseId }));
       return step.endDialog({ outcome: 'accepted' } satisfies RemedyResult);
     }
-    if (declined || (o.asked ?? 0) >= 2) return step.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
+    if (declined || (o.asked ?? 0) >= 2)
+      return step.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
     await step.context.sendActivity(r.t(lang, 'reask.confirm'));
-    return step.replaceDialog(REMEDY_DIALOG, { ...o, decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision, asked: (o.asked ?? 0) + 1 });
+    return step.replaceDialog(REMEDY_DIALOG, {
+      ...o,
+      decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision,
+      asked: (o.asked ?? 0) + 1,
+    });
   }
 }

@@ -43,7 +43,10 @@ export function promptActivity(text: string, prompt: PromptInfo, channelId = 'we
   let activity: Partial<Activity>;
   if (titles.length === 0) activity = MessageFactory.text(text);
   else if (caps.suggestedActions && titles.length <= caps.maxSuggestedActions) {
-    activity = MessageFactory.suggestedActions(titles.map((title, i) => ({ type: ActionTypes.ImBack, title, value: sends[i]! })), text);
+    activity = MessageFactory.suggestedActions(
+      titles.map((title, i) => ({ type: ActionTypes.ImBack, title, value: sends[i]! })),
+      text,
+    );
   } else if (caps.adaptiveCards) {
     // Teams posts `msteams.value` as the shopper's own message; Web Chat posts `data` as `value`.
     const actions = titles.map((title, i) => ({
@@ -51,14 +54,26 @@ export function promptActivity(text: string, prompt: PromptInfo, channelId = 'we
       title,
       data: { [prompt.slot]: prompt.choices?.[i] ?? sends[i], msteams: { type: 'imBack', value: sends[i] } },
     }));
-    activity = MessageFactory.attachment(CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.2', body: [{ type: 'TextBlock', text, wrap: true }], actions }));
+    activity = MessageFactory.attachment(
+      CardFactory.adaptiveCard({
+        type: 'AdaptiveCard',
+        version: '1.2',
+        body: [{ type: 'TextBlock', text, wrap: true }],
+        actions,
+      }),
+    );
     activity.summary = text;
   } else {
     activity = MessageFactory.text([text, ...titles.map((title, i) => `${i + 1}. ${title}`)].join('\n'));
   }
   activity.inputHint = 'expectingInput';
   activity.channelData = {
-    prompt: { slot: prompt.slot, kind: prompt.kind, ...(prompt.choices ? { choices: prompt.choices } : {}), ...(prompt.optional ? { optional: true } : {}) },
+    prompt: {
+      slot: prompt.slot,
+      kind: prompt.kind,
+      ...(prompt.choices ? { choices: prompt.choices } : {}),
+      ...(prompt.optional ? { optional: true } : {}),
+    },
   };
   return activity;
 }

@@ -13,7 +13,15 @@ import type { EvidencePlan, FileKind } from '../bot/data/evidencePlan.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { ErasePort } from './privacyDialog.js';
 
-export type HandoffReason = 'rule' | 'request_human' | 'declined' | 'unsure' | 'merchant_refused' | 'large_payout' | 'approval' | 'health_harm';
+export type HandoffReason =
+  | 'rule'
+  | 'request_human'
+  | 'declined'
+  | 'unsure'
+  | 'merchant_refused'
+  | 'large_payout'
+  | 'approval'
+  | 'health_harm';
 
 /** The rule table currently serving (hot-reloaded underneath). */
 export interface RulesPort {
@@ -29,7 +37,12 @@ export type IntakeResult =
 /** Fetches an attachment (data: URL, Direct Line upload, channel URL), checks it and stores it. */
 export interface EvidenceIntake {
   readonly maxBytes: number;
-  take(context: TurnContext, attachment: { contentType?: string; contentUrl?: string; name?: string }, kind: EvidenceKind, accept: FileKind[]): Promise<IntakeResult>;
+  take(
+    context: TurnContext,
+    attachment: { contentType?: string; contentUrl?: string; name?: string },
+    kind: EvidenceKind,
+    accept: FileKind[],
+  ): Promise<IntakeResult>;
 }
 
 /** Hands a case to people; implemented by the bot around the handoff service. */

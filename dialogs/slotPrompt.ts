@@ -13,7 +13,16 @@ import type { EvidenceItem } from '../bot/store/types.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
 import type { DateRole, Entities } from '../intents/types.js';
-import { controlByMeaning, isCorrection, recognizeChoice, recognizeDate, recognizeDecline, recognizeNumber, recognizeYesNo, type Parsed } from '../intents/answers/index.js';
+import {
+  controlByMeaning,
+  isCorrection,
+  recognizeChoice,
+  recognizeDate,
+  recognizeDecline,
+  recognizeNumber,
+  recognizeYesNo,
+  type Parsed,
+} from '../intents/answers/index.js';
 import { langOf, promptActivity, type PromptKind } from './reply.js';
 import type { KefuServices } from './services.js';
 
@@ -63,7 +72,13 @@ interface PromptState {
   attempts: number;
 }
 
-const KIND: Record<SlotSpec['kind'], PromptKind> = { attachment: 'attachment', date: 'date', confirm: 'confirm', number: 'number', choice: 'choice' };
+const KIND: Record<SlotSpec['kind'], PromptKind> = {
+  attachment: 'attachment',
+  date: 'date',
+  confirm: 'confirm',
+  number: 'number',
+  choice: 'choice',
+};
 const EXAMPLE: Record<string, string> = { cm: '120cm', share: '30%', hours: '24', g: '735g' };
 /** What a date slot asks for, so a date typed without a keyword gets that role. */
 const DATE_ROLE: Partial<Record<SlotName, DateRole>> = { expiry_date: 'expiry' };
@@ -77,7 +92,11 @@ function isBare(text: string): boolean {
 }
 
 function isFile(a: Attachment): boolean {
-  return !a.contentType?.startsWith('application/vnd.microsoft.card') && a.contentType !== 'text/html' && typeof a.contentUrl === 'string';
+  return (
+    !a.contentType?.startsWith('application/vnd.microsoft.card') &&
+    a.contentType !== 'text/html' &&
+    typeof a.contentUrl === 'string'
+  );
 }
 
 export class SlotPrompt extends Dialog<SlotPromptOptions> {
@@ -124,10 +143,16 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     if (fills.length > 0 && isCorrection(text)) return end({ type: 'fills', fills });
     // An answer to the question comes first: "没有" answers "did the page say near-expiry?".
     const parsed = options.spec.kind === 'attachment' ? undefined : this.readValue(text, activity.value, options);
-    if (parsed?.ok) return end({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) });
+    if (parsed?.ok)
+      return end({ type: 'value', value: parsed.value, display: this.display(lang, options, parsed.value) });
 
     // Declining in words is read at file steps only: "no reply from the seller" answers a question.
-    const declined = control === 'skip' || control === 'dont_have' ? control : options.spec.kind === 'attachment' ? recognizeDecline(text) : undefined;
+    const declined =
+      control === 'skip' || control === 'dont_have'
+        ? control
+        : options.spec.kind === 'attachment'
+          ? recognizeDecline(text)
+          : undefined;
     if (declined) {
       if (options.optional) {
         await dc.context.sendActivity(r.t(lang, 'noted.skipped'));
@@ -145,14 +170,22 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     if (fills.length > 0 || mentioned.length > 0) return end({ type: 'fills', fills });
     if (options.spec.kind === 'attachment') {
       const expected = r.t(lang, `label.${options.slot}`);
-      return this.retry(dc, state, r.t(lang, options.optional ? 'reask.need_attachment_optional' : 'reask.need_attachment', { expected }));
+      return this.retry(
+        dc,
+        state,
+        r.t(lang, options.optional ? 'reask.need_attachment_optional' : 'reask.need_attachment', { expected }),
+      );
     }
     return this.retry(dc, state, this.reason(lang, options, parsed!));
   }
 
   /** Explains how to answer this kind of question, then asks it again (not counted as a miss). */
   private async help(dc: DialogContext, options: SlotPromptOptions, lang: Lang): Promise<DialogTurnResult> {
-    await dc.context.sendActivity(this.services.responses.t(lang, `slot_help.${options.spec.kind}`, { maxMb: Math.round(this.services.intake.maxBytes / 1048576) }));
+    await dc.context.sendActivity(
+      this.services.responses.t(lang, `slot_help.${options.spec.kind}`, {
+        maxMb: Math.round(this.services.intake.maxBytes / 1048576),
+      }),
+    );
     await this.ask(dc, options);
     return Dialog.EndOfTurn;
   }
@@ -164,17 +197,30 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
   }
 
   /** Facts in `text` for the complaint's other slots (an expiry date, the seller's response), and slots it mentions. */
-  private otherFacts(text: string, options: SlotPromptOptions, lang: Lang): { fills: SlotFill[]; mentioned: SlotName[] } {
+  private otherFacts(
+    text: string,
+    options: SlotPromptOptions,
+    lang: Lang,
+  ): { fills: SlotFill[]; mentioned: SlotName[] } {
     const others = options.others ?? [];
     if (text.trim() === '' || others.length === 0) return { fills: [], mentioned: [] };
     const r = this.services.responses;
     const reference = options.reference ? new Date(options.reference) : undefined;
     const correcting = isCorrection(text);
-    const e = this.services.extract(text, this.services.now(), { ...(reference ? { reference } : {}), ...(correcting && others.includes('expiry_date') ? { expect: 'expiry' as const } : {}) });
+    const e = this.services.extract(text, this.services.now(), {
+      ...(reference ? { reference } : {}),
+      ...(correcting && others.includes('expiry_date') ? { expect: 'expiry' as const } : {}),
+    });
     const fills: SlotFill[] = [];
     const expiry = e.dates.find((d) => d.role === 'expiry');
-    if (expiry && others.includes('expiry_date')) fills.push({ slot: 'expiry_date', value: expiry.date, display: expiry.date });
-    if (e.merchantResponse && others.includes('merchant_response')) fills.push({ slot: 'merchant_response', value: e.merchantResponse, display: r.t(lang, `merchant_response.${e.merchantResponse}`) });
+    if (expiry && others.includes('expiry_date'))
+      fills.push({ slot: 'expiry_date', value: expiry.date, display: expiry.date });
+    if (e.merchantResponse && others.includes('merchant_response'))
+      fills.push({
+        slot: 'merchant_response',
+        value: e.merchantResponse,
+        display: r.t(lang, `merchant_response.${e.merchantResponse}`),
+      });
     return { fills, mentioned: mentionedSlots(e).filter((s) => others.includes(s)) };
   }
 
@@ -184,39 +230,57 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const { spec, slot } = options;
     if (parsed.reason === 'out_of_range') return r.t(lang, 'reask.out_of_range', { value: parsed.value ?? '' });
     if (parsed.reason === 'choice' && spec.kind === 'choice') {
-      const titles = (parsed.value ?? '').split('|').filter(Boolean).map((v) => r.t(lang, `${slot}.${v}`));
-      if (titles.length > 1) return r.t(lang, 'reask.ambiguous', { options: titles.join(r.t(lang, 'case.list_separator')) });
+      const titles = (parsed.value ?? '')
+        .split('|')
+        .filter(Boolean)
+        .map((v) => r.t(lang, `${slot}.${v}`));
+      if (titles.length > 1)
+        return r.t(lang, 'reask.ambiguous', { options: titles.join(r.t(lang, 'case.list_separator')) });
       return r.t(lang, 'reask.choice', { example: r.t(lang, `${slot}.${spec.choices[0]}`) });
     }
-    return r.t(lang, `reask.${parsed.reason}`, { example: spec.kind === 'number' ? EXAMPLE[spec.unit] ?? '10' : '' });
+    return r.t(lang, `reask.${parsed.reason}`, { example: spec.kind === 'number' ? (EXAMPLE[spec.unit] ?? '10') : '' });
   }
 
   private readValue(text: string, value: unknown, options: SlotPromptOptions): Parsed<string | number | boolean> {
     const { spec, slot } = options;
-    const given = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[slot] ?? (value as Record<string, unknown>).value : undefined;
+    const given =
+      value !== null && typeof value === 'object'
+        ? ((value as Record<string, unknown>)[slot] ?? (value as Record<string, unknown>).value)
+        : undefined;
     const now = this.services.now();
     switch (spec.kind) {
       case 'confirm': {
         if (typeof given === 'boolean') return { ok: true, value: given };
         if (given === 'yes' || given === 'no') return { ok: true, value: given === 'yes' };
-        const titles = (['yes', 'no'] as const).map((v) => ({ value: v, names: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `confirm.${v}`)) }));
+        const titles = (['yes', 'no'] as const).map((v) => ({
+          value: v,
+          names: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `confirm.${v}`)),
+        }));
         const picked = recognizeChoice(text, undefined, titles);
         if (picked.ok) return { ok: true, value: picked.value === 'yes' };
         const yes = recognizeYesNo(text);
         if (yes !== undefined) return { ok: true, value: yes };
         // "孩子吃了拉肚子" answers "has anyone been harmed?" with a yes.
-        return mentionedSlots(this.services.extract(text, now)).includes(slot) ? { ok: true, value: true } : { ok: false, reason: 'confirm' };
+        return mentionedSlots(this.services.extract(text, now)).includes(slot)
+          ? { ok: true, value: true }
+          : { ok: false, reason: 'confirm' };
       }
       case 'choice': {
-        const choices = spec.choices.map((c) => ({ value: c, names: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `${slot}.${c}`)) }));
+        const choices = spec.choices.map((c) => ({
+          value: c,
+          names: (['zh-CN', 'en'] as const).map((l) => this.services.responses.t(l, `${slot}.${c}`)),
+        }));
         // What the words say about the seller ("they refused", "I haven't contacted them") outranks a title fragment.
         const said = slot === 'merchant_response' ? this.services.extract(text, now).merchantResponse : undefined;
         if (said !== undefined && spec.choices.includes(said)) return { ok: true, value: said };
         const picked = recognizeChoice(text, given, choices);
         if (picked.ok) return picked;
         // Only a bare "no" ("not yet", "还没"): "the seller won't refund" holds a no but means something else.
-        if (NO_MEANS[slot] !== undefined && isBare(text) && recognizeYesNo(text) === false) return { ok: true, value: NO_MEANS[slot]! };
-        return picked.reason === 'ambiguous' ? { ok: false, reason: 'choice', value: picked.values.join('|') } : { ok: false, reason: 'choice' };
+        if (NO_MEANS[slot] !== undefined && isBare(text) && recognizeYesNo(text) === false)
+          return { ok: true, value: NO_MEANS[slot]! };
+        return picked.reason === 'ambiguous'
+          ? { ok: false, reason: 'choice', value: picked.values.join('|') }
+          : { ok: false, reason: 'choice' };
       }
       case 'date': {
         if (typeof given === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(given)) return { ok: true, value: given };
@@ -225,7 +289,10 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
         return recognizeDate(this.services.extract(text, now, { expect, ...(reference ? { reference } : {}) }), expect);
       }
       case 'number':
-        if (typeof given === 'number') return given >= spec.min && given <= spec.max ? { ok: true, value: given } : { ok: false, reason: 'out_of_range', value: String(given) };
+        if (typeof given === 'number')
+          return given >= spec.min && given <= spec.max
+            ? { ok: true, value: given }
+            : { ok: false, reason: 'out_of_range', value: String(given) };
         return recognizeNumber(text, this.services.extract(text, now), spec);
       default:
         return { ok: false, reason: 'choice' };
@@ -245,7 +312,11 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
       const result = await intake.take(dc.context, file, state.options.slot as EvidenceKind, spec.accept);
       if (result.ok) items.push(result.item);
       else if (result.reason === 'bad_type') refusal = r.t(lang, 'reask.bad_type', { found: result.found, expected });
-      else if (result.reason === 'too_large') refusal = r.t(lang, 'reask.too_large', { sizeMb: (result.bytes / 1048576).toFixed(1), maxMb: Math.round(intake.maxBytes / 1048576) });
+      else if (result.reason === 'too_large')
+        refusal = r.t(lang, 'reask.too_large', {
+          sizeMb: (result.bytes / 1048576).toFixed(1),
+          maxMb: Math.round(intake.maxBytes / 1048576),
+        });
       else refusal = r.t(lang, 'reask.fetch_failed');
     }
     if (items.length === 0) return this.retry(dc, state, refusal ?? r.t(lang, 'reask.fetch_failed'));
@@ -257,7 +328,9 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     state.attempts += 1;
     const lang = langOf(dc.context);
     if (state.attempts >= MAX_ATTEMPTS) {
-      await dc.context.sendActivity(this.services.responses.t(lang, state.options.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
+      await dc.context.sendActivity(
+        this.services.responses.t(lang, state.options.optional ? 'reask.gave_up_optional' : 'reask.gave_up'),
+      );
       return dc.endDialog({ type: state.options.optional ? 'skipped' : 'missing' } satisfies SlotAnswer);
     }
     await dc.context.sendActivity(reason);
@@ -274,9 +347,18 @@ export class SlotPrompt extends Dialog<SlotPromptOptions> {
     const r = this.services.responses;
     const values = spec.kind === 'choice' ? spec.choices : spec.kind === 'confirm' ? ['yes', 'no'] : undefined;
     const titles = values?.map((v) => r.t(lang, spec.kind === 'confirm' ? `confirm.${v}` : `${slot}.${v}`)) ?? [];
-    const extra = wayOut ? [...(values ? [] : [r.t(lang, optional ? 'reask.skip_button' : 'reask.dont_have_button')]), r.t(lang, 'reask.person_button')] : [];
+    const extra = wayOut
+      ? [
+          ...(values ? [] : [r.t(lang, optional ? 'reask.skip_button' : 'reask.dont_have_button')]),
+          r.t(lang, 'reask.person_button'),
+        ]
+      : [];
     const buttons = [...titles, ...extra];
-    return promptActivity(r.t(lang, `ask.${slot}`), { slot, kind: KIND[spec.kind], choices: values, titles: buttons.length > 0 ? buttons : undefined, optional }, channelId);
+    return promptActivity(
+      r.t(lang, `ask.${slot}`),
+      { slot, kind: KIND[spec.kind], choices: values, titles: buttons.length > 0 ? buttons : undefined, optional },
+      channelId,
+    );
   }
 
   /** How an accepted answer is echoed back ("Noted the listed size: 120 cm"). */

@@ -17,7 +17,10 @@ const TOP = 3;
 export function createClassifier(model: ModelArtifact): Classifier {
   const scorer = compileScorer(model);
   const { labels } = scorer;
-  const overrides = model.overrides.map((o) => ({ intent: o.intent, regexes: o.patterns.map((p) => new RegExp(p, 'iu')) }));
+  const overrides = model.overrides.map((o) => ({
+    intent: o.intent,
+    regexes: o.patterns.map((p) => new RegExp(p, 'iu')),
+  }));
   const scores = new Float64Array(labels.length);
   segmenter();
 
@@ -31,17 +34,42 @@ export function createClassifier(model: ModelArtifact): Classifier {
       for (const o of overrides) {
         if (o.regexes.some((r) => r.test(clean))) return certain(text, o.intent, entities, lang, 'override');
       }
-      if (scorer.score(featuresOfNormalized(clean), scores) === 0) return certain(text, 'other', entities, lang, 'model');
+      if (scorer.score(featuresOfNormalized(clean), scores) === 0)
+        return certain(text, 'other', entities, lang, 'model');
       softmax(scores, model.temperature);
       const candidates = top(scores, labels);
       const best = candidates[0]!;
-      return { text, intent: best.intent, confidence: best.confidence, candidates, unsure: best.confidence < model.threshold, entities, lang, source: 'model' };
+      return {
+        text,
+        intent: best.intent,
+        confidence: best.confidence,
+        candidates,
+        unsure: best.confidence < model.threshold,
+        entities,
+        lang,
+        source: 'model',
+      };
     },
   };
 }
 
-function certain(text: string, intent: Intent, entities: Entities, lang: Lang, source: Classification['source']): Classification {
-  return { text, intent, confidence: 1, candidates: [{ intent, confidence: 1 }], unsure: false, entities, lang, source };
+function certain(
+  text: string,
+  intent: Intent,
+  entities: Entities,
+  lang: Lang,
+  source: Classification['source'],
+): Classification {
+  return {
+    text,
+    intent,
+    confidence: 1,
+    candidates: [{ intent, confidence: 1 }],
+    unsure: false,
+    entities,
+    lang,
+    source,
+  };
 }
 
 /** The TOP most probable labels, best first; ties keep label order. */

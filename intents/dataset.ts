@@ -81,7 +81,11 @@ export function parseExamples(source: string, file: string, lang: Lang): Example
 }
 
 /** Parses one training file: like `parseExamples`, plus its `unclear` list. */
-export function parseTrainingFile(source: string, file: string, lang: Lang): { examples: Example[]; unclear: string[] } {
+export function parseTrainingFile(
+  source: string,
+  file: string,
+  lang: Lang,
+): { examples: Example[]; unclear: string[] } {
   const unclear: string[] = [];
   return { examples: parseFile(source, file, lang, unclear), unclear };
 }
@@ -95,9 +99,12 @@ export function parseOverrides(source: string, file: string): OverrideRule[] {
     if (!isRecord(entry)) throw new IntentDataError(`${where}: expected a map with intent, why, patterns`);
     const { intent, patterns, why } = entry;
     if (typeof intent !== 'string' || !isIntent(intent)) {
-      throw new IntentDataError(`${where}: intent '${String(intent)}' is not known (expected one of ${INTENTS.join(', ')})`);
+      throw new IntentDataError(
+        `${where}: intent '${String(intent)}' is not known (expected one of ${INTENTS.join(', ')})`,
+      );
     }
-    if (typeof why !== 'string' || why.trim() === '') throw new IntentDataError(`${where}: 'why' must say why the rule is certain`);
+    if (typeof why !== 'string' || why.trim() === '')
+      throw new IntentDataError(`${where}: 'why' must say why the rule is certain`);
     if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === 'string')) {
       throw new IntentDataError(`${where}: expected 'patterns' to be a non-empty list of regular expressions`);
     }
@@ -105,7 +112,9 @@ export function parseOverrides(source: string, file: string): OverrideRule[] {
       try {
         new RegExp(p, 'iu');
       } catch (err) {
-        throw new IntentDataError(`${where}: pattern ${JSON.stringify(p)} is not a valid regular expression (${(err as Error).message})`);
+        throw new IntentDataError(
+          `${where}: pattern ${JSON.stringify(p)} is not a valid regular expression (${(err as Error).message})`,
+        );
       }
     }
     return { intent, patterns: patterns as string[], why };

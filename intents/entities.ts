@@ -15,9 +15,11 @@ import type { Entities } from './types.js';
 
 // Cheap gates: most messages hold no number, so most extractors need not run at all.
 const NUMERIC = /[\d零〇一二两三四五六七八九十百千万半]/u;
-const DATE_WORDS = /[\d天日周期拜]|yesterday|today|tomorrow|ago|days?\b|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/iu;
+const DATE_WORDS =
+  /[\d天日周期拜]|yesterday|today|tomorrow|ago|days?\b|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/iu;
 const SHARE_WORDS = /[\d一二两三四五六七八九十全整大]|half|third|quarter|all of|every|whole|most of/iu;
-const SELLER_WORDS = /商|卖|店|客服|老板|他们|对方|回|拒|人|seller|merchant|shop|store|vendor|they|he|she|repl|respon|heard|contact/iu;
+const SELLER_WORDS =
+  /商|卖|店|客服|老板|他们|对方|回|拒|人|seller|merchant|shop|store|vendor|they|he|she|repl|respon|heard|contact/iu;
 const NO_DATES: Entities['dates'] = [];
 
 /** `dates` places year-less and keyword-less dates (see extract/dates.ts): pass what the question knows. */
@@ -26,7 +28,11 @@ export function extractEntities(text: string, now: Date = new Date(), dates: Dat
 }
 
 /** `extractEntities` of text already passed through `normalize` (the classifier normalises once). */
-export function extractEntitiesOfNormalized(clean: string, now: Date = new Date(), dateOptions: DateOptions = {}): Entities {
+export function extractEntitiesOfNormalized(
+  clean: string,
+  now: Date = new Date(),
+  dateOptions: DateOptions = {},
+): Entities {
   // Order ids first, then masked, so their digits are not read as amounts, sizes or dates.
   const orderIds = /\d{6}|订单|单号|order/iu.test(clean) ? extractOrderIds(clean) : [];
   const rest = clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));

@@ -5,7 +5,19 @@ export { extractEntities } from './entities.js';
 export { detectLang } from './lang.js';
 export { features } from './tokenize.js';
 export { trainModel, UNSURE_THRESHOLD, type TrainReport } from './train.js';
-export { loadTrainingData, loadHeldOut, parseExamples, parseTrainingFile, parseOverrides, UNCLEAR, MODEL_FILE, DATA_DIR, LANGS, HELD_OUT_SETS, IntentDataError } from './dataset.js';
+export {
+  loadTrainingData,
+  loadHeldOut,
+  parseExamples,
+  parseTrainingFile,
+  parseOverrides,
+  UNCLEAR,
+  MODEL_FILE,
+  DATA_DIR,
+  LANGS,
+  HELD_OUT_SETS,
+  IntentDataError,
+} from './dataset.js';
 export type { Example, HeldOutSet, OverrideRule, TrainingData } from './dataset.js';
 export { readModel, parseModel, serializeModel, type ModelArtifact } from './model.js';
 export { extractOrderIds } from './extract/orderIds.js';

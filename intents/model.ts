@@ -57,11 +57,13 @@ export function parseModel(json: string, file: string): ModelArtifact {
     if (typeof m[key] !== 'number' || !((m[key] as number) > 0)) fail(file, `${key} must be a positive number`);
   }
   if (!isNumArray(m.bias)) fail(file, `bias must hold ${n} numbers`);
-  if (typeof m.weights !== 'object' || m.weights === null || Array.isArray(m.weights)) fail(file, 'weights must be a map');
+  if (typeof m.weights !== 'object' || m.weights === null || Array.isArray(m.weights))
+    fail(file, 'weights must be a map');
   for (const [feature, row] of Object.entries(m.weights)) {
     if (!isNumArray(row)) fail(file, `weights[${JSON.stringify(feature)}] must hold ${n} numbers`);
   }
-  if (typeof m.dataHash !== 'string' || typeof m.featureVersion !== 'string') fail(file, 'dataHash and featureVersion are required');
+  if (typeof m.dataHash !== 'string' || typeof m.featureVersion !== 'string')
+    fail(file, 'dataHash and featureVersion are required');
   const overrides = parseOverrides(JSON.stringify(m.overrides ?? []), `${file} (overrides)`);
   return { ...(m as unknown as ModelArtifact), overrides };
 }

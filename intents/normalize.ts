@@ -8,9 +8,13 @@
 export const MAX_CHARS = 2000;
 
 // Lone surrogates survive NFKC and upset the native segmenter, so they go too.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const CONTROL =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function normalize(text: string, maxChars: number = MAX_CHARS): string {
   const clipped = text.length > maxChars ? text.slice(0, maxChars) : text;
-  return clipped.normalize('NFKC').replace(CONTROL, ' ').replace(/[’‘`´]/g, "'");
+  return clipped
+    .normalize('NFKC')
+    .replace(CONTROL, ' ')
+    .replace(/[’‘`´]/g, "'");
 }

@@ -13,7 +13,9 @@ import { features, FEATURE_VERSION } from './tokenize.js';
 /** Documented in the README: below this the dialog asks "did you mean A or B?". */
 export const UNSURE_THRESHOLD = 0.5;
 const LEARNING_RATE = 0.3;
-const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) => [1e-4, 1e-3, 3e-3].map((l2) => ({ epochs, l2 })));
+const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) =>
+  [1e-4, 1e-3, 3e-3].map((l2) => ({ epochs, l2 })),
+);
 const FOLDS = 5;
 /** Weights are rounded to this many decimals: a smaller artifact and readable diffs; evaluation uses the rounded model too. */
 const DECIMALS = 4;
@@ -107,7 +109,10 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
     }
     const accuracy = correct / items.length;
     const fitted = fitTemperature(items);
-    if (accuracy > chosen.accuracy + 1e-9 || (Math.abs(accuracy - chosen.accuracy) <= 1e-9 && fitted.loss < chosen.loss)) {
+    if (
+      accuracy > chosen.accuracy + 1e-9 ||
+      (Math.abs(accuracy - chosen.accuracy) <= 1e-9 && fitted.loss < chosen.loss)
+    ) {
       chosen = { ...opts, accuracy, ...fitted };
     }
   }
@@ -127,6 +132,12 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
   };
   return {
     model,
-    report: { epochs: chosen.epochs, l2: chosen.l2, temperature: chosen.temperature, cvAccuracy: chosen.accuracy, cvLogLoss: chosen.loss },
+    report: {
+      epochs: chosen.epochs,
+      l2: chosen.l2,
+      temperature: chosen.temperature,
+      cvAccuracy: chosen.accuracy,
+      cvLogLoss: chosen.loss,
+    },
   };
 }

@@ -5,7 +5,9 @@
  */
 import type { Cond, InputDecl, Interval } from './types.js';
 
-export type CellResult = { ok: true; cond: Cond; text: string } | { ok: false; code: 'bad_cell' | 'unknown_value'; message: string };
+export type CellResult =
+  | { ok: true; cond: Cond; text: string }
+  | { ok: false; code: 'bad_cell' | 'unknown_value'; message: string };
 
 const NUM = String.raw`-?\d+(?:\.\d+)?`;
 const COMPARISON = new RegExp(String.raw`^(<=|>=|<|>|=)\s*(${NUM})$`);
@@ -14,7 +16,7 @@ const BARE_RANGE = new RegExp(String.raw`^(${NUM})?\s*\.\.\s*(${NUM})?$`);
 
 const SYNTAX: Record<InputDecl['kind'], string> = {
   enum: "a declared value, a list [a, b] (any of), 'not a' or 'not [a, b]'",
-  bool: "true or false",
+  bool: 'true or false',
   number: "a number, a comparison such as '< 48' or '>= 0.5', or a range such as '[0..48]' or '(7..30]'",
   set: "'includes X', 'includes [X, Y]' (all of), 'includes any [X, Y]', 'excludes X' or 'excludes [X, Y]' (none of)",
 };
@@ -48,14 +50,21 @@ export function parseCell(raw: unknown, input: InputDecl): CellResult {
 
 function fail(raw: unknown, input: InputDecl, what?: string): CellResult {
   const shown = what ?? (typeof raw === 'string' ? `'${raw}'` : JSON.stringify(raw));
-  return { ok: false, code: 'bad_cell', message: `${shown} is not a valid cell for ${input.name} (expected ${SYNTAX[input.kind]})` };
+  return {
+    ok: false,
+    code: 'bad_cell',
+    message: `${shown} is not a valid cell for ${input.name} (expected ${SYNTAX[input.kind]})`,
+  };
 }
 
 /** `[a, b]` written inside a string (after `not` or `includes`), or a single word. */
 function listOf(s: string): string[] | undefined {
   const t = s.trim();
   if (t.startsWith('[') && t.endsWith(']')) {
-    const items = t.slice(1, -1).split(',').map((x) => x.trim());
+    const items = t
+      .slice(1, -1)
+      .split(',')
+      .map((x) => x.trim());
     return items.every((x) => x !== '') ? items : undefined;
   }
   return /^[A-Za-z0-9_.-]+$/.test(t) ? [t] : undefined;
@@ -109,7 +118,12 @@ function parseNumber(raw: unknown, input: InputDecl): CellResult {
   }
   if (intervals === undefined) return fail(raw, input);
   const empty = intervals.find((i) => i.lo > i.hi || (i.lo === i.hi && (i.loOpen || i.hiOpen)));
-  if (empty !== undefined) return { ok: false, code: 'bad_cell', message: `'${String(raw)}' is an empty range for ${input.name} (expected the lower bound below the upper bound)` };
+  if (empty !== undefined)
+    return {
+      ok: false,
+      code: 'bad_cell',
+      message: `'${String(raw)}' is an empty range for ${input.name} (expected the lower bound below the upper bound)`,
+    };
   return { ok: true, cond: { kind: 'num', intervals, negate: false }, text: intervals.map(intervalText).join(', ') };
 }
 
@@ -149,7 +163,11 @@ function parseSet(raw: unknown, input: InputDecl): CellResult {
   const list = members.length === 1 ? members[0]! : `[${members.join(', ')}]`;
   if (m[1] === 'includes') {
     const op = m[2] === 'any' ? 'some' : 'all';
-    return { ok: true, cond: { kind: 'set', op, members, negate: false }, text: `includes ${op === 'some' && members.length > 1 ? 'any ' : ''}${list}` };
+    return {
+      ok: true,
+      cond: { kind: 'set', op, members, negate: false },
+      text: `includes ${op === 'some' && members.length > 1 ? 'any ' : ''}${list}`,
+    };
   }
   if (m[2] !== undefined) return fail(raw, input);
   // excludes X / excludes [X, Y]: none of them.
@@ -190,7 +208,9 @@ export function describeCell(input: string, cond: Cond, text: string): string {
     case 'absent':
       return `${input} is not given`;
     case 'oneOf':
-      return cond.values.length === 1 ? `${input} is ${text}` : `${input} is ${cond.negate ? 'not ' : ''}one of ${text.replace(/^not /, '')}`;
+      return cond.values.length === 1
+        ? `${input} is ${text}`
+        : `${input} is ${cond.negate ? 'not ' : ''}one of ${text.replace(/^not /, '')}`;
     case 'num':
       return `${input} ${/^(not )?[<>=]/.test(text) ? text : /^not /.test(text) ? `not in ${text.slice(4)}` : cond.intervals.length === 1 && cond.intervals[0]!.lo === cond.intervals[0]!.hi ? `= ${text}` : `in ${text}`}`;
     case 'set':

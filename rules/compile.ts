@@ -46,7 +46,9 @@ function condExpr(cond: Cond, v: string, input: InputDecl): string {
 }
 
 export function compileMatcher(model: TableModel): Matcher {
-  const used = [...model.inputs.values()].filter((i) => model.rows.some((r) => r.cells.some((c) => c.input === i.name)));
+  const used = [...model.inputs.values()].filter((i) =>
+    model.rows.some((r) => r.cells.some((c) => c.input === i.name)),
+  );
   const vars = new Map(used.map((input, n) => [input.name, `v${n}`]));
   const lines: string[] = [];
   const masks: Record<string, number>[] = [];
@@ -56,7 +58,9 @@ export function compileMatcher(model: TableModel): Matcher {
       const table = Object.create(null) as Record<string, number>;
       input.values.forEach((k, bit) => (table[k] = 1 << bit));
       lines.push(`let ${v} = -1; { const a = f[${JSON.stringify(input.name)}]; const t = masks[${masks.length}];`);
-      lines.push(`  if (Array.isArray(a)) { ${v} = 0; for (let i = 0; i < a.length; i++) { const b = t[a[i]]; if (b !== undefined) ${v} |= b; } } }`);
+      lines.push(
+        `  if (Array.isArray(a)) { ${v} = 0; for (let i = 0; i < a.length; i++) { const b = t[a[i]]; if (b !== undefined) ${v} |= b; } } }`,
+      );
       masks.push(table);
     } else {
       lines.push(`const ${v} = f[${JSON.stringify(input.name)}];`);
@@ -67,6 +71,8 @@ export function compileMatcher(model: TableModel): Matcher {
     lines.push(`if (${conds.length === 0 ? 'true' : conds.join(' && ')}) return ${index};`);
   });
   lines.push('return -1;');
-  const factory = new Function('masks', `"use strict"; return function match(f) {\n${lines.join('\n')}\n};`) as (m: unknown) => Matcher;
+  const factory = new Function('masks', `"use strict"; return function match(f) {\n${lines.join('\n')}\n};`) as (
+    m: unknown,
+  ) => Matcher;
   return factory(masks);
 }

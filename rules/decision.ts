@@ -11,7 +11,12 @@ import type { Approval, LocalText, Row } from './types.js';
 type Values = Record<string, unknown>;
 /** Reads placeholders from the facts, or from the decision for outcome names. */
 type Template = (facts: Values, decision: Values) => string;
-const FROM_DECISION: Record<string, string> = { rule_id: 'ruleId', remedy: 'remedy', refund_pct: 'refund_pct', priority: 'priority' };
+const FROM_DECISION: Record<string, string> = {
+  rule_id: 'ruleId',
+  remedy: 'remedy',
+  refund_pct: 'refund_pct',
+  priority: 'priority',
+};
 
 /** Yuan amounts and percents are shown with at most two decimals. */
 export function formatValue(v: unknown): string {
@@ -67,7 +72,8 @@ const GIVES = new Set(['reship', 'exchange', 'refund', 'return_refund', 'partial
 /** Why this decision must wait for a person, in a fixed order (the first one names the escalation). */
 export function approvalReasons(d: Decision, f: Facts, approval: Approval): ApprovalReason[] {
   const out: ApprovalReason[] = [];
-  if (d.compensation?.label === 'statutory' || d.compensation?.kind === 'tenfold_price') out.push('statutory_compensation');
+  if (d.compensation?.label === 'statutory' || d.compensation?.kind === 'tenfold_price')
+    out.push('statutory_compensation');
   if (d.compensation_amount !== undefined && d.compensation_amount > approval.payoutOver) out.push('large_payout');
   if (f.prior_claims_90d > approval.repeatClaimsOver && GIVES.has(d.remedy)) out.push('repeat_claimant');
   return out;
@@ -83,7 +89,15 @@ export function decisionBuilder(row: Row, hash: string, approval: Approval): Dec
   const comp = outcome.compensation && Object.freeze({ ...outcome.compensation });
   return (f) => {
     // Built field by field: spreading the parsed outcome object is ~20x slower in V8.
-    const d: Decision = { remedy: outcome.remedy, escalate: outcome.escalate, ruleId: row.id, tableHash: hash, basis: row.basis, explain: NO_TEXT, matched };
+    const d: Decision = {
+      remedy: outcome.remedy,
+      escalate: outcome.escalate,
+      ruleId: row.id,
+      tableHash: hash,
+      basis: row.basis,
+      explain: NO_TEXT,
+      matched,
+    };
     if (outcome.refund_pct !== undefined) d.refund_pct = outcome.refund_pct;
     if (outcome.return_shipping_paid_by !== undefined) d.return_shipping_paid_by = outcome.return_shipping_paid_by;
     if (comp !== undefined) d.compensation = comp;

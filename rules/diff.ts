@@ -95,7 +95,12 @@ function add(t: OutcomeTotals, d: Decision, orderAmount: number): void {
 }
 
 function finish(t: OutcomeTotals): OutcomeTotals {
-  return { ...t, refunds: cents(t.refunds), compensation: cents(t.compensation), escalationRate: t.cases === 0 ? 0 : t.escalated / t.cases };
+  return {
+    ...t,
+    refunds: cents(t.refunds),
+    compensation: cents(t.compensation),
+    escalationRate: t.cases === 0 ? 0 : t.escalated / t.cases,
+  };
 }
 
 /**
@@ -115,12 +120,18 @@ export function diffTables(oldTable: CompiledTable, newTable: CompiledTable, cas
     add(after, b, amount);
     const changes = outcomeChanges(a, b);
     if (changes.length === 0) continue;
-    const refundDelta = cents(refundAmount(b.remedy, b.refund_pct, amount) - refundAmount(a.remedy, a.refund_pct, amount));
+    const refundDelta = cents(
+      refundAmount(b.remedy, b.refund_pct, amount) - refundAmount(a.remedy, a.refund_pct, amount),
+    );
     const compensationDelta = cents((b.compensation_amount ?? 0) - (a.compensation_amount ?? 0));
     changed.push({ id: c.id, oldRule: a.ruleId, newRule: b.ruleId, changes, refundDelta, compensationDelta });
     const key = `${a.ruleId}\0${b.ruleId}`;
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { oldRule: a.ruleId, newRule: b.ruleId, count: 0, refundDelta: 0, compensationDelta: 0, caseIds: [] }));
+    if (g === undefined)
+      groups.set(
+        key,
+        (g = { oldRule: a.ruleId, newRule: b.ruleId, count: 0, refundDelta: 0, compensationDelta: 0, caseIds: [] }),
+      );
     g.count += 1;
     g.refundDelta += refundDelta;
     g.compensationDelta += compensationDelta;
@@ -149,7 +160,8 @@ export function diffTables(oldTable: CompiledTable, newTable: CompiledTable, cas
   };
 }
 
-const signed = (n: number, unit = ''): string => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${unit}${Math.abs(n).toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+const signed = (n: number, unit = ''): string =>
+  `${n > 0 ? '+' : n < 0 ? '−' : '±'}${unit}${Math.abs(n).toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 
 /** The report as text for a person (the CLI and the console show the same lines). */
@@ -166,7 +178,9 @@ export function formatDiff(d: TableDiff, skipped = 0): string {
   if (d.groups.length > 0) lines.push('', 'Changed cases by old rule → new rule:');
   for (const g of d.groups) {
     const ids = g.caseIds.slice(0, 5).join(', ') + (g.caseIds.length > 5 ? `, … (${g.caseIds.length - 5} more)` : '');
-    lines.push(`  ${g.oldRule} → ${g.newRule}: ${g.count} case${g.count === 1 ? '' : 's'}, refunds ${signed(g.refundDelta, '¥')}, compensation ${signed(g.compensationDelta, '¥')}`);
+    lines.push(
+      `  ${g.oldRule} → ${g.newRule}: ${g.count} case${g.count === 1 ? '' : 's'}, refunds ${signed(g.refundDelta, '¥')}, compensation ${signed(g.compensationDelta, '¥')}`,
+    );
     lines.push(`    ${ids}`);
   }
   return `${lines.join('\n')}\n`;

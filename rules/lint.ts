@@ -23,7 +23,8 @@ function numberReps(input: InputDecl, rows: Row[]): number[] {
   for (const r of rows)
     for (const c of r.cells)
       if (c.input === input.name && c.cond.kind === 'num')
-        for (const i of c.cond.intervals) for (const b of [i.lo, i.hi]) if (b >= input.min && b <= input.max) bounds.add(b);
+        for (const i of c.cond.intervals)
+          for (const b of [i.lo, i.hi]) if (b >= input.min && b <= input.max) bounds.add(b);
   const sorted = [...bounds].sort((a, b) => a - b);
   const reps: number[] = [];
   sorted.forEach((b, k) => {
@@ -48,7 +49,9 @@ function axes(model: TableModel, rows: Row[]): Axis[] {
     else if (input.kind === 'number') reps = numberReps(input, rows);
     else {
       const mentioned = input.values.filter((k) =>
-        rows.some((r) => r.cells.some((c) => c.input === input.name && c.cond.kind === 'set' && c.cond.members.includes(k))),
+        rows.some((r) =>
+          r.cells.some((c) => c.input === input.name && c.cond.kind === 'set' && c.cond.members.includes(k)),
+        ),
       );
       reps = subsets(mentioned);
     }
@@ -113,9 +116,17 @@ export function lintModel(model: TableModel, testedIds: ReadonlySet<string> | un
     for (const c of row.cells) {
       const input = model.inputs.get(c.input)!;
       if (c.cond.kind !== 'num') continue;
-      const outside = c.cond.intervals.flatMap((i) => [i.lo, i.hi]).find((b) => Number.isFinite(b) && (b < input.min || b > input.max));
+      const outside = c.cond.intervals
+        .flatMap((i) => [i.lo, i.hi])
+        .find((b) => Number.isFinite(b) && (b < input.min || b > input.max));
       if (outside !== undefined)
-        add(c.pos, 'error', 'out_of_range', `${c.input} ${c.text}: ${outside} is outside the declared range (expected values within [${input.min}, ${input.max}])`, row.id);
+        add(
+          c.pos,
+          'error',
+          'out_of_range',
+          `${c.input} ${c.text}: ${outside} is outside the declared range (expected values within [${input.min}, ${input.max}])`,
+          row.id,
+        );
     }
 
   const ax = axes(model, model.rows);
@@ -128,36 +139,69 @@ export function lintModel(model: TableModel, testedIds: ReadonlySet<string> | un
         const both = boxes[i]!.map((b, n) => b & boxes[j]![n]!);
         if (empty(both)) continue;
         const [a, b] = [model.rows[i]!, model.rows[j]!];
-        add(b.pos, 'error', 'overlap', `rows ${a.id} (line ${a.pos.line}) and ${b.id} both match ${example(both, ax)} (expected at most one matching row under hit_policy unique: narrow a condition, or use hit_policy first)`, b.id);
+        add(
+          b.pos,
+          'error',
+          'overlap',
+          `rows ${a.id} (line ${a.pos.line}) and ${b.id} both match ${example(both, ax)} (expected at most one matching row under hit_policy unique: narrow a condition, or use hit_policy first)`,
+          b.id,
+        );
       }
   } else {
     for (let j = 0; j < boxes.length; j++) {
       if (empty(boxes[j]!)) continue;
       let rest: Box[] | undefined = [boxes[j]!];
       for (let i = 0; i < j && rest !== undefined && rest.length > 0; i++) rest = subtractAll(rest, boxes[i]!);
-      const maskers = model.rows.slice(0, j).filter((_, i) => !empty(boxes[i]!.map((b, n) => b & boxes[j]![n]!))).map((r) => r.id);
+      const maskers = model.rows
+        .slice(0, j)
+        .filter((_, i) => !empty(boxes[i]!.map((b, n) => b & boxes[j]![n]!)))
+        .map((r) => r.id);
       if (rest !== undefined && rest.length === 0) {
         const row = model.rows[j]!;
-        add(row.pos, 'error', 'unreachable', `row ${row.id} can never fire: every case it matches is taken first by ${maskers.join(', ')} (expected each row to decide some case under hit_policy first)`, row.id);
+        add(
+          row.pos,
+          'error',
+          'unreachable',
+          `row ${row.id} can never fire: every case it matches is taken first by ${maskers.join(', ')} (expected each row to decide some case under hit_policy first)`,
+          row.id,
+        );
       }
     }
   }
   for (const [j, box] of boxes.entries()) {
     if (!empty(box)) continue;
     const row = model.rows[j]!;
-    add(row.pos, 'error', 'unreachable', `row ${row.id} matches no possible input (its conditions contradict each other)`, row.id);
+    add(
+      row.pos,
+      'error',
+      'unreachable',
+      `row ${row.id} matches no possible input (its conditions contradict each other)`,
+      row.id,
+    );
   }
 
   if (model.defaultRow === undefined) {
     let rest: Box[] | undefined = [ax.map((a) => a.all)];
     for (const b of boxes) if (rest !== undefined) rest = subtractAll(rest, b);
     if (rest !== undefined && rest.length > 0)
-      add(model.hitPolicyPos, 'error', 'gap', `no row matches ${example(rest[0]!, ax)} and the table has no default row (expected every case to land somewhere: add a default row that escalates to a person)`);
+      add(
+        model.hitPolicyPos,
+        'error',
+        'gap',
+        `no row matches ${example(rest[0]!, ax)} and the table has no default row (expected every case to land somewhere: add a default row that escalates to a person)`,
+      );
   }
 
   if (testedIds !== undefined)
     for (const row of [...model.rows, ...(model.defaultRow ? [model.defaultRow] : [])])
-      if (!testedIds.has(row.id)) add(row.pos, 'warning', 'untested', `row ${row.id} has no test case (expected at least one test whose expect.rule is ${row.id})`, row.id);
+      if (!testedIds.has(row.id))
+        add(
+          row.pos,
+          'warning',
+          'untested',
+          `row ${row.id} has no test case (expected at least one test whose expect.rule is ${row.id})`,
+          row.id,
+        );
   return out;
 }
 
@@ -179,7 +223,8 @@ export function strandedWithout(model: TableModel, row: Row, kind: string, compl
   });
   box[e] = bits;
   const c = ax.findIndex((a) => a.input.name === 'complaint');
-  if (complaint !== undefined && c >= 0) box[c] = box[c]! & ax[c]!.reps.reduce<bigint>((m, v, k) => (v === complaint ? m | (1n << BigInt(k)) : m), 0n);
+  if (complaint !== undefined && c >= 0)
+    box[c] = box[c]! & ax[c]!.reps.reduce<bigint>((m, v, k) => (v === complaint ? m | (1n << BigInt(k)) : m), 0n);
   let rest: Box[] | undefined = [box];
   for (const other of model.rows) {
     if (other === row || rest === undefined) continue;

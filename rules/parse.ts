@@ -8,7 +8,18 @@ import { isMap, isScalar, type Node } from 'yaml';
 import type { Compensation } from './facts.js';
 import { parseCell } from './cells.js';
 import { checkTableShape } from './schemaCheck.js';
-import type { Approval, Cell, Diagnostic, InputDecl, InputKind, LocalText, Pos, Row, RowOutcome, TableModel } from './types.js';
+import type {
+  Approval,
+  Cell,
+  Diagnostic,
+  InputDecl,
+  InputKind,
+  LocalText,
+  Pos,
+  Row,
+  RowOutcome,
+  TableModel,
+} from './types.js';
 import { FACT_NAMES, FACT_SPECS, OUTCOME_PLACEHOLDERS, isFactName } from './vocabulary.js';
 import { keyAt, nodeAt, nodePos, parseYaml, posAt, type PathSeg, type YamlSource } from './yamlSource.js';
 
@@ -49,7 +60,10 @@ export function tableHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-export function parseModel(text: string, file: string): { model?: TableModel; diagnostics: Diagnostic[]; source?: YamlSource } {
+export function parseModel(
+  text: string,
+  file: string,
+): { model?: TableModel; diagnostics: Diagnostic[]; source?: YamlSource } {
   const { source, diagnostics } = parseYaml(text, file);
   if (diagnostics.length > 0) return { diagnostics };
   const value: unknown = source.doc.toJS();
@@ -69,7 +83,10 @@ export function parseModel(text: string, file: string): { model?: TableModel; di
 
   const ids = new Map<string, Pos>();
   const rows = raw.rules.map((r, index) => parseRow(source, r, index, ['rules', index], inputs, ids, err));
-  const defaultRow = raw.default === undefined ? undefined : parseRow(source, { ...raw.default, when: undefined }, -1, ['default'], inputs, ids, err);
+  const defaultRow =
+    raw.default === undefined
+      ? undefined
+      : parseRow(source, { ...raw.default, when: undefined }, -1, ['default'], inputs, ids, err);
   let approval = DEFAULT_APPROVAL;
   if (raw.approval !== undefined) {
     checkTemplate(source, ['approval', 'explain'], raw.approval.explain, undefined, err);
@@ -95,9 +112,19 @@ export function parseModel(text: string, file: string): { model?: TableModel; di
   return { model, diagnostics: [], source };
 }
 
-const DECLARED_AS: Record<InputKind, string> = { enum: 'values: [...]', bool: 'type: boolean', number: 'range: [min, max]', set: 'set: [...]' };
+const DECLARED_AS: Record<InputKind, string> = {
+  enum: 'values: [...]',
+  bool: 'type: boolean',
+  number: 'range: [min, max]',
+  set: 'set: [...]',
+};
 
-function parseInput(name: string, decl: RawInput, pos: Pos, err: (code: string, message: string) => void): InputDecl | undefined {
+function parseInput(
+  name: string,
+  decl: RawInput,
+  pos: Pos,
+  err: (code: string, message: string) => void,
+): InputDecl | undefined {
   if (!isFactName(name)) {
     err('unknown_input', `'${name}' is not a known fact (expected one of ${FACT_NAMES.join(', ')})`);
     return undefined;
@@ -111,7 +138,10 @@ function parseInput(name: string, decl: RawInput, pos: Pos, err: (code: string, 
   const values = decl.values ?? decl.set ?? [];
   const bad = values.find((v) => !spec.values?.includes(v));
   if (bad !== undefined) {
-    err('unknown_value', `'${bad}' is not a known value of ${name} (expected one of ${(spec.values ?? []).join(', ')})`);
+    err(
+      'unknown_value',
+      `'${bad}' is not a known value of ${name} (expected one of ${(spec.values ?? []).join(', ')})`,
+    );
     return undefined;
   }
   const [min, max] = decl.range ?? [-Infinity, Infinity];
@@ -136,7 +166,12 @@ function parseRow(
   const idPos = posAt(source, [...path, 'id']);
   if (ids.has(r.id)) {
     const first = ids.get(r.id)!;
-    err(idPos, 'duplicate_id', `id '${r.id}' is used again (first at line ${first.line}; expected every row id to be unique)`, r.id);
+    err(
+      idPos,
+      'duplicate_id',
+      `id '${r.id}' is used again (first at line ${first.line}; expected every row id to be unique)`,
+      r.id,
+    );
   } else {
     ids.set(r.id, idPos);
   }
@@ -145,7 +180,12 @@ function parseRow(
     const keyPos = nodePos(source, keyAt(source, [...path, 'when'], name));
     const input = inputs.get(name);
     if (input === undefined) {
-      err(keyPos, 'unknown_input', `'${name}' is not a declared input (expected one of ${[...inputs.keys()].join(', ')})`, r.id);
+      err(
+        keyPos,
+        'unknown_input',
+        `'${name}' is not a declared input (expected one of ${[...inputs.keys()].join(', ')})`,
+        r.id,
+      );
       continue;
     }
     const valuePos = nodePos(source, nodeAt(source, [...path, 'when', name]));
@@ -158,12 +198,26 @@ function parseRow(
   }
   const outcome = parseOutcome(source, r, path, inputs, err);
   checkTemplate(source, [...path, 'explain'], r.explain, r.id, err);
-  const row: Row = { id: r.id, index, cells, outcome, explain: r.explain, basis: r.basis, pos: nodePos(source, nodeAt(source, path)) };
+  const row: Row = {
+    id: r.id,
+    index,
+    cells,
+    outcome,
+    explain: r.explain,
+    basis: r.basis,
+    pos: nodePos(source, nodeAt(source, path)),
+  };
   if (r.source !== undefined) row.source = r.source;
   return row;
 }
 
-function parseOutcome(source: YamlSource, r: RawRow, path: PathSeg[], inputs: Map<string, InputDecl>, err: ErrFn): RowOutcome {
+function parseOutcome(
+  source: YamlSource,
+  r: RawRow,
+  path: PathSeg[],
+  inputs: Map<string, InputDecl>,
+  err: ErrFn,
+): RowOutcome {
   const { refund_pct, ...rest } = r.then;
   const outcome: RowOutcome = { ...rest };
   const at = (...p: PathSeg[]) => posAt(source, [...path, 'then', ...p]);
@@ -172,35 +226,73 @@ function parseOutcome(source: YamlSource, r: RawRow, path: PathSeg[], inputs: Ma
     const input = inputs.get(refund_pct.fact);
     if (input?.kind !== 'number') {
       const numeric = [...inputs.values()].filter((i) => i.kind === 'number').map((i) => i.name);
-      err(at('refund_pct', 'fact'), 'unknown_input', `refund_pct is computed from '${refund_pct.fact}' (expected a declared numeric input: ${numeric.join(', ')})`, r.id);
+      err(
+        at('refund_pct', 'fact'),
+        'unknown_input',
+        `refund_pct is computed from '${refund_pct.fact}' (expected a declared numeric input: ${numeric.join(', ')})`,
+        r.id,
+      );
     } else outcome.refund_pct_from = { fact: refund_pct.fact, times: refund_pct.times ?? 1 };
   }
   if (outcome.remedy === 'partial_refund' && refund_pct === undefined) {
-    err(at('remedy'), 'missing_field', `remedy partial_refund has no refund_pct (expected refund_pct: a percent or { fact: … })`, r.id);
+    err(
+      at('remedy'),
+      'missing_field',
+      `remedy partial_refund has no refund_pct (expected refund_pct: a percent or { fact: … })`,
+      r.id,
+    );
   }
   const c: Compensation | undefined = outcome.compensation;
-  if (c?.kind === 'fixed' && c.amount === undefined) err(at('compensation'), 'missing_field', 'compensation of kind fixed has no amount (expected amount: yuan)', r.id);
+  if (c?.kind === 'fixed' && c.amount === undefined)
+    err(at('compensation'), 'missing_field', 'compensation of kind fixed has no amount (expected amount: yuan)', r.id);
   if (c?.kind === 'tenfold_price' && c.label !== 'statutory')
-    err(at('compensation', 'label'), 'bad_label', `compensation of kind tenfold_price is labelled ${c.label} (expected label: statutory: tenfold is the Food Safety Law's, never goodwill)`, r.id);
-  if (c?.kind === 'pct_of_price' && c.pct === undefined) err(at('compensation'), 'missing_field', 'compensation of kind pct_of_price has no pct (expected pct: percent of the price)', r.id);
+    err(
+      at('compensation', 'label'),
+      'bad_label',
+      `compensation of kind tenfold_price is labelled ${c.label} (expected label: statutory: tenfold is the Food Safety Law's, never goodwill)`,
+      r.id,
+    );
+  if (c?.kind === 'pct_of_price' && c.pct === undefined)
+    err(
+      at('compensation'),
+      'missing_field',
+      'compensation of kind pct_of_price has no pct (expected pct: percent of the price)',
+      r.id,
+    );
   return outcome;
 }
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
-function checkTemplate(source: YamlSource, path: PathSeg[], text: LocalText, ruleId: string | undefined, err: ErrFn): void {
+function checkTemplate(
+  source: YamlSource,
+  path: PathSeg[],
+  text: LocalText,
+  ruleId: string | undefined,
+  err: ErrFn,
+): void {
   for (const lang of ['zh-CN', 'en'] as const) {
     for (const m of text[lang].matchAll(PLACEHOLDER)) {
       const name = m[1]!.trim();
       if (name === 'compensation_amount') {
         const pos = placeholderPos(source, nodeAt(source, [...path, lang]), m.index);
-        err(pos, 'amount_in_explain', `'{compensation_amount}' in the ${lang} explain text could promise an amount a person has not approved (expected no amount: the bot adds it itself when no approval is needed)`, ruleId);
+        err(
+          pos,
+          'amount_in_explain',
+          `'{compensation_amount}' in the ${lang} explain text could promise an amount a person has not approved (expected no amount: the bot adds it itself when no approval is needed)`,
+          ruleId,
+        );
         continue;
       }
       if (isFactName(name) || (OUTCOME_PLACEHOLDERS as readonly string[]).includes(name)) continue;
       const node = nodeAt(source, [...path, lang]);
       const pos = placeholderPos(source, node, m.index);
-      err(pos, 'unknown_placeholder', `'{${name}}' in the ${lang} explain text is not a fact or outcome (expected one of ${[...FACT_NAMES, ...OUTCOME_PLACEHOLDERS].join(', ')})`, ruleId);
+      err(
+        pos,
+        'unknown_placeholder',
+        `'{${name}}' in the ${lang} explain text is not a fact or outcome (expected one of ${[...FACT_NAMES, ...OUTCOME_PLACEHOLDERS].join(', ')})`,
+        ruleId,
+      );
     }
   }
 }
@@ -208,7 +300,8 @@ function checkTemplate(source: YamlSource, path: PathSeg[], text: LocalText, rul
 /** Points into a plain single-line scalar when possible, else at the scalar's start. */
 function placeholderPos(source: YamlSource, node: Node | undefined, offset: number): Pos {
   const start = nodePos(source, node);
-  const plain = isScalar(node) && (node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+  const plain =
+    isScalar(node) && (node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
   const quote = isScalar(node) && node.type !== 'PLAIN' ? 1 : 0;
   return plain && !isMap(node) ? { line: start.line, column: start.column + quote + offset } : start;
 }

@@ -36,8 +36,18 @@ export function checkShape(source: YamlSource, value: unknown, validate: Validat
   const out: Diagnostic[] = [];
   for (const e of kept) {
     const path = splitPointer(e.instancePath);
-    const node = e.keyword === 'additionalProperties' ? keyAt(source, path, String(e.params.additionalProperty)) : nodeAt(source, path);
-    const d: Diagnostic = { file: source.file, ...nodePos(source, node), ruleId: ruleIdOf(value, path), severity: 'error', code: 'schema', message: describe(e, path) };
+    const node =
+      e.keyword === 'additionalProperties'
+        ? keyAt(source, path, String(e.params.additionalProperty))
+        : nodeAt(source, path);
+    const d: Diagnostic = {
+      file: source.file,
+      ...nodePos(source, node),
+      ruleId: ruleIdOf(value, path),
+      severity: 'error',
+      code: 'schema',
+      message: describe(e, path),
+    };
     const key = `${d.line}:${d.column}:${d.message}`;
     if (!seen.has(key)) out.push(d);
     seen.add(key);

@@ -60,7 +60,10 @@ const NO_MATCH: Row = {
   index: -1,
   cells: [],
   outcome: { remedy: 'none', escalate: true, priority: 3, escalate_reason: 'no_rule' },
-  explain: { 'zh-CN': '这个情况需要人工客服处理，我们已为您转接。', en: 'This case needs a person; we have passed it to our service team.' },
+  explain: {
+    'zh-CN': '这个情况需要人工客服处理，我们已为您转接。',
+    en: 'This case needs a person; we have passed it to our service team.',
+  },
   basis: 'built in: a table without a default row had no matching row',
   pos: { line: 1, column: 1 },
 };
@@ -81,7 +84,16 @@ export function loadTable(file: string): CompiledTable {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RuleTableError([{ file, line: 1, column: 1, severity: 'error', code: 'read', message: `cannot read the table (${(err as Error).message})` }]);
+    throw new RuleTableError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        severity: 'error',
+        code: 'read',
+        message: `cannot read the table (${(err as Error).message})`,
+      },
+    ]);
   }
   const tests = loadTestsFor(file);
   const testErrors = tests?.diagnostics ?? [];
@@ -126,7 +138,10 @@ function explain(model: TableModel, facts: Facts, decision: Decision): Explanati
     if (row.id === decision.ruleId) break;
     const failed = row.cells
       .filter((c) => !matchCell(c.cond, values[c.input]))
-      .map((c) => ({ condition: describeCell(c.input, c.cond, c.text), found: values[c.input] === undefined ? 'not given' : formatValue(values[c.input]) }));
+      .map((c) => ({
+        condition: describeCell(c.input, c.cond, c.text),
+        found: values[c.input] === undefined ? 'not given' : formatValue(values[c.input]),
+      }));
     rows.push({ ruleId: row.id, line: row.pos.line, matched: failed.length === 0, failed });
   }
   return { decision, rows };

@@ -28,7 +28,19 @@ export interface TestResult {
   failures: string[];
 }
 
-const EXPECT_FIELDS = ['remedy', 'refund_pct', 'return_shipping_paid_by', 'compensation', 'express_refund', 'escalate', 'priority', 'escalate_reason', 'compensation_amount', 'pending_approval', 'basis'];
+const EXPECT_FIELDS = [
+  'remedy',
+  'refund_pct',
+  'return_shipping_paid_by',
+  'compensation',
+  'express_refund',
+  'escalate',
+  'priority',
+  'escalate_reason',
+  'compensation_amount',
+  'pending_approval',
+  'basis',
+];
 
 const schema = compileSchema({
   type: 'object',
@@ -45,7 +57,12 @@ const schema = compileSchema({
         properties: {
           name: { type: 'string' },
           given: { type: 'object' },
-          expect: { type: 'object', required: ['rule'], additionalProperties: false, properties: Object.fromEntries(['rule', ...EXPECT_FIELDS].map((k) => [k, {}])) },
+          expect: {
+            type: 'object',
+            required: ['rule'],
+            additionalProperties: false,
+            properties: Object.fromEntries(['rule', ...EXPECT_FIELDS].map((k) => [k, {}])),
+          },
         },
       },
     },
@@ -62,7 +79,10 @@ export function parseTests(text: string, file: string): { tests: TableTest[]; di
   const value: unknown = source.doc.toJS();
   const shape = checkShape(source, value, schema);
   if (shape.length > 0) return { tests: [], diagnostics: shape };
-  const raw = value as { defaults?: Record<string, unknown>; tests: { name: string; given: Record<string, unknown>; expect: TableTest['expect'] }[] };
+  const raw = value as {
+    defaults?: Record<string, unknown>;
+    tests: { name: string; given: Record<string, unknown>; expect: TableTest['expect'] }[];
+  };
   const defaults = { ...FACT_DEFAULTS, ...raw.defaults };
   const tests: TableTest[] = [];
   const out: Diagnostic[] = [];
@@ -72,7 +92,14 @@ export function parseTests(text: string, file: string): { tests: TableTest[]; di
     if (!facts.ok) {
       for (const e of facts.errors) {
         const at = nodePos(source, nodeAt(source, ['tests', n, 'given', ...(e.fact ? [e.fact] : [])]));
-        out.push({ file, ...at, ruleId: t.expect.rule, severity: 'error', code: 'bad_test', message: `test '${t.name}': ${e.message}` });
+        out.push({
+          file,
+          ...at,
+          ruleId: t.expect.rule,
+          severity: 'error',
+          code: 'bad_test',
+          message: `test '${t.name}': ${e.message}`,
+        });
       }
       return;
     }
@@ -92,13 +119,15 @@ export function runTableTests(table: { evaluate(f: Facts): Decision }, tests: re
     const decision = table.evaluate(test.facts);
     const failures: string[] = [];
     const got = decision as unknown as Record<string, unknown>;
-    if (decision.ruleId !== test.expect.rule) failures.push(`rule: expected ${test.expect.rule}, got ${decision.ruleId}`);
+    if (decision.ruleId !== test.expect.rule)
+      failures.push(`rule: expected ${test.expect.rule}, got ${decision.ruleId}`);
     for (const key of EXPECT_FIELDS) {
       if (!(key in test.expect)) continue;
       const want = test.expect[key];
       // An expected `false` also accepts an absent flag (rows need not spell out express_refund: false).
       const have = got[key] === undefined && want === false ? false : got[key];
-      if (!isDeepStrictEqual(have, want)) failures.push(`${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got[key])}`);
+      if (!isDeepStrictEqual(have, want))
+        failures.push(`${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got[key])}`);
     }
     return { test, ok: failures.length === 0, decision, failures };
   });
@@ -108,5 +137,12 @@ export function runTableTests(table: { evaluate(f: Facts): Decision }, tests: re
 export function testFailures(results: readonly TestResult[]): Diagnostic[] {
   return results
     .filter((r) => !r.ok)
-    .map((r) => ({ file: r.test.file, ...r.test.pos, ruleId: r.test.expect.rule, severity: 'error' as const, code: 'test_failed', message: `test '${r.test.name}' failed: ${r.failures.join('; ')}` }));
+    .map((r) => ({
+      file: r.test.file,
+      ...r.test.pos,
+      ruleId: r.test.expect.rule,
+      severity: 'error' as const,
+      code: 'test_failed',
+      message: `test '${r.test.name}' failed: ${r.failures.join('; ')}`,
+    }));
 }

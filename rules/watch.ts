@@ -76,8 +76,14 @@ export function watchTable(file: string, log: WatchLog, options: { rewatchMs?: n
       log.info({ file, hash: next.hash, previous, warnings: next.warnings.length }, 'rule table reloaded');
       for (const cb of reloaded) notify(cb, next);
     } catch (err) {
-      const e = err instanceof RuleTableError ? err : new RuleTableError([{ file, line: 1, column: 1, severity: 'error', code: 'read', message: String(err) }]);
-      log.error({ file, serving: table.hash, errors: e.diagnostics.map(formatDiagnostic) }, 'rule table rejected; the last good table keeps serving');
+      const e =
+        err instanceof RuleTableError
+          ? err
+          : new RuleTableError([{ file, line: 1, column: 1, severity: 'error', code: 'read', message: String(err) }]);
+      log.error(
+        { file, serving: table.hash, errors: e.diagnostics.map(formatDiagnostic) },
+        'rule table rejected; the last good table keeps serving',
+      );
       for (const cb of rejected) notify(cb, e);
     }
   };
@@ -91,7 +97,10 @@ export function watchTable(file: string, log: WatchLog, options: { rewatchMs?: n
   let rewatch: NodeJS.Timeout | undefined;
   let closed = false;
   const restart = (why: string): void => {
-    log.error({ file, serving: table.hash, reason: why }, 'rule table watch failed; the last good table keeps serving, watching again');
+    log.error(
+      { file, serving: table.hash, reason: why },
+      'rule table watch failed; the last good table keeps serving, watching again',
+    );
     watcher?.close();
     watcher = undefined;
     if (rewatch === undefined && !closed) {

@@ -24,9 +24,21 @@ export function parseYaml(text: string, file: string): { source: YamlSource; dia
     const at = offsetPos(source, e.pos[0]);
     if (e.code === 'DUPLICATE_KEY') {
       const key = text.slice(e.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
-      return { file, ...at, severity: 'error', code: 'duplicate_key', message: `key '${key}' appears twice in the same map (expected each key once)` };
+      return {
+        file,
+        ...at,
+        severity: 'error',
+        code: 'duplicate_key',
+        message: `key '${key}' appears twice in the same map (expected each key once)`,
+      };
     }
-    return { file, ...at, severity: 'error', code: 'yaml', message: `${e.message.split('\n')[0]} (expected valid YAML)` };
+    return {
+      file,
+      ...at,
+      severity: 'error',
+      code: 'yaml',
+      message: `${e.message.split('\n')[0]} (expected valid YAML)`,
+    };
   });
   return { source, diagnostics };
 }

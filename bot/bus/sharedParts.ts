@@ -34,12 +34,17 @@ export async function openSharedParts(stores: Stores, config: Config, log: Logge
     return {
       bus,
       queue: new RedisHandoffQueue(redis, prefix),
-      directLineStore: new RedisDirectLineStore(redis, bus, { prefix, ttlSeconds: Math.min(config.stateTtlSeconds || DIRECT_LINE_TTL_SECONDS, DIRECT_LINE_TTL_SECONDS), log }),
+      directLineStore: new RedisDirectLineStore(redis, bus, {
+        prefix,
+        ttlSeconds: Math.min(config.stateTtlSeconds || DIRECT_LINE_TTL_SECONDS, DIRECT_LINE_TTL_SECONDS),
+        log,
+      }),
       directLineKey: config.directLineSecret === '' ? await sharedDirectLineKey(redis, prefix) : undefined,
       close: () => bus.close(),
     };
   }
-  if (stores.sqlite === undefined) throw new Error('the handoff queue needs the embedded SQLite file or Redis (set REDIS_URL and DATABASE_URL)');
+  if (stores.sqlite === undefined)
+    throw new Error('the handoff queue needs the embedded SQLite file or Redis (set REDIS_URL and DATABASE_URL)');
   const bus = new MemoryBus();
   return { bus, queue: new SqliteHandoffQueue(stores.sqlite), close: () => bus.close() };
 }

@@ -21,11 +21,32 @@ export interface ChannelCaps {
   markdown: boolean;
 }
 
-const TEXT_ONLY: ChannelCaps = { adaptiveCards: false, maxCardVersion: '0', suggestedActions: false, maxSuggestedActions: 0, fileUpload: false, markdown: false };
-const WEB_CHAT: ChannelCaps = { adaptiveCards: true, maxCardVersion: '1.6', suggestedActions: true, maxSuggestedActions: 100, fileUpload: true, markdown: true };
+const TEXT_ONLY: ChannelCaps = {
+  adaptiveCards: false,
+  maxCardVersion: '0',
+  suggestedActions: false,
+  maxSuggestedActions: 0,
+  fileUpload: false,
+  markdown: false,
+};
+const WEB_CHAT: ChannelCaps = {
+  adaptiveCards: true,
+  maxCardVersion: '1.6',
+  suggestedActions: true,
+  maxSuggestedActions: 100,
+  fileUpload: true,
+  markdown: true,
+};
 
 const CAPS: Record<string, ChannelCaps> = {
-  msteams: { adaptiveCards: true, maxCardVersion: '1.5', suggestedActions: true, maxSuggestedActions: 3, fileUpload: true, markdown: true },
+  msteams: {
+    adaptiveCards: true,
+    maxCardVersion: '1.5',
+    suggestedActions: true,
+    maxSuggestedActions: 3,
+    fileUpload: true,
+    markdown: true,
+  },
   webchat: WEB_CHAT,
   directline: WEB_CHAT,
   // Bot Framework Emulator 4.14.1 embeds an older Web Chat: 1.4 cards do not render and some 1.3
@@ -70,6 +91,9 @@ export function cardOrText(channelId: string, card: Attachment, text: string): P
   const caps = channelCaps(channelId);
   const version = (card.content as { version?: unknown } | undefined)?.version;
   const renders =
-    caps.adaptiveCards && card.contentType === ADAPTIVE_CARD_CONTENT_TYPE && typeof version === 'string' && versionAtMost(version, caps.maxCardVersion);
+    caps.adaptiveCards &&
+    card.contentType === ADAPTIVE_CARD_CONTENT_TYPE &&
+    typeof version === 'string' &&
+    versionAtMost(version, caps.maxCardVersion);
   return renders ? { type: 'message', attachments: [card] } : { type: 'message', text, textFormat: 'plain' };
 }

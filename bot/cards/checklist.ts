@@ -30,7 +30,9 @@ function lines(lang: CardLang, items: ChecklistItem[]): { progress: string; rows
   const done = items.filter((i) => i.status === 'done').length;
   const rows = items.map((item) => ({
     icon: ICON[item.status],
-    label: truncate(item.label, LIMITS.label) + (item.optional ? (lang === 'en' ? ` (${l.optional})` : `（${l.optional}）`) : ''),
+    label:
+      truncate(item.label, LIMITS.label) +
+      (item.optional ? (lang === 'en' ? ` (${l.optional})` : `（${l.optional}）`) : ''),
     status: l.status[item.status],
     item,
   }));
@@ -40,7 +42,10 @@ function lines(lang: CardLang, items: ChecklistItem[]): { progress: string; rows
 export function evidenceChecklistText(lang: CardLang, title: string, items: ChecklistItem[]): string {
   const { progress, rows } = lines(lang, items);
   const sep = lang === 'en' ? ': ' : '：';
-  return [`${truncate(title, LIMITS.title)} (${progress})`, ...rows.map((r) => `${r.icon} ${r.label}${sep}${r.status}`)].join('\n');
+  return [
+    `${truncate(title, LIMITS.title)} (${progress})`,
+    ...rows.map((r) => `${r.icon} ${r.label}${sep}${r.status}`),
+  ].join('\n');
 }
 
 export function evidenceChecklistCard(lang: CardLang, title: string, items: ChecklistItem[]): Attachment {

@@ -47,7 +47,12 @@ const text = { type: 'string', minLength: 1, maxLength: 300 } as const;
 const button = { type: 'string', minLength: 1, maxLength: 20 } as const;
 
 function strings(keys: readonly string[], of: object = text): object {
-  return { type: 'object', additionalProperties: false, required: [...keys], properties: Object.fromEntries(keys.map((k) => [k, of])) };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [...keys],
+    properties: Object.fromEntries(keys.map((k) => [k, of])),
+  };
 }
 
 const langSchema = {
@@ -68,9 +73,41 @@ const langSchema = {
     remedy: {
       type: 'object',
       additionalProperties: false,
-      required: ['title', 'case', 'remedy', 'remedies', 'refund_pct', 'compensation', 'return_shipping', 'shipping_payer', 'express_refund', 'express_refund_yes', 'escalated', 'rule', 'accept', 'decline', 'acknowledge', 'ask_human', 'reply_hint'],
+      required: [
+        'title',
+        'case',
+        'remedy',
+        'remedies',
+        'refund_pct',
+        'compensation',
+        'return_shipping',
+        'shipping_payer',
+        'express_refund',
+        'express_refund_yes',
+        'escalated',
+        'rule',
+        'accept',
+        'decline',
+        'acknowledge',
+        'ask_human',
+        'reply_hint',
+      ],
       properties: {
-        ...Object.fromEntries(['title', 'case', 'remedy', 'refund_pct', 'compensation', 'return_shipping', 'express_refund', 'express_refund_yes', 'escalated', 'rule', 'reply_hint'].map((k) => [k, text])),
+        ...Object.fromEntries(
+          [
+            'title',
+            'case',
+            'remedy',
+            'refund_pct',
+            'compensation',
+            'return_shipping',
+            'express_refund',
+            'express_refund_yes',
+            'escalated',
+            'rule',
+            'reply_hint',
+          ].map((k) => [k, text]),
+        ),
         remedies: strings(REMEDIES),
         shipping_payer: strings(['merchant', 'shopper']),
         accept: button,
@@ -93,7 +130,12 @@ const langSchema = {
   },
 };
 
-const fileSchema = { type: 'object', additionalProperties: false, required: [...CARD_LANGS], properties: { 'zh-CN': langSchema, en: langSchema } };
+const fileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...CARD_LANGS],
+  properties: { 'zh-CN': langSchema, en: langSchema },
+};
 
 const validate = new Ajv({ allErrors: true }).compile<Record<CardLang, CardLabels>>(fileSchema);
 
@@ -127,7 +169,10 @@ export function loadCardLabels(file: string = DEFAULT_CARDS_FILE): Record<CardLa
   const value: unknown = doc.toJS();
   if (validate(value)) return value;
   const messages = (validate.errors ?? []).map((err) => {
-    const path = err.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const path = err.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     const at = path.length > 0 ? ` ${path.join('.')}` : '';
     return `${where(node?.range?.[0])}:${at} ${describe(err)}`;

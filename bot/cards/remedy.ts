@@ -33,8 +33,10 @@ function facts(lang: CardLang, p: RemedyProposal): Fact[] {
   ];
   if (d.refund_pct !== undefined) out.push({ title: l.refund_pct, value: formatPct(d.refund_pct) });
   // An amount still waiting for a person's approval is never shown to the shopper.
-  if (d.compensation_amount !== undefined && d.compensation_amount > 0 && !d.pending_approval) out.push({ title: l.compensation, value: formatYuan(d.compensation_amount) });
-  if (d.return_shipping_paid_by !== undefined) out.push({ title: l.return_shipping, value: l.shipping_payer[d.return_shipping_paid_by] });
+  if (d.compensation_amount !== undefined && d.compensation_amount > 0 && !d.pending_approval)
+    out.push({ title: l.compensation, value: formatYuan(d.compensation_amount) });
+  if (d.return_shipping_paid_by !== undefined)
+    out.push({ title: l.return_shipping, value: l.shipping_payer[d.return_shipping_paid_by] });
   if (d.express_refund === true) out.push({ title: l.express_refund, value: l.express_refund_yes });
   return out;
 }
@@ -65,7 +67,12 @@ export function remedyProposalCard(lang: CardLang, p: RemedyProposal): Attachmen
   const d = p.decision;
   const final = isFinal(d);
   const actions: SubmitAction[] = [
-    { type: 'Action.Submit', title: final ? l.acknowledge : l.accept, data: { action: 'accept', caseId: p.caseId }, style: 'positive' },
+    {
+      type: 'Action.Submit',
+      title: final ? l.acknowledge : l.accept,
+      data: { action: 'accept', caseId: p.caseId },
+      style: 'positive',
+    },
     { type: 'Action.Submit', title: final ? l.ask_human : l.decline, data: { action: 'decline', caseId: p.caseId } },
   ];
   const summary = truncate(p.summary, LIMITS.summary);
@@ -77,8 +84,13 @@ export function remedyProposalCard(lang: CardLang, p: RemedyProposal): Attachmen
         ...(summary === '' ? [] : [textBlock(escapeCardText(summary), { isSubtle: true, spacing: 'none' })]),
         { type: 'FactSet', facts: facts(lang, p).map((f) => ({ title: f.title, value: escapeCardText(f.value) })) },
         textBlock(escapeCardText(truncate(d.explain[lang], LIMITS.explain))),
-        ...(d.escalate ? [{ type: 'Container' as const, style: 'warning' as const, items: [textBlock(l.escalated)] }] : []),
-        textBlock(`${l.rule}${lang === 'en' ? ': ' : '：'}${escapeCardText(d.ruleId)}`, { size: 'small', isSubtle: true }),
+        ...(d.escalate
+          ? [{ type: 'Container' as const, style: 'warning' as const, items: [textBlock(l.escalated)] }]
+          : []),
+        textBlock(`${l.rule}${lang === 'en' ? ': ' : '：'}${escapeCardText(d.ruleId)}`, {
+          size: 'small',
+          isSubtle: true,
+        }),
       ],
       actions,
     ),
@@ -89,6 +101,7 @@ export function remedyProposalCard(lang: CardLang, p: RemedyProposal): Attachmen
 export function parseRemedyValue(value: unknown): RemedyAnswer | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if ((v.action !== 'accept' && v.action !== 'decline') || typeof v.caseId !== 'string' || v.caseId === '') return undefined;
+  if ((v.action !== 'accept' && v.action !== 'decline') || typeof v.caseId !== 'string' || v.caseId === '')
+    return undefined;
   return { action: v.action, caseId: v.caseId };
 }

@@ -6,12 +6,19 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATA_DIR } from '../../intents/dataset.js';
-import { appendExample, candidatesFile, correctionsOf, mergeCandidates, readCandidates, writeCandidates } from '../lead/candidates.js';
+import {
+  appendExample,
+  candidatesFile,
+  correctionsOf,
+  mergeCandidates,
+  readCandidates,
+  writeCandidates,
+} from '../lead/candidates.js';
 import { withStores } from '../lead/cliStores.js';
 import type { CliIo, Command } from './command.js';
 
 export const intentsCommand: Command = {
-  summary: 'review agents\' complaint corrections and add them to the training data',
+  summary: "review agents' complaint corrections and add them to the training data",
   usage: `Usage: kefu intents review [--json]   collect corrections from stored cases into
                                      data/intents/candidates.yaml and list the pending ones
        kefu intents add ID...         append those candidates (case ids) to
@@ -19,7 +26,11 @@ export const intentsCommand: Command = {
 
 --dir DIR  the intents data folder (default data/intents)`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, dir: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, dir: { type: 'string' } },
+    });
     const [sub, ...ids] = positionals;
     const dir = values.dir ?? DATA_DIR;
     const file = candidatesFile(dir);
@@ -33,8 +44,13 @@ export const intentsCommand: Command = {
         io.stdout.write(`${JSON.stringify({ file, new: added, pending }, null, 2)}\n`);
         return 0;
       }
-      io.stdout.write(`${pending.length} candidate${pending.length === 1 ? '' : 's'} to review (${added} new) in ${path.relative(process.cwd(), file) || file}:\n`);
-      for (const c of pending) io.stdout.write(`  ${c.id}  [${c.lang}] ${c.botRead} → ${c.intent}  ${JSON.stringify(c.text)}  (by ${c.agent})\n`);
+      io.stdout.write(
+        `${pending.length} candidate${pending.length === 1 ? '' : 's'} to review (${added} new) in ${path.relative(process.cwd(), file) || file}:\n`,
+      );
+      for (const c of pending)
+        io.stdout.write(
+          `  ${c.id}  [${c.lang}] ${c.botRead} → ${c.intent}  ${JSON.stringify(c.text)}  (by ${c.agent})\n`,
+        );
       if (pending.length > 0) io.stdout.write('\nAdd the good ones with: kefu intents add ID...\n');
       return 0;
     }
@@ -43,7 +59,9 @@ export const intentsCommand: Command = {
       const list = readCandidates(file);
       const unknown = ids.filter((id) => !list.some((c) => c.id === id));
       if (unknown.length > 0) {
-        io.stderr.write(`kefu intents add: no candidate ${unknown.join(', ')} in ${file} (run kefu intents review first)\n`);
+        io.stderr.write(
+          `kefu intents add: no candidate ${unknown.join(', ')} in ${file} (run kefu intents review first)\n`,
+        );
         return 1;
       }
       for (const c of list) {
@@ -51,7 +69,9 @@ export const intentsCommand: Command = {
         const train = path.join(dir, 'train', `${c.lang}.yaml`);
         const result = appendExample(train, c.lang, c.intent, c.text);
         c.status = 'added';
-        io.stdout.write(`  ${c.id} ${result === 'added' ? 'added to' : 'already in'} ${path.basename(path.dirname(train))}/${path.basename(train)} under ${c.intent}\n`);
+        io.stdout.write(
+          `  ${c.id} ${result === 'added' ? 'added to' : 'already in'} ${path.basename(path.dirname(train))}/${path.basename(train)} under ${c.intent}\n`,
+        );
       }
       writeCandidates(file, list);
       io.stdout.write('Run `npm run train` to rebuild the model.\n');

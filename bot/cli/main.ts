@@ -65,7 +65,13 @@ function isArgsError(err: unknown): boolean {
 }
 
 async function overview(): Promise<string> {
-  const lines = ['kefu (客服): customer-service bot for online supermarkets', '', 'Usage: kefu COMMAND [ARGS]', '', 'Commands:'];
+  const lines = [
+    'kefu (客服): customer-service bot for online supermarkets',
+    '',
+    'Usage: kefu COMMAND [ARGS]',
+    '',
+    'Commands:',
+  ];
   for (const [name, load] of Object.entries(commands)) {
     lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
   }

@@ -40,8 +40,17 @@ export const purgeCommand: Command = {
     const { storeSweepers } = await import('../privacy/sweepers.js');
     const stores = await openStores(config, createLogger('warn'));
     try {
-      const result = await new ShopperData({ cases: stores.cases, evidence: stores.evidence, state: stores.state, sweepers: storeSweepers(stores, config.dataDir), ledger: stores.ledger, now: () => new Date() }).purge(days);
-      io.stdout.write(`purged ${result.cases} case(s) and ${result.files} file(s) last changed before ${result.cutoff}, and ${result.other} other item(s) as old (idle state, uploads, leftovers)\n`);
+      const result = await new ShopperData({
+        cases: stores.cases,
+        evidence: stores.evidence,
+        state: stores.state,
+        sweepers: storeSweepers(stores, config.dataDir),
+        ledger: stores.ledger,
+        now: () => new Date(),
+      }).purge(days);
+      io.stdout.write(
+        `purged ${result.cases} case(s) and ${result.files} file(s) last changed before ${result.cutoff}, and ${result.other} other item(s) as old (idle state, uploads, leftovers)\n`,
+      );
       return 0;
     } finally {
       await stores.close();

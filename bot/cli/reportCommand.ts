@@ -21,7 +21,11 @@ export const reportCommand: Command = {
 --json   one JSON document for scripts.
 Reads cases from the configured store ($KEFU_DATA_DIR's SQLite file, or PostgreSQL).`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string', default: '7d' }, json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { since: { type: 'string', default: '7d' }, json: { type: 'boolean', default: false } },
+    });
     if (positionals.length > 0) return usageError(io, `unexpected argument '${positionals[0]}'`);
     const until = new Date();
     let since: Date;

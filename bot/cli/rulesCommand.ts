@@ -9,7 +9,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkEvidencePlan } from '../data/evidenceCheck.js';
 import { loadEvidencePlan } from '../data/evidencePlan.js';
-import { formatDiagnostic, loadTable, parseFacts, runTableTests, RuleTableError, type CompiledTable, type Decision, type Diagnostic } from '../../rules/index.js';
+import {
+  formatDiagnostic,
+  loadTable,
+  parseFacts,
+  runTableTests,
+  RuleTableError,
+  type CompiledTable,
+  type Decision,
+  type Diagnostic,
+} from '../../rules/index.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 
 const USAGE = `Usage: kefu rules check   [FILE] [--json]   validate and lint the table (exit 1 on errors)
@@ -36,8 +45,10 @@ export const rulesCommand: Command = {
       options: { json: { type: 'boolean', default: false }, facts: { type: 'string' } },
     });
     const [sub, fileArg, ...extra] = positionals;
-    if (sub === 'diff') return (await import('../lead/rulesDiffCommand.js')).rulesDiff(positionals.slice(1), values.json, io);
-    if (sub !== 'check' && sub !== 'test' && sub !== 'explain') throw new UsageError(`expected check, test, explain or diff, got '${sub ?? ''}'`);
+    if (sub === 'diff')
+      return (await import('../lead/rulesDiffCommand.js')).rulesDiff(positionals.slice(1), values.json, io);
+    if (sub !== 'check' && sub !== 'test' && sub !== 'explain')
+      throw new UsageError(`expected check, test, explain or diff, got '${sub ?? ''}'`);
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const file = fileArg ?? (io.env.RULES_FILE || 'data/rules.yaml');
     let table: CompiledTable;
@@ -61,7 +72,13 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-function report(io: CliIo, json: boolean, _sub: Sub, doc: { ok: boolean; [key: string]: unknown }, text: () => void): number {
+function report(
+  io: CliIo,
+  json: boolean,
+  _sub: Sub,
+  doc: { ok: boolean; [key: string]: unknown },
+  text: () => void,
+): number {
   if (json) io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   else text();
   return doc.ok ? 0 : 1;
@@ -82,11 +99,21 @@ function evidenceFindings(t: CompiledTable): Diagnostic[] {
 function check(io: CliIo, json: boolean, t: CompiledTable): number {
   const diagnostics: Diagnostic[] = [...t.warnings, ...evidenceFindings(t)];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return report(io, json, 'check', { ok: errors === 0, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics }, () => {
-    for (const d of diagnostics) io.stdout.write(`${formatDiagnostic(d)}\n`);
-    const warnings = count(diagnostics.length - errors, 'warning');
-    io.stdout.write(errors === 0 ? `✓ ${t.file}: ${summary(t)}; no errors, ${warnings}\n` : `✗ ${t.file}: ${count(errors, 'error')}, ${warnings}\n`);
-  });
+  return report(
+    io,
+    json,
+    'check',
+    { ok: errors === 0, file: t.file, hash: t.hash, rows: t.ruleIds.length, diagnostics },
+    () => {
+      for (const d of diagnostics) io.stdout.write(`${formatDiagnostic(d)}\n`);
+      const warnings = count(diagnostics.length - errors, 'warning');
+      io.stdout.write(
+        errors === 0
+          ? `✓ ${t.file}: ${summary(t)}; no errors, ${warnings}\n`
+          : `✗ ${t.file}: ${count(errors, 'error')}, ${warnings}\n`,
+      );
+    },
+  );
 }
 
 function test(io: CliIo, json: boolean, t: CompiledTable): number {
@@ -98,13 +125,28 @@ function test(io: CliIo, json: boolean, t: CompiledTable): number {
     file: t.file,
     hash: t.hash,
     passed: results.length - failed.length,
-    failed: failed.map((r) => ({ name: r.test.name, file: r.test.file, line: r.test.pos.line, column: r.test.pos.column, rule: r.test.expect.rule, got: r.decision.ruleId, failures: r.failures })),
+    failed: failed.map((r) => ({
+      name: r.test.name,
+      file: r.test.file,
+      line: r.test.pos.line,
+      column: r.test.pos.column,
+      rule: r.test.expect.rule,
+      got: r.decision.ruleId,
+      failures: r.failures,
+    })),
   };
   return report(io, json, 'test', doc, () => {
     for (const r of results) io.stdout.write(`${r.ok ? '  ✓' : '  ✗'} ${r.test.name} → ${r.decision.ruleId}\n`);
-    for (const r of failed) io.stdout.write(`\n${r.test.file}:${r.test.pos.line}:${r.test.pos.column}: test '${r.test.name}' failed\n${r.failures.map((f) => `    ${f}`).join('\n')}\n`);
-    if (t.tests.length === 0) io.stdout.write(`✗ ${t.file}: no test cases (expected them in a .tests.yaml file beside the table)\n`);
-    else io.stdout.write(`\n${failed.length === 0 ? '✓' : '✗'} ${count(results.length - failed.length, 'test')} passed, ${failed.length} failed (table ${t.hash})\n`);
+    for (const r of failed)
+      io.stdout.write(
+        `\n${r.test.file}:${r.test.pos.line}:${r.test.pos.column}: test '${r.test.name}' failed\n${r.failures.map((f) => `    ${f}`).join('\n')}\n`,
+      );
+    if (t.tests.length === 0)
+      io.stdout.write(`✗ ${t.file}: no test cases (expected them in a .tests.yaml file beside the table)\n`);
+    else
+      io.stdout.write(
+        `\n${failed.length === 0 ? '✓' : '✗'} ${count(results.length - failed.length, 'test')} passed, ${failed.length} failed (table ${t.hash})\n`,
+      );
   });
 }
 
@@ -112,10 +154,18 @@ function outcomeLine(d: Decision): string {
   const parts = [`remedy ${d.remedy}`];
   if (d.refund_pct !== undefined) parts.push(`refund ${d.refund_pct}%`);
   if (d.return_shipping_paid_by) parts.push(`return shipping paid by ${d.return_shipping_paid_by}`);
-  if (d.compensation_amount !== undefined) parts.push(`${d.compensation?.label ?? ''} compensation ¥${d.compensation_amount}`.trim());
+  if (d.compensation_amount !== undefined)
+    parts.push(`${d.compensation?.label ?? ''} compensation ¥${d.compensation_amount}`.trim());
   if (d.express_refund) parts.push('express refund');
-  parts.push(d.escalate ? `escalate to a person (priority ${d.priority ?? '-'}, ${d.escalate_reason ?? 'no reason given'})` : 'no escalation');
-  if (d.pending_approval) parts.push(`pending a person's approval (${d.pending_approval.join(', ')}): the shopper is told it is under review, not the amount`);
+  parts.push(
+    d.escalate
+      ? `escalate to a person (priority ${d.priority ?? '-'}, ${d.escalate_reason ?? 'no reason given'})`
+      : 'no escalation',
+  );
+  if (d.pending_approval)
+    parts.push(
+      `pending a person's approval (${d.pending_approval.join(', ')}): the shopper is told it is under review, not the amount`,
+    );
   return parts.join(', ');
 }
 
@@ -137,7 +187,9 @@ function explain(io: CliIo, json: boolean, t: CompiledTable, factsJson: string):
   const { decision, rows } = t.explainMiss(facts.facts);
   return report(io, json, 'explain', { ok: true, facts: facts.facts, decision, rows }, () => {
     const row = t.model.rows.find((r) => r.id === decision.ruleId) ?? t.model.defaultRow;
-    io.stdout.write(`Decision: ${decision.ruleId}${row ? ` (${t.file}:${row.pos.line})` : ''}, table ${decision.tableHash}\n`);
+    io.stdout.write(
+      `Decision: ${decision.ruleId}${row ? ` (${t.file}:${row.pos.line})` : ''}, table ${decision.tableHash}\n`,
+    );
     io.stdout.write(`  ${outcomeLine(decision)}\n`);
     if (decision.matched.length > 0) io.stdout.write(`  because: ${decision.matched.join('; ')}\n`);
     if (decision.basis) io.stdout.write(`  basis: ${decision.basis}\n`);
@@ -145,7 +197,9 @@ function explain(io: CliIo, json: boolean, t: CompiledTable, factsJson: string):
     io.stdout.write(`  zh-CN: ${decision.explain['zh-CN']}\n  en:    ${decision.explain.en}\n`);
     if (rows.length > 0) io.stdout.write('\nRows tried before it:\n');
     for (const r of rows) {
-      const why = r.matched ? 'matched too (unique tables never get here)' : r.failed.map((f) => `${f.condition}, but found ${f.found}`).join('; ');
+      const why = r.matched
+        ? 'matched too (unique tables never get here)'
+        : r.failed.map((f) => `${f.condition}, but found ${f.found}`).join('; ');
       io.stdout.write(`  ${r.ruleId.padEnd(16)} line ${String(r.line).padEnd(4)} ✗ ${why}\n`);
     }
   });

@@ -32,9 +32,13 @@ export const serveCommand: Command = {
     }
     const { startApp } = await import('../app.js');
     const app = await startApp(config);
-    io.stdout.write(`kefu is running: widget http://localhost:${app.port}/ · console http://localhost:${app.port}/console · Bot Framework endpoint http://localhost:${app.port}/api/messages\n`);
+    io.stdout.write(
+      `kefu is running: widget http://localhost:${app.port}/ · console http://localhost:${app.port}/console · Bot Framework endpoint http://localhost:${app.port}/api/messages\n`,
+    );
     if (app.consoleSignIn !== undefined) {
-      io.stdout.write(`agent console (demo agent, local only; set AGENT_TOKENS for real agents): ${app.consoleSignIn}\n`);
+      io.stdout.write(
+        `agent console (demo agent, local only; set AGENT_TOKENS for real agents): ${app.consoleSignIn}\n`,
+      );
     }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -42,10 +46,13 @@ export const serveCommand: Command = {
         // A request to a channel that never answers cannot be cancelled from here and would keep
         // the process alive; once everything is closed, nothing else is worth waiting for.
         const exit = () => setTimeout(() => process.exit(), 1000).unref();
-        void app.close().then(resolve, (err: unknown) => {
-          app.log.error({ err }, 'shutdown failed');
-          resolve();
-        }).finally(exit);
+        void app
+          .close()
+          .then(resolve, (err: unknown) => {
+            app.log.error({ err }, 'shutdown failed');
+            resolve();
+          })
+          .finally(exit);
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

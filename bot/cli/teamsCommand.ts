@@ -26,12 +26,23 @@ export const teamsCommand: Command = {
   usage,
   async run(args, io) {
     const [sub, ...rest] = args;
-    if (sub !== 'package') throw new UsageError(sub === undefined ? 'missing subcommand (expected: package)' : `unknown subcommand '${sub}' (expected: package)`);
+    if (sub !== 'package')
+      throw new UsageError(
+        sub === undefined
+          ? 'missing subcommand (expected: package)'
+          : `unknown subcommand '${sub}' (expected: package)`,
+      );
     let values: Record<string, string | undefined>;
     try {
       values = parseArgs({
         args: rest,
-        options: { host: { type: 'string' }, 'app-id': { type: 'string' }, 'teams-app-id': { type: 'string' }, version: { type: 'string' }, out: { type: 'string' } },
+        options: {
+          host: { type: 'string' },
+          'app-id': { type: 'string' },
+          'teams-app-id': { type: 'string' },
+          version: { type: 'string' },
+          out: { type: 'string' },
+        },
         strict: true,
         allowPositionals: false,
       }).values;
@@ -39,17 +50,27 @@ export const teamsCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     const botId = values['app-id'] ?? io.env.MicrosoftAppId ?? '';
-    if (botId === '') throw new UsageError('needs --app-id or the MicrosoftAppId environment variable (the Azure Bot registration the package points at)');
+    if (botId === '')
+      throw new UsageError(
+        'needs --app-id or the MicrosoftAppId environment variable (the Azure Bot registration the package points at)',
+      );
     if (values.host === undefined) throw new UsageError('needs --host, the public https origin of the bot');
 
     const { buildTeamsPackage } = await import('../teams/package.js');
     const { ManifestError } = await import('../teams/manifest.js');
     try {
-      const pkg = buildTeamsPackage({ botId, teamsAppId: values['teams-app-id'], host: values.host, version: values.version ?? packageVersion() });
+      const pkg = buildTeamsPackage({
+        botId,
+        teamsAppId: values['teams-app-id'],
+        host: values.host,
+        version: values.version ?? packageVersion(),
+      });
       const out = path.resolve(values.out ?? 'kefu-teams.zip');
       writeFileSync(out, pkg.zip);
       io.stdout.write(`wrote ${out} (${pkg.zip.length} bytes: ${pkg.files.map((f) => f.name).join(', ')})\n`);
-      io.stdout.write(`Teams app id ${String(pkg.manifest.id)}, bot ${botId}, version ${String(pkg.manifest.version)}\n`);
+      io.stdout.write(
+        `Teams app id ${String(pkg.manifest.id)}, bot ${botId}, version ${String(pkg.manifest.version)}\n`,
+      );
       return 0;
     } catch (err) {
       if (err instanceof ManifestError) {

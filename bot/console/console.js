@@ -20,37 +20,110 @@ const blobUrls = [];
 
 const WORDS = {
   en: {
-    title: 'kefu 客服 · agent console', signOut: 'Sign out', tokenLabel: 'Agent token', signIn: 'Sign in',
-    queue: 'Queue', noCases: 'No cases waiting.', case: 'Case', proposal: 'Proposal', facts: 'Facts', evidence: 'Evidence',
-    conversation: 'Conversation', messagePh: 'Message to the shopper', send: 'Send', close: 'Close',
-    kindAccept: 'Accept the proposal', kindChange: 'Change it', kindReject: 'Reject', refundPh: 'refund %', compensationPh: 'compensation ¥',
-    complaintWas: 'Complaint was really', asRead: '(as the bot read it)', notePh: 'Note for the case file (never shown to the shopper)', closeCase: 'Close case',
-    thCase: 'case', thTeam: 'team', thPriority: 'priority', thTier: 'tier', thComplaint: 'complaint', thReason: 'reason', thState: 'state', thFirst: 'first response', thResolution: 'resolution',
-    notAccepted: 'Your token was not accepted.', signedInAs: (n) => `Signed in as ${n}`,
-    newCase: (e) => `New case ${e.caseId}: ${e.complaint} (${e.team}, P${e.priority}${e.priority === 1 ? ', most urgent' : ''})`,
+    title: 'kefu 客服 · agent console',
+    signOut: 'Sign out',
+    tokenLabel: 'Agent token',
+    signIn: 'Sign in',
+    queue: 'Queue',
+    noCases: 'No cases waiting.',
+    case: 'Case',
+    proposal: 'Proposal',
+    facts: 'Facts',
+    evidence: 'Evidence',
+    conversation: 'Conversation',
+    messagePh: 'Message to the shopper',
+    send: 'Send',
+    close: 'Close',
+    kindAccept: 'Accept the proposal',
+    kindChange: 'Change it',
+    kindReject: 'Reject',
+    refundPh: 'refund %',
+    compensationPh: 'compensation ¥',
+    complaintWas: 'Complaint was really',
+    asRead: '(as the bot read it)',
+    notePh: 'Note for the case file (never shown to the shopper)',
+    closeCase: 'Close case',
+    thCase: 'case',
+    thTeam: 'team',
+    thPriority: 'priority',
+    thTier: 'tier',
+    thComplaint: 'complaint',
+    thReason: 'reason',
+    thState: 'state',
+    thFirst: 'first response',
+    thResolution: 'resolution',
+    notAccepted: 'Your token was not accepted.',
+    signedInAs: (n) => `Signed in as ${n}`,
+    newCase: (e) =>
+      `New case ${e.caseId}: ${e.complaint} (${e.team}, P${e.priority}${e.priority === 1 ? ', most urgent' : ''})`,
     breach: (e) => `SLA ${e.kind.replace('_', ' ')} breached on case ${e.caseId}`,
-    messageOn: (id) => `Message on case ${id}`, shopperLeft: (id) => `The shopper left case ${id}; you can still close it`,
+    messageOn: (id) => `Message on case ${id}`,
+    shopperLeft: (id) => `The shopper left case ${id}; you can still close it`,
     closed: (d) => `Case ${d.caseId} closed: ${d.resolution.kind} (${d.resolution.remedy})`,
-    waiting: (p) => `waiting #${p}`, withAgent: (a) => `with ${a}`, left: 'shopper left', answered: 'answered', breached: 'breached',
-    claim: 'Claim', open: 'Open', noEvidence: 'No evidence.', dismiss: 'Dismiss',
+    waiting: (p) => `waiting #${p}`,
+    withAgent: (a) => `with ${a}`,
+    left: 'shopper left',
+    answered: 'answered',
+    breached: 'breached',
+    claim: 'Claim',
+    open: 'Open',
+    noEvidence: 'No evidence.',
+    dismiss: 'Dismiss',
   },
   'zh-CN': {
-    title: 'kefu 客服 · 客服工作台', signOut: '退出登录', tokenLabel: '客服令牌', signIn: '登录',
-    queue: '队列', noCases: '暂无排队工单。', case: '工单', proposal: '方案', facts: '事实', evidence: '凭证',
-    conversation: '对话', messagePh: '发给顾客的消息', send: '发送', close: '结案',
-    kindAccept: '接受方案', kindChange: '修改方案', kindReject: '驳回', refundPh: '退款 %', compensationPh: '赔付 ¥',
-    complaintWas: '问题实际是', asRead: '（按机器人的判断）', notePh: '工单内部备注（顾客看不到）', closeCase: '结案',
-    thCase: '工单', thTeam: '团队', thPriority: '优先级', thTier: '会员', thComplaint: '问题', thReason: '原因', thState: '状态', thFirst: '首次响应', thResolution: '解决时限',
-    notAccepted: '令牌无效。', signedInAs: (n) => `已登录：${n}`,
-    newCase: (e) => `新工单 ${e.caseId}：${e.complaint}（${e.team}，P${e.priority}${e.priority === 1 ? '，最紧急' : ''}）`,
+    title: 'kefu 客服 · 客服工作台',
+    signOut: '退出登录',
+    tokenLabel: '客服令牌',
+    signIn: '登录',
+    queue: '队列',
+    noCases: '暂无排队工单。',
+    case: '工单',
+    proposal: '方案',
+    facts: '事实',
+    evidence: '凭证',
+    conversation: '对话',
+    messagePh: '发给顾客的消息',
+    send: '发送',
+    close: '结案',
+    kindAccept: '接受方案',
+    kindChange: '修改方案',
+    kindReject: '驳回',
+    refundPh: '退款 %',
+    compensationPh: '赔付 ¥',
+    complaintWas: '问题实际是',
+    asRead: '（按机器人的判断）',
+    notePh: '工单内部备注（顾客看不到）',
+    closeCase: '结案',
+    thCase: '工单',
+    thTeam: '团队',
+    thPriority: '优先级',
+    thTier: '会员',
+    thComplaint: '问题',
+    thReason: '原因',
+    thState: '状态',
+    thFirst: '首次响应',
+    thResolution: '解决时限',
+    notAccepted: '令牌无效。',
+    signedInAs: (n) => `已登录：${n}`,
+    newCase: (e) =>
+      `新工单 ${e.caseId}：${e.complaint}（${e.team}，P${e.priority}${e.priority === 1 ? '，最紧急' : ''}）`,
     breach: (e) => `工单 ${e.caseId} 超出${e.kind === 'first_response' ? '首次响应' : '解决'}时限`,
-    messageOn: (id) => `工单 ${id} 有新消息`, shopperLeft: (id) => `顾客已离开工单 ${id} 的对话，您仍可结案`,
+    messageOn: (id) => `工单 ${id} 有新消息`,
+    shopperLeft: (id) => `顾客已离开工单 ${id} 的对话，您仍可结案`,
     closed: (d) => `工单 ${d.caseId} 已结案：${d.resolution.kind}（${d.resolution.remedy}）`,
-    waiting: (p) => `排队第 ${p} 位`, withAgent: (a) => `${a} 处理中`, left: '顾客已离开', answered: '已响应', breached: '已超时',
-    claim: '接单', open: '打开', noEvidence: '没有凭证。', dismiss: '关闭',
+    waiting: (p) => `排队第 ${p} 位`,
+    withAgent: (a) => `${a} 处理中`,
+    left: '顾客已离开',
+    answered: '已响应',
+    breached: '已超时',
+    claim: '接单',
+    open: '打开',
+    noEvidence: '没有凭证。',
+    dismiss: '关闭',
   },
 };
-let lang = localStorage.getItem('kefu-console-lang') || (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
+let lang =
+  localStorage.getItem('kefu-console-lang') || (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
 const w = (key, ...args) => {
   const v = (WORDS[lang] || WORDS.en)[key];
   return typeof v === 'function' ? v(...args) : v;
@@ -127,7 +200,10 @@ function signOut(message) {
 async function listen() {
   events = new AbortController();
   try {
-    const res = await fetch('/api/agent/events', { headers: { Authorization: `Bearer ${token}` }, signal: events.signal });
+    const res = await fetch('/api/agent/events', {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: events.signal,
+    });
     if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -139,7 +215,11 @@ async function listen() {
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const frame = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const data = frame
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         if (frame.startsWith('event: hello')) document.body.dataset.live = 'yes';
         else if (data) onEvent(JSON.parse(data));
       }
@@ -173,7 +253,8 @@ function onEvent(e) {
     case 'queue_changed':
       refreshQueue();
       if (e.change === 'shopper_left') notice(w('shopperLeft', e.caseId));
-      if (e.caseId === openCaseId && (e.change === 'left' || e.change === 'released' || e.change === 'shopper_left')) openCase(e.caseId);
+      if (e.caseId === openCaseId && (e.change === 'left' || e.change === 'released' || e.change === 'shopper_left'))
+        openCase(e.caseId);
       break;
     case 'sla_breach':
       notice(w('breach', e));
@@ -209,10 +290,18 @@ function renderQueue() {
   for (const q of queue) {
     const tr = el('tr', null, q.state);
     tr.dataset.caseId = q.caseId;
-    const state = q.state === 'waiting' ? w('waiting', q.position ?? '?') : q.lifecycle === 'shopper_left' ? `${w('withAgent', q.agent)} · ${w('left')}` : w('withAgent', q.agent);
+    const state =
+      q.state === 'waiting'
+        ? w('waiting', q.position ?? '?')
+        : q.lifecycle === 'shopper_left'
+          ? `${w('withAgent', q.agent)} · ${w('left')}`
+          : w('withAgent', q.agent);
     // Priority 1 is the most urgent: shown as P1 so nobody reads it as a score.
-    for (const v of [q.caseId, q.team, `P${q.priority}`, q.memberTier, q.complaint, q.reason, state]) tr.append(el('td', v));
-    const first = q.firstResponseAt ? { text: w('answered'), breached: q.breaches.includes('first_response') } : clock(q.firstResponseDue, q.breaches.includes('first_response'));
+    for (const v of [q.caseId, q.team, `P${q.priority}`, q.memberTier, q.complaint, q.reason, state])
+      tr.append(el('td', v));
+    const first = q.firstResponseAt
+      ? { text: w('answered'), breached: q.breaches.includes('first_response') }
+      : clock(q.firstResponseDue, q.breaches.includes('first_response'));
     const resolution = clock(q.resolutionDue, q.breaches.includes('resolution'));
     const dues = [q.firstResponseAt ? null : q.firstResponseDue, q.resolutionDue];
     [first, resolution].forEach((c, i) => {
@@ -257,7 +346,10 @@ function dl(target, pairs) {
   target.replaceChildren();
   for (const [k, v] of pairs) {
     if (v === undefined || v === null || v === '') continue;
-    target.append(el('dt', k), el('dd', Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : v));
+    target.append(
+      el('dt', k),
+      el('dd', Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : v),
+    );
   }
 }
 
@@ -336,12 +428,27 @@ async function showCase(file) {
   $('case-id').textContent = c.id;
   $('case-status').textContent = `${c.status}${file.queue && file.queue.agent ? ` · ${file.queue.agent}` : ''}`;
   const d = c.decision;
-  dl($('proposal'), d
-    ? [['rule', d.ruleId], ['basis', d.basis], ['remedy', d.remedy], ['refund %', d.refund_pct],
-       ['compensation ¥', d.compensation_amount === undefined ? undefined : `${d.compensation_amount}${d.compensation && d.compensation.label ? ` (${d.compensation.label})` : ''}`],
-       ['needs your approval', d.pending_approval && d.pending_approval.join(', ')],
-       ['return shipping', d.return_shipping_paid_by], ['why', d.explain && (d.explain[c.locale] || d.explain.en)], ['matched', d.matched]]
-    : [['rule', 'no proposal (the bot could not decide)']]);
+  dl(
+    $('proposal'),
+    d
+      ? [
+          ['rule', d.ruleId],
+          ['basis', d.basis],
+          ['remedy', d.remedy],
+          ['refund %', d.refund_pct],
+          [
+            'compensation ¥',
+            d.compensation_amount === undefined
+              ? undefined
+              : `${d.compensation_amount}${d.compensation && d.compensation.label ? ` (${d.compensation.label})` : ''}`,
+          ],
+          ['needs your approval', d.pending_approval && d.pending_approval.join(', ')],
+          ['return shipping', d.return_shipping_paid_by],
+          ['why', d.explain && (d.explain[c.locale] || d.explain.en)],
+          ['matched', d.matched],
+        ]
+      : [['rule', 'no proposal (the bot could not decide)']],
+  );
   dl($('facts'), Object.entries(c.facts));
   $('transcript').replaceChildren();
   for (const t of c.transcript) addLine(t);

@@ -5,7 +5,20 @@
  */
 import { readYamlFile } from './yamlFile.js';
 
-export const CONTROLS = ['cancel', 'help', 'human', 'skip', 'dont_have', 'correct', 'end_chat', 'leave_queue', 'yes', 'no', 'my_data', 'delete_my_data'] as const;
+export const CONTROLS = [
+  'cancel',
+  'help',
+  'human',
+  'skip',
+  'dont_have',
+  'correct',
+  'end_chat',
+  'leave_queue',
+  'yes',
+  'no',
+  'my_data',
+  'delete_my_data',
+] as const;
 export type Control = (typeof CONTROLS)[number];
 
 const phrases = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
@@ -14,7 +27,15 @@ const schema = {
   required: [...CONTROLS],
   additionalProperties: false,
   properties: Object.fromEntries(
-    CONTROLS.map((c) => [c, { type: 'object', required: ['zh-CN', 'en'], additionalProperties: false, properties: { 'zh-CN': phrases, en: phrases } }]),
+    CONTROLS.map((c) => [
+      c,
+      {
+        type: 'object',
+        required: ['zh-CN', 'en'],
+        additionalProperties: false,
+        properties: { 'zh-CN': phrases, en: phrases },
+      },
+    ]),
   ),
 };
 

@@ -28,13 +28,19 @@ function appliesTo(row: Row, complaint: Complaint): boolean {
 
 /** The plan's step for this evidence kind that can be asked for these categories. */
 function stepFor(plan: EvidencePlan, complaint: Complaint, kind: string, categories: Category[]): PlanStep | undefined {
-  const steps = plan.steps(complaint).filter((s) => s.slot === kind && (!s.categories || s.categories.some((c) => categories.includes(c))));
+  const steps = plan
+    .steps(complaint)
+    .filter((s) => s.slot === kind && (!s.categories || s.categories.some((c) => categories.includes(c))));
   return steps.find((s) => !s.optional) ?? steps[0];
 }
 
 /** Facts only a question sets (health_harm, thawed...) that the row needs known to match. */
 function askedFactsNeeded(row: Row): string[] {
-  return row.cells.filter((c) => (FACT_SLOTS as readonly string[]).includes(c.input) && c.cond.kind !== 'any' && c.cond.kind !== 'absent').map((c) => c.input);
+  return row.cells
+    .filter(
+      (c) => (FACT_SLOTS as readonly string[]).includes(c.input) && c.cond.kind !== 'any' && c.cond.kind !== 'absent',
+    )
+    .map((c) => c.input);
 }
 
 export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFile: string): Diagnostic[] {
@@ -47,7 +53,12 @@ export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFil
     const complaints = COMPLAINTS.filter((c) => appliesTo(row, c));
     for (const fact of askedFactsNeeded(row)) {
       if (complaints.some((c) => plan.steps(c).some((s) => s.slot === fact))) continue;
-      add(row, 'error', 'fact_not_asked', `row ${row.id} needs ${fact} known, but ${planFile} never asks for it under ${complaints.map((c) => `complaints.${c}`).join(', ')} (expected a step for it, asked always or when_mentioned)`);
+      add(
+        row,
+        'error',
+        'fact_not_asked',
+        `row ${row.id} needs ${fact} known, but ${planFile} never asks for it under ${complaints.map((c) => `complaints.${c}`).join(', ')} (expected a step for it, asked always or when_mentioned)`,
+      );
     }
   }
   for (const row of model.rows) {
@@ -59,15 +70,26 @@ export function checkEvidencePlan(model: TableModel, plan: EvidencePlan, planFil
       const asked = steps.filter((s) => s.step !== undefined);
       const missing = need.op === 'all' ? steps.filter((s) => s.step === undefined) : asked.length === 0 ? steps : [];
       if (missing.length > 0) {
-        add(row, 'error', 'evidence_not_asked', `row ${row.id} needs ${need.op === 'all' ? 'all of' : 'one of'} [${need.members.join(', ')}] for ${complaint}, but ${planFile} never asks for ${missing.map((s) => s.kind).join(', ')} (expected a step for it under complaints.${complaint})`);
+        add(
+          row,
+          'error',
+          'evidence_not_asked',
+          `row ${row.id} needs ${need.op === 'all' ? 'all of' : 'one of'} [${need.members.join(', ')}] for ${complaint}, but ${planFile} never asks for ${missing.map((s) => s.kind).join(', ')} (expected a step for it under complaints.${complaint})`,
+        );
         continue;
       }
       // Optional evidence: a shopper who skips it must still land on a row that decides.
-      const optional = need.op === 'all' ? asked.filter((s) => s.step!.optional) : asked.every((s) => s.step!.optional) ? asked : [];
+      const optional =
+        need.op === 'all' ? asked.filter((s) => s.step!.optional) : asked.every((s) => s.step!.optional) ? asked : [];
       for (const { kind } of optional) {
         const stranded = strandedWithout(model, row, kind, complaint);
         if (stranded === undefined) continue;
-        add(row, 'warning', 'evidence_optional', `row ${row.id} needs ${kind} for ${complaint}, but ${planFile} asks for it as optional and no other row decides a shopper who skips it, e.g. ${stranded} (expected it asked as required, or a row for shoppers who skip it)`);
+        add(
+          row,
+          'warning',
+          'evidence_optional',
+          `row ${row.id} needs ${kind} for ${complaint}, but ${planFile} asks for it as optional and no other row decides a shopper who skips it, e.g. ${stranded} (expected it asked as required, or a row for shoppers who skip it)`,
+        );
       }
     }
   }

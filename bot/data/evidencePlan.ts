@@ -7,7 +7,14 @@ import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Fact
 import { DataFileError, readYamlFile } from './yamlFile.js';
 
 export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
-export const FACT_SLOTS = ['near_expiry_disclosed', 'affected_ratio', 'merchant_response', 'merchant_reply_hours', 'health_harm', 'thawed'] as const;
+export const FACT_SLOTS = [
+  'near_expiry_disclosed',
+  'affected_ratio',
+  'merchant_response',
+  'merchant_reply_hours',
+  'health_harm',
+  'thawed',
+] as const;
 /**
  * Slots a step may ask only once the shopper's words mention them (`when_mentioned: true`): the
  * dialogs know which extracted fact suggests each one (health_harm: `Entities.harm`).
@@ -88,7 +95,9 @@ const schema = {
   },
 };
 
-type RawStep = string | { slot: string; optional?: boolean; categories?: Category[]; ask_if?: AskIf; when_mentioned?: boolean };
+type RawStep =
+  | string
+  | { slot: string; optional?: boolean; categories?: Category[]; ask_if?: AskIf; when_mentioned?: boolean };
 interface Raw {
   slots: Record<string, SlotSpec>;
   complaints: Record<Complaint, RawStep[]>;
@@ -104,12 +113,22 @@ export function loadEvidencePlan(file: string): EvidencePlan {
         const step: PlanStep =
           typeof s === 'string'
             ? { slot: s as SlotName, optional: false }
-            : { slot: s.slot as SlotName, optional: s.optional ?? false, categories: s.categories, askIf: s.ask_if, ...(s.when_mentioned ? { whenMentioned: true } : {}) };
+            : {
+                slot: s.slot as SlotName,
+                optional: s.optional ?? false,
+                categories: s.categories,
+                askIf: s.ask_if,
+                ...(s.when_mentioned ? { whenMentioned: true } : {}),
+              };
         if (!(step.slot in raw.slots)) {
-          throw new DataFileError(`${file}: /complaints/${complaint}/${i}: slot '${step.slot}' has no definition under 'slots'`);
+          throw new DataFileError(
+            `${file}: /complaints/${complaint}/${i}: slot '${step.slot}' has no definition under 'slots'`,
+          );
         }
         if (step.whenMentioned && !(MENTIONABLE_SLOTS as readonly string[]).includes(step.slot)) {
-          throw new DataFileError(`${file}: /complaints/${complaint}/${i}/when_mentioned: kefu cannot tell when a shopper mentions '${step.slot}' (expected one of: ${MENTIONABLE_SLOTS.join(', ')})`);
+          throw new DataFileError(
+            `${file}: /complaints/${complaint}/${i}/when_mentioned: kefu cannot tell when a shopper mentions '${step.slot}' (expected one of: ${MENTIONABLE_SLOTS.join(', ')})`,
+          );
         }
         return step;
       }),

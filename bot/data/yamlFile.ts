@@ -13,8 +13,10 @@ const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath || '/';
-  if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  if (e.keyword === 'additionalProperties') return `${where}: unknown key '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+  if (e.keyword === 'enum')
+    return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: unknown key '${(e.params as { additionalProperty: string }).additionalProperty}'`;
   return `${where}: ${e.message ?? 'is not valid'}`;
 }
 

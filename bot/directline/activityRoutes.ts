@@ -23,7 +23,13 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 /** The shopper's activity as stored: identity and routing fields are ours, never the client's. */
-function fromShopper(ctx: DirectLineContext, conversationId: string, userId: string, userName: string | undefined, activity: ActivityJson): ActivityJson {
+function fromShopper(
+  ctx: DirectLineContext,
+  conversationId: string,
+  userId: string,
+  userName: string | undefined,
+  activity: ActivityJson,
+): ActivityJson {
   const { id: _id, serviceUrl: _serviceUrl, ...rest } = activity;
   const from = asRecord(activity.from);
   return {
@@ -36,15 +42,28 @@ function fromShopper(ctx: DirectLineContext, conversationId: string, userId: str
   };
 }
 
-async function postToConversation(ctx: DirectLineContext, conversationId: string, activity: ActivityJson): Promise<string> {
+async function postToConversation(
+  ctx: DirectLineContext,
+  conversationId: string,
+  activity: ActivityJson,
+): Promise<string> {
   const { activity: stored } = await ctx.store.append(conversationId, activity);
   await ctx.bot.deliver(stored);
   return stored.id;
 }
 
 /** Checks every file before keeping any, so a refused upload leaves nothing behind. */
-async function keepUpload(ctx: DirectLineContext, req: Request, res: Response, conversationId: string, userId: string, userName: string | undefined, upload: ReceivedUpload): Promise<void> {
-  if (upload.files.length === 0) throw new DirectLineError(400, 'BadArgument', "the upload has no files (expected one or more 'file' parts)");
+async function keepUpload(
+  ctx: DirectLineContext,
+  req: Request,
+  res: Response,
+  conversationId: string,
+  userId: string,
+  userName: string | undefined,
+  upload: ReceivedUpload,
+): Promise<void> {
+  if (upload.files.length === 0)
+    throw new DirectLineError(400, 'BadArgument', "the upload has no files (expected one or more 'file' parts)");
   const activity = upload.activity === undefined ? undefined : parseActivity(upload.activity);
   const typed = upload.files.map((file) => {
     const type = checkFileType(file.head, file.declaredType, file.name);
@@ -54,7 +73,10 @@ async function keepUpload(ctx: DirectLineContext, req: Request, res: Response, c
   const base = baseUrl(ctx, req);
   const attachments = [];
   for (const { file, type } of typed) {
-    const stored = await ctx.uploads.keep(file.path, file.bytes, type.contentType, file.name, base, { conversationId, userId });
+    const stored = await ctx.uploads.keep(file.path, file.bytes, type.contentType, file.name, base, {
+      conversationId,
+      userId,
+    });
     // Web Chat shows a shopper's own attachment as a picture only when it has a thumbnail.
     const thumbnail = stored.contentType.startsWith('image/') ? { thumbnailUrl: stored.url } : {};
     attachments.push({ contentType: stored.contentType, contentUrl: stored.url, name: stored.name, ...thumbnail });
@@ -71,7 +93,8 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
   // restify's bodyParser, if the app uses it globally, would swallow multipart uploads (and keep
   // one file per field name); these flags are how restify marks a body as already handled.
   server.pre((req, _res, next) => {
-    if (req.method === 'POST' && UPLOAD_PATH.test(req.url ?? '')) Object.assign(req, { _readBody: true, _parsedBody: true });
+    if (req.method === 'POST' && UPLOAD_PATH.test(req.url ?? ''))
+      Object.assign(req, { _readBody: true, _parsedBody: true });
     return next();
   });
   server.post(
@@ -80,7 +103,11 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
       const conversationId = param(req, 'conversationId');
       const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
       const activity = parseActivity(await readBody(req, MAX_ACTIVITY_BYTES, 'the activity'));
-      const id = await postToConversation(ctx, conversationId, fromShopper(ctx, conversationId, userId, userName, activity));
+      const id = await postToConversation(
+        ctx,
+        conversationId,
+        fromShopper(ctx, conversationId, userId, userName, activity),
+      );
       sendJson(res, 200, { id });
     }),
   );
@@ -110,8 +137,20 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
         await ctx.uploads.sweepIncoming();
         // Not destroyed when the reader stops early, so the rest can be discarded below.
         const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-        const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-        upload = await receiveMultipart(body, String(req.headers['content-type'] ?? ''), { dir: ctx.uploads.incoming, maxFileBytes: maxUploadBytes, maxFiles: maxUploadFiles, maxBytes, maxFieldBytes: MAX_ACTIVITY_BYTES }, declared);
+        const declared =
+          req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+        upload = await receiveMultipart(
+          body,
+          String(req.headers['content-type'] ?? ''),
+          {
+            dir: ctx.uploads.incoming,
+            maxFileBytes: maxUploadBytes,
+            maxFiles: maxUploadFiles,
+            maxBytes,
+            maxFieldBytes: MAX_ACTIVITY_BYTES,
+          },
+          declared,
+        );
       } catch (err) {
         // The client may still be sending: it gets the answer, not a reset.
         await discardBody(req, res, maxBytes);
@@ -133,8 +172,15 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
       // The URL's own signature (what an <img> sends), or the conversation's token in the header.
       if (!ctx.uploads.signedFor(found.meta, query(req).get('t') ?? '')) {
         const caller = await identify(ctx, req.headers);
-        const own = caller.kind === 'secret' || (caller.kind === 'token' && caller.claims.conversationId === found.meta.conversationId);
-        if (!own) throw new DirectLineError(403, 'Forbidden', "this file needs its conversation's token (or the signed URL the conversation was given)");
+        const own =
+          caller.kind === 'secret' ||
+          (caller.kind === 'token' && caller.claims.conversationId === found.meta.conversationId);
+        if (!own)
+          throw new DirectLineError(
+            403,
+            'Forbidden',
+            "this file needs its conversation's token (or the signed URL the conversation was given)",
+          );
       }
       res.writeHead(200, {
         'Content-Type': found.meta.contentType,
@@ -147,8 +193,11 @@ export function mountActivityRoutes(server: Server, ctx: DirectLineContext): voi
     }),
   );
 
-  server.opts('/v3/directline/*', handler(ctx, 'preflight', async (_req, res) => {
-    res.writeHead(204);
-    res.end();
-  }));
+  server.opts(
+    '/v3/directline/*',
+    handler(ctx, 'preflight', async (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    }),
+  );
 }

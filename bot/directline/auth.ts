@@ -16,7 +16,8 @@ export function bearer(headers: IncomingHttpHeaders): string | undefined {
   const header = headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new DirectLineError(401, 'BadArgument', "the Authorization header must be 'Bearer <secret or token>'");
+  if (match === null)
+    throw new DirectLineError(401, 'BadArgument', "the Authorization header must be 'Bearer <secret or token>'");
   return match[1];
 }
 
@@ -26,7 +27,11 @@ export async function identify(ctx: DirectLineContext, headers: IncomingHttpHead
   const secret = ctx.options.secret;
   if (given === undefined) {
     if (secret === '') return { kind: 'open' };
-    throw new DirectLineError(401, 'BadArgument', 'this call needs Authorization: Bearer <Direct Line secret or token>');
+    throw new DirectLineError(
+      401,
+      'BadArgument',
+      'this call needs Authorization: Bearer <Direct Line secret or token>',
+    );
   }
   if (secret !== '' && sameSecret(given, secret)) return { kind: 'secret' };
   return { kind: 'token', claims: await ctx.signer.verify(given, 'conv') };
@@ -43,13 +48,23 @@ export async function requireSecret(ctx: DirectLineContext, headers: IncomingHtt
  * Allows the call only for `conversationId`'s own token (or the secret), in every mode, and only
  * for a conversation that exists. Returns the user the activity is from.
  */
-export async function authorizeConversation(ctx: DirectLineContext, headers: IncomingHttpHeaders, conversationId: string): Promise<{ caller: Caller; userId: string; userName?: string }> {
+export async function authorizeConversation(
+  ctx: DirectLineContext,
+  headers: IncomingHttpHeaders,
+  conversationId: string,
+): Promise<{ caller: Caller; userId: string; userName?: string }> {
   const caller = await identify(ctx, headers);
-  if (caller.kind === 'open') throw new DirectLineError(401, 'BadArgument', "this conversation's routes need Authorization: Bearer <the conversation's Direct Line token>");
+  if (caller.kind === 'open')
+    throw new DirectLineError(
+      401,
+      'BadArgument',
+      "this conversation's routes need Authorization: Bearer <the conversation's Direct Line token>",
+    );
   if (caller.kind === 'token' && caller.claims.conversationId !== conversationId) {
     throw new DirectLineError(403, 'Forbidden', 'this token belongs to another conversation');
   }
   const conversation = await ctx.store.getConversation(conversationId);
-  if (conversation === undefined) throw new DirectLineError(404, 'NotFound', `conversation '${conversationId}' does not exist`);
+  if (conversation === undefined)
+    throw new DirectLineError(404, 'NotFound', `conversation '${conversationId}' does not exist`);
   return { caller, userId: conversation.userId, userName: conversation.userName };
 }

@@ -42,7 +42,11 @@ export async function readBody(req: Request, limit: number, what: string): Promi
 }
 
 function tooLarge(what: string, size: number, limit: number): DirectLineError {
-  return new DirectLineError(413, 'MessageSizeTooBig', `${what} is larger than the limit of ${formatBytes(limit)} (got at least ${formatBytes(size)})`);
+  return new DirectLineError(
+    413,
+    'MessageSizeTooBig',
+    `${what} is larger than the limit of ${formatBytes(limit)} (got at least ${formatBytes(size)})`,
+  );
 }
 
 export function formatBytes(n: number): string {
@@ -77,9 +81,18 @@ export const BOT_LIMITS: GuardLimits = { maxAttachments: 50, maxTextChars: 1_000
 export function parseActivity(body: Buffer, limits: GuardLimits = DEFAULT_GUARD_LIMITS): ActivityJson {
   const activity = parseJsonObject(body, 'the activity');
   if (typeof activity.type !== 'string' || activity.type === '' || activity.type.length > 64) {
-    throw new DirectLineError(400, 'BadArgument', "the activity has no 'type' (expected a short string such as \"message\")");
+    throw new DirectLineError(
+      400,
+      'BadArgument',
+      'the activity has no \'type\' (expected a short string such as "message")',
+    );
   }
   const refusal = checkContent(activity, limits);
-  if (refusal !== undefined) throw new DirectLineError(refusal.status, refusal.status === 413 ? 'MessageSizeTooBig' : 'BadArgument', `the activity was refused: ${refusal.message}`);
+  if (refusal !== undefined)
+    throw new DirectLineError(
+      refusal.status,
+      refusal.status === 413 ? 'MessageSizeTooBig' : 'BadArgument',
+      `the activity was refused: ${refusal.message}`,
+    );
   return activity as ActivityJson;
 }

@@ -37,7 +37,10 @@ export class BotClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
-      const why = err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : 'could not be reached';
+      const why =
+        err instanceof Error && err.name === 'TimeoutError'
+          ? `did not answer within ${this.options.timeoutMs} ms`
+          : 'could not be reached';
       throw new DirectLineError(502, 'BotError', `the bot ${why}`);
     }
     // The body is not used, but reading it frees the connection for reuse.
@@ -45,7 +48,11 @@ export class BotClient {
     // The bot refusing the activity (its shape, its size, an invoke it does not implement) is the
     // client's mistake, not a bad gateway.
     if (response.status === 400 || response.status === 413 || response.status === 501) {
-      throw new DirectLineError(response.status === 413 ? 413 : 400, 'BadArgument', `the bot refused the activity (HTTP ${response.status})`);
+      throw new DirectLineError(
+        response.status === 413 ? 413 : 400,
+        'BadArgument',
+        `the bot refused the activity (HTTP ${response.status})`,
+      );
     }
     if (!response.ok) throw new DirectLineError(502, 'BotError', `the bot answered HTTP ${response.status}`);
   }
@@ -53,7 +60,11 @@ export class BotClient {
   private async deliverInProcess(activity: ActivityJson): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new DirectLineError(502, 'BotError', `the bot did not answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(new DirectLineError(502, 'BotError', `the bot did not answer within ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
     });
     try {
       await Promise.race([this.options.inProcess!({ ...activity, serviceUrl: this.serviceUrl }), deadline]);

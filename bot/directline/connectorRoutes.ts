@@ -16,7 +16,9 @@ import type { DirectLineContext } from './types.js';
 export const CONNECTOR_PREFIX = '/directline/connector';
 
 export function connectorKey(secret: string): string {
-  return secret === '' ? randomBytes(24).toString('base64url') : createHmac('sha256', secret).update('kefu directline connector key').digest('base64url');
+  return secret === ''
+    ? randomBytes(24).toString('base64url')
+    : createHmac('sha256', secret).update('kefu directline connector key').digest('base64url');
 }
 
 function checkKey(ctx: DirectLineContext, given: string): void {
@@ -26,14 +28,25 @@ function checkKey(ctx: DirectLineContext, given: string): void {
 }
 
 /** The bot's activity as stored: never carries the serviceUrl (it holds the key) to clients. */
-function fromBot(ctx: DirectLineContext, conversationId: string, activity: ActivityJson, replyToId?: string): ActivityJson {
+function fromBot(
+  ctx: DirectLineContext,
+  conversationId: string,
+  activity: ActivityJson,
+  replyToId?: string,
+): ActivityJson {
   const { id: _id, serviceUrl: _serviceUrl, ...rest } = activity;
-  const from = typeof activity.from === 'object' && activity.from !== null ? (activity.from as Record<string, unknown>) : {};
+  const from =
+    typeof activity.from === 'object' && activity.from !== null ? (activity.from as Record<string, unknown>) : {};
   return {
     ...rest,
     channelId: ctx.options.channelId,
     conversation: { id: conversationId },
-    from: { ...from, id: typeof from.id === 'string' && from.id !== '' ? from.id : ctx.options.botId, name: typeof from.name === 'string' ? from.name : ctx.options.botName, role: 'bot' },
+    from: {
+      ...from,
+      id: typeof from.id === 'string' && from.id !== '' ? from.id : ctx.options.botId,
+      name: typeof from.name === 'string' ? from.name : ctx.options.botName,
+      role: 'bot',
+    },
     timestamp: new Date().toISOString(),
     ...(replyToId !== undefined ? { replyToId } : {}),
   };
@@ -50,7 +63,10 @@ export function mountConnectorRoutes(server: Server, ctx: DirectLineContext): vo
         throw new DirectLineError(404, 'ConversationNotFound', `conversation '${conversationId}' does not exist`);
       }
       const activity = parseActivity(await readBody(req, 1024 * 1024, "the bot's activity"), BOT_LIMITS);
-      const { activity: stored } = await ctx.store.append(conversationId, fromBot(ctx, conversationId, activity, withReplyTo ? param(req, 'activityId') : undefined));
+      const { activity: stored } = await ctx.store.append(
+        conversationId,
+        fromBot(ctx, conversationId, activity, withReplyTo ? param(req, 'activityId') : undefined),
+      );
       sendJson(res, 200, { id: stored.id });
     });
 

@@ -24,15 +24,18 @@ function parseStart(body: Record<string, unknown>): StartRequest {
   const start: StartRequest = {};
   const user = body.user;
   if (user !== undefined) {
-    if (typeof user !== 'object' || user === null) throw new DirectLineError(400, 'BadArgument', "'user' must be an object like { \"id\": \"u-zhang\" }");
+    if (typeof user !== 'object' || user === null)
+      throw new DirectLineError(400, 'BadArgument', '\'user\' must be an object like { "id": "u-zhang" }');
     const { id, name } = user as Record<string, unknown>;
     if (id !== undefined) {
-      if (typeof id !== 'string' || !USER_ID.test(id)) throw new DirectLineError(400, 'BadArgument', "'user.id' must be 1-64 letters, digits or . _ @ : -");
+      if (typeof id !== 'string' || !USER_ID.test(id))
+        throw new DirectLineError(400, 'BadArgument', "'user.id' must be 1-64 letters, digits or . _ @ : -");
       start.userId = id;
     }
     if (typeof name === 'string' && name.length <= 100) start.userName = name;
   }
-  if (typeof body.locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(body.locale)) start.locale = body.locale;
+  if (typeof body.locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(body.locale))
+    start.locale = body.locale;
   return start;
 }
 
@@ -60,14 +63,25 @@ interface Participant {
   locale?: string;
 }
 
-async function conversationResponse(ctx: DirectLineContext, req: Request, conversationId: string, who: Participant, watermark?: string) {
+async function conversationResponse(
+  ctx: DirectLineContext,
+  req: Request,
+  conversationId: string,
+  who: Participant,
+  watermark?: string,
+) {
   const ttl = ctx.options.tokenTtlSeconds;
   const { userId, userName, locale } = who;
   const { token } = await ctx.signer.sign({ conversationId, userId, userName, locale, scope: 'conv' }, ttl);
   const stream = await ctx.signer.sign({ conversationId, userId, scope: 'stream' }, Math.min(ttl, 300));
   const ws = baseUrl(ctx, req).replace(/^http/, 'ws');
   const mark = watermark !== undefined && /^\d+$/.test(watermark) ? `watermark=${watermark}&` : '';
-  return { conversationId, token, expires_in: ttl, streamUrl: `${ws}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${mark}t=${stream.token}` };
+  return {
+    conversationId,
+    token,
+    expires_in: ttl,
+    streamUrl: `${ws}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${mark}t=${stream.token}`,
+  };
 }
 
 export function mountConversationRoutes(server: Server, ctx: DirectLineContext): void {
@@ -79,7 +93,13 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const start = await readStart(req);
       const conversationId = newId();
       const { token, expiresIn } = await ctx.signer.sign(
-        { conversationId, userId: newUserId(req, caller, start.userId), userName: start.userName, locale: start.locale, scope: 'conv' },
+        {
+          conversationId,
+          userId: newUserId(req, caller, start.userId),
+          userName: start.userName,
+          locale: start.locale,
+          scope: 'conv',
+        },
         ctx.options.tokenTtlSeconds,
       );
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
@@ -90,9 +110,13 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
     '/v3/directline/tokens/refresh',
     handler(ctx, 'tokens/refresh', async (req, res) => {
       const caller = await identify(ctx, req.headers);
-      if (caller.kind !== 'token') throw new DirectLineError(403, 'Forbidden', 'tokens/refresh needs Authorization: Bearer <token>');
+      if (caller.kind !== 'token')
+        throw new DirectLineError(403, 'Forbidden', 'tokens/refresh needs Authorization: Bearer <token>');
       const { conversationId, userId, userName, locale } = caller.claims;
-      const { token, expiresIn } = await ctx.signer.sign({ conversationId, userId, userName, locale, scope: 'conv' }, ctx.options.tokenTtlSeconds);
+      const { token, expiresIn } = await ctx.signer.sign(
+        { conversationId, userId, userName, locale, scope: 'conv' },
+        ctx.options.tokenTtlSeconds,
+      );
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn });
     }),
   );
@@ -110,7 +134,13 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const locale = (caller.kind === 'token' ? caller.claims.locale : undefined) ?? start.locale;
       const existing = await ctx.store.getConversation(conversationId);
       if (existing === undefined) {
-        await ctx.store.createConversation({ id: conversationId, userId, userName, locale, createdAt: new Date().toISOString() });
+        await ctx.store.createConversation({
+          id: conversationId,
+          userId,
+          userName,
+          locale,
+          createdAt: new Date().toISOString(),
+        });
         void ctx.bot
           .deliver({
             type: 'conversationUpdate',
@@ -119,13 +149,22 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
             conversation: { id: conversationId },
             from: { id: userId, name: userName, role: 'user' },
             recipient: { id: ctx.options.botId, name: ctx.options.botName, role: 'bot' },
-            membersAdded: [{ id: ctx.options.botId, name: ctx.options.botName }, { id: userId, name: userName }],
+            membersAdded: [
+              { id: ctx.options.botId, name: ctx.options.botName },
+              { id: userId, name: userName },
+            ],
             locale,
             timestamp: new Date().toISOString(),
           })
-          .catch((err: unknown) => ctx.log.warn({ err, conversationId }, 'directline: the bot refused conversationUpdate'));
+          .catch((err: unknown) =>
+            ctx.log.warn({ err, conversationId }, 'directline: the bot refused conversationUpdate'),
+          );
       }
-      sendJson(res, existing === undefined ? 201 : 200, await conversationResponse(ctx, req, conversationId, { userId, userName, locale: existing?.locale ?? locale }));
+      sendJson(
+        res,
+        existing === undefined ? 201 : 200,
+        await conversationResponse(ctx, req, conversationId, { userId, userName, locale: existing?.locale ?? locale }),
+      );
     }),
   );
 
@@ -135,7 +174,17 @@ export function mountConversationRoutes(server: Server, ctx: DirectLineContext):
       const conversationId = param(req, 'conversationId');
       const { userId, userName } = await authorizeConversation(ctx, req.headers, conversationId);
       const locale = (await ctx.store.getConversation(conversationId))?.locale;
-      sendJson(res, 200, await conversationResponse(ctx, req, conversationId, { userId, userName, locale }, query(req).get('watermark') ?? undefined));
+      sendJson(
+        res,
+        200,
+        await conversationResponse(
+          ctx,
+          req,
+          conversationId,
+          { userId, userName, locale },
+          query(req).get('watermark') ?? undefined,
+        ),
+      );
     }),
   );
 }

@@ -28,7 +28,10 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 export function sendError(res: Response, err: unknown): DirectLineError {
-  const e = err instanceof DirectLineError ? err : new DirectLineError(500, 'ServiceError', 'internal error in the Direct Line service');
+  const e =
+    err instanceof DirectLineError
+      ? err
+      : new DirectLineError(500, 'ServiceError', 'internal error in the Direct Line service');
   sendJson(res, e.status, { error: { code: e.code, message: e.message } });
   return e;
 }

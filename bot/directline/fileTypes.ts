@@ -22,7 +22,11 @@ export const ALLOWED_TYPES: readonly AllowedType[] = [JPEG, PNG, WEBP, GIF, MP4,
 /** Declared types that say nothing about the content, so only the magic bytes decide. */
 const GENERIC_DECLARED = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 /** Spellings browsers and phones use for the same allowed type. */
-const ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'application/x-pdf': 'application/pdf' };
+const ALIASES: Record<string, string> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'application/x-pdf': 'application/pdf',
+};
 
 function ascii(data: Uint8Array, at: number, text: string): boolean {
   if (data.length < at + text.length) return false;

@@ -35,7 +35,9 @@ export function query(req: Request): URLSearchParams {
 /** How the caller reached us, for URLs we hand back (stream and attachment URLs). */
 export function baseUrl(ctx: DirectLineContext, req: Request): string {
   if (ctx.options.publicBaseUrl !== undefined) return ctx.options.publicBaseUrl.replace(/\/+$/, '');
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim();
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim();
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : secure ? 'https' : 'http';
   return `${proto}://${req.headers.host ?? 'localhost'}`;

@@ -28,14 +28,17 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
   const localBase = (): string => {
     if (options.serviceBaseUrl !== undefined) return options.serviceBaseUrl.replace(/\/+$/, '');
     const address = server.server.address() as AddressInfo | null;
-    if (address === null || typeof address === 'string') throw new Error('mountDirectLine: the server is not listening yet and no serviceBaseUrl was given');
+    if (address === null || typeof address === 'string')
+      throw new Error('mountDirectLine: the server is not listening yet and no serviceBaseUrl was given');
     return `http://127.0.0.1:${address.port}`;
   };
   const serviceUrl = (): string => `${localBase()}${CONNECTOR_PREFIX}/${key}`;
   const botUrl = (): string => (options.botUrl.startsWith('/') ? `${localBase()}${options.botUrl}` : options.botUrl);
   const store = options.store ?? new MemoryDirectLineStore(options.memory);
   const signer = new TokenSigner(keySeed);
-  const uploads = new UploadStore(options.dataDir, (conversationId, fileId) => signer.fileSignature(conversationId, fileId));
+  const uploads = new UploadStore(options.dataDir, (conversationId, fileId) =>
+    signer.fileSignature(conversationId, fileId),
+  );
   const ctx: DirectLineContext = {
     options: {
       secret: options.secret,
@@ -51,7 +54,12 @@ export function mountDirectLine(server: Server, options: DirectLineOptions): Dir
     store,
     signer,
     uploads,
-    bot: new BotClient({ botUrl, timeoutMs: options.botTimeoutMs ?? 15_000, serviceUrl, ...(options.deliver ? { inProcess: options.deliver } : {}) }),
+    bot: new BotClient({
+      botUrl,
+      timeoutMs: options.botTimeoutMs ?? 15_000,
+      serviceUrl,
+      ...(options.deliver ? { inProcess: options.deliver } : {}),
+    }),
     connectorKey: key,
   };
   mountConversationRoutes(server, ctx);

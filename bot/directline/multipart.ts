@@ -93,9 +93,16 @@ interface Part {
   file?: { handle: FileHandle; path: string; head: Buffer[]; headBytes: number };
 }
 
-export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType: string, limits: MultipartLimits, declaredBytes?: number): Promise<ReceivedUpload> {
+export async function receiveMultipart(
+  body: AsyncIterable<Buffer>,
+  contentType: string,
+  limits: MultipartLimits,
+  declaredBytes?: number,
+): Promise<ReceivedUpload> {
   if (declaredBytes !== undefined && declaredBytes > limits.maxBytes) {
-    throw tooBig(`the upload is larger than the limit of ${formatBytes(limits.maxBytes)} (got at least ${formatBytes(declaredBytes)})`);
+    throw tooBig(
+      `the upload is larger than the limit of ${formatBytes(limits.maxBytes)} (got at least ${formatBytes(declaredBytes)})`,
+    );
   }
   const delimiter = Buffer.from(`\r\n--${boundaryOf(contentType)}`);
   const written: string[] = [];
@@ -117,10 +124,18 @@ export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType:
       if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
     const params = dispositionParams(headers.get('content-disposition') ?? '');
-    const p: Part = { field: params.name ?? '', filename: params.filename, type: headers.get('content-type') ?? '', bytes: 0 };
+    const p: Part = {
+      field: params.name ?? '',
+      filename: params.filename,
+      type: headers.get('content-type') ?? '',
+      bytes: 0,
+    };
     if (p.field === 'activity') p.chunks = [];
     else if (p.filename !== undefined) {
-      if (upload.files.length >= limits.maxFiles) throw tooBig(`the upload has more than ${limits.maxFiles} files; at most ${limits.maxFiles} are allowed at once`);
+      if (upload.files.length >= limits.maxFiles)
+        throw tooBig(
+          `the upload has more than ${limits.maxFiles} files; at most ${limits.maxFiles} are allowed at once`,
+        );
       await mkdir(limits.dir, { recursive: true });
       const file = path.join(limits.dir, `${randomBytes(12).toString('base64url')}.part`);
       written.push(file);
@@ -134,7 +149,8 @@ export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType:
     if (data.length === 0) return;
     p.bytes += data.length;
     if (p.chunks !== undefined) {
-      if (p.bytes > limits.maxFieldBytes) throw tooBig(`the '${p.field}' part is larger than ${formatBytes(limits.maxFieldBytes)}`);
+      if (p.bytes > limits.maxFieldBytes)
+        throw tooBig(`the '${p.field}' part is larger than ${formatBytes(limits.maxFieldBytes)}`);
       p.chunks.push(data);
     } else if (p.file !== undefined) {
       // Past the cap, the rest is counted (to name the size) but not written.
@@ -154,8 +170,15 @@ export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType:
     if (p.file === undefined) return;
     await p.file.handle.close();
     const name = p.filename || 'file';
-    if (p.bytes > limits.maxFileBytes) throw tooBig(`'${name}' is ${formatBytes(p.bytes)}; the limit is ${formatBytes(limits.maxFileBytes)} per file`);
-    upload.files.push({ name, declaredType: p.type, path: p.file.path, bytes: p.bytes, head: Buffer.concat(p.file.head) });
+    if (p.bytes > limits.maxFileBytes)
+      throw tooBig(`'${name}' is ${formatBytes(p.bytes)}; the limit is ${formatBytes(limits.maxFileBytes)} per file`);
+    upload.files.push({
+      name,
+      declaredType: p.type,
+      path: p.file.path,
+      bytes: p.bytes,
+      head: Buffer.concat(p.file.head),
+    });
   };
 
   /** Consumes what it can of `buf`; false when it needs more input. */
@@ -190,7 +213,8 @@ export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType:
         const empty = buf.length >= 2 && buf[0] === 0x0d && buf[1] === 0x0a;
         const end = empty ? 0 : buf.indexOf(HEADER_END);
         if (end < 0) {
-          if (buf.length > MAX_HEADER_BYTES) throw bad('the upload is not valid multipart/form-data (part headers too long)');
+          if (buf.length > MAX_HEADER_BYTES)
+            throw bad('the upload is not valid multipart/form-data (part headers too long)');
           return false;
         }
         await startPart(buf.subarray(0, end).toString('utf8'));
@@ -222,12 +246,16 @@ export async function receiveMultipart(body: AsyncIterable<Buffer>, contentType:
   try {
     for await (const chunk of body) {
       total += chunk.length;
-      if (total > limits.maxBytes) throw tooBig(`the upload is larger than the limit of ${formatBytes(limits.maxBytes)} (got at least ${formatBytes(total)})`);
+      if (total > limits.maxBytes)
+        throw tooBig(
+          `the upload is larger than the limit of ${formatBytes(limits.maxBytes)} (got at least ${formatBytes(total)})`,
+        );
       if (state === 'done') continue;
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
       while (await step());
     }
-    if (state !== 'done') throw bad('the upload is not valid multipart/form-data (it ended before its closing boundary)');
+    if (state !== 'done')
+      throw bad('the upload is not valid multipart/form-data (it ended before its closing boundary)');
     return upload;
   } catch (err) {
     await part?.file?.handle.close().catch(() => undefined);

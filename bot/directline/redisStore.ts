@@ -14,7 +14,14 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/index.js';
 import type { Logger } from '../log.js';
-import { activityId, erasedActivity, type ActivityJson, type AppendedActivity, type ConversationRecord, type DirectLineStore } from './store.js';
+import {
+  activityId,
+  erasedActivity,
+  type ActivityJson,
+  type AppendedActivity,
+  type ConversationRecord,
+  type DirectLineStore,
+} from './store.js';
 
 // KEYS: conversation, activities. ARGV: activity JSON, TTL seconds. Returns the new length, or -1.
 const APPEND = `
@@ -43,7 +50,13 @@ export interface RedisDirectLineStoreOptions {
 
 function parseConversation(json: string, key: string): ConversationRecord {
   const value = JSON.parse(json) as Partial<ConversationRecord> | null;
-  if (value === null || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.userId !== 'string' || typeof value.createdAt !== 'string') {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof value.id !== 'string' ||
+    typeof value.userId !== 'string' ||
+    typeof value.createdAt !== 'string'
+  ) {
     throw new Error(`Redis key ${key} is not a Direct Line conversation (expected { id, userId, createdAt })`);
   }
   return value as ConversationRecord;
@@ -70,12 +83,19 @@ export class RedisDirectLineStore implements DirectLineStore {
   async createConversation(record: ConversationRecord): Promise<void> {
     const created = await this.redis.set(`${this.p}c:${record.id}`, JSON.stringify(record), 'EX', this.ttl, 'NX');
     // The user's conversations, for erase; it lives as long as the newest of them.
-    if (created !== null) await this.redis.multi().sadd(`${this.p}u:${record.userId}`, record.id).expire(`${this.p}u:${record.userId}`, this.ttl).exec();
+    if (created !== null)
+      await this.redis
+        .multi()
+        .sadd(`${this.p}u:${record.userId}`, record.id)
+        .expire(`${this.p}u:${record.userId}`, this.ttl)
+        .exec();
   }
 
   async conversationsOf(userId: string): Promise<string[]> {
     const ids = await this.redis.smembers(`${this.p}u:${userId}`);
-    const alive = await Promise.all(ids.map(async (id) => ((await this.redis.exists(`${this.p}c:${id}`)) === 1 ? id : undefined)));
+    const alive = await Promise.all(
+      ids.map(async (id) => ((await this.redis.exists(`${this.p}c:${id}`)) === 1 ? id : undefined)),
+    );
     return alive.filter((id): id is string => id !== undefined);
   }
 
@@ -98,14 +118,30 @@ export class RedisDirectLineStore implements DirectLineStore {
   async append(conversationId: string, activity: ActivityJson): Promise<AppendedActivity> {
     const { id: _id, ...body } = activity;
     const json = JSON.stringify(body);
-    const n = Number(await this.redis.eval(APPEND, 2, `${this.p}c:${conversationId}`, `${this.p}a:${conversationId}`, json, String(this.ttl)));
+    const n = Number(
+      await this.redis.eval(
+        APPEND,
+        2,
+        `${this.p}c:${conversationId}`,
+        `${this.p}a:${conversationId}`,
+        json,
+        String(this.ttl),
+      ),
+    );
     if (n < 0) throw new Error(`no Direct Line conversation '${conversationId}'`);
     // The activity is durable now; a lost announcement is repaired by the next one or a reconnect.
-    await this.bus.publish(`dl:${conversationId}`, `${n}|${json}`).catch((err: unknown) => this.options.log.warn({ err, conversationId }, 'directline: could not announce an activity'));
+    await this.bus
+      .publish(`dl:${conversationId}`, `${n}|${json}`)
+      .catch((err: unknown) =>
+        this.options.log.warn({ err, conversationId }, 'directline: could not announce an activity'),
+      );
     return { activity: parseActivity(json, conversationId, n - 1), watermark: n };
   }
 
-  async activitiesSince(conversationId: string, watermark: number): Promise<{ activities: ActivityJson[]; watermark: number }> {
+  async activitiesSince(
+    conversationId: string,
+    watermark: number,
+  ): Promise<{ activities: ActivityJson[]; watermark: number }> {
     const from = Math.max(0, Math.floor(watermark));
     const key = `${this.p}a:${conversationId}`;
     const replies = (await this.redis.multi().llen(key).lrange(key, from, -1).exec()) ?? [];
@@ -122,7 +158,11 @@ export class RedisDirectLineStore implements DirectLineStore {
     let cursor: number | undefined;
     let chain: Promise<void> = this.redis.llen(key).then((n) => void (cursor = n));
     const step = (work: () => Promise<void> | void): void => {
-      chain = chain.then(work).catch((err: unknown) => this.options.log.warn({ err, conversationId }, 'directline: could not read new activities'));
+      chain = chain
+        .then(work)
+        .catch((err: unknown) =>
+          this.options.log.warn({ err, conversationId }, 'directline: could not read new activities'),
+        );
     };
     const deliver = (json: string, index: number): void => {
       if (!closed) listener({ activity: parseActivity(json, conversationId, index), watermark: index + 1 });
@@ -157,7 +197,8 @@ export class RedisDirectLineStore implements DirectLineStore {
         // Anything appended between reading the length and the subscription going live.
         step(catchUp);
       },
-      (err: unknown) => this.options.log.warn({ err, conversationId }, 'directline: could not subscribe to a conversation'),
+      (err: unknown) =>
+        this.options.log.warn({ err, conversationId }, 'directline: could not subscribe to a conversation'),
     );
     const stop = (): void => {
       closed = true;

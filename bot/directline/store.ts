@@ -29,7 +29,10 @@ export interface DirectLineStore {
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /** Gives the activity its id (`conversationId|0000007`) and stores it. */
   append(conversationId: string, activity: ActivityJson): Promise<AppendedActivity>;
-  activitiesSince(conversationId: string, watermark: number): Promise<{ activities: ActivityJson[]; watermark: number }>;
+  activitiesSince(
+    conversationId: string,
+    watermark: number,
+  ): Promise<{ activities: ActivityJson[]; watermark: number }>;
   /** The conversations started for `userId` (that still exist). */
   conversationsOf(userId: string): Promise<string[]>;
   /**
@@ -51,7 +54,12 @@ export function activityId(conversationId: string, index: number): string {
  * but still shaped like an activity (Web Chat reads `from.role` of everything it receives).
  */
 export function erasedActivity(conversationId: string): ActivityJson {
-  return { type: 'event', name: 'kefu.erased', conversation: { id: conversationId }, from: { id: 'kefu', role: 'bot' } };
+  return {
+    type: 'event',
+    name: 'kefu.erased',
+    conversation: { id: conversationId },
+    from: { id: 'kefu', role: 'bot' },
+  };
 }
 
 export interface MemoryStoreLimits {
@@ -127,7 +135,10 @@ export class MemoryDirectLineStore implements DirectLineStore {
     return appended;
   }
 
-  async activitiesSince(conversationId: string, watermark: number): Promise<{ activities: ActivityJson[]; watermark: number }> {
+  async activitiesSince(
+    conversationId: string,
+    watermark: number,
+  ): Promise<{ activities: ActivityJson[]; watermark: number }> {
     const conversation = this.conversations.get(conversationId);
     if (conversation === undefined) return { activities: [], watermark: 0 };
     const from = Math.max(0, watermark - conversation.dropped);

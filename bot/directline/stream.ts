@@ -39,10 +39,18 @@ export function mountStreams(http: HttpServer, ctx: DirectLineContext): StreamHu
     if (match === null) return;
     const conversationId = decodeURIComponent(match[1]!);
     void authorize(ctx, conversationId, url.searchParams.get('t') ?? '').then(
-      () => wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, conversationId, url.searchParams.get('watermark') ?? '')),
+      () =>
+        wss.handleUpgrade(
+          req,
+          socket,
+          head,
+          (ws) => void attach(ws, conversationId, url.searchParams.get('watermark') ?? ''),
+        ),
       (err: unknown) => {
         const e = err instanceof DirectLineError ? err : new DirectLineError(500, 'ServiceError', 'internal error');
-        socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${e.message}\n`);
+        socket.end(
+          `HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${e.message}\n`,
+        );
         ctx.log.info({ status: e.status, reason: e.message }, 'directline: stream refused');
       },
     );
@@ -109,7 +117,10 @@ export function mountStreams(http: HttpServer, ctx: DirectLineContext): StreamHu
       clearInterval(heartbeat);
       http.off('upgrade', onUpgrade);
       const open = [...sockets.keys()];
-      const closed = open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))));
+      const closed = open.map(
+        (ws) =>
+          new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))),
+      );
       for (const ws of open) ws.close(1001, reason);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
@@ -122,6 +133,8 @@ export function mountStreams(http: HttpServer, ctx: DirectLineContext): StreamHu
 
 async function authorize(ctx: DirectLineContext, conversationId: string, token: string): Promise<void> {
   const claims = await ctx.signer.verify(token, 'stream');
-  if (claims.conversationId !== conversationId) throw new DirectLineError(403, 'Forbidden', 'this stream token belongs to another conversation');
-  if ((await ctx.store.getConversation(conversationId)) === undefined) throw new DirectLineError(404, 'NotFound', 'no such conversation');
+  if (claims.conversationId !== conversationId)
+    throw new DirectLineError(403, 'Forbidden', 'this stream token belongs to another conversation');
+  if ((await ctx.store.getConversation(conversationId)) === undefined)
+    throw new DirectLineError(404, 'NotFound', 'no such conversation');
 }

@@ -29,10 +29,14 @@ export class TokenSigner {
   private readonly key: Uint8Array;
 
   constructor(secret: string) {
-    this.key = secret === '' ? randomBytes(32) : createHmac('sha256', secret).update('kefu directline token key').digest();
+    this.key =
+      secret === '' ? randomBytes(32) : createHmac('sha256', secret).update('kefu directline token key').digest();
   }
 
-  async sign(claims: Omit<TokenClaims, 'expiresAt'>, ttlSeconds: number): Promise<{ token: string; expiresIn: number }> {
+  async sign(
+    claims: Omit<TokenClaims, 'expiresAt'>,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresIn: number }> {
     const payload: Record<string, string> = { conv: claims.conversationId, user: claims.userId, scope: claims.scope };
     if (claims.userName !== undefined) payload.name = claims.userName;
     if (claims.locale !== undefined) payload.loc = claims.locale;
@@ -59,12 +63,21 @@ export class TokenSigner {
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] }));
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw new DirectLineError(403, 'TokenExpired', 'the Direct Line token has expired; refresh it before it runs out or get a new one');
+      if (err instanceof joseErrors.JWTExpired)
+        throw new DirectLineError(
+          403,
+          'TokenExpired',
+          'the Direct Line token has expired; refresh it before it runs out or get a new one',
+        );
       throw new DirectLineError(403, 'BadArgument', 'the Direct Line token is not valid');
     }
     const { conv, user, name, loc, exp } = payload;
     if (typeof conv !== 'string' || typeof user !== 'string' || typeof exp !== 'number' || payload.scope !== scope) {
-      throw new DirectLineError(403, 'BadArgument', `the Direct Line token is not valid for this call (expected a ${scope} token)`);
+      throw new DirectLineError(
+        403,
+        'BadArgument',
+        `the Direct Line token is not valid for this call (expected a ${scope} token)`,
+      );
     }
     return {
       conversationId: conv,

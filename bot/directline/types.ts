@@ -70,7 +70,12 @@ export interface DirectLine {
 }
 
 export interface DirectLineContext {
-  options: Required<Pick<DirectLineOptions, 'secret' | 'maxUploadBytes' | 'maxUploadFiles' | 'tokenTtlSeconds' | 'channelId' | 'botId' | 'botName'>> &
+  options: Required<
+    Pick<
+      DirectLineOptions,
+      'secret' | 'maxUploadBytes' | 'maxUploadFiles' | 'tokenTtlSeconds' | 'channelId' | 'botId' | 'botName'
+    >
+  > &
     Pick<DirectLineOptions, 'publicBaseUrl'>;
   log: Logger;
   store: DirectLineStore;

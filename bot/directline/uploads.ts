@@ -55,7 +55,14 @@ export class UploadStore {
   }
 
   /** Keeps a checked temp file from `incoming` (moves it; the temp path is gone afterwards). */
-  async keep(tempFile: string, bytes: number, contentType: string, name: string, baseUrl: string, owner: UploadOwner): Promise<StoredUpload> {
+  async keep(
+    tempFile: string,
+    bytes: number,
+    contentType: string,
+    name: string,
+    baseUrl: string,
+    owner: UploadOwner,
+  ): Promise<StoredUpload> {
     const id = randomBytes(16).toString('base64url');
     const safeName = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-100) || 'file';
     const url = `${baseUrl}${ATTACHMENT_PATH}${id}/${encodeURIComponent(safeName)}?t=${this.sign(owner.conversationId, id)}`;
@@ -87,7 +94,9 @@ export class UploadStore {
 
   /** Whether `signature` (the URL's `t`) is the one this file's URL was issued with. */
   signedFor(meta: StoredUpload, signature: string): boolean {
-    return meta.conversationId !== undefined && signature !== '' && this.sign(meta.conversationId, meta.id) === signature;
+    return (
+      meta.conversationId !== undefined && signature !== '' && this.sign(meta.conversationId, meta.id) === signature
+    );
   }
 
   /** The bytes behind an attachment URL this store issued; undefined for any other URL. */
@@ -116,7 +125,11 @@ export class UploadStore {
  * `.tmp` leftover older than `tmpBefore` (younger ones may be an upload in progress); returns
  * how many files went.
  */
-export async function sweepUploads(dir: string, matches: (meta: StoredUpload) => boolean, tmpBefore: Date = new Date(Date.now() - STALE_MS)): Promise<number> {
+export async function sweepUploads(
+  dir: string,
+  matches: (meta: StoredUpload) => boolean,
+  tmpBefore: Date = new Date(Date.now() - STALE_MS),
+): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);

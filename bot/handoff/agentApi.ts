@@ -43,7 +43,11 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
       const agent = authenticate(req.header('authorization'));
       if (agent === undefined) {
         res.header('WWW-Authenticate', 'Bearer realm="kefu-agents"');
-        res.send(401, { error: 'unauthorized', message: 'an agent token is required: Authorization: Bearer <token>' }, API_HEADERS);
+        res.send(
+          401,
+          { error: 'unauthorized', message: 'an agent token is required: Authorization: Bearer <token>' },
+          API_HEADERS,
+        );
         return;
       }
       try {
@@ -60,76 +64,120 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
   const json = (res: Response, status: number, body: unknown) => res.send(status, body, API_HEADERS);
   const id = (req: Request): string => String(req.params.id ?? '');
 
-  server.get('/api/agent/me', guarded(async (_req, res, agent) => json(res, 200, { name: agent.name, teams: teamsOf(agent.name, service.settings) ?? null })));
-  server.get('/api/agent/queue', guarded(async (_req, res, agent) => json(res, 200, { now: service.iso(), items: await service.queueView(agent.name) })));
-  server.get('/api/agent/cases/:id', guarded(async (req, res, agent) => json(res, 200, await service.caseFile(id(req), agent.name))));
+  server.get(
+    '/api/agent/me',
+    guarded(async (_req, res, agent) =>
+      json(res, 200, { name: agent.name, teams: teamsOf(agent.name, service.settings) ?? null }),
+    ),
+  );
+  server.get(
+    '/api/agent/queue',
+    guarded(async (_req, res, agent) =>
+      json(res, 200, { now: service.iso(), items: await service.queueView(agent.name) }),
+    ),
+  );
+  server.get(
+    '/api/agent/cases/:id',
+    guarded(async (req, res, agent) => json(res, 200, await service.caseFile(id(req), agent.name))),
+  );
   // ID and card numbers are masked in case files and live messages; this shows them, and records it.
-  server.post('/api/agent/cases/:id/reveal', guarded(async (req, res, agent) => json(res, 200, await service.reveal(id(req), agent.name))));
-  server.post('/api/agent/cases/:id/claim', guarded(async (req, res, agent) => json(res, 200, await service.claim(id(req), agent.name))));
-  server.post('/api/agent/cases/:id/release', guarded(async (req, res, agent) => {
-    await service.release(id(req), agent.name);
-    json(res, 200, { released: id(req) });
-  }));
-  server.post('/api/agent/cases/:id/messages', guarded(async (req, res, agent) => {
-    const body = await readJson(req);
-    const text = (body as { text?: unknown } | undefined)?.text;
-    if (typeof text !== 'string') throw new HandoffError('bad_request', 'expected a JSON body { "text": "..." }');
-    json(res, 201, await service.send(id(req), agent.name, text));
-  }));
-  server.post('/api/agent/cases/:id/close', guarded(async (req, res, agent) => {
-    const decision = parseCloseDecision(await readJson(req));
-    const c = await service.close(id(req), agent.name, decision);
-    json(res, 200, { caseId: c.id, status: c.status, resolution: c.resolution });
-  }));
+  server.post(
+    '/api/agent/cases/:id/reveal',
+    guarded(async (req, res, agent) => json(res, 200, await service.reveal(id(req), agent.name))),
+  );
+  server.post(
+    '/api/agent/cases/:id/claim',
+    guarded(async (req, res, agent) => json(res, 200, await service.claim(id(req), agent.name))),
+  );
+  server.post(
+    '/api/agent/cases/:id/release',
+    guarded(async (req, res, agent) => {
+      await service.release(id(req), agent.name);
+      json(res, 200, { released: id(req) });
+    }),
+  );
+  server.post(
+    '/api/agent/cases/:id/messages',
+    guarded(async (req, res, agent) => {
+      const body = await readJson(req);
+      const text = (body as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string') throw new HandoffError('bad_request', 'expected a JSON body { "text": "..." }');
+      json(res, 201, await service.send(id(req), agent.name, text));
+    }),
+  );
+  server.post(
+    '/api/agent/cases/:id/close',
+    guarded(async (req, res, agent) => {
+      const decision = parseCloseDecision(await readJson(req));
+      const c = await service.close(id(req), agent.name, decision);
+      json(res, 200, { caseId: c.id, status: c.status, resolution: c.resolution });
+    }),
+  );
 
-  server.get('/api/agent/cases/:id/evidence/:evidenceId', guarded(async (req, res, agent) => {
-    const file = await service.caseFile(id(req), agent.name);
-    const item = file.case.evidence.find((e) => e.id === req.params.evidenceId);
-    const stored = item && (await evidence.get(item.storageKey));
-    if (item === undefined || stored === undefined) throw new HandoffError('not_found', `no evidence ${String(req.params.evidenceId)} on case ${file.case.id}`);
-    const type = stored.contentType.toLowerCase();
-    const inline = INLINE_TYPES.has(type);
-    res.writeHead(200, {
-      ...API_HEADERS,
-      'Content-Type': inline ? type : 'application/octet-stream',
-      'Content-Length': stored.data.length,
-      'Content-Disposition': inline ? 'inline' : 'attachment',
-      'Content-Security-Policy': "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
-      'Cross-Origin-Resource-Policy': 'same-origin',
-    });
-    res.end(stored.data);
-  }));
+  server.get(
+    '/api/agent/cases/:id/evidence/:evidenceId',
+    guarded(async (req, res, agent) => {
+      const file = await service.caseFile(id(req), agent.name);
+      const item = file.case.evidence.find((e) => e.id === req.params.evidenceId);
+      const stored = item && (await evidence.get(item.storageKey));
+      if (item === undefined || stored === undefined)
+        throw new HandoffError('not_found', `no evidence ${String(req.params.evidenceId)} on case ${file.case.id}`);
+      const type = stored.contentType.toLowerCase();
+      const inline = INLINE_TYPES.has(type);
+      res.writeHead(200, {
+        ...API_HEADERS,
+        'Content-Type': inline ? type : 'application/octet-stream',
+        'Content-Length': stored.data.length,
+        'Content-Disposition': inline ? 'inline' : 'attachment',
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      });
+      res.end(stored.data);
+    }),
+  );
 
   // Server-sent events: the console reads this with fetch (EventSource cannot send a bearer token).
-  server.get('/api/agent/events', guarded(async (req, res, agent) => {
-    res.writeHead(200, { ...API_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    res.write(`event: hello\ndata: ${JSON.stringify({ agent: agent.name })}\n\n`);
-    const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
-    const done = new Promise<void>((resolve) => {
-      const finish = () => {
-        clearInterval(ping);
-        unsubscribe();
-        resolve();
-      };
-      const unsubscribe = service.events.subscribe(
-        agent.name,
-        teamsOf(agent.name, service.settings),
-        (event) => res.write(`data: ${JSON.stringify(event)}\n\n`),
-        () => {
-          // Tells the console why the stream ends (it reconnects once kefu is back).
-          res.end(`event: bye\ndata: ${JSON.stringify({ reason: 'kefu is shutting down' })}\n\n`);
-          finish();
-        },
-      );
-      req.once('close', finish);
-    });
-    await done;
-  }));
+  server.get(
+    '/api/agent/events',
+    guarded(async (req, res, agent) => {
+      res.writeHead(200, {
+        ...API_HEADERS,
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      res.write(`event: hello\ndata: ${JSON.stringify({ agent: agent.name })}\n\n`);
+      const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
+      const done = new Promise<void>((resolve) => {
+        const finish = () => {
+          clearInterval(ping);
+          unsubscribe();
+          resolve();
+        };
+        const unsubscribe = service.events.subscribe(
+          agent.name,
+          teamsOf(agent.name, service.settings),
+          (event) => res.write(`data: ${JSON.stringify(event)}\n\n`),
+          () => {
+            // Tells the console why the stream ends (it reconnects once kefu is back).
+            res.end(`event: bye\ndata: ${JSON.stringify({ reason: 'kefu is shutting down' })}\n\n`);
+            finish();
+          },
+        );
+        req.once('close', finish);
+      });
+      await done;
+    }),
+  );
 
   if (deps.consoleOff !== undefined) {
     const off = `kefu: ${deps.consoleOff}\n`;
     const refuse = async (_req: Request, res: Response) => {
-      res.writeHead(503, { ...API_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(off) });
+      res.writeHead(503, {
+        ...API_HEADERS,
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(off),
+      });
       res.end(off);
     };
     for (const file of consoleFiles()) for (const route of file.routes) server.get(route, refuse);

@@ -10,7 +10,12 @@ import type { QueueEntry, SlaKind } from './types.js';
 
 export type AgentEvent =
   | { type: 'case_queued'; caseId: string; team: string; priority: number; complaint: string; reason: string }
-  | { type: 'queue_changed'; caseId: string; change: 'claimed' | 'released' | 'closed' | 'left' | 'shopper_left'; agent?: string }
+  | {
+      type: 'queue_changed';
+      caseId: string;
+      change: 'claimed' | 'released' | 'closed' | 'left' | 'shopper_left';
+      agent?: string;
+    }
   | { type: 'shopper_message'; caseId: string; text: string; at: string; evidence?: string[] }
   | { type: 'agent_message'; caseId: string; agent: string; text: string; at: string }
   | { type: 'sla_breach'; caseId: string; kind: SlaKind; team: string };
@@ -34,7 +39,8 @@ const CHANNEL = 'agent-events';
 function parseRemote(message: string): { origin: string; route: Route; event: AgentEvent } | undefined {
   try {
     const value = JSON.parse(message) as { o?: unknown; r?: Route; e?: AgentEvent };
-    if (typeof value.o !== 'string' || typeof value.r?.to !== 'string' || typeof value.e?.type !== 'string') return undefined;
+    if (typeof value.o !== 'string' || typeof value.r?.to !== 'string' || typeof value.e?.type !== 'string')
+      return undefined;
     return { origin: value.o, route: value.r, event: value.e };
   } catch {
     return undefined;
@@ -95,7 +101,8 @@ export class AgentEvents {
   private route(route: Route, event: AgentEvent): void {
     this.deliver(route, event);
     const bus = this.bus;
-    if (bus !== undefined) void bus.publish(CHANNEL, JSON.stringify({ o: bus.origin, r: route, e: event })).catch(this.onBusError);
+    if (bus !== undefined)
+      void bus.publish(CHANNEL, JSON.stringify({ o: bus.origin, r: route, e: event })).catch(this.onBusError);
   }
 
   private deliver(route: Route, event: AgentEvent): void {

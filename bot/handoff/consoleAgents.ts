@@ -20,7 +20,10 @@ export function consoleAccess(config: Pick<Config, 'agents' | 'anonymous' | 'env
     const token = randomBytes(18).toString('base64url');
     return { kind: 'demo', agents: [{ name: DEMO_AGENT, token }], token };
   }
-  return { kind: 'off', why: 'the agent console and /api/agent are off: no agents are configured (set AGENT_TOKENS=name:token,... with tokens of 16+ characters)' };
+  return {
+    kind: 'off',
+    why: 'the agent console and /api/agent are off: no agents are configured (set AGENT_TOKENS=name:token,... with tokens of 16+ characters)',
+  };
 }
 
 /** The link that signs the demo agent in (the token travels in the fragment, never to a server log). */

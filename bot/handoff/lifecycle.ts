@@ -8,7 +8,14 @@ import type { CaseRecord } from '../store/types.js';
 import { HandoffError } from './errors.js';
 import type { QueueEntry } from './types.js';
 
-export const HANDOFF_STATES = ['queued', 'assigned', 'waiting_for_shopper', 'shopper_left', 'resolved', 'cancelled'] as const;
+export const HANDOFF_STATES = [
+  'queued',
+  'assigned',
+  'waiting_for_shopper',
+  'shopper_left',
+  'resolved',
+  'cancelled',
+] as const;
 export type HandoffState = (typeof HANDOFF_STATES)[number];
 
 export type Actor = 'shopper' | 'agent' | 'system';
@@ -64,8 +71,13 @@ export function handoffState(c: CaseRecord, entry: QueueEntry | undefined): Hand
 /** Where `move` by `actor` leads from `state`; a HandoffError (409/403) when it is not allowed. */
 export function nextState(state: HandoffState, move: Move, actor: Actor, caseId: string): HandoffState {
   const allowed = MOVES[state][move];
-  if (allowed === undefined) throw new HandoffError('conflict', `case ${caseId} is ${state.replace(/_/g, ' ')}; cannot ${move.replace(/_/g, ' ')}`);
-  if (allowed.by !== actor) throw new HandoffError('forbidden', `only the ${allowed.by} may ${move.replace(/_/g, ' ')} case ${caseId}`);
+  if (allowed === undefined)
+    throw new HandoffError(
+      'conflict',
+      `case ${caseId} is ${state.replace(/_/g, ' ')}; cannot ${move.replace(/_/g, ' ')}`,
+    );
+  if (allowed.by !== actor)
+    throw new HandoffError('forbidden', `only the ${allowed.by} may ${move.replace(/_/g, ' ')} case ${caseId}`);
   return allowed.to;
 }
 

@@ -123,7 +123,8 @@ function fieldsOf(reply: unknown): Fields | undefined {
 
 const int = (f: Fields, name: string): number => {
   const n = Number(f[name]);
-  if (!Number.isFinite(n)) throw new Error(`handoff queue entry ${f.caseId ?? '?'}: field '${name}' is '${f[name]}' (expected a number)`);
+  if (!Number.isFinite(n))
+    throw new Error(`handoff queue entry ${f.caseId ?? '?'}: field '${name}' is '${f[name]}' (expected a number)`);
   return n;
 };
 const optInt = (f: Fields, name: string): number | undefined => (f[name] === undefined ? undefined : int(f, name));
@@ -151,7 +152,12 @@ function toEntry(f: Fields): QueueEntry {
 
 /** Waiting first, then priority (1 first), then the first-response deadline, then insertion order. */
 function serviceOrder(a: QueueEntry, b: QueueEntry): number {
-  return (a.state === 'waiting' ? 0 : 1) - (b.state === 'waiting' ? 0 : 1) || a.priority - b.priority || a.firstResponseDue - b.firstResponseDue || a.seq - b.seq;
+  return (
+    (a.state === 'waiting' ? 0 : 1) - (b.state === 'waiting' ? 0 : 1) ||
+    a.priority - b.priority ||
+    a.firstResponseDue - b.firstResponseDue ||
+    a.seq - b.seq
+  );
 }
 
 /** The sortable head of a waiting member: strings compare like (priority asc, firstResponseDue asc). */
@@ -172,7 +178,17 @@ export class RedisHandoffQueue implements HandoffQueue {
   }
 
   async enqueue(e: NewQueueEntry): Promise<QueueEntry> {
-    const reply = await this.run(ENQUEUE, e.caseId, e.team, e.priority, e.reason, e.enqueuedAt, e.firstResponseDue, e.resolutionDue, rankPrefix(e.priority, e.firstResponseDue));
+    const reply = await this.run(
+      ENQUEUE,
+      e.caseId,
+      e.team,
+      e.priority,
+      e.reason,
+      e.enqueuedAt,
+      e.firstResponseDue,
+      e.resolutionDue,
+      rankPrefix(e.priority, e.firstResponseDue),
+    );
     return toEntry(fieldsOf(reply)!);
   }
 
@@ -184,7 +200,11 @@ export class RedisHandoffQueue implements HandoffQueue {
   async list(filter: { team?: string[]; state?: QueueEntry['state'] } = {}): Promise<QueueEntry[]> {
     const entries = await this.entries(await this.redis.zrange(`${this.p}all`, '0', '-1'));
     return entries
-      .filter((e) => (filter.state === undefined || e.state === filter.state) && (filter.team === undefined || filter.team.includes(e.team)))
+      .filter(
+        (e) =>
+          (filter.state === undefined || e.state === filter.state) &&
+          (filter.team === undefined || filter.team.includes(e.team)),
+      )
       .sort(serviceOrder);
   }
 
@@ -197,7 +217,9 @@ export class RedisHandoffQueue implements HandoffQueue {
     const teams = await this.redis.smembers(`${this.p}teams`);
     const out: Array<{ caseId: string; position: number; lastPosition?: number }> = [];
     for (const team of teams) {
-      const ids = (await this.redis.zrange(`${this.p}w:${team}`, '0', '-1')).map((rank) => rank.slice(rank.lastIndexOf('|') + 1));
+      const ids = (await this.redis.zrange(`${this.p}w:${team}`, '0', '-1')).map((rank) =>
+        rank.slice(rank.lastIndexOf('|') + 1),
+      );
       if (ids.length === 0) continue;
       const pipeline = this.redis.pipeline();
       for (const id of ids) pipeline.hget(this.key(id), 'lastPosition');

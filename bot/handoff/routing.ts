@@ -16,7 +16,11 @@ export function teamFor(c: Pick<CaseRecord, 'complaint'>, settings: HandoffSetti
 }
 
 /** The most urgent of the rule's priority and the reason's; illness or injury is always 1. */
-export function priorityFor(c: Pick<CaseRecord, 'facts' | 'decision'>, reason: HandoffReason, settings: HandoffSettings): number {
+export function priorityFor(
+  c: Pick<CaseRecord, 'facts' | 'decision'>,
+  reason: HandoffReason,
+  settings: HandoffSettings,
+): number {
   if (c.facts.health_harm === true) return 1;
   const ruled = c.decision?.escalate ? c.decision.priority : undefined;
   const byReason = settings.reasonPriority[reason];
@@ -29,10 +33,18 @@ export function slaFor(priority: number, tier: keyof HandoffSettings['sla'], set
   const base = settings.sla[tier] ?? settings.sla.regular;
   const urgent = settings.prioritySla[priority];
   if (urgent === undefined) return base;
-  return { firstResponseSeconds: Math.min(base.firstResponseSeconds, urgent.firstResponseSeconds), resolutionSeconds: Math.min(base.resolutionSeconds, urgent.resolutionSeconds) };
+  return {
+    firstResponseSeconds: Math.min(base.firstResponseSeconds, urgent.firstResponseSeconds),
+    resolutionSeconds: Math.min(base.resolutionSeconds, urgent.resolutionSeconds),
+  };
 }
 
-export function queueEntryFor(c: CaseRecord, reason: HandoffReason, now: number, settings: HandoffSettings): NewQueueEntry {
+export function queueEntryFor(
+  c: CaseRecord,
+  reason: HandoffReason,
+  now: number,
+  settings: HandoffSettings,
+): NewQueueEntry {
   const priority = priorityFor(c, reason, settings);
   const sla = slaFor(priority, c.facts.member_tier ?? 'regular', settings);
   return {

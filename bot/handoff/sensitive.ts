@@ -54,7 +54,9 @@ export function maskSensitive(text: string, keep: readonly string[] = []): { tex
 }
 
 /** The case as an agent sees it before revealing: transcript and notes masked; the count of masked numbers. */
-export function maskCase<T extends Pick<CaseRecord, 'transcript' | 'history' | 'orderId'>>(c: T): { case: T; masked: number } {
+export function maskCase<T extends Pick<CaseRecord, 'transcript' | 'history' | 'orderId'>>(
+  c: T,
+): { case: T; masked: number } {
   const keep = c.orderId ? [c.orderId] : [];
   let masked = 0;
   const mask = (text: string): string => {

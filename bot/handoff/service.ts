@@ -67,7 +67,14 @@ export class HandoffService {
     await this.queue.setLastPosition(caseId, position);
     const eta = etaSeconds(position, this.settings);
     this.log.info({ caseId, reason, team: entry.team, priority: entry.priority, position }, 'case escalated');
-    this.events.toTeam(entry, { type: 'case_queued', caseId, team: entry.team, priority: entry.priority, complaint: c.complaint, reason });
+    this.events.toTeam(entry, {
+      type: 'case_queued',
+      caseId,
+      team: entry.team,
+      priority: entry.priority,
+      complaint: c.complaint,
+      reason,
+    });
     await this.tell(c, { type: 'queued', reason, position, etaSeconds: eta });
     return { position, etaSeconds: eta };
   }
@@ -77,7 +84,12 @@ export class HandoffService {
     const entry = await this.queue.get(caseId);
     if (entry === undefined) throw new HandoffError('conflict', `case ${caseId} is not with a person`);
     const at = this.iso();
-    const line: TranscriptEntry = { at, from: 'shopper', text: text.slice(0, MAX_TEXT), ...(evidenceIds?.length ? { evidence: evidenceIds } : {}) };
+    const line: TranscriptEntry = {
+      at,
+      from: 'shopper',
+      text: text.slice(0, MAX_TEXT),
+      ...(evidenceIds?.length ? { evidence: evidenceIds } : {}),
+    };
     await this.update(caseId, (cur) => ({ ...cur, transcript: [...cur.transcript, line] }));
     if (entry.agent !== undefined) {
       // Live like in the case file: ID and card numbers masked until revealed.
@@ -99,7 +111,9 @@ export class HandoffService {
     if (current === undefined) return undefined;
     const to = nextState(handoffState(current, entry), 'shopper_leaves', 'shopper', caseId);
     if (to === 'shopper_left') {
-      const c = await this.update(caseId, (cur) => withStatus(cur, cur.status, 'shopper', SHOPPER_LEFT_NOTE, this.iso()));
+      const c = await this.update(caseId, (cur) =>
+        withStatus(cur, cur.status, 'shopper', SHOPPER_LEFT_NOTE, this.iso()),
+      );
       this.events.toTeam(entry, { type: 'queue_changed', caseId, change: 'shopper_left', agent: entry.agent });
       await this.tell(c, { type: 'shopper_left' });
       return to;
@@ -112,9 +126,11 @@ export class HandoffService {
   }
 
   async recordCsat(caseId: string, score: number): Promise<void> {
-    if (!Number.isInteger(score) || score < 1 || score > 5) throw new HandoffError('bad_request', `CSAT score must be an integer 1..5, got ${score}`);
+    if (!Number.isInteger(score) || score < 1 || score > 5)
+      throw new HandoffError('bad_request', `CSAT score must be an integer 1..5, got ${score}`);
     await this.update(caseId, (cur) => {
-      if (cur.status !== 'resolved') throw new HandoffError('conflict', `case ${caseId} is ${cur.status}, not resolved`);
+      if (cur.status !== 'resolved')
+        throw new HandoffError('conflict', `case ${caseId} is ${cur.status}, not resolved`);
       return { ...cur, csat: { score, at: this.iso() } };
     });
   }
@@ -123,7 +139,9 @@ export class HandoffService {
 
   async queueView(agent: string): Promise<QueueItem[]> {
     const teams = teamsOf(agent, this.settings);
-    const entries = (await this.queue.list()).filter((e) => teams === undefined || teams.includes(e.team) || e.agent === agent);
+    const entries = (await this.queue.list()).filter(
+      (e) => teams === undefined || teams.includes(e.team) || e.agent === agent,
+    );
     const positions = new Map((await this.queue.positions()).map((p) => [p.caseId, p.position]));
     return Promise.all(entries.map(async (e) => queueItem(e, await this.cases.get(e.caseId), positions.get(e.caseId))));
   }
@@ -144,7 +162,13 @@ export class HandoffService {
    */
   async reveal(caseId: string, agent: string): Promise<CaseFile> {
     await this.caseFile(caseId, agent);
-    const c = await this.update(caseId, (cur) => ({ ...cur, history: [...cur.history, { at: this.iso(), status: cur.status, by: `agent:${agent}`, note: 'revealed ID and card numbers' }] }));
+    const c = await this.update(caseId, (cur) => ({
+      ...cur,
+      history: [
+        ...cur.history,
+        { at: this.iso(), status: cur.status, by: `agent:${agent}`, note: 'revealed ID and card numbers' },
+      ],
+    }));
     const entry = await this.queue.get(caseId);
     return caseFile(c, entry && queueItem(entry, c, await this.queue.position(caseId)), true);
   }
@@ -155,7 +179,8 @@ export class HandoffService {
     if (before === undefined) throw new HandoffError('not_found', `case ${caseId} is not in the queue`);
     this.mayServe(agent, before);
     const entry = await this.queue.claim(caseId, agent, this.now());
-    if (entry === undefined) throw new HandoffError('conflict', `case ${caseId} is already taken by ${before.agent ?? 'another agent'}`);
+    if (entry === undefined)
+      throw new HandoffError('conflict', `case ${caseId} is already taken by ${before.agent ?? 'another agent'}`);
     const c = await this.update(caseId, (cur) => withStatus(cur, 'assigned', `agent:${agent}`, undefined, this.iso()));
     this.events.toTeam(entry, { type: 'queue_changed', caseId, change: 'claimed', agent });
     await this.tell(c, { type: 'assigned', agent });
@@ -170,7 +195,8 @@ export class HandoffService {
 
   async send(caseId: string, agent: string, text: string): Promise<TranscriptEntry> {
     const body = text.trim();
-    if (body.length === 0 || body.length > MAX_TEXT) throw new HandoffError('bad_request', `message must be 1 to ${MAX_TEXT} characters`);
+    if (body.length === 0 || body.length > MAX_TEXT)
+      throw new HandoffError('bad_request', `message must be 1 to ${MAX_TEXT} characters`);
     await this.owned(caseId, agent);
     const line: TranscriptEntry = { at: this.iso(), from: 'agent', agent, text: body };
     const c = await this.update(caseId, (cur) => ({ ...cur, transcript: [...cur.transcript, line] }));
@@ -266,7 +292,8 @@ export class HandoffService {
   private async owned(caseId: string, agent: string): Promise<QueueEntry> {
     const entry = await this.queue.get(caseId);
     if (entry === undefined) throw new HandoffError('not_found', `case ${caseId} is not with a person`);
-    if (entry.state !== 'assigned' || entry.agent !== agent) throw new HandoffError('forbidden', `case ${caseId} is not claimed by ${agent}`);
+    if (entry.state !== 'assigned' || entry.agent !== agent)
+      throw new HandoffError('forbidden', `case ${caseId} is not claimed by ${agent}`);
     return entry;
   }
 }

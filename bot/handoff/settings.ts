@@ -43,7 +43,16 @@ export const DEFAULT_SETTINGS: HandoffSettings = {
   },
   defaultTeam: 'general',
   agentTeams: {},
-  reasonPriority: { health_harm: 1, merchant_refused: 2, large_payout: 2, approval: 2, rule: 3, declined: 3, request_human: 3, unsure: 4 },
+  reasonPriority: {
+    health_harm: 1,
+    merchant_refused: 2,
+    large_payout: 2,
+    approval: 2,
+    rule: 3,
+    declined: 3,
+    request_human: 3,
+    unsure: 4,
+  },
   sla: {
     svip: { firstResponseSeconds: 120, resolutionSeconds: 1800 },
     vip: { firstResponseSeconds: 300, resolutionSeconds: 3600 },
@@ -78,7 +87,9 @@ export function parseHandoffSettings(text: string, file = 'handoff.yaml'): Hando
     const where = node?.range ? lines.linePos(node.range[0]) : undefined;
     const value = JSON.stringify(doc.getIn(path));
     const loc = where ? `${file}:${where.line}:${where.col}` : file;
-    throw new HandoffSettingsError(`${loc} ${path.join('.')}: ${value ?? 'missing'} is not valid (expected ${expected})`);
+    throw new HandoffSettingsError(
+      `${loc} ${path.join('.')}: ${value ?? 'missing'} is not valid (expected ${expected})`,
+    );
   };
   const number = (path: (string | number)[], min: number): number => {
     const v = doc.getIn(path);
@@ -93,7 +104,9 @@ export function parseHandoffSettings(text: string, file = 'handoff.yaml'): Hando
   const teams: Record<string, Complaint[]> = {};
   const seen = new Map<string, string>();
   if (!isMap(doc.get('teams', true))) fail(['teams'], 'a map of team name → list of complaints');
-  for (const [key, list] of Object.entries(doc.get('teams') ? (doc.toJSON() as { teams: Record<string, unknown> }).teams : {})) {
+  for (const [key, list] of Object.entries(
+    doc.get('teams') ? (doc.toJSON() as { teams: Record<string, unknown> }).teams : {},
+  )) {
     const team = name(['teams', key], key);
     if (!Array.isArray(list)) fail(['teams', team], 'a list of complaints');
     teams[team] = (list as unknown[]).map((c, i) => {
@@ -112,7 +125,8 @@ export function parseHandoffSettings(text: string, file = 'handoff.yaml'): Hando
   const known = new Set([...Object.keys(teams), defaultTeam]);
   const agents = (doc.toJSON() as { agent_teams?: unknown }).agent_teams;
   if (agents !== undefined && agents !== null) {
-    if (typeof agents !== 'object' || Array.isArray(agents)) fail(['agent_teams'], 'a map of agent name → list of teams');
+    if (typeof agents !== 'object' || Array.isArray(agents))
+      fail(['agent_teams'], 'a map of agent name → list of teams');
     for (const [agent, list] of Object.entries(agents as Record<string, unknown>)) {
       if (!Array.isArray(list)) fail(['agent_teams', agent], 'a list of team names');
       agentTeams[agent] = (list as unknown[]).map((t, i) => {
@@ -124,23 +138,29 @@ export function parseHandoffSettings(text: string, file = 'handoff.yaml'): Hando
 
   const priority = (path: (string | number)[]) => {
     const v = doc.getIn(path);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_PRIORITY) fail(path, `a priority from 1 (most urgent) to ${MAX_PRIORITY}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_PRIORITY)
+      fail(path, `a priority from 1 (most urgent) to ${MAX_PRIORITY}`);
     return v as number;
   };
-  const reasonPriority = Object.fromEntries(HANDOFF_REASONS.map((r) => [r, priority(['reason_priority', r])])) as Record<HandoffReason, number>;
+  const reasonPriority = Object.fromEntries(
+    HANDOFF_REASONS.map((r) => [r, priority(['reason_priority', r])]),
+  ) as Record<HandoffReason, number>;
   const target = (path: (string | number)[]): SlaTarget => ({
     firstResponseSeconds: number([...path, 'first_response_minutes'], 0) * 60,
     resolutionSeconds: number([...path, 'resolution_minutes'], 0) * 60,
   });
-  if (!isMap(doc.get('sla', true))) fail(['sla'], `a map of member tier (${MEMBER_TIERS.join(', ')}) → { first_response_minutes, resolution_minutes }`);
+  if (!isMap(doc.get('sla', true)))
+    fail(['sla'], `a map of member tier (${MEMBER_TIERS.join(', ')}) → { first_response_minutes, resolution_minutes }`);
   const sla = Object.fromEntries(MEMBER_TIERS.map((t) => [t, target(['sla', t])])) as Record<MemberTier, SlaTarget>;
   const prioritySla: Partial<Record<number, SlaTarget>> = {};
   const bySla = (doc.toJSON() as { priority_sla?: unknown }).priority_sla;
   if (bySla !== undefined && bySla !== null) {
-    if (typeof bySla !== 'object' || Array.isArray(bySla)) fail(['priority_sla'], 'a map of priority → { first_response_minutes, resolution_minutes }');
+    if (typeof bySla !== 'object' || Array.isArray(bySla))
+      fail(['priority_sla'], 'a map of priority → { first_response_minutes, resolution_minutes }');
     for (const key of Object.keys(bySla as object)) {
       const p = Number(key);
-      if (!Number.isInteger(p) || p < 1 || p > MAX_PRIORITY) fail(['priority_sla'], `priorities from 1 to ${MAX_PRIORITY} as keys (found ${key})`);
+      if (!Number.isInteger(p) || p < 1 || p > MAX_PRIORITY)
+        fail(['priority_sla'], `priorities from 1 to ${MAX_PRIORITY} as keys (found ${key})`);
       prioritySla[p] = target(['priority_sla', p]);
     }
   }

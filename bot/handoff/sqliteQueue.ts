@@ -118,7 +118,9 @@ export class SqliteHandoffQueue implements HandoffQueue {
         ORDER BY assigned_at`),
       dueFirst: db.prepare(`SELECT * FROM handoff_queue WHERE first_response_at IS NULL AND first_response_due < ?
         AND instr(breaches, 'first_response') = 0`),
-      dueResolution: db.prepare(`SELECT * FROM handoff_queue WHERE resolution_due < ? AND instr(breaches, 'resolution') = 0`),
+      dueResolution: db.prepare(
+        `SELECT * FROM handoff_queue WHERE resolution_due < ? AND instr(breaches, 'resolution') = 0`,
+      ),
       markBreach: db.prepare(`UPDATE handoff_queue
         SET breaches = CASE breaches WHEN '' THEN @kind ELSE breaches || ',' || @kind END
         WHERE case_id = @caseId AND instr(breaches, @kind) = 0`),
@@ -185,8 +187,14 @@ export class SqliteHandoffQueue implements HandoffQueue {
   }
 
   async dueBreaches(now: number): Promise<Array<{ entry: QueueEntry; kind: SlaKind }>> {
-    const first = (this.q.dueFirst!.all(now) as Row[]).map((r) => ({ entry: toEntry(r), kind: 'first_response' as const }));
-    const resolution = (this.q.dueResolution!.all(now) as Row[]).map((r) => ({ entry: toEntry(r), kind: 'resolution' as const }));
+    const first = (this.q.dueFirst!.all(now) as Row[]).map((r) => ({
+      entry: toEntry(r),
+      kind: 'first_response' as const,
+    }));
+    const resolution = (this.q.dueResolution!.all(now) as Row[]).map((r) => ({
+      entry: toEntry(r),
+      kind: 'resolution' as const,
+    }));
     return [...first, ...resolution];
   }
 

@@ -4,7 +4,16 @@
  */
 import type { CaseRecord, Resolution } from '../store/types.js';
 
-export const HANDOFF_REASONS = ['rule', 'request_human', 'declined', 'unsure', 'merchant_refused', 'large_payout', 'approval', 'health_harm'] as const;
+export const HANDOFF_REASONS = [
+  'rule',
+  'request_human',
+  'declined',
+  'unsure',
+  'merchant_refused',
+  'large_payout',
+  'approval',
+  'health_harm',
+] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 export type ShopperEvent =

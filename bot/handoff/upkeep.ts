@@ -12,7 +12,11 @@ export async function runUpkeep(s: HandoffService): Promise<void> {
   try {
     for (const entry of await s.queue.unanswered(now - s.settings.reassignAfterSeconds * 1000)) {
       s.log.warn({ caseId: entry.caseId, agent: entry.agent }, 'claim not answered in time: offering the case again');
-      await s.takeBack(entry.caseId, 'bot', `taken back from agent:${entry.agent}: no reply in ${s.settings.reassignAfterSeconds}s`);
+      await s.takeBack(
+        entry.caseId,
+        'bot',
+        `taken back from agent:${entry.agent}: no reply in ${s.settings.reassignAfterSeconds}s`,
+      );
     }
     for (const { entry, kind } of await s.queue.dueBreaches(now)) {
       await s.queue.markBreach(entry.caseId, kind);
@@ -23,7 +27,8 @@ export async function runUpkeep(s: HandoffService): Promise<void> {
       if (p.position === p.lastPosition) continue;
       await s.queue.setLastPosition(p.caseId, p.position);
       const c = await s.cases.get(p.caseId);
-      if (c !== undefined) await s.tell(c, { type: 'position', position: p.position, etaSeconds: etaSeconds(p.position, s.settings) });
+      if (c !== undefined)
+        await s.tell(c, { type: 'position', position: p.position, etaSeconds: etaSeconds(p.position, s.settings) });
     }
   } catch (err) {
     s.log.error({ err }, 'handoff upkeep failed; retrying on the next tick');
@@ -38,7 +43,9 @@ export async function requeueOrphans(s: HandoffService): Promise<number> {
   let count = 0;
   for (const c of await s.cases.list({ status: ['escalated'] })) {
     if ((await s.queue.get(c.id)) !== undefined) continue;
-    const note = [...c.history].reverse().find((h) => h.status === 'escalated' && h.note?.startsWith('handoff: '))?.note;
+    const note = [...c.history]
+      .reverse()
+      .find((h) => h.status === 'escalated' && h.note?.startsWith('handoff: '))?.note;
     const reason = HANDOFF_REASONS.find((r) => note === `handoff: ${r}`) ?? 'rule';
     await s.queue.enqueue(queueEntryFor(c, reason, Date.parse(c.updatedAt) || s.now(), s.settings));
     count += 1;

@@ -9,7 +9,16 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffTables, type TableDiff } from '../../rules/diff.js';
-import { parseTable, parseTests, runTableTests, testFailures, testsFileFor, RuleTableError, type CompiledTable, type Diagnostic } from '../../rules/index.js';
+import {
+  parseTable,
+  parseTests,
+  runTableTests,
+  testFailures,
+  testsFileFor,
+  RuleTableError,
+  type CompiledTable,
+  type Diagnostic,
+} from '../../rules/index.js';
 import type { CaseStore } from '../store/types.js';
 import { loadReplaySet } from './replay.js';
 import { storedDiff, type ActivationKind, type RuleVersion, type RuleVersionStore } from './versions.js';
@@ -33,7 +42,10 @@ export interface ActivationDeps {
 }
 
 export class LeadError extends Error {
-  constructor(readonly code: 'not_found' | 'conflict' | 'bad_request', message: string) {
+  constructor(
+    readonly code: 'not_found' | 'conflict' | 'bad_request',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,7 +71,12 @@ export class RuleActivation {
     return { table, failures, diff: diffTables(current, table, replay.cases), skipped: replay.skipped };
   }
 
-  async activate(text: string, by: string, kind: ActivationKind = 'activate', restoredFrom?: number): Promise<RuleVersion> {
+  async activate(
+    text: string,
+    by: string,
+    kind: ActivationKind = 'activate',
+    restoredFrom?: number,
+  ): Promise<RuleVersion> {
     const current = this.deps.current();
     const p = await this.preview(text, current);
     if (p.failures.length > 0) throw new RuleTableError(p.failures);
@@ -120,7 +137,9 @@ export class RuleActivation {
  */
 export function checkTable(text: string, rulesFile: string): { table: CompiledTable; failures: Diagnostic[] } {
   const testsFile = testsFileFor(rulesFile);
-  const tests = existsSync(testsFile) ? parseTests(readFileSync(testsFile, 'utf8'), testsFile) : { tests: [], diagnostics: [] };
+  const tests = existsSync(testsFile)
+    ? parseTests(readFileSync(testsFile, 'utf8'), testsFile)
+    : { tests: [], diagnostics: [] };
   if (tests.diagnostics.length > 0) throw new RuleTableError(tests.diagnostics);
   const table = parseTable(text, rulesFile, { tests: tests.tests });
   return { table, failures: testFailures(runTableTests(table, table.tests)) };

@@ -50,7 +50,13 @@ export interface Analytics {
   handoffRate: number;
   handoffReasons: Partial<Record<HandoffReason, number>>;
   resolutionTime: { bot: Durations; agent: Durations };
-  sla: { measured: number; firstResponseMet: number; resolutionMet: number; firstResponseRate: number; resolutionRate: number };
+  sla: {
+    measured: number;
+    firstResponseMet: number;
+    resolutionMet: number;
+    firstResponseRate: number;
+    resolutionRate: number;
+  };
   csat: { count: number; average: number; distribution: number[] };
   byComplaint: ComplaintFigures[];
   totals: { refunds: number; compensation: number };
@@ -84,17 +90,30 @@ function handoffOf(c: CaseRecord): { reason: HandoffReason; at: number } | undef
 function settlement(c: CaseRecord): { remedy: string; refund: number; compensation: number } | undefined {
   const amount = typeof c.facts.order_amount === 'number' ? c.facts.order_amount : 0;
   const r = c.resolution;
-  if (r !== undefined) return { remedy: r.remedy, refund: refundAmount(r.remedy, r.refund_pct, amount), compensation: r.compensation_amount ?? 0 };
+  if (r !== undefined)
+    return {
+      remedy: r.remedy,
+      refund: refundAmount(r.remedy, r.refund_pct, amount),
+      compensation: r.compensation_amount ?? 0,
+    };
   if (c.status === 'accepted' && c.decision !== undefined) {
     const d = c.decision;
-    return { remedy: d.remedy, refund: refundAmount(d.remedy, d.refund_pct, amount), compensation: d.compensation_amount ?? 0 };
+    return {
+      remedy: d.remedy,
+      refund: refundAmount(d.remedy, d.refund_pct, amount),
+      compensation: d.compensation_amount ?? 0,
+    };
   }
   return undefined;
 }
 
 const firstShopperText = (c: CaseRecord): string => c.transcript.find((t) => t.from === 'shopper')?.text ?? '';
 
-export function analyze(cases: readonly CaseRecord[], window: { since: Date; until: Date }, settings: HandoffSettings): Analytics {
+export function analyze(
+  cases: readonly CaseRecord[],
+  window: { since: Date; until: Date },
+  settings: HandoffSettings,
+): Analytics {
   const byStatus: Partial<Record<CaseStatus, number>> = {};
   const reasons: Partial<Record<HandoffReason, number>> = {};
   const botTimes: number[] = [];
@@ -132,7 +151,13 @@ export function analyze(cases: readonly CaseRecord[], window: { since: Date; unt
       }
     }
     if (c.csat !== undefined && c.csat.score >= 1 && c.csat.score <= 5) csat[c.csat.score - 1]! += 1;
-    const fig = complaints.get(c.complaint) ?? { complaint: c.complaint, cases: 0, remedies: {}, refunds: 0, compensation: 0 };
+    const fig = complaints.get(c.complaint) ?? {
+      complaint: c.complaint,
+      cases: 0,
+      remedies: {},
+      refunds: 0,
+      compensation: 0,
+    };
     complaints.set(c.complaint, fig);
     fig.cases += 1;
     const s = settlement(c);
@@ -145,7 +170,14 @@ export function analyze(cases: readonly CaseRecord[], window: { since: Date; unt
     }
     const fix = c.resolution?.complaint;
     if (fix !== undefined && fix !== c.complaint) {
-      corrections.push({ caseId: c.id, from: c.complaint, to: fix, text: firstShopperText(c), agent: c.resolution!.agent, at: c.resolution!.at });
+      corrections.push({
+        caseId: c.id,
+        from: c.complaint,
+        to: fix,
+        text: firstShopperText(c),
+        agent: c.resolution!.agent,
+        at: c.resolution!.at,
+      });
     }
   }
 
@@ -168,8 +200,16 @@ export function analyze(cases: readonly CaseRecord[], window: { since: Date; unt
     handoffRate: ratio(handedOff, cases.length),
     handoffReasons: reasons,
     resolutionTime: { bot: durations(botTimes), agent: durations(agentTimes) },
-    sla: { ...sla, firstResponseRate: ratio(sla.firstResponseMet, sla.measured), resolutionRate: ratio(sla.resolutionMet, sla.measured) },
-    csat: { count: rated, average: rated === 0 ? 0 : Math.round((csat.reduce((a, n, i) => a + n * (i + 1), 0) / rated) * 100) / 100, distribution: csat },
+    sla: {
+      ...sla,
+      firstResponseRate: ratio(sla.firstResponseMet, sla.measured),
+      resolutionRate: ratio(sla.resolutionMet, sla.measured),
+    },
+    csat: {
+      count: rated,
+      average: rated === 0 ? 0 : Math.round((csat.reduce((a, n, i) => a + n * (i + 1), 0) / rated) * 100) / 100,
+      distribution: csat,
+    },
     byComplaint: [...complaints.values()].sort((a, b) => b.cases - a.cases || a.complaint.localeCompare(b.complaint)),
     totals: { refunds: cents(refunds), compensation: cents(compensation) },
     weakSpots: { unsure, corrections, confusions: [...confusions.values()].sort((a, b) => b.count - a.count) },
@@ -184,6 +224,7 @@ export function parseSince(value: string, now: Date): Date {
     return new Date(now.getTime() - Number(m[1]) * unit);
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new RangeError(`since '${value}' is not valid (expected a span such as 7d, 24h, 30m, or an ISO date)`);
+  if (Number.isNaN(t))
+    throw new RangeError(`since '${value}' is not valid (expected a span such as 7d, 24h, 30m, or an ISO date)`);
   return new Date(t);
 }

@@ -48,17 +48,39 @@ export function readCandidates(file: string): Candidate[] {
     const where = `${file}: candidate ${i + 1}`;
     const o = (raw ?? {}) as Record<string, unknown>;
     for (const k of ['id', 'text', 'lang', 'intent', 'bot_read', 'agent', 'at', 'status']) {
-      if (typeof o[k] !== 'string' || o[k] === '') throw new CandidateError(`${where}: expected '${k}' to be a non-empty text`);
+      if (typeof o[k] !== 'string' || o[k] === '')
+        throw new CandidateError(`${where}: expected '${k}' to be a non-empty text`);
     }
-    if (o.lang !== 'zh-CN' && o.lang !== 'en') throw new CandidateError(`${where}: lang '${String(o.lang)}' is not valid (expected zh-CN or en)`);
-    if (!isComplaint(o.intent as string)) throw new CandidateError(`${where}: intent '${String(o.intent)}' is not a complaint label`);
-    if (o.status !== 'pending' && o.status !== 'added') throw new CandidateError(`${where}: status '${String(o.status)}' is not valid (expected pending or added)`);
-    return { id: o.id as string, text: o.text as string, lang: o.lang, intent: o.intent as Complaint, botRead: o.bot_read as string, agent: o.agent as string, at: o.at as string, status: o.status };
+    if (o.lang !== 'zh-CN' && o.lang !== 'en')
+      throw new CandidateError(`${where}: lang '${String(o.lang)}' is not valid (expected zh-CN or en)`);
+    if (!isComplaint(o.intent as string))
+      throw new CandidateError(`${where}: intent '${String(o.intent)}' is not a complaint label`);
+    if (o.status !== 'pending' && o.status !== 'added')
+      throw new CandidateError(`${where}: status '${String(o.status)}' is not valid (expected pending or added)`);
+    return {
+      id: o.id as string,
+      text: o.text as string,
+      lang: o.lang,
+      intent: o.intent as Complaint,
+      botRead: o.bot_read as string,
+      agent: o.agent as string,
+      at: o.at as string,
+      status: o.status,
+    };
   });
 }
 
 export function writeCandidates(file: string, list: readonly Candidate[]): void {
-  const candidates = list.map((c) => ({ id: c.id, text: c.text, lang: c.lang, intent: c.intent, bot_read: c.botRead, agent: c.agent, at: c.at, status: c.status }));
+  const candidates = list.map((c) => ({
+    id: c.id,
+    text: c.text,
+    lang: c.lang,
+    intent: c.intent,
+    bot_read: c.botRead,
+    agent: c.agent,
+    at: c.at,
+    status: c.status,
+  }));
   writeFileSync(file, `${HEADER}${stringify({ candidates }, { lineWidth: 0 })}`);
 }
 
@@ -68,15 +90,30 @@ export function correctionsOf(cases: readonly CaseRecord[]): Candidate[] {
   for (const c of cases) {
     const r = c.resolution;
     if (r?.complaint === undefined || r.complaint === c.complaint) continue;
-    const text = c.transcript.find((t) => t.from === 'shopper')?.text.replace(/\s+/g, ' ').trim();
+    const text = c.transcript
+      .find((t) => t.from === 'shopper')
+      ?.text.replace(/\s+/g, ' ')
+      .trim();
     if (!text) continue;
-    out.push({ id: c.id, text, lang: c.locale, intent: r.complaint, botRead: c.complaint, agent: r.agent, at: r.at, status: 'pending' });
+    out.push({
+      id: c.id,
+      text,
+      lang: c.locale,
+      intent: r.complaint,
+      botRead: c.complaint,
+      agent: r.agent,
+      at: r.at,
+      status: 'pending',
+    });
   }
   return out;
 }
 
 /** Adds corrections not yet in the file (by case id); returns the merged list and how many were new. */
-export function mergeCandidates(existing: readonly Candidate[], found: readonly Candidate[]): { list: Candidate[]; added: number } {
+export function mergeCandidates(
+  existing: readonly Candidate[],
+  found: readonly Candidate[],
+): { list: Candidate[]; added: number } {
   const known = new Set(existing.map((c) => c.id));
   const fresh = found.filter((c) => !known.has(c.id)).sort((a, b) => a.at.localeCompare(b.at));
   return { list: [...existing, ...fresh], added: fresh.length };
@@ -99,12 +136,14 @@ export function appendExample(file: string, lang: Lang, intent: Complaint, text:
     next = `${source.replace(/\n*$/, '\n')}\n${intent}:\n${item}\n`;
   } else {
     let last = start;
-    for (let i = start + 1; i < lines.length && (/^\s/.test(lines[i]!) || lines[i] === ''); i++) if (/^\s+-\s/.test(lines[i]!)) last = i;
+    for (let i = start + 1; i < lines.length && (/^\s/.test(lines[i]!) || lines[i] === ''); i++)
+      if (/^\s+-\s/.test(lines[i]!)) last = i;
     lines.splice(last + 1, 0, item);
     next = lines.join('\n');
   }
   const check = parseExamples(next, file, lang);
-  if (!check.some((e) => e.intent === intent && e.text === one)) throw new CandidateError(`${file}: could not append ${JSON.stringify(text)} under ${intent}`);
+  if (!check.some((e) => e.intent === intent && e.text === one))
+    throw new CandidateError(`${file}: could not append ${JSON.stringify(text)} under ${intent}`);
   writeFileSync(file, next);
   return 'added';
 }

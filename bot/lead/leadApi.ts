@@ -52,9 +52,17 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
   const { rules, stores, log } = deps;
   const now = deps.now ?? (() => new Date());
   const versions = await openRuleVersions(stores);
-  const activation = new RuleActivation({ rulesFile: deps.config.rulesFile, versions, cases: stores.cases, current: () => rules.current(), now });
+  const activation = new RuleActivation({
+    rulesFile: deps.config.rulesFile,
+    versions,
+    cases: stores.cases,
+    current: () => rules.current(),
+    now,
+  });
   const record = (why: string) =>
-    activation.recordServing(rules.current()).catch((err: unknown) => log.error({ err }, `could not record the rule table version (${why})`));
+    activation
+      .recordServing(rules.current())
+      .catch((err: unknown) => log.error({ err }, `could not record the rule table version (${why})`));
   await record('start');
   rules.onReload(() => void record('reload'));
 
@@ -69,73 +77,125 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
       const who: Who | undefined = lead ? { ...lead, role: 'lead' } : agent ? { ...agent, role: 'agent' } : undefined;
       if (who === undefined) {
         res.header('WWW-Authenticate', 'Bearer realm="kefu-leads"');
-        res.send(401, { error: 'unauthorized', message: 'an agent or lead token is required: Authorization: Bearer <token>' }, HEADERS);
+        res.send(
+          401,
+          { error: 'unauthorized', message: 'an agent or lead token is required: Authorization: Bearer <token>' },
+          HEADERS,
+        );
         return;
       }
       if (need === 'lead' && who.role !== 'lead') {
-        res.send(403, { error: 'forbidden', message: 'activating or rolling back the rule table needs a lead token (LEAD_TOKENS)' }, HEADERS);
+        res.send(
+          403,
+          { error: 'forbidden', message: 'activating or rolling back the rule table needs a lead token (LEAD_TOKENS)' },
+          HEADERS,
+        );
         return;
       }
       try {
         await handler(req, res, who);
       } catch (err) {
-        if (err instanceof RuleTableError) return void res.send(422, { error: 'invalid_table', message: err.message, diagnostics: err.diagnostics }, HEADERS);
-        if (err instanceof LeadError) return void res.send(STATUS[err.code], { error: err.code, message: err.message }, HEADERS);
+        if (err instanceof RuleTableError)
+          return void res.send(
+            422,
+            { error: 'invalid_table', message: err.message, diagnostics: err.diagnostics },
+            HEADERS,
+          );
+        if (err instanceof LeadError)
+          return void res.send(STATUS[err.code], { error: err.code, message: err.message }, HEADERS);
         log.error({ err, path: req.path() }, 'lead API failed');
         res.send(500, { error: 'internal', message: 'something went wrong; nothing was changed' }, HEADERS);
       }
     };
   const json = (res: Response, status: number, body: unknown) => res.send(status, body, HEADERS);
 
-  server.get('/api/lead/me', guarded('agent', async (_req, res, who) => json(res, 200, { name: who.name, role: who.role })));
+  server.get(
+    '/api/lead/me',
+    guarded('agent', async (_req, res, who) => json(res, 200, { name: who.name, role: who.role })),
+  );
 
-  server.get('/api/lead/analytics', guarded('agent', async (req, res) => {
-    const until = now();
-    let since: Date;
-    try {
-      since = parseSince(String(req.query?.since ?? '7d'), until);
-    } catch (err) {
-      throw new LeadError('bad_request', (err as Error).message);
-    }
-    const cases = await stores.cases.list({ since: since.toISOString() });
-    json(res, 200, analyze(cases, { since, until }, deps.handoffSettings));
-  }));
+  server.get(
+    '/api/lead/analytics',
+    guarded('agent', async (req, res) => {
+      const until = now();
+      let since: Date;
+      try {
+        since = parseSince(String(req.query?.since ?? '7d'), until);
+      } catch (err) {
+        throw new LeadError('bad_request', (err as Error).message);
+      }
+      const cases = await stores.cases.list({ since: since.toISOString() });
+      json(res, 200, analyze(cases, { since, until }, deps.handoffSettings));
+    }),
+  );
 
-  server.get('/api/lead/rules', guarded('agent', async (_req, res) => {
-    const t = rules.current();
-    // Each row's legal or platform basis, so a lead sees what the serving table rests on.
-    const basis = [...t.model.rows, ...(t.model.defaultRow ? [t.model.defaultRow] : [])].map((r) => ({ id: r.id, line: r.pos.line, basis: r.basis }));
-    json(res, 200, { hash: t.hash, file: t.file, rows: t.ruleIds.length, basis, text: t.model.text, versions: (await versions.list()).map(summary) });
-  }));
-  server.get('/api/lead/rules/versions/:id', guarded('agent', async (req, res) => {
-    const v = await versions.get(Number(req.params.id));
-    if (v === undefined) throw new LeadError('not_found', `no rule table version ${String(req.params.id)}`);
-    json(res, 200, v);
-  }));
+  server.get(
+    '/api/lead/rules',
+    guarded('agent', async (_req, res) => {
+      const t = rules.current();
+      // Each row's legal or platform basis, so a lead sees what the serving table rests on.
+      const basis = [...t.model.rows, ...(t.model.defaultRow ? [t.model.defaultRow] : [])].map((r) => ({
+        id: r.id,
+        line: r.pos.line,
+        basis: r.basis,
+      }));
+      json(res, 200, {
+        hash: t.hash,
+        file: t.file,
+        rows: t.ruleIds.length,
+        basis,
+        text: t.model.text,
+        versions: (await versions.list()).map(summary),
+      });
+    }),
+  );
+  server.get(
+    '/api/lead/rules/versions/:id',
+    guarded('agent', async (req, res) => {
+      const v = await versions.get(Number(req.params.id));
+      if (v === undefined) throw new LeadError('not_found', `no rule table version ${String(req.params.id)}`);
+      json(res, 200, v);
+    }),
+  );
 
-  server.post('/api/lead/rules/preview', guarded('agent', async (req, res) => {
-    const p = await activation.preview(tableText(req.body));
-    const { changed, ...diff } = p.diff;
-    json(res, 200, {
-      hash: p.table.hash,
-      serving: rules.current().hash,
-      canActivate: p.failures.length === 0 && p.table.hash !== rules.current().hash,
-      failures: p.failures,
-      skipped: p.skipped,
-      diff: { ...diff, changed: changed.slice(0, 500), changedCount: changed.length },
-      report: formatDiff(p.diff, p.skipped),
-    });
-  }));
-  server.post('/api/lead/rules/activate', guarded('lead', async (req, res, who) => {
-    const v = await activation.activate(tableText(req.body), `lead:${who.name}`);
-    log.info({ version: v.id, hash: v.hash, by: v.by, changed: v.diff?.changedCount }, 'rule table activated from the lead page');
-    json(res, 201, summary(v));
-  }));
-  server.post('/api/lead/rules/versions/:id/rollback', guarded('lead', async (req, res, who) => {
-    const v = await activation.rollback(Number(req.params.id), `lead:${who.name}`);
-    log.info({ version: v.id, hash: v.hash, by: v.by, restoredFrom: v.restoredFrom }, 'rule table rolled back from the lead page');
-    json(res, 201, summary(v));
-  }));
+  server.post(
+    '/api/lead/rules/preview',
+    guarded('agent', async (req, res) => {
+      const p = await activation.preview(tableText(req.body));
+      const { changed, ...diff } = p.diff;
+      json(res, 200, {
+        hash: p.table.hash,
+        serving: rules.current().hash,
+        canActivate: p.failures.length === 0 && p.table.hash !== rules.current().hash,
+        failures: p.failures,
+        skipped: p.skipped,
+        diff: { ...diff, changed: changed.slice(0, 500), changedCount: changed.length },
+        report: formatDiff(p.diff, p.skipped),
+      });
+    }),
+  );
+  server.post(
+    '/api/lead/rules/activate',
+    guarded('lead', async (req, res, who) => {
+      const v = await activation.activate(tableText(req.body), `lead:${who.name}`);
+      log.info(
+        { version: v.id, hash: v.hash, by: v.by, changed: v.diff?.changedCount },
+        'rule table activated from the lead page',
+      );
+      json(res, 201, summary(v));
+    }),
+  );
+  server.post(
+    '/api/lead/rules/versions/:id/rollback',
+    guarded('lead', async (req, res, who) => {
+      const v = await activation.rollback(Number(req.params.id), `lead:${who.name}`);
+      log.info(
+        { version: v.id, hash: v.hash, by: v.by, restoredFrom: v.restoredFrom },
+        'rule table rolled back from the lead page',
+      );
+      json(res, 201, summary(v));
+    }),
+  );
 
   for (const file of leadFiles()) {
     const send = async (_req: Request, res: Response) => {
@@ -150,7 +210,9 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
 /** The table text from a JSON body `{ "text": "..." }`. */
 function tableText(body: unknown): string {
   const text = (body as { text?: unknown } | null | undefined)?.text;
-  if (typeof text !== 'string' || text.trim() === '') throw new LeadError('bad_request', 'expected a JSON body { "text": "<the rule table as YAML>" }');
-  if (text.length > MAX_TABLE_CHARS) throw new LeadError('bad_request', `the table is over ${MAX_TABLE_CHARS} characters`);
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new LeadError('bad_request', 'expected a JSON body { "text": "<the rule table as YAML>" }');
+  if (text.length > MAX_TABLE_CHARS)
+    throw new LeadError('bad_request', `the table is over ${MAX_TABLE_CHARS} characters`);
   return text;
 }

@@ -26,18 +26,35 @@ export interface LeadFile {
 const require = createRequire(import.meta.url);
 
 const FILES = [
-  { url: new URL('./assets/index.html', import.meta.url), type: 'text/html; charset=utf-8', routes: ['/lead', '/lead/'] },
-  { url: new URL('./assets/lead.js', import.meta.url), type: 'text/javascript; charset=utf-8', routes: ['/lead/lead.js'] },
+  {
+    url: new URL('./assets/index.html', import.meta.url),
+    type: 'text/html; charset=utf-8',
+    routes: ['/lead', '/lead/'],
+  },
+  {
+    url: new URL('./assets/lead.js', import.meta.url),
+    type: 'text/javascript; charset=utf-8',
+    routes: ['/lead/lead.js'],
+  },
   { url: new URL('./assets/lead.css', import.meta.url), type: 'text/css; charset=utf-8', routes: ['/lead/lead.css'] },
 ];
 
 export function leadFiles(): LeadFile[] {
   // The package exports only its module entry points; the browser bundle sits beside them in dist/.
   const chart = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
-  const files = [...FILES.map((f) => ({ ...f, body: readFileSync(f.url) })), { type: 'text/javascript; charset=utf-8', routes: ['/lead/chart.js'], body: readFileSync(chart) }];
+  const files = [
+    ...FILES.map((f) => ({ ...f, body: readFileSync(f.url) })),
+    { type: 'text/javascript; charset=utf-8', routes: ['/lead/chart.js'], body: readFileSync(chart) },
+  ];
   return files.map((f) => ({
     routes: f.routes,
     body: f.body,
-    headers: { 'Content-Type': f.type, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' },
+    headers: {
+      'Content-Type': f.type,
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    },
   }));
 }

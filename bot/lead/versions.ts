@@ -44,7 +44,12 @@ const MAX_IDS_PER_GROUP = 50;
 
 export function storedDiff(d: TableDiff, skipped: number): StoredDiff {
   const { changed, ...rest } = d;
-  return { ...rest, groups: rest.groups.map((g) => ({ ...g, caseIds: g.caseIds.slice(0, MAX_IDS_PER_GROUP) })), changedCount: changed.length, skipped };
+  return {
+    ...rest,
+    groups: rest.groups.map((g) => ({ ...g, caseIds: g.caseIds.slice(0, MAX_IDS_PER_GROUP) })),
+    changedCount: changed.length,
+    skipped,
+  };
 }
 
 function parseVersion(id: number, doc: string): RuleVersion {
@@ -55,7 +60,13 @@ function parseVersion(id: number, doc: string): RuleVersion {
     throw new StoredDataError(`rule version ${id}`, 'JSON');
   }
   const o = v as Partial<RuleVersion> | null;
-  if (o === null || typeof o !== 'object' || typeof o.hash !== 'string' || typeof o.text !== 'string' || typeof o.at !== 'string') {
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    typeof o.hash !== 'string' ||
+    typeof o.text !== 'string' ||
+    typeof o.at !== 'string'
+  ) {
     throw new StoredDataError(`rule version ${id}`, 'an object with hash, text and at');
   }
   return { ...(o as NewRuleVersion), id };
@@ -76,12 +87,16 @@ export class SqliteRuleVersions implements RuleVersionStore {
   }
 
   async add(v: NewRuleVersion): Promise<RuleVersion> {
-    const r = this.db.prepare('INSERT INTO rule_versions (hash, at, doc) VALUES (?, ?, ?)').run(v.hash, v.at, JSON.stringify(v));
+    const r = this.db
+      .prepare('INSERT INTO rule_versions (hash, at, doc) VALUES (?, ?, ?)')
+      .run(v.hash, v.at, JSON.stringify(v));
     return { ...v, id: Number(r.lastInsertRowid) };
   }
 
   async get(id: number): Promise<RuleVersion | undefined> {
-    const row = this.db.prepare<[number], { id: number; doc: string }>('SELECT id, doc FROM rule_versions WHERE id = ?').get(id);
+    const row = this.db
+      .prepare<[number], { id: number; doc: string }>('SELECT id, doc FROM rule_versions WHERE id = ?')
+      .get(id);
     return row && parseVersion(row.id, row.doc);
   }
 
@@ -90,7 +105,9 @@ export class SqliteRuleVersions implements RuleVersionStore {
   }
 
   async list(limit = 100): Promise<RuleVersion[]> {
-    const rows = this.db.prepare<[number], { id: number; doc: string }>('SELECT id, doc FROM rule_versions ORDER BY id DESC LIMIT ?').all(limit);
+    const rows = this.db
+      .prepare<[number], { id: number; doc: string }>('SELECT id, doc FROM rule_versions ORDER BY id DESC LIMIT ?')
+      .all(limit);
     return rows.map((r) => parseVersion(r.id, r.doc));
   }
 }
@@ -105,7 +122,10 @@ const PG_STEPS: PgStep[] = [
 ];
 
 export class PgRuleVersions implements RuleVersionStore {
-  private constructor(private readonly pool: Pool, private readonly t: string) {}
+  private constructor(
+    private readonly pool: Pool,
+    private readonly t: string,
+  ) {}
 
   static async open(pool: Pool, schema: string): Promise<PgRuleVersions> {
     await migratePg(pool, schema, 'lead', PG_STEPS);
@@ -113,7 +133,10 @@ export class PgRuleVersions implements RuleVersionStore {
   }
 
   async add(v: NewRuleVersion): Promise<RuleVersion> {
-    const r = await this.pool.query<{ id: string }>(`INSERT INTO ${this.t} (hash, at, doc) VALUES ($1, $2, $3) RETURNING id`, [v.hash, v.at, JSON.stringify(v)]);
+    const r = await this.pool.query<{ id: string }>(
+      `INSERT INTO ${this.t} (hash, at, doc) VALUES ($1, $2, $3) RETURNING id`,
+      [v.hash, v.at, JSON.stringify(v)],
+    );
     return { ...v, id: Number(r.rows[0]!.id) };
   }
 
@@ -128,7 +151,10 @@ export class PgRuleVersions implements RuleVersionStore {
   }
 
   async list(limit = 100): Promise<RuleVersion[]> {
-    const r = await this.pool.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${this.t} ORDER BY id DESC LIMIT $1`, [limit]);
+    const r = await this.pool.query<{ id: string; doc: unknown }>(
+      `SELECT id, doc FROM ${this.t} ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
     return r.rows.map((row) => parseVersion(Number(row.id), JSON.stringify(row.doc)));
   }
 }

@@ -12,7 +12,12 @@ export interface RetentionTimer {
   stop(): void;
 }
 
-export function startRetention(data: ShopperData, days: number, log: Logger, intervalMs = 24 * 3600 * 1000): RetentionTimer {
+export function startRetention(
+  data: ShopperData,
+  days: number,
+  log: Logger,
+  intervalMs = 24 * 3600 * 1000,
+): RetentionTimer {
   let running: Promise<void> | undefined;
   const runOnce = (): Promise<void> => {
     running ??= data

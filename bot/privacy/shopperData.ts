@@ -85,10 +85,18 @@ export class ShopperData implements ErasePort {
         createdAt: c.createdAt,
         updatedAt: c.updatedAt,
         facts: c.facts,
-        evidence: c.evidence.map((e) => ({ kind: e.kind, contentType: e.contentType, bytes: e.bytes, receivedAt: e.receivedAt, ...(e.fileName ? { fileName: e.fileName } : {}) })),
+        evidence: c.evidence.map((e) => ({
+          kind: e.kind,
+          contentType: e.contentType,
+          bytes: e.bytes,
+          receivedAt: e.receivedAt,
+          ...(e.fileName ? { fileName: e.fileName } : {}),
+        })),
         transcript: c.transcript.map((t) => ({ at: t.at, from: t.from, text: t.text })),
         ...(c.decision ? { remedy: c.decision.remedy } : {}),
-        ...(c.resolution ? { resolution: { remedy: c.resolution.remedy, note: c.resolution.note, at: c.resolution.at } } : {}),
+        ...(c.resolution
+          ? { resolution: { remedy: c.resolution.remedy, note: c.resolution.note, at: c.resolution.at } }
+          : {}),
         ...(c.csat ? { csat: c.csat } : {}),
       })),
     };
@@ -104,7 +112,11 @@ export class ShopperData implements ErasePort {
     const gone = cases.filter((c) => !WITH_A_PERSON.includes(c.status));
     const files = await this.deleteCases(gone);
     const dl = this.deps.directLine?.channelId === channelId ? this.deps.directLine : undefined;
-    const conversations = new Set([...gone.map((c) => c.conversationId), ...(dl ? await dl.conversationsOf(shopperId) : []), ...(conversationId ? [conversationId] : [])]);
+    const conversations = new Set([
+      ...gone.map((c) => c.conversationId),
+      ...(dl ? await dl.conversationsOf(shopperId) : []),
+      ...(conversationId ? [conversationId] : []),
+    ]);
     for (const c of kept) conversations.delete(c.conversationId);
     await this.deps.state?.delete([...conversations].map((id) => stateKey(channelId, id)));
     await this.deps.ledger?.forget([...conversations].map((id) => conversationScope(channelId, id)));

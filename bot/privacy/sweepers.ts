@@ -15,10 +15,16 @@ export function storeSweepers(stores: Stores, dataDir: string): Sweepers {
   const { state, evidence } = stores;
   const uploadsDir = path.join(dataDir, UPLOADS_DIR);
   return {
-    ...(state instanceof SqliteStorage ? { idleState: async (idleSeconds: number) => state.purgeIdle(idleSeconds) } : {}),
-    ...(evidence instanceof DirEvidenceStore ? { evidence: (inUse: Set<string>, before: Date) => evidence.sweep(inUse, before) } : {}),
+    ...(state instanceof SqliteStorage
+      ? { idleState: async (idleSeconds: number) => state.purgeIdle(idleSeconds) }
+      : {}),
+    ...(evidence instanceof DirEvidenceStore
+      ? { evidence: (inUse: Set<string>, before: Date) => evidence.sweep(inUse, before) }
+      : {}),
     uploads: (before) => sweepUploads(uploadsDir, (meta) => (meta.createdAt ?? '') < before.toISOString()),
     // Nothing but leftovers: no key file is older than the epoch, no upload matches.
-    leftovers: async () => (evidence instanceof DirEvidenceStore ? await evidence.sweep(new Set(), new Date(0)) : 0) + (await sweepUploads(uploadsDir, () => false)),
+    leftovers: async () =>
+      (evidence instanceof DirEvidenceStore ? await evidence.sweep(new Set(), new Date(0)) : 0) +
+      (await sweepUploads(uploadsDir, () => false)),
   };
 }

@@ -64,11 +64,15 @@ export class ActivityOnce {
       const entry = await ledger.begin(key, owner, this.leaseMs);
       if (entry.state === 'done') return { kind: 'replay', replies: entry.replies as Partial<Activity>[] };
       if (entry.state === 'new') break;
-      if (Date.now() >= giveUpAt) throw new Error(`activity ${activity.id} is still being handled elsewhere after ${2 * this.leaseMs} ms`);
+      if (Date.now() >= giveUpAt)
+        throw new Error(`activity ${activity.id} is still being handled elsewhere after ${2 * this.leaseMs} ms`);
       await sleep(this.pollMs);
     }
     // Renewals are best effort: a store that stops answering also stops the turn itself.
-    const renew = setInterval(() => void ledger.renew(key, owner, this.leaseMs).catch(() => undefined), Math.max(50, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => void ledger.renew(key, owner, this.leaseMs).catch(() => undefined),
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     renew.unref();
     return {
       kind: 'run',

@@ -5,7 +5,10 @@
  */
 
 export class DeadlineError extends Error {
-  constructor(readonly what: string, readonly ms: number) {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
     super(`${what}: no answer within ${ms} ms`);
     this.name = 'DeadlineError';
   }

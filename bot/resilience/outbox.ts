@@ -55,7 +55,10 @@ export class Outbox {
   /** Queues a message for `lane` (a conversation); false when it was dropped. */
   push(lane: string, what: string, send: () => Promise<void>): boolean {
     if (this.closing || this.count >= this.options.max) {
-      this.options.log.warn({ lane, what, queued: this.count, closing: this.closing }, 'outbox full or closing; message to the channel dropped');
+      this.options.log.warn(
+        { lane, what, queued: this.count, closing: this.closing },
+        'outbox full or closing; message to the channel dropped',
+      );
       return false;
     }
     this.count += 1;
@@ -117,7 +120,10 @@ export class Outbox {
         return;
       } catch (err) {
         const stop = this.halted || attempt >= attempts;
-        log.warn({ err, lane, what: job.what, attempt, of: attempts }, stop ? 'message to the channel dropped after failing' : 'message to the channel failed; retrying');
+        log.warn(
+          { err, lane, what: job.what, attempt, of: attempts },
+          stop ? 'message to the channel dropped after failing' : 'message to the channel failed; retrying',
+        );
         if (stop) return;
       }
       const wait = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1));

@@ -35,6 +35,10 @@ export function readinessCheck(deps: ReadinessDeps): () => Promise<Readiness> {
     const names = Object.keys(deps.probes);
     const states = await Promise.all(names.map(probe));
     const rules = deps.table() ?? null;
-    return { ready: states.every((s) => s === 'ok') && rules !== null, stores: Object.fromEntries(names.map((n, i) => [n, states[i]!])), rules };
+    return {
+      ready: states.every((s) => s === 'ok') && rules !== null,
+      stores: Object.fromEntries(names.map((n, i) => [n, states[i]!])),
+      rules,
+    };
   };
 }

@@ -40,7 +40,8 @@ export function checkNesting(value: unknown, maxDepth: number = DEFAULT_GUARD_LI
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key)) return refuse('forbidden_key', `the key "${key}" is not accepted anywhere in an activity`);
+      if (FORBIDDEN_KEYS.has(key))
+        return refuse('forbidden_key', `the key "${key}" is not accepted anywhere in an activity`);
       stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1 });
     }
   }
@@ -67,21 +68,47 @@ function checkRouting(body: Record<string, unknown>, limits: GuardLimits): Refus
     return refuse('bad_activity', 'expected "conversation": { "id": string of 1..512 characters }');
   }
   // Conversation state is keyed by channel and conversation; replies go from the recipient to the sender.
-  if (!shortString(body.channelId, 256)) return refuse('bad_activity', 'expected "channelId": string of 1..256 characters');
-  if (!isRecord(body.from) || !shortString(body.from.id, 512)) return refuse('bad_activity', 'expected "from": { "id": string of 1..512 characters }');
-  if (!isRecord(body.recipient) || !shortString(body.recipient.id, 512)) return refuse('bad_activity', 'expected "recipient": { "id": string of 1..512 characters }');
+  if (!shortString(body.channelId, 256))
+    return refuse('bad_activity', 'expected "channelId": string of 1..256 characters');
+  if (!isRecord(body.from) || !shortString(body.from.id, 512))
+    return refuse('bad_activity', 'expected "from": { "id": string of 1..512 characters }');
+  if (!isRecord(body.recipient) || !shortString(body.recipient.id, 512))
+    return refuse('bad_activity', 'expected "recipient": { "id": string of 1..512 characters }');
   for (const party of [body.from, body.recipient]) {
-    if (party.name !== undefined && party.name !== null && typeof party.name !== 'string') return refuse('bad_activity', 'expected "from.name" and "recipient.name" to be strings');
+    if (party.name !== undefined && party.name !== null && typeof party.name !== 'string')
+      return refuse('bad_activity', 'expected "from.name" and "recipient.name" to be strings');
   }
-  for (const field of ['serviceUrl', 'id', 'locale', 'deliveryMode', 'name', 'timestamp', 'localTimestamp', 'replyToId', 'textFormat', 'inputHint'] as const) {
-    if (body[field] !== undefined && !shortString(body[field], 2048)) return refuse('bad_activity', `expected "${field}" to be a string of 1..2048 characters`);
+  for (const field of [
+    'serviceUrl',
+    'id',
+    'locale',
+    'deliveryMode',
+    'name',
+    'timestamp',
+    'localTimestamp',
+    'replyToId',
+    'textFormat',
+    'inputHint',
+  ] as const) {
+    if (body[field] !== undefined && !shortString(body[field], 2048))
+      return refuse('bad_activity', `expected "${field}" to be a string of 1..2048 characters`);
   }
   // Replies go to serviceUrl (without it the SDK falls back to the public Bot Framework service).
-  if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s]+$/i.test(body.serviceUrl)) return refuse('bad_activity', 'expected "serviceUrl" to be an http(s) URL');
+  if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s]+$/i.test(body.serviceUrl))
+    return refuse('bad_activity', 'expected "serviceUrl" to be an http(s) URL');
   // Ids end up percent-encoded in reply URLs, which throws on a lone UTF-16 surrogate.
-  const ids = [body.conversation.id, body.from.id, body.recipient.id, body.channelId, body.serviceUrl, body.id, body.replyToId];
+  const ids = [
+    body.conversation.id,
+    body.from.id,
+    body.recipient.id,
+    body.channelId,
+    body.serviceUrl,
+    body.id,
+    body.replyToId,
+  ];
   for (const id of ids) {
-    if (typeof id === 'string' && LONE_SURROGATE.test(id)) return refuse('bad_activity', 'ids and URLs must be well-formed Unicode');
+    if (typeof id === 'string' && LONE_SURROGATE.test(id))
+      return refuse('bad_activity', 'ids and URLs must be well-formed Unicode');
   }
   return checkFields(body, limits);
 }
@@ -90,29 +117,49 @@ function checkRouting(body: Record<string, unknown>, limits: GuardLimits): Refus
  * What a client may put in an activity whatever carries it (the Direct Line fills in the routing
  * fields itself): nesting, forbidden keys, text, attachments, members and entities.
  */
-export function checkContent(body: Record<string, unknown>, limits: GuardLimits = DEFAULT_GUARD_LIMITS): Refusal | undefined {
+export function checkContent(
+  body: Record<string, unknown>,
+  limits: GuardLimits = DEFAULT_GUARD_LIMITS,
+): Refusal | undefined {
   return checkNesting(body, limits.maxDepth) ?? checkFields(body, limits);
 }
 
 function checkFields(body: Record<string, unknown>, limits: GuardLimits): Refusal | undefined {
-  if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') return refuse('bad_activity', 'expected "text" to be a string');
+  if (body.text !== undefined && body.text !== null && typeof body.text !== 'string')
+    return refuse('bad_activity', 'expected "text" to be a string');
   if (typeof body.text === 'string' && body.text.length > limits.maxTextChars) {
-    return refuse('text_too_long', `text is ${body.text.length} characters; at most ${limits.maxTextChars} are accepted`, 413);
+    return refuse(
+      'text_too_long',
+      `text is ${body.text.length} characters; at most ${limits.maxTextChars} are accepted`,
+      413,
+    );
   }
   if (body.attachments !== undefined && body.attachments !== null) {
-    if (!Array.isArray(body.attachments) || !body.attachments.every(isRecord)) return refuse('bad_activity', 'expected "attachments" to be an array of objects');
+    if (!Array.isArray(body.attachments) || !body.attachments.every(isRecord))
+      return refuse('bad_activity', 'expected "attachments" to be an array of objects');
     if (body.attachments.length > limits.maxAttachments) {
-      return refuse('too_many_attachments', `${body.attachments.length} attachments in one message; at most ${limits.maxAttachments} are accepted`, 413);
+      return refuse(
+        'too_many_attachments',
+        `${body.attachments.length} attachments in one message; at most ${limits.maxAttachments} are accepted`,
+        413,
+      );
     }
     for (const a of body.attachments) {
-      if (a.contentUrl !== undefined && typeof a.contentUrl !== 'string') return refuse('bad_activity', 'expected attachment "contentUrl" to be a string');
-      if (a.contentType !== undefined && typeof a.contentType !== 'string') return refuse('bad_activity', 'expected attachment "contentType" to be a string');
-      if (a.name !== undefined && a.name !== null && typeof a.name !== 'string') return refuse('bad_activity', 'expected attachment "name" to be a string');
+      if (a.contentUrl !== undefined && typeof a.contentUrl !== 'string')
+        return refuse('bad_activity', 'expected attachment "contentUrl" to be a string');
+      if (a.contentType !== undefined && typeof a.contentType !== 'string')
+        return refuse('bad_activity', 'expected attachment "contentType" to be a string');
+      if (a.name !== undefined && a.name !== null && typeof a.name !== 'string')
+        return refuse('bad_activity', 'expected attachment "name" to be a string');
     }
   }
-  if (body.membersAdded !== undefined && (!Array.isArray(body.membersAdded) || !body.membersAdded.every((m) => isRecord(m) && shortString(m.id, 512)))) {
+  if (
+    body.membersAdded !== undefined &&
+    (!Array.isArray(body.membersAdded) || !body.membersAdded.every((m) => isRecord(m) && shortString(m.id, 512)))
+  ) {
     return refuse('bad_activity', 'expected "membersAdded" to be an array of { "id": string }');
   }
-  if (body.entities !== undefined && !Array.isArray(body.entities)) return refuse('bad_activity', 'expected "entities" to be an array');
+  if (body.entities !== undefined && !Array.isArray(body.entities))
+    return refuse('bad_activity', 'expected "entities" to be an array');
   return undefined;
 }

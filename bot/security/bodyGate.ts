@@ -34,7 +34,12 @@ export interface BodyRefusal {
  */
 const READABLE_TYPES = /^(application\/(json|[\w.+-]+\+json|x-www-form-urlencoded|octet-stream)|text\/plain)?$/;
 
-const INFLATERS: Record<string, () => Transform> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const INFLATERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 export function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
@@ -45,7 +50,10 @@ export function hasBody(req: Request): boolean {
 export function contentCodings(req: Request): string[] {
   const header = req.headers['content-encoding'];
   if (header === undefined) return [];
-  return header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  return header
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
 }
 
 /** Why the body may not be read at all, before a byte of it is; undefined when it may. */
@@ -56,22 +64,43 @@ export function refuseBody(req: Request, options: BodyGateOptions): BodyRefusal 
   if (type.startsWith('multipart/')) {
     const path = req.getPath();
     if (!options.multipartPaths.some((p) => p.test(path))) {
-      return { status: 415, error: 'unsupported_media_type', message: `multipart bodies are accepted only by upload routes; ${path} takes application/json` };
+      return {
+        status: 415,
+        error: 'unsupported_media_type',
+        message: `multipart bodies are accepted only by upload routes; ${path} takes application/json`,
+      };
     }
-    if (codings.length > 0) return { status: 415, error: 'unsupported_media_type', message: 'uploads must not be compressed (send Content-Encoding: identity)' };
+    if (codings.length > 0)
+      return {
+        status: 415,
+        error: 'unsupported_media_type',
+        message: 'uploads must not be compressed (send Content-Encoding: identity)',
+      };
     return undefined;
   }
   const media = type.split(';')[0]!.trim();
   const xml = /^(text|application)\/xml$/.test(media) && (options.xmlPaths ?? []).some((p) => p.test(req.getPath()));
   if (!xml && !READABLE_TYPES.test(media)) {
-    return { status: 415, error: 'unsupported_media_type', message: `bodies of type '${media}' are not accepted (expected application/json)` };
+    return {
+      status: 415,
+      error: 'unsupported_media_type',
+      message: `bodies of type '${media}' are not accepted (expected application/json)`,
+    };
   }
   if (codings.length === 0) return undefined;
   if (!options.compressed) {
-    return { status: 415, error: 'unsupported_media_type', message: `compressed request bodies (Content-Encoding: ${codings.join(', ')}) are not accepted; send the body uncompressed` };
+    return {
+      status: 415,
+      error: 'unsupported_media_type',
+      message: `compressed request bodies (Content-Encoding: ${codings.join(', ')}) are not accepted; send the body uncompressed`,
+    };
   }
   if (codings.length > 1 || INFLATERS[codings[0]!] === undefined) {
-    return { status: 415, error: 'unsupported_media_type', message: `Content-Encoding '${codings.join(', ')}' is not supported (expected one of gzip, deflate, br)` };
+    return {
+      status: 415,
+      error: 'unsupported_media_type',
+      message: `Content-Encoding '${codings.join(', ')}' is not supported (expected one of gzip, deflate, br)`,
+    };
   }
   return undefined;
 }
@@ -96,7 +125,11 @@ export function inflateBody(req: Request, maxBytes: number): Promise<Buffer | Bo
       inflater.destroy();
       resolve(result);
     };
-    const tooLarge = (what: string): BodyRefusal => ({ status: 413, error: 'body_too_large', message: `the ${what} body is larger than the limit of ${maxBytes} bytes` });
+    const tooLarge = (what: string): BodyRefusal => ({
+      status: 413,
+      error: 'body_too_large',
+      message: `the ${what} body is larger than the limit of ${maxBytes} bytes`,
+    });
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > maxBytes) finish(tooLarge('compressed'));
@@ -107,7 +140,9 @@ export function inflateBody(req: Request, maxBytes: number): Promise<Buffer | Bo
       chunks.push(chunk);
     });
     inflater.on('end', () => finish(Buffer.concat(chunks)));
-    inflater.on('error', () => finish({ status: 400, error: 'bad_encoding', message: `the body is not valid ${coding} data` }));
+    inflater.on('error', () =>
+      finish({ status: 400, error: 'bad_encoding', message: `the body is not valid ${coding} data` }),
+    );
     req.on('error', () => finish({ status: 400, error: 'bad_request', message: 'the request body could not be read' }));
     req.pipe(inflater);
   });

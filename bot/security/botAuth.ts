@@ -6,7 +6,12 @@
  * cloud's issuer, scopes and login URL.
  */
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
+import {
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorFactory,
+} from 'botframework-connector';
 import type { Config } from '../config.js';
 
 /** How long the signing keys may take to load before the request is refused. */
@@ -41,7 +46,8 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
     return {
       create: (serviceUrl: string, audience?: string) => {
         const own = local();
-        const isLocal = own !== undefined && (serviceUrl.replace(/\/+$/, '') === own || serviceUrl.startsWith(`${own}/`));
+        const isLocal =
+          own !== undefined && (serviceUrl.replace(/\/+$/, '') === own || serviceUrl.startsWith(`${own}/`));
         return (isLocal ? anonymous : remote).create(serviceUrl, audience);
       },
     };
@@ -50,13 +56,22 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new AuthenticationError(`Unauthorized: the token could not be verified within ${this.timeoutMs} ms`, 401)), this.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new AuthenticationError(`Unauthorized: the token could not be verified within ${this.timeoutMs} ms`, 401),
+          ),
+        this.timeoutMs,
+      );
     });
     try {
       return await Promise.race([super.authenticateRequest(activity, authHeader), timeout]);
     } catch (err) {
       if (err instanceof AuthenticationError) throw err;
-      throw new AuthenticationError(`Unauthorized: the token could not be verified (${err instanceof Error ? err.message : String(err)})`, 401);
+      throw new AuthenticationError(
+        `Unauthorized: the token could not be verified (${err instanceof Error ? err.message : String(err)})`,
+        401,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -84,7 +99,9 @@ export function botFrameworkAuthentication(
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   };
-  const strict = (settings: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0]): StrictAuthentication => {
+  const strict = (
+    settings: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
+  ): StrictAuthentication => {
     const auth = new StrictAuthentication(settings, timeoutMs);
     auth.localServiceUrl = localServiceUrl;
     return auth;

@@ -20,7 +20,9 @@ export function isTokenHost(url: URL): boolean {
 export function botChannelToken(anonymous: boolean) {
   return async (context: TurnContext, url: URL): Promise<string | undefined> => {
     if (anonymous || !isTokenHost(url)) return undefined;
-    const client = context.turnState.get(context.adapter.ConnectorClientKey) as { credentials?: TokenSource } | undefined;
+    const client = context.turnState.get(context.adapter.ConnectorClientKey) as
+      | { credentials?: TokenSource }
+      | undefined;
     const token = await client?.credentials?.getToken?.();
     return token || undefined;
   };

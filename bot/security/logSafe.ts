@@ -13,7 +13,9 @@ export function summarizeActivity(activity: Record<string, unknown>): Record<str
     channel: activity.channelId,
     conversation: conversation?.id,
     from: from?.id,
-    ...(typeof activity.text === 'string' ? { words: maskText(activity.text.slice(0, 500)), chars: activity.text.length } : {}),
+    ...(typeof activity.text === 'string'
+      ? { words: maskText(activity.text.slice(0, 500)), chars: activity.text.length }
+      : {}),
     ...(attachments > 0 ? { attachments } : {}),
   };
 }

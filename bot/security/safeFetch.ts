@@ -37,7 +37,9 @@ export interface SafeFetchPolicy {
   headers?: Record<string, string>;
 }
 
-export type FetchOutcome = { ok: true; data: Buffer; contentType: string } | { ok: false; reason: 'refused' | 'too_large' | 'failed'; detail: string };
+export type FetchOutcome =
+  | { ok: true; data: Buffer; contentType: string }
+  | { ok: false; reason: 'refused' | 'too_large' | 'failed'; detail: string };
 
 export class RefusedAddress extends Error {
   override readonly name = 'RefusedAddress';
@@ -52,7 +54,10 @@ function addressAllowed(ip: string, allowLoopback: boolean): boolean {
 }
 
 /** Why `raw` may not be fetched, or undefined when it may (before any DNS). */
-export function urlRefusal(raw: string, policy: Pick<SafeFetchPolicy, 'allowedHosts' | 'allowLoopback'>): string | undefined {
+export function urlRefusal(
+  raw: string,
+  policy: Pick<SafeFetchPolicy, 'allowedHosts' | 'allowLoopback'>,
+): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -62,7 +67,8 @@ export function urlRefusal(raw: string, policy: Pick<SafeFetchPolicy, 'allowedHo
   if (url.username || url.password) return 'credentials in the URL';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const local = policy.allowLoopback && (host === 'localhost' || isLoopback(host));
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) return `scheme ${url.protocol} (expected https:)`;
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:'))
+    return `scheme ${url.protocol} (expected https:)`;
   if (isIP(host)) return addressAllowed(host, policy.allowLoopback) ? undefined : `address ${host} is not public`;
   if (local) return undefined;
   return hostAllowed(host, policy.allowedHosts) ? undefined : `host ${host} is not on the allowed list`;
@@ -76,7 +82,11 @@ function guardedLookup(policy: SafeFetchPolicy): LookupFunction {
       (addresses) => {
         const bad = addresses.find((a) => !addressAllowed(a.address, policy.allowLoopback));
         if (addresses.length === 0 || bad) {
-          callback(new RefusedAddress(`${hostname} resolves to ${bad?.address ?? 'nothing'}, which is not a public address`), '', 0);
+          callback(
+            new RefusedAddress(`${hostname} resolves to ${bad?.address ?? 'nothing'}, which is not a public address`),
+            '',
+            0,
+          );
         } else if (all) {
           (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
         } else callback(null, addresses[0]!.address, addresses[0]!.family);
@@ -100,21 +110,39 @@ export function safeFetch(raw: string, policy: SafeFetchPolicy): Promise<FetchOu
       req.destroy();
       resolve(outcome);
     };
-    const req = client.get(url, { lookup: guardedLookup(policy), agent: false, headers: { accept: '*/*', ...policy.headers } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status >= 300) return finish({ ok: false, reason: 'failed', detail: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}` });
-      if (Number(res.headers['content-length'] ?? 0) > policy.maxBytes) return finish({ ok: false, reason: 'too_large', detail: `content-length ${res.headers['content-length']}` });
-      const chunks: Buffer[] = [];
-      let total = 0;
-      res.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > policy.maxBytes) return finish({ ok: false, reason: 'too_large', detail: `more than ${policy.maxBytes} bytes` });
-        chunks.push(chunk);
-      });
-      res.on('end', () => finish({ ok: true, data: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? '') }));
-      res.on('error', (err) => finish({ ok: false, reason: 'failed', detail: err.message }));
-    });
-    req.on('error', (err) => finish({ ok: false, reason: err instanceof RefusedAddress ? 'refused' : 'failed', detail: err.message }));
-    const timer = setTimeout(() => finish({ ok: false, reason: 'failed', detail: `no answer within ${policy.timeoutMs} ms` }), policy.timeoutMs);
+    const req = client.get(
+      url,
+      { lookup: guardedLookup(policy), agent: false, headers: { accept: '*/*', ...policy.headers } },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300)
+          return finish({
+            ok: false,
+            reason: 'failed',
+            detail: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
+          });
+        if (Number(res.headers['content-length'] ?? 0) > policy.maxBytes)
+          return finish({ ok: false, reason: 'too_large', detail: `content-length ${res.headers['content-length']}` });
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > policy.maxBytes)
+            return finish({ ok: false, reason: 'too_large', detail: `more than ${policy.maxBytes} bytes` });
+          chunks.push(chunk);
+        });
+        res.on('end', () =>
+          finish({ ok: true, data: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? '') }),
+        );
+        res.on('error', (err) => finish({ ok: false, reason: 'failed', detail: err.message }));
+      },
+    );
+    req.on('error', (err) =>
+      finish({ ok: false, reason: err instanceof RefusedAddress ? 'refused' : 'failed', detail: err.message }),
+    );
+    const timer = setTimeout(
+      () => finish({ ok: false, reason: 'failed', detail: `no answer within ${policy.timeoutMs} ms` }),
+      policy.timeoutMs,
+    );
   });
 }

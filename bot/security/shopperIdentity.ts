@@ -8,7 +8,12 @@
  *   mode verifies nothing, so there a request to `/api/messages` proves no identity at all).
  */
 import { ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
-import { ConfigurationBotFrameworkAuthentication, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
+import {
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type CloudAdapter,
+  type TurnContext,
+} from 'botbuilder';
 import { setVerifiedShopper, verifiedShopper } from '../../dialogs/identity.js';
 import { DirectLineError } from '../directline/errors.js';
 import type { ActivityJson } from '../directline/store.js';
@@ -30,23 +35,45 @@ export function markChannelShopper(context: TurnContext, anonymous: boolean): vo
  * Direct Line's token named marked as verified. Replies go to the Direct Line's own connector
  * routes (whose secret URL is the proof there), so the outbound client needs no credentials.
  */
-export function directLineDelivery(adapter: CloudAdapter, turn: (context: TurnContext) => Promise<void>, appId: string, log: Logger): (activity: ActivityJson) => Promise<void> {
+export function directLineDelivery(
+  adapter: CloudAdapter,
+  turn: (context: TurnContext) => Promise<void>,
+  appId: string,
+  log: Logger,
+): (activity: ActivityJson) => Promise<void> {
   // Credential-free, like the Emulator's: the connector routes are on this server.
-  const connectors: ConnectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(new ClaimsIdentity([]));
+  const connectors: ConnectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(
+    new ClaimsIdentity([]),
+  );
   return async (json) => {
     const refusal = checkActivity(json, DEFAULT_GUARD_LIMITS);
     if (refusal) throw new DirectLineError(refusal.status, 'BadArgument', refusal.message);
     // Replies must go to the connector, not back in a response nobody reads.
     const { deliveryMode: _mode, ...rest } = json;
-    const activity = { ...rest, timestamp: typeof rest.timestamp === 'string' ? new Date(rest.timestamp) : new Date() } as unknown as Activity;
+    const activity = {
+      ...rest,
+      timestamp: typeof rest.timestamp === 'string' ? new Date(rest.timestamp) : new Date(),
+    } as unknown as Activity;
     const userId = activity.from?.id;
     // The bot's own identity, as for a proactive turn (botbuilder builds its user-token client from it).
-    const claimsIdentity = new ClaimsIdentity(appId ? [{ type: 'aud', value: appId }, { type: 'appid', value: appId }] : [], true);
+    const claimsIdentity = new ClaimsIdentity(
+      appId
+        ? [
+            { type: 'aud', value: appId },
+            { type: 'appid', value: appId },
+          ]
+        : [],
+      true,
+    );
     try {
-      await adapter.processActivityDirect({ claimsIdentity, connectorFactory: connectors, audience: '', callerId: undefined }, activity, async (context) => {
-        if (userId) setVerifiedShopper(context, { id: userId, channelId: activity.channelId, via: 'directline' });
-        await turn(context);
-      });
+      await adapter.processActivityDirect(
+        { claimsIdentity, connectorFactory: connectors, audience: '', callerId: undefined },
+        activity,
+        async (context) => {
+          if (userId) setVerifiedShopper(context, { id: userId, channelId: activity.channelId, via: 'directline' });
+          await turn(context);
+        },
+      );
     } catch (err) {
       // Turn errors are the adapter's (onTurnError); this is the adapter failing to start one.
       log.error({ err, conversation: activity.conversation?.id }, 'directline: the bot could not take the activity');

@@ -7,14 +7,23 @@
 import type { CaseEvent, CaseRecord, CaseStatus, NewCase } from './types.js';
 import { StoredDataError } from './errors.js';
 
-export const CASE_STATUSES: readonly CaseStatus[] = ['open', 'proposed', 'accepted', 'escalated', 'assigned', 'resolved', 'cancelled'];
+export const CASE_STATUSES: readonly CaseStatus[] = [
+  'open',
+  'proposed',
+  'accepted',
+  'escalated',
+  'assigned',
+  'resolved',
+  'cancelled',
+];
 
 /** Optimistic updates give up after this many lost races in a row. */
 export const MAX_UPDATE_ATTEMPTS = 20;
 
 export function buildCase(input: NewCase, id: string, now: Date): CaseRecord {
   const at = now.toISOString();
-  const history: CaseEvent[] = input.history && input.history.length > 0 ? input.history : [{ at, status: input.status, by: 'bot' }];
+  const history: CaseEvent[] =
+    input.history && input.history.length > 0 ? input.history : [{ at, status: input.status, by: 'bot' }];
   return { ...input, id, version: 1, history, transcript: input.transcript ?? [], createdAt: at, updatedAt: at };
 }
 
@@ -25,12 +34,28 @@ export function buildCase(input: NewCase, id: string, now: Date): CaseRecord {
  * change that `change` did not record itself gets a history event by `bot`, so the history never
  * misses a status.
  */
-export function applyChange(current: CaseRecord, change: (c: CaseRecord) => CaseRecord, now: Date, currentJson: string): CaseRecord | undefined {
-  const { id, shopperId, conversationId, createdAt, version, status, history: { length: events } } = current;
+export function applyChange(
+  current: CaseRecord,
+  change: (c: CaseRecord) => CaseRecord,
+  now: Date,
+  currentJson: string,
+): CaseRecord | undefined {
+  const {
+    id,
+    shopperId,
+    conversationId,
+    createdAt,
+    version,
+    status,
+    history: { length: events },
+  } = current;
   const draft = change(current);
   if (JSON.stringify(draft) === currentJson) return undefined;
   const at = now.toISOString();
-  const history = draft.status !== status && draft.history.length <= events ? [...draft.history, { at, status: draft.status, by: 'bot' }] : draft.history;
+  const history =
+    draft.status !== status && draft.history.length <= events
+      ? [...draft.history, { at, status: draft.status, by: 'bot' }]
+      : draft.history;
   return { ...draft, id, shopperId, conversationId, createdAt, version: version + 1, updatedAt: at, history };
 }
 
@@ -62,7 +87,16 @@ export function parseCase(value: unknown, where: string): CaseRecord {
     throw new StoredDataError(where, what);
   };
   if (!isObject(value)) return fail('a case object');
-  for (const field of ['id', 'shopperId', 'conversationId', 'channelId', 'locale', 'complaint', 'createdAt', 'updatedAt'] as const) {
+  for (const field of [
+    'id',
+    'shopperId',
+    'conversationId',
+    'channelId',
+    'locale',
+    'complaint',
+    'createdAt',
+    'updatedAt',
+  ] as const) {
     if (typeof value[field] !== 'string') fail(`'${field}' to be a string`);
   }
   if (!Number.isInteger(value.version)) fail("'version' to be an integer");

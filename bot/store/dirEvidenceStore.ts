@@ -75,7 +75,8 @@ export class DirEvidenceStore implements EvidenceStore {
       meta = undefined;
     }
     const contentType = (meta as { contentType?: unknown } | undefined)?.contentType;
-    if (typeof contentType !== 'string') throw new StoredDataError(`evidence ${key}`, 'a .json file with its contentType');
+    if (typeof contentType !== 'string')
+      throw new StoredDataError(`evidence ${key}`, 'a .json file with its contentType');
     return { data, contentType };
   }
 
@@ -93,10 +94,12 @@ export class DirEvidenceStore implements EvidenceStore {
    */
   async sweep(inUse: Set<string>, before: Date, tmpBefore: Date = new Date(Date.now() - 3600_000)): Promise<number> {
     let gone = 0;
-    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return [];
-      throw err;
-    });
+    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true }).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return [];
+        throw err;
+      },
+    );
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const file = path.join(entry.parentPath, entry.name);

@@ -28,7 +28,10 @@ export class CaseNotFoundError extends Error {
 
 /** An update kept losing compare-and-set races; the case is hot or `change` is not pure. */
 export class CaseUpdateConflictError extends Error {
-  constructor(readonly caseId: string, attempts: number) {
+  constructor(
+    readonly caseId: string,
+    attempts: number,
+  ) {
     super(`case ${caseId}: update lost ${attempts} compare-and-set races in a row; giving up`);
     this.name = 'CaseUpdateConflictError';
   }

@@ -14,4 +14,10 @@ export { migratePg, checkSchemaName, type PgStep } from './pgMigrate.js';
 export { YamlOrderSource } from './yamlOrderSource.js';
 export { newCaseId, normalizeCaseId } from './caseId.js';
 export { CASE_STATUSES } from './caseRecord.js';
-export { CaseNotFoundError, CaseUpdateConflictError, DataFileError, EtagConflictError, StoredDataError } from './errors.js';
+export {
+  CaseNotFoundError,
+  CaseUpdateConflictError,
+  DataFileError,
+  EtagConflictError,
+  StoredDataError,
+} from './errors.js';

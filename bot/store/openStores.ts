@@ -28,7 +28,8 @@ export const SQLITE_FILE_NAME = 'kefu.sqlite';
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
   const orders = YamlOrderSource.load(config.ordersFile);
-  if (config.redisUrl && config.databaseUrl) return openScaled(config, config.redisUrl, config.databaseUrl, orders, log);
+  if (config.redisUrl && config.databaseUrl)
+    return openScaled(config, config.redisUrl, config.databaseUrl, orders, log);
   if (config.redisUrl || config.databaseUrl) {
     throw new ConfigError(
       `${config.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'} is set but ${config.redisUrl ? 'DATABASE_URL' : 'REDIS_URL'} is not ` +
@@ -37,13 +38,18 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
   }
   const file = path.join(config.dataDir, SQLITE_FILE_NAME);
   const db = openSqlite(file);
-  const checkpointer = startWalCheckpointer(db, (message) => log.warn({ file, err: message }, 'SQLite checkpoint failed; the write-ahead log grows until the next one succeeds'));
+  const checkpointer = startWalCheckpointer(db, (message) =>
+    log.warn({ file, err: message }, 'SQLite checkpoint failed; the write-ahead log grows until the next one succeeds'),
+  );
   log.info({ store: 'sqlite', file }, 'storage: embedded SQLite');
   return {
     backend: 'sqlite',
     state: new SqliteStorage(db),
     cases: new SqliteCaseStore(db),
-    evidence: config.evidenceStore === 'postgres' ? badEvidenceChoice() : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
+    evidence:
+      config.evidenceStore === 'postgres'
+        ? badEvidenceChoice()
+        : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
     orders,
     sqlite: db,
     ledger: new SqliteLedger(db),
@@ -56,15 +62,27 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 }
 
 function badEvidenceChoice(): never {
-  throw new ConfigError('EVIDENCE_STORE=postgres needs DATABASE_URL and REDIS_URL (expected EVIDENCE_STORE=dir with the embedded store)');
+  throw new ConfigError(
+    'EVIDENCE_STORE=postgres needs DATABASE_URL and REDIS_URL (expected EVIDENCE_STORE=dir with the embedded store)',
+  );
 }
 
-async function openScaled(config: Config, redisUrl: string, databaseUrl: string, orders: YamlOrderSource, log: Logger): Promise<Stores> {
+async function openScaled(
+  config: Config,
+  redisUrl: string,
+  databaseUrl: string,
+  orders: YamlOrderSource,
+  log: Logger,
+): Promise<Stores> {
   const prefix = config.redisPrefix ?? 'kefu:';
   const schema = config.databaseSchema ?? 'kefu';
   const redis = new Redis(redisUrl, redisOptions(config.resilience ?? DEFAULT_RESILIENCE));
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, ...pgOptions(config.resilience ?? DEFAULT_RESILIENCE) });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    ...pgOptions(config.resilience ?? DEFAULT_RESILIENCE),
+  });
   pool.on('error', (err: Error) => log.warn({ err: err.message }, 'postgres idle client error'));
   try {
     await redis.connect().catch((err: Error) => {
@@ -74,8 +92,13 @@ async function openScaled(config: Config, redisUrl: string, databaseUrl: string,
       throw new Error(`cannot open DATABASE_URL (${redactUrl(databaseUrl)}), schema ${schema}: ${err.message}`);
     });
     const evidence =
-      config.evidenceStore === 'postgres' ? await PgEvidenceStore.open(pool, schema) : new DirEvidenceStore(path.join(config.dataDir, 'evidence'));
-    log.info({ store: 'redis+postgres', prefix, schema, evidence: config.evidenceStore ?? 'dir' }, 'storage: Redis + PostgreSQL');
+      config.evidenceStore === 'postgres'
+        ? await PgEvidenceStore.open(pool, schema)
+        : new DirEvidenceStore(path.join(config.dataDir, 'evidence'));
+    log.info(
+      { store: 'redis+postgres', prefix, schema, evidence: config.evidenceStore ?? 'dir' },
+      'storage: Redis + PostgreSQL',
+    );
     return {
       backend: 'redis+postgres',
       state: new RedisStorage(redis, { prefix, ttlSeconds: config.stateTtlSeconds ?? 30 * 24 * 3600 }),

@@ -39,7 +39,8 @@ export function parseOrderFile(file: string, source: string, now: Date): OrderFi
       if (o && !shoppers.some((s) => s.id === o.order.shopperId)) {
         r.fail(o.shopperNode, `order ${o.order.id}: shopper '${o.order.shopperId}' is not listed under shoppers`);
       }
-      if (o && orders.filter((x) => x.id === o.order.id).length > 1) r.fail(node as Node, `order ${o.order.id} is listed twice`);
+      if (o && orders.filter((x) => x.id === o.order.id).length > 1)
+        r.fail(node as Node, `order ${o.order.id} is listed twice`);
     }
     const ids = new Set<string>();
     shopperSeq?.items.forEach((node, i) => {
@@ -60,7 +61,9 @@ function readShopper(r: YamlReader, node: Node): Shopper | undefined {
   const name = r.string(r.field(m, 'name', what, true), `${what}: name`);
   const tier = r.oneOf(r.field(m, 'tier', what, true), `${what}: tier`, MEMBER_TIERS);
   const claimsNode = r.field(m, 'priorClaims90d', what, false);
-  const priorClaims90d = claimsNode ? r.number(claimsNode, `${what}: priorClaims90d`, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0') : 0;
+  const priorClaims90d = claimsNode
+    ? r.number(claimsNode, `${what}: priorClaims90d`, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
+    : 0;
   if (id === undefined || name === undefined || tier === undefined || priorClaims90d === undefined) return undefined;
   return { id, name, tier, priorClaims90d };
 }
@@ -70,9 +73,10 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
   if (!m) return undefined;
   const idNode = r.field(m, 'id', 'order', true);
   const rawId = r.string(idNode, 'order id');
-  const id = rawId !== undefined && !ORDER_ID.test(rawId)
-    ? r.fail(idNode, `order id '${rawId}' is not valid (expected 18 digits, like a Taobao order number)`)
-    : rawId;
+  const id =
+    rawId !== undefined && !ORDER_ID.test(rawId)
+      ? r.fail(idNode, `order id '${rawId}' is not valid (expected 18 digits, like a Taobao order number)`)
+      : rawId;
   const what = `order ${rawId ?? '?'}`;
   const shopperNode = r.field(m, 'shopper', what, true);
   const shopperId = r.string(shopperNode, `${what}: shopper`);
@@ -82,7 +86,8 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
   const deliveredNode = r.field(m, 'delivered', what, false);
   const delivered = deliveredNode ? time(r, deliveredNode, `${what}: delivered`, now) : undefined;
   if (placed && delivered && delivered < placed) r.fail(deliveredNode, `${what}: delivered is before placed`);
-  if (delivered && delivered.getTime() > now.getTime()) r.fail(deliveredNode, `${what}: delivered is in the future (leave it out while in transit)`);
+  if (delivered && delivered.getTime() > now.getTime())
+    r.fail(deliveredNode, `${what}: delivered is in the future (leave it out while in transit)`);
 
   const items: OrderItem[] = [];
   const itemsNode = r.field(m, 'items', what, true);
@@ -106,11 +111,13 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
   if (expiresNode) {
     const text = r.string(expiresNode, `${what}: expiresOn`);
     expiresOn = text === undefined ? undefined : resolveDate(text, now);
-    if (text !== undefined && expiresOn === undefined) r.fail(expiresNode, `${what}: expiresOn '${text}' is not a date (expected YYYY-MM-DD or relative like +5d, -2d)`);
+    if (text !== undefined && expiresOn === undefined)
+      r.fail(expiresNode, `${what}: expiresOn '${text}' is not a date (expected YYYY-MM-DD or relative like +5d, -2d)`);
   } else if (items.some((i) => i.category === 'food')) {
     r.fail(m, `${what}: has food items but no expiresOn (expected YYYY-MM-DD or relative like +5d)`);
   }
-  if (!id || !shopperId || !placed || amount === undefined || items.length !== (itemSeq?.items.length ?? -1)) return undefined;
+  if (!id || !shopperId || !placed || amount === undefined || items.length !== (itemSeq?.items.length ?? -1))
+    return undefined;
   const order: Order = { id, shopperId, items, amount, placedAt: placed.toISOString() };
   if (delivered) order.deliveredAt = delivered.toISOString();
   if (expiresOn) order.expiresOn = expiresOn;
@@ -119,7 +126,19 @@ function readOrder(r: YamlReader, node: Node, now: Date): { order: Order; shoppe
 }
 
 function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefined {
-  const m = r.map(node, `${order}: item`, ['sku', 'name', 'name_en', 'category', 'quantity', 'price', 'paid', 'live', 'frozen', 'shelfLifeDays', 'net']);
+  const m = r.map(node, `${order}: item`, [
+    'sku',
+    'name',
+    'name_en',
+    'category',
+    'quantity',
+    'price',
+    'paid',
+    'live',
+    'frozen',
+    'shelfLifeDays',
+    'net',
+  ]);
   if (!m) return undefined;
   const sku = r.string(r.field(m, 'sku', `${order}: item`, true), `${order}: item sku`);
   const what = `${order} item ${sku ?? '?'}`;
@@ -128,23 +147,45 @@ function readItem(r: YamlReader, node: Node, order: string): OrderItem | undefin
   const nameEn = enNode === undefined ? undefined : r.string(enNode, `${what}: name_en`);
   const category = r.oneOf(r.field(m, 'category', what, true), `${what}: category`, CATEGORIES);
   const qNode = r.field(m, 'quantity', what, false);
-  const quantity = qNode ? r.number(qNode, `${what}: quantity`, (n) => Number.isInteger(n) && n > 0, 'a whole number ≥ 1') : 1;
+  const quantity = qNode
+    ? r.number(qNode, `${what}: quantity`, (n) => Number.isInteger(n) && n > 0, 'a whole number ≥ 1')
+    : 1;
   const price = r.number(r.field(m, 'price', what, true), `${what}: price`, (n) => n > 0, 'yuan per unit, > 0');
   const paidNode = r.field(m, 'paid', what, false);
-  const paid = paidNode ? r.number(paidNode, `${what}: paid`, (n) => n >= 0 && (price === undefined || n <= price), 'yuan paid per unit after discounts, between 0 and the price') : undefined;
+  const paid = paidNode
+    ? r.number(
+        paidNode,
+        `${what}: paid`,
+        (n) => n >= 0 && (price === undefined || n <= price),
+        'yuan paid per unit after discounts, between 0 and the price',
+      )
+    : undefined;
   const flag = (key: 'live' | 'frozen') => {
     const n = r.field(m, key, what, false);
-    return n === undefined ? undefined : isScalar(n) && typeof n.value === 'boolean' ? n.value : r.fail(n, `${what}: ${key} must be true or false`);
+    return n === undefined
+      ? undefined
+      : isScalar(n) && typeof n.value === 'boolean'
+        ? n.value
+        : r.fail(n, `${what}: ${key} must be true or false`);
   };
   const live = flag('live');
   const frozen = flag('frozen');
   const shelfNode = r.field(m, 'shelfLifeDays', what, false);
-  const shelfLifeDays = shelfNode ? r.number(shelfNode, `${what}: shelfLifeDays`, (n) => Number.isInteger(n) && n > 0, 'a whole number of days ≥ 1') : undefined;
+  const shelfLifeDays = shelfNode
+    ? r.number(shelfNode, `${what}: shelfLifeDays`, (n) => Number.isInteger(n) && n > 0, 'a whole number of days ≥ 1')
+    : undefined;
   const netNode = r.field(m, 'net', what, false);
-  const netContent = netNode ? r.number(netNode, `${what}: net`, (n) => n > 0, 'nominal net content in g or ml, > 0') : undefined;
+  const netContent = netNode
+    ? r.number(netNode, `${what}: net`, (n) => n > 0, 'nominal net content in g or ml, > 0')
+    : undefined;
   if (!sku || !name || !category || quantity === undefined || price === undefined) return undefined;
   return {
-    sku, name, ...(nameEn ? { nameEn } : {}), category, quantity, price,
+    sku,
+    name,
+    ...(nameEn ? { nameEn } : {}),
+    category,
+    quantity,
+    price,
     ...(paid === undefined ? {} : { paidPrice: paid }),
     ...(live === undefined ? {} : { live }),
     ...(frozen === undefined ? {} : { frozen }),
@@ -157,5 +198,8 @@ function time(r: YamlReader, node: Node | undefined, what: string, now: Date): D
   if (node === undefined) return undefined;
   const text = r.string(node, what);
   if (text === undefined) return undefined;
-  return resolveTime(text, now) ?? r.fail(node, `${what} '${text}' is not a time (expected relative like -6h, -3d, -40m or ISO 8601)`);
+  return (
+    resolveTime(text, now) ??
+    r.fail(node, `${what} '${text}' is not a time (expected relative like -6h, -3d, -40m or ISO 8601)`)
+  );
 }

@@ -49,14 +49,30 @@ const CASE_MIGRATIONS: PgStep[] = [
 
 function params(c: CaseRecord): unknown[] {
   const k = caseColumns(c);
-  return [k.id, k.version, k.shopperId, k.conversationId, k.status, k.complaint, k.orderId, k.ruleId, k.tableHash,
-    k.csatScore, k.createdAt, k.updatedAt, JSON.stringify(c)];
+  return [
+    k.id,
+    k.version,
+    k.shopperId,
+    k.conversationId,
+    k.status,
+    k.complaint,
+    k.orderId,
+    k.ruleId,
+    k.tableHash,
+    k.csatScore,
+    k.createdAt,
+    k.updatedAt,
+    JSON.stringify(c),
+  ];
 }
 
 export class PgCaseStore implements CaseStore {
   private readonly t: string;
 
-  private constructor(private readonly pool: Pool, schema: string) {
+  private constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
     this.t = `"${checkSchemaName(schema)}"`;
   }
 
@@ -108,7 +124,19 @@ export class PgCaseStore implements CaseStore {
           `UPDATE ${this.t}.cases SET version=$2, status=$3, complaint=$4, order_id=$5, rule_id=$6, table_hash=$7,
              csat_score=$8, updated_at=$9, doc=$10
            WHERE id = $1 AND version = $11`,
-          [k.id, k.version, k.status, k.complaint, k.orderId, k.ruleId, k.tableHash, k.csatScore, k.updatedAt, JSON.stringify(next), expected],
+          [
+            k.id,
+            k.version,
+            k.status,
+            k.complaint,
+            k.orderId,
+            k.ruleId,
+            k.tableHash,
+            k.csatScore,
+            k.updatedAt,
+            JSON.stringify(next),
+            expected,
+          ],
         );
         if (res.rowCount !== 1) return false;
         await this.writeEvidence(db, next);

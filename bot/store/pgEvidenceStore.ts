@@ -21,7 +21,10 @@ const EVIDENCE_MIGRATIONS: PgStep[] = [
 export class PgEvidenceStore implements EvidenceStore {
   private readonly t: string;
 
-  private constructor(private readonly pool: Pool, schema: string) {
+  private constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
     this.t = `"${checkSchemaName(schema)}".evidence_files`;
   }
 

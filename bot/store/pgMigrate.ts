@@ -13,12 +13,19 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function checkSchemaName(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new Error(`PostgreSQL schema '${schema}' is not valid (expected lower-case letters, digits and _, at most 63)`);
+    throw new Error(
+      `PostgreSQL schema '${schema}' is not valid (expected lower-case letters, digits and _, at most 63)`,
+    );
   }
   return schema;
 }
 
-export async function migratePg(pool: Pool, schema: string, component: string, steps: readonly PgStep[]): Promise<void> {
+export async function migratePg(
+  pool: Pool,
+  schema: string,
+  component: string,
+  steps: readonly PgStep[],
+): Promise<void> {
   const s = checkSchemaName(schema);
   const client = await pool.connect();
   try {

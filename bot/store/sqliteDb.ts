@@ -31,10 +31,16 @@ export function migrateSqlite(db: SqliteDb, component: string, steps: readonly s
     PRIMARY KEY (component, step))`);
   // IMMEDIATE takes the write lock first, so two processes starting together apply each step once.
   const run = db.transaction(() => {
-    const row = db.prepare('SELECT MAX(step) AS done FROM kefu_migrations WHERE component = ?').get(component) as { done: number | null };
+    const row = db.prepare('SELECT MAX(step) AS done FROM kefu_migrations WHERE component = ?').get(component) as {
+      done: number | null;
+    };
     for (let step = (row.done ?? 0) + 1; step <= steps.length; step++) {
       db.exec(steps[step - 1]!);
-      db.prepare('INSERT INTO kefu_migrations (component, step, applied_at) VALUES (?, ?, ?)').run(component, step, new Date().toISOString());
+      db.prepare('INSERT INTO kefu_migrations (component, step, applied_at) VALUES (?, ?, ?)').run(
+        component,
+        step,
+        new Date().toISOString(),
+      );
     }
   });
   run.immediate();

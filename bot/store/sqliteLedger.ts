@@ -25,22 +25,32 @@ export class SqliteLedger implements ActivityLedger {
     db: SqliteDb,
     private readonly now: () => number = Date.now,
   ) {
-    const read = db.prepare<[string], Row>('SELECT owner, done, replies, expires_at FROM activity_ledger WHERE key = ?');
-    const put = db.prepare('INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, ?, 0, NULL, ?)');
-    const sweep = db.prepare('DELETE FROM activity_ledger WHERE key IN (SELECT key FROM activity_ledger WHERE expires_at < ? LIMIT 50)');
+    const read = db.prepare<[string], Row>(
+      'SELECT owner, done, replies, expires_at FROM activity_ledger WHERE key = ?',
+    );
+    const put = db.prepare(
+      'INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, ?, 0, NULL, ?)',
+    );
+    const sweep = db.prepare(
+      'DELETE FROM activity_ledger WHERE key IN (SELECT key FROM activity_ledger WHERE expires_at < ? LIMIT 50)',
+    );
     const tx = db.transaction((key: string, owner: string, leaseMs: number): LedgerEntry => {
       const at = this.now();
       sweep.run(at);
       const row = read.get(key);
       if (row !== undefined && row.expires_at > at) {
-        return row.done === 1 ? { state: 'done', replies: JSON.parse(row.replies ?? '[]') as unknown[] } : { state: 'busy' };
+        return row.done === 1
+          ? { state: 'done', replies: JSON.parse(row.replies ?? '[]') as unknown[] }
+          : { state: 'busy' };
       }
       put.run(key, owner, at + leaseMs);
       return { state: 'new' };
     });
     this.claim = (key, owner, leaseMs) => tx.immediate(key, owner, leaseMs);
     this.extend = db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0');
-    this.done = db.prepare("INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)");
+    this.done = db.prepare(
+      "INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)",
+    );
     this.release = db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0');
     // Keys are `<hex scope>:<hex id>`, so the pattern has no LIKE wildcards of its own.
     this.drop = db.prepare("DELETE FROM activity_ledger WHERE key LIKE ? || ':%'");

@@ -41,7 +41,8 @@ export class SqliteStorage implements Storage {
 
   private writeOne(w: PreparedWrite, now: number): void {
     const { key, eTag, json, expected } = w;
-    if (this.casUpsert.run({ key, eTag, json, now, expected: expected ?? null }).changes === 0) throw new EtagConflictError(key);
+    if (this.casUpsert.run({ key, eTag, json, now, expected: expected ?? null }).changes === 0)
+      throw new EtagConflictError(key);
   }
 
   async read(keys: string[]): Promise<StoreItems> {

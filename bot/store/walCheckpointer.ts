@@ -42,7 +42,11 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-export function startWalCheckpointer(db: SqliteDb, onError: (message: string) => void, intervalMs = 1000): WalCheckpointer {
+export function startWalCheckpointer(
+  db: SqliteDb,
+  onError: (message: string) => void,
+  intervalMs = 1000,
+): WalCheckpointer {
   db.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: db.name, intervalMs } });

@@ -10,7 +10,10 @@ export class YamlReader {
   readonly root: Node | null;
   private readonly lines = new LineCounter();
 
-  constructor(readonly file: string, source: string) {
+  constructor(
+    readonly file: string,
+    source: string,
+  ) {
     const doc = parseDocument(source, { intAsBigInt: true, lineCounter: this.lines, prettyErrors: false });
     for (const e of doc.errors) {
       const pos = this.lines.linePos(e.pos[0]);
@@ -34,7 +37,8 @@ export class YamlReader {
     if (!isMap(node)) return this.fail(node, `${what} must be a mapping`);
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!allowed.includes(key)) this.fail(pair.key as Node, `${what}: unknown field '${key}' (expected one of ${allowed.join(', ')})`);
+      if (!allowed.includes(key))
+        this.fail(pair.key as Node, `${what}: unknown field '${key}' (expected one of ${allowed.join(', ')})`);
     }
     return node;
   }

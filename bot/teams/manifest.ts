@@ -42,17 +42,25 @@ function parseHost(host: string): URL {
 function substitute(value: unknown, vars: Record<string, string>): unknown {
   if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
   return value;
 }
 
 export type Manifest = Record<string, unknown> & { manifestVersion: string };
 
-export function buildManifest(options: ManifestOptions, template: string = readFileSync(TEMPLATE_FILE, 'utf8')): Manifest {
+export function buildManifest(
+  options: ManifestOptions,
+  template: string = readFileSync(TEMPLATE_FILE, 'utf8'),
+): Manifest {
   const teamsAppId = options.teamsAppId ?? options.botId;
-  if (!GUID.test(options.botId)) throw new ManifestError(`app id '${options.botId}' is not a GUID (expected the Azure Bot's Microsoft App ID, e.g. 00000000-0000-0000-0000-000000000000)`);
+  if (!GUID.test(options.botId))
+    throw new ManifestError(
+      `app id '${options.botId}' is not a GUID (expected the Azure Bot's Microsoft App ID, e.g. 00000000-0000-0000-0000-000000000000)`,
+    );
   if (!GUID.test(teamsAppId)) throw new ManifestError(`Teams app id '${teamsAppId}' is not a GUID`);
-  if (!SEMVER.test(options.version)) throw new ManifestError(`version '${options.version}' is not semver (expected e.g. 1.0.3)`);
+  if (!SEMVER.test(options.version))
+    throw new ManifestError(`version '${options.version}' is not semver (expected e.g. 1.0.3)`);
   const url = parseHost(options.host);
   const manifest = substitute(JSON.parse(template), {
     BOT_ID: options.botId.toLowerCase(),
@@ -62,6 +70,7 @@ export function buildManifest(options: ManifestOptions, template: string = readF
     VERSION: options.version,
   }) as Manifest;
   const left = JSON.stringify(manifest).match(/\{\{\w+\}\}/g);
-  if (left !== null) throw new ManifestError(`the manifest template has unknown placeholders: ${[...new Set(left)].join(', ')}`);
+  if (left !== null)
+    throw new ManifestError(`the manifest template has unknown placeholders: ${[...new Set(left)].join(', ')}`);
   return manifest;
 }

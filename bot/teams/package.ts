@@ -27,12 +27,18 @@ export function buildTeamsPackage(options: ManifestOptions, dir: string = TEAMS_
 
   for (const { file } of (manifest.localizationInfo as LocalizationInfo | undefined)?.additionalLanguages ?? []) {
     const data = readFileSync(path.join(dir, file));
-    problems.push(...schemaProblems('localization', manifest.manifestVersion, JSON.parse(data.toString('utf8'))).map((p) => `${file}: ${p}`));
+    problems.push(
+      ...schemaProblems('localization', manifest.manifestVersion, JSON.parse(data.toString('utf8'))).map(
+        (p) => `${file}: ${p}`,
+      ),
+    );
     files.push({ name: file, data });
   }
   const icons = manifest.icons as { color: string; outline: string };
-  for (const icon of [icons.color, icons.outline]) files.push({ name: icon, data: readFileSync(path.join(dir, 'icons', icon)) });
+  for (const icon of [icons.color, icons.outline])
+    files.push({ name: icon, data: readFileSync(path.join(dir, 'icons', icon)) });
 
-  if (problems.length > 0) throw new ManifestError(`the Teams manifest does not match its published schema:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ManifestError(`the Teams manifest does not match its published schema:\n  ${problems.join('\n  ')}`);
   return { manifest, files, zip: zip(files) };
 }

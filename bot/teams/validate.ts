@@ -16,7 +16,12 @@ const Ajv04 = ajvDraft04.default.default;
 const addFormats = ajvFormats.default.default;
 
 const require = createRequire(import.meta.url);
-const SCHEMA_ROOT = path.join(path.dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build', 'json-schemas', 'teams');
+const SCHEMA_ROOT = path.join(
+  path.dirname(require.resolve('@microsoft/app-manifest/package.json')),
+  'build',
+  'json-schemas',
+  'teams',
+);
 
 export type SchemaKind = 'manifest' | 'localization';
 
@@ -52,7 +57,12 @@ function validator(kind: SchemaKind, manifestVersion: string): ValidateFunction 
 
 function describe(e: ErrorObject): string {
   const at = e.instancePath === '' ? '(top level)' : e.instancePath;
-  const extra = e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty: string }).additionalProperty)}')` : e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` ('${String((e.params as { additionalProperty: string }).additionalProperty)}')`
+      : e.keyword === 'enum'
+        ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+        : '';
   return `${at} ${e.message ?? e.keyword}${extra}`;
 }
 

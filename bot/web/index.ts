@@ -32,13 +32,17 @@ export function mountWidget(server: Server, options: WidgetOptions = {}): void {
       'Content-Length': Buffer.byteLength(html),
       'Cache-Control': 'no-cache',
       // Web Chat renders images from our own uploads (and data: thumbnails), styles inline.
-      'Content-Security-Policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: blob:; script-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'",
+      'Content-Security-Policy':
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: blob:; script-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'",
     });
     res.end(html);
   };
   server.get('/', page);
   server.get('/index.html', page);
   server.get('/webchat.js', staticFile(webChatBundlePath(), 'application/javascript; charset=utf-8', 86400));
-  server.get('/widget.js', staticFile(path.join(here, 'assets', 'widget.js'), 'application/javascript; charset=utf-8', 300));
+  server.get(
+    '/widget.js',
+    staticFile(path.join(here, 'assets', 'widget.js'), 'application/javascript; charset=utf-8', 300),
+  );
   server.get('/widget.css', staticFile(path.join(here, 'assets', 'widget.css'), 'text/css; charset=utf-8', 300));
 }

@@ -61,10 +61,16 @@ export function renderPage(lang: PageLang, shoppers: readonly DemoShopper[]): st
     })
     .join('');
   const products = t.products
-    .map(([icon, name, price]) => `<li class="product"><span class="product-icon" aria-hidden="true">${icon}</span><span class="product-name">${name}</span><span class="product-price">${price}</span></li>`)
+    .map(
+      ([icon, name, price]) =>
+        `<li class="product"><span class="product-icon" aria-hidden="true">${icon}</span><span class="product-name">${name}</span><span class="product-price">${price}</span></li>`,
+    )
     .join('');
   // Config as JSON data, never interpolated into script code.
-  const config = JSON.stringify({ tokenUrl: '/v3/directline/tokens/generate', domain: '/v3/directline' }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ tokenUrl: '/v3/directline/tokens/generate', domain: '/v3/directline' }).replace(
+    /</g,
+    '\\u003c',
+  );
   return `<!doctype html>
 <html lang="${lang}">
 <head>

@@ -11,7 +11,12 @@ export interface DemoShopper {
   name?: string;
 }
 
-export const DEFAULT_SHOPPERS: readonly DemoShopper[] = [{ id: 'u-zhang' }, { id: 'u-li' }, { id: 'u-wang' }, { id: 'u-chen' }];
+export const DEFAULT_SHOPPERS: readonly DemoShopper[] = [
+  { id: 'u-zhang' },
+  { id: 'u-li' },
+  { id: 'u-wang' },
+  { id: 'u-chen' },
+];
 
 const SHOPPER_ID = /^u-[a-z0-9][a-z0-9-]{0,30}$/;
 
@@ -26,7 +31,8 @@ export function shoppersIn(doc: unknown): DemoShopper[] {
       if (typeof id === 'string' && SHOPPER_ID.test(id)) {
         const name = key === 'id' && typeof record.name === 'string' ? record.name : undefined;
         const known = found.get(id);
-        if (known === undefined || (known.name === undefined && name !== undefined)) found.set(id, name === undefined ? { id } : { id, name });
+        if (known === undefined || (known.name === undefined && name !== undefined))
+          found.set(id, name === undefined ? { id } : { id, name });
       }
     }
     Object.values(record).forEach(visit);

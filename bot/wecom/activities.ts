@@ -56,19 +56,32 @@ export function toActivity(msg: KfMessage): Partial<Activity> | undefined {
       ...base,
       type: 'conversationUpdate',
       membersAdded: [{ id: user, name: '' }],
-      channelData: { wecom: { scene: event.scene ?? '', ...(orderId ? { orderId } : {}), welcomeCode: event.welcome_code } },
+      channelData: {
+        wecom: { scene: event.scene ?? '', ...(orderId ? { orderId } : {}), welcomeCode: event.welcome_code },
+      },
     };
   }
   // Agents answering in the WeCom client (origin 5) and system events are not the shopper's words.
   if (msg.origin !== undefined && msg.origin !== 3) return undefined;
   if (msg.msgtype === 'text') {
     const tapped = menuValue(msg.text?.menu_id);
-    return { ...base, type: 'message', text: tapped ?? msg.text?.content ?? '', channelData: { wecom: { msgtype: 'text', ...(tapped !== undefined ? { menuId: msg.text?.menu_id } : {}) } } };
+    return {
+      ...base,
+      type: 'message',
+      text: tapped ?? msg.text?.content ?? '',
+      channelData: { wecom: { msgtype: 'text', ...(tapped !== undefined ? { menuId: msg.text?.menu_id } : {}) } },
+    };
   }
   const media = MEDIA_TYPES[msg.msgtype];
   const mediaId = (msg[msg.msgtype as 'image' | 'video' | 'file'] as { media_id?: string } | undefined)?.media_id;
   if (media && mediaId) {
-    return { ...base, type: 'message', text: '', attachments: [{ contentType: media.contentType, contentUrl: `${MEDIA_SCHEME}${mediaId}` }], channelData: { wecom: { msgtype: msg.msgtype } } };
+    return {
+      ...base,
+      type: 'message',
+      text: '',
+      attachments: [{ contentType: media.contentType, contentUrl: `${MEDIA_SCHEME}${mediaId}` }],
+      channelData: { wecom: { msgtype: msg.msgtype } },
+    };
   }
   if (msg.msgtype === 'event') return undefined;
   // Voice, and what kefu cannot read (location, link, card, mini-program...): an empty message,
@@ -115,7 +128,12 @@ function clip(text: string, max: number): string {
   return splitBytes(text, max)[0]!;
 }
 
-export type OutMessage = { msgtype: 'text'; text: { content: string } } | { msgtype: 'msgmenu'; msgmenu: { head_content: string; list: { type: 'click'; click: { id: string; content: string } }[] } };
+export type OutMessage =
+  | { msgtype: 'text'; text: { content: string } }
+  | {
+      msgtype: 'msgmenu';
+      msgmenu: { head_content: string; list: { type: 'click'; click: { id: string; content: string } }[] };
+    };
 
 /**
  * The WeCom messages for one batch of replies: texts are joined until a question with choices
@@ -133,7 +151,9 @@ export function toMessages(activities: Partial<Activity>[]): OutMessage[] {
   for (const a of activities) {
     if (a.type !== undefined && a.type !== 'message') continue;
     if (a.text) texts.push(a.text);
-    const actions = (a.suggestedActions?.actions ?? []).filter((x: CardAction) => typeof x.title === 'string' && x.title !== '');
+    const actions = (a.suggestedActions?.actions ?? []).filter(
+      (x: CardAction) => typeof x.title === 'string' && x.title !== '',
+    );
     if (actions.length === 0) continue;
     const head = texts.join('\n\n');
     texts = [];

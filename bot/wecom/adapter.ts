@@ -31,7 +31,8 @@ export class WeComAdapter extends BotAdapter {
     const ref = TurnContext.getConversationReference(context.activity);
     const touser = ref.user?.id;
     const openKfId = ref.bot?.id;
-    if (!touser || !openKfId) throw new Error('wecom: a reply needs the shopper (from.id) and the 客服 account (recipient.id)');
+    if (!touser || !openKfId)
+      throw new Error('wecom: a reply needs the shopper (from.id) and the 客服 account (recipient.id)');
     const ids: string[] = [];
     for (const message of toMessages(activities)) {
       const code = context.turnState.get(WELCOME_CODE) as string | undefined;
@@ -58,8 +59,15 @@ export class WeComAdapter extends BotAdapter {
   }
 
   /** A proactive turn (an agent's reply, a queue update) for a WeCom conversation. */
-  override async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
+  override async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const activity = TurnContext.applyConversationReference(
+      { type: 'event', name: 'continueConversation' },
+      reference,
+      true,
+    );
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 }

@@ -44,7 +44,14 @@ export interface KfMessage {
   video?: { media_id?: string };
   file?: { media_id?: string };
   voice?: { media_id?: string };
-  event?: { event_type?: string; open_kfid?: string; external_userid?: string; scene?: string; scene_param?: string; welcome_code?: string };
+  event?: {
+    event_type?: string;
+    open_kfid?: string;
+    external_userid?: string;
+    scene?: string;
+    scene_param?: string;
+    welcome_code?: string;
+  };
 }
 
 export interface SyncPage {
@@ -126,7 +133,10 @@ export class WeComApi {
         return await work(await this.accessToken());
       } catch (err) {
         const code = err instanceof WeComApiError ? err.errcode : undefined;
-        this.options.log.warn({ api, errcode: code, attempt, err: code === undefined ? err : undefined }, `WeCom ${api} failed`);
+        this.options.log.warn(
+          { api, errcode: code, attempt, err: code === undefined ? err : undefined },
+          `WeCom ${api} failed`,
+        );
         if (code !== undefined && TOKEN_ERRORS.has(code) && !refreshed) {
           refreshed = true;
           this.token = undefined;
@@ -148,11 +158,15 @@ export class WeComApi {
 
   private async fetchToken(): Promise<string> {
     const { base, corpId, secret } = this.options;
-    const res = await fetch(`${base}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(secret)}`, {
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-    });
+    const res = await fetch(
+      `${base}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(secret)}`,
+      {
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      },
+    );
     const json = this.check<{ access_token?: unknown; expires_in?: unknown }>('gettoken', await res.json());
-    if (typeof json.access_token !== 'string' || json.access_token === '') throw new WeComApiError('gettoken', -2, 'no access_token in the answer');
+    if (typeof json.access_token !== 'string' || json.access_token === '')
+      throw new WeComApiError('gettoken', -2, 'no access_token in the answer');
     const seconds = typeof json.expires_in === 'number' ? json.expires_in : 7200;
     this.token = { value: json.access_token, until: this.now() + Math.max(0, seconds * 1000 - TOKEN_MARGIN_MS) };
     return this.token.value;

@@ -48,7 +48,10 @@ export class WeComChannel {
   }
 
   /** Reads a `wecom-media:` URL for the evidence intake; undefined for any other URL. */
-  async resolveMedia(url: string, maxBytes: number): Promise<{ data: Buffer; contentType: string } | 'too_large' | undefined> {
+  async resolveMedia(
+    url: string,
+    maxBytes: number,
+  ): Promise<{ data: Buffer; contentType: string } | 'too_large' | undefined> {
     if (!url.startsWith(MEDIA_SCHEME)) return undefined;
     // A failed fetch is the intake's "could not receive the file" (the API logged the errcode).
     return this.options.api.getMedia(url.slice(MEDIA_SCHEME.length), maxBytes).catch(() => undefined);
@@ -97,15 +100,26 @@ export class WeComChannel {
   }
 
   /** Signature, freshness, nonce and decryption, in that order (cheapest refusal first). */
-  private async check(q: Record<string, string | undefined>, encrypted: string | undefined): Promise<{ ok: true; plain: string } | { ok: false; status: number; message: string }> {
+  private async check(
+    q: Record<string, string | undefined>,
+    encrypted: string | undefined,
+  ): Promise<{ ok: true; plain: string } | { ok: false; status: number; message: string }> {
     const { msg_signature: signature, timestamp, nonce } = q;
-    if (!signature || !timestamp || !nonce || !encrypted) return { ok: false, status: 401, message: 'expected msg_signature, timestamp, nonce and an encrypted body (echostr or <Encrypt>)' };
-    if (!this.options.crypto.verify(signature, timestamp, nonce, encrypted)) return { ok: false, status: 401, message: 'msg_signature does not match' };
+    if (!signature || !timestamp || !nonce || !encrypted)
+      return {
+        ok: false,
+        status: 401,
+        message: 'expected msg_signature, timestamp, nonce and an encrypted body (echostr or <Encrypt>)',
+      };
+    if (!this.options.crypto.verify(signature, timestamp, nonce, encrypted))
+      return { ok: false, status: 401, message: 'msg_signature does not match' };
     const skew = Math.abs(this.now() / 1000 - Number(timestamp));
     const max = this.options.maxSkewSeconds ?? 300;
-    if (!/^\d{1,12}$/.test(timestamp) || skew > max) return { ok: false, status: 403, message: `timestamp is more than ${max} s away from now` };
+    if (!/^\d{1,12}$/.test(timestamp) || skew > max)
+      return { ok: false, status: 403, message: `timestamp is more than ${max} s away from now` };
     // Marked for the whole window a timestamp is accepted, so a replay is refused either way.
-    if (!(await this.options.state.mark(`nonce:${timestamp}:${nonce}`, 2 * max))) return { ok: false, status: 403, message: 'nonce already used' };
+    if (!(await this.options.state.mark(`nonce:${timestamp}:${nonce}`, 2 * max)))
+      return { ok: false, status: 403, message: 'nonce already used' };
     try {
       return { ok: true, plain: this.options.crypto.decrypt(encrypted) };
     } catch (err) {
@@ -121,7 +135,9 @@ export class WeComChannel {
     const run = (async () => {
       do {
         this.again.delete(openKfId);
-        await this.syncAll(openKfId, token).catch((err: unknown) => this.options.log.error({ err, openKfId }, 'wecom: pulling messages failed; the next callback pulls again'));
+        await this.syncAll(openKfId, token).catch((err: unknown) =>
+          this.options.log.error({ err, openKfId }, 'wecom: pulling messages failed; the next callback pulls again'),
+        );
       } while (this.again.has(openKfId));
     })().finally(() => this.pulls.delete(openKfId));
     this.pulls.set(openKfId, run);
@@ -131,7 +147,12 @@ export class WeComChannel {
     const { api, state, log } = this.options;
     for (;;) {
       const cursor = await state.cursor(openKfId);
-      const page = await api.syncMsg({ ...(cursor ? { cursor } : {}), ...(token ? { token } : {}), ...(openKfId ? { open_kfid: openKfId } : {}), limit: 1000 });
+      const page = await api.syncMsg({
+        ...(cursor ? { cursor } : {}),
+        ...(token ? { token } : {}),
+        ...(openKfId ? { open_kfid: openKfId } : {}),
+        limit: 1000,
+      });
       for (const msg of page.msg_list ?? []) {
         if (!msg.msgid || (await state.seen(`msg:${msg.msgid}`))) continue;
         const activity = toActivity(msg);
@@ -157,7 +178,12 @@ export class WeComChannel {
 function query(req: Request): Record<string, string | undefined> {
   const q = (req.query ?? {}) as Record<string, unknown>;
   const one = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
-  return { msg_signature: one('msg_signature'), timestamp: one('timestamp'), nonce: one('nonce'), echostr: one('echostr') };
+  return {
+    msg_signature: one('msg_signature'),
+    timestamp: one('timestamp'),
+    nonce: one('nonce'),
+    echostr: one('echostr'),
+  };
 }
 
 function refuse(res: Response, status: number, message: string): void {

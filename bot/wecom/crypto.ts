@@ -20,7 +20,8 @@ export class WeComCrypto {
     encodingAesKey: string,
     private readonly receiveId: string,
   ) {
-    if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new WeComCryptoError('the EncodingAESKey must be 43 letters and digits');
+    if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey))
+      throw new WeComCryptoError('the EncodingAESKey must be 43 letters and digits');
     this.key = Buffer.from(`${encodingAesKey}=`, 'base64');
   }
 
@@ -46,7 +47,8 @@ export class WeComCrypto {
       throw new WeComCryptoError('the body does not decrypt with the EncodingAESKey');
     }
     const pad = plain.at(-1) ?? 0;
-    if (pad < 1 || pad > BLOCK || plain.length < 20 + pad) throw new WeComCryptoError('the decrypted body has no valid padding');
+    if (pad < 1 || pad > BLOCK || plain.length < 20 + pad)
+      throw new WeComCryptoError('the decrypted body has no valid padding');
     const body = plain.subarray(0, plain.length - pad);
     const length = body.readUInt32BE(16);
     if (20 + length > body.length) throw new WeComCryptoError('the decrypted body is shorter than its length field');
@@ -64,7 +66,9 @@ export class WeComCrypto {
     const pad = BLOCK - (body.length % BLOCK);
     const cipher = createCipheriv('aes-256-cbc', this.key, this.key.subarray(0, 16));
     cipher.setAutoPadding(false);
-    return Buffer.concat([cipher.update(Buffer.concat([body, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
+    return Buffer.concat([cipher.update(Buffer.concat([body, Buffer.alloc(pad, pad)])), cipher.final()]).toString(
+      'base64',
+    );
   }
 }
 

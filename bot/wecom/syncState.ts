@@ -52,7 +52,8 @@ export function redisSyncState(redis: Redis, prefix: string): WeComSyncState {
   const k = (what: string, id: string) => `${prefix}wecom:${what}:${id}`;
   return {
     cursor: async (kf) => (await redis.get(k('cursor', kf))) ?? undefined,
-    setCursor: async (kf, cursor) => void (await redis.multi().set(k('cursor', kf), cursor).sadd(`${prefix}wecom:accounts`, kf).exec()),
+    setCursor: async (kf, cursor) =>
+      void (await redis.multi().set(k('cursor', kf), cursor).sadd(`${prefix}wecom:accounts`, kf).exec()),
     accounts: async () => (await redis.smembers(`${prefix}wecom:accounts`)).sort(),
     seen: async (key) => (await redis.exists(k('seen', key))) === 1,
     mark: async (key, ttl) => (await redis.set(k('seen', key), '1', 'EX', Math.max(1, ttl), 'NX')) === 'OK',

@@ -12,15 +12,57 @@ export interface ChoiceOption {
   names: string[];
 }
 
-export type ChoiceAnswer = { ok: true; value: string } | { ok: false; reason: 'choice' } | { ok: false; reason: 'ambiguous'; values: string[] };
+export type ChoiceAnswer =
+  | { ok: true; value: string }
+  | { ok: false; reason: 'choice' }
+  | { ok: false; reason: 'ambiguous'; values: string[] };
 
 /** Lower-case, full-width folded, without spaces and punctuation: how names are compared. */
 export function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 // Words that carry no name: "the", "one", 那个, 订单...
-const FILLER_EN = new Set(['the', 'a', 'an', 'one', 'it', 'its', 'is', 'my', 'that', 'this', 'order', 'item', 'please', 'i', 'mean', 'want', 'with', 'of', 'and', 'for', 'pack', 'thanks', 'thank', 'you', 'was', 'were', 'got', 'from', 'in', 'on', 'to', 'me', 'about', 'yes', 'no']);
+const FILLER_EN = new Set([
+  'the',
+  'a',
+  'an',
+  'one',
+  'it',
+  'its',
+  'is',
+  'my',
+  'that',
+  'this',
+  'order',
+  'item',
+  'please',
+  'i',
+  'mean',
+  'want',
+  'with',
+  'of',
+  'and',
+  'for',
+  'pack',
+  'thanks',
+  'thank',
+  'you',
+  'was',
+  'were',
+  'got',
+  'from',
+  'in',
+  'on',
+  'to',
+  'me',
+  'about',
+  'yes',
+  'no',
+]);
 const FILLER_ZH = /那个|这个|那笔|这笔|那单|这单|那件|这件|订单|商品|东西|谢谢|我要|我说|买的|的|是|就|吧|呀|啊/gu;
 
 /** "strawberries" and "strawberry", "boxes" and "box" compare equal. */
@@ -51,7 +93,17 @@ export function nameScore(text: string, names: readonly string[]): number {
   let zh = 0;
   if (han.replace(/\|/g, '') !== '') for (const n of names) zh = Math.max(zh, longestCommon(han, fold(n)));
   if (zh < 2) zh = 0;
-  const nameWords = new Set(names.flatMap((n) => n.normalize('NFKC').toLowerCase().match(/[a-z][a-z0-9]*/g) ?? []).map(stem));
+  const nameWords = new Set(
+    names
+      .flatMap(
+        (n) =>
+          n
+            .normalize('NFKC')
+            .toLowerCase()
+            .match(/[a-z][a-z0-9]*/g) ?? [],
+      )
+      .map(stem),
+  );
   const words = (norm.match(/[a-z][a-z0-9]*/g) ?? []).filter((w) => w.length >= 3 && !FILLER_EN.has(w));
   const en = words.filter((w) => nameWords.has(stem(w))).reduce((sum, w) => sum + w.length, 0);
   return zh + en;

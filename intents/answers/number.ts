@@ -21,7 +21,9 @@ function plainNumber(text: string): number | undefined {
 }
 
 function inRange(value: number, spec: { min: number; max: number }): Parsed<number> {
-  return value >= spec.min && value <= spec.max ? { ok: true, value } : { ok: false, reason: 'out_of_range', value: String(value) };
+  return value >= spec.min && value <= spec.max
+    ? { ok: true, value }
+    : { ok: false, reason: 'out_of_range', value: String(value) };
 }
 
 export function recognizeNumber(text: string, entities: Entities, spec: NumberQuestion): Parsed<number> {
@@ -41,7 +43,8 @@ export function recognizeNumber(text: string, entities: Entities, spec: NumberQu
     if (share) return inRange(share.ratio, spec);
     // Asked for a share, "3/6" is a fraction (the extractor leaves it alone: elsewhere it may be a date).
     const fraction = /(\d+)\s*(?:[/／]|of|out of)\s*(\d+)/i.exec(text.normalize('NFKC'));
-    if (fraction && Number(fraction[2]) > 0 && Number(fraction[1]) <= Number(fraction[2])) return inRange(Number(fraction[1]) / Number(fraction[2]), spec);
+    if (fraction && Number(fraction[2]) > 0 && Number(fraction[1]) <= Number(fraction[2]))
+      return inRange(Number(fraction[1]) / Number(fraction[2]), spec);
     const pct = /(\d+(?:\.\d+)?)\s*[%％]/.exec(text) ?? /百分之(\d+)/.exec(text);
     if (pct) return inRange(Number(pct[1]) / 100, spec);
     const n = plainNumber(text);

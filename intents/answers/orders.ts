@@ -51,9 +51,13 @@ export function matchOrder(text: string, orders: readonly OrderCandidate[], now:
   }));
   let named = bestNamed(text, options, min).map((x) => x.order);
   // "昨天到的": keep the orders delivered that day (or find them by the day alone).
-  const days = extractDates(text, now, { expect: 'delivery' }).filter((d) => d.role === 'delivery').map((d) => d.date);
+  const days = extractDates(text, now, { expect: 'delivery' })
+    .filter((d) => d.role === 'delivery')
+    .map((d) => d.date);
   if (days.length > 0) {
-    const onDay = (named.length > 0 ? named : orders).filter((o) => o.deliveredAt && days.some((d) => sameDay(o.deliveredAt!, d)));
+    const onDay = (named.length > 0 ? named : orders).filter(
+      (o) => o.deliveredAt && days.some((d) => sameDay(o.deliveredAt!, d)),
+    );
     if (onDay.length > 0) named = onDay;
   }
   if (named.length === 0) return { kind: 'none' };
@@ -66,6 +70,10 @@ export function matchOrder(text: string, orders: readonly OrderCandidate[], now:
 /** The one item of `order` the words name, if exactly one ("卡乐比" in a two-item order). */
 export function matchItem(text: string, order: OrderCandidate, min = 2): string | undefined {
   if (order.items.length === 1) return order.items[0]!.sku;
-  const named = bestNamed(text, order.items.map((i) => ({ value: i.sku, names: [...i.names, i.sku] })), min);
+  const named = bestNamed(
+    text,
+    order.items.map((i) => ({ value: i.sku, names: [...i.names, i.sku] })),
+    min,
+  );
   return named.length === 1 ? named[0]!.value : undefined;
 }

@@ -6,11 +6,15 @@
  */
 const POLITE_ZH = /谢谢|多谢|麻烦了|辛苦了|吧|呀|啊|呢|哈|哦/gu;
 const YES_ZH_FIXED = /没问题|没错|不错|可不可以都行/u;
-const NO_ZH = /^(?:不|没|否|别|未|无|拒绝|并没|还没|从没|不是)|(?:不(?:是|要|行|用|同意|接受|对|需要|可以|好|愿意)|没(?:有|标|写|说|提|看到|注明|显示)|未(?:标|注明|显示)|拒绝)/u;
-const YES_ZH = /^(?:是|对|好|可以|行|嗯|同意|接受|确认|要|需要|有|当然|确定|ok|yes)|(?:是的|对的|好的|可以|同意|接受|确认|标了|标明了|写了|有标|有写|确认过)/iu;
-const NO_EN = /\b(?:no|nope|nah|not|never|didn'?t|don'?t|doesn'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|isn'?t|won'?t|can'?t|decline|reject|disagree|negative)\b/iu;
+const NO_ZH =
+  /^(?:不|没|否|别|未|无|拒绝|并没|还没|从没|不是)|(?:不(?:是|要|行|用|同意|接受|对|需要|可以|好|愿意)|没(?:有|标|写|说|提|看到|注明|显示)|未(?:标|注明|显示)|拒绝)/u;
+const YES_ZH =
+  /^(?:是|对|好|可以|行|嗯|同意|接受|确认|要|需要|有|当然|确定|ok|yes)|(?:是的|对的|好的|可以|同意|接受|确认|标了|标明了|写了|有标|有写|确认过)/iu;
+const NO_EN =
+  /\b(?:no|nope|nah|not|never|didn'?t|don'?t|doesn'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|isn'?t|won'?t|can'?t|decline|reject|disagree|negative)\b/iu;
 const YES_EN_FIXED = /\b(?:no problem|not bad|no worries)\b/iu;
-const YES_EN = /\b(?:yes|yeah|yea|yep|yup|sure|ok|okay|alright|accept|agree|correct|right|fine|please do|go ahead|of course|absolutely|definitely|sounds good|it was|they did|i did|did|was|true|affirmative|y)\b/iu;
+const YES_EN =
+  /\b(?:yes|yeah|yea|yep|yup|sure|ok|okay|alright|accept|agree|correct|right|fine|please do|go ahead|of course|absolutely|definitely|sounds good|it was|they did|i did|did|was|true|affirmative|y)\b/iu;
 
 export function recognizeYesNo(raw: string): boolean | undefined {
   const text = raw.normalize('NFKC').trim();

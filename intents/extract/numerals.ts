@@ -2,7 +2,20 @@
  * Numbers as shoppers write them: Arabic (`1.8`, `500`) or Chinese (`八`, `两`, `三十五`,
  * `一百二十`). `NUMBER` is a regex source that matches either; `parseNumber` reads a match.
  */
-const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
 
 export const CN_NUMBER = '[零〇一二两三四五六七八九十百千万]+';

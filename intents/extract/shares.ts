@@ -9,7 +9,10 @@ type Share = { ratio: number; text: string };
 
 const WORDS: [RegExp, number][] = [
   [/一半|半数|半箱|半盒|半袋|\bhalf\b/giu, 0.5],
-  [/全部|全都|一整箱|整箱都|\ball of (?:them|it)\b|\bevery (?:single )?one\b|\bthe whole (?:box|bag|batch|case)\b/giu, 1],
+  [
+    /全部|全都|一整箱|整箱都|\ball of (?:them|it)\b|\bevery (?:single )?one\b|\bthe whole (?:box|bag|batch|case)\b/giu,
+    1,
+  ],
   [/\b(?:a|one) third\b/giu, 1 / 3],
   [/\b(?:a|one) quarter\b/giu, 0.25],
   [/\btwo thirds\b/giu, 2 / 3],
@@ -19,7 +22,8 @@ const FRACTION_ZH = new RegExp(`(${NUMBER})分之(${NUMBER})`, 'gu');
 const PERCENT_ZH = new RegExp(`百分之(${NUMBER})`, 'gu');
 const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b)(?!\s*(?:off|discount|优惠|折扣))/giu;
 const OF = /\b(\d+)\s+(?:out\s+)?of\s+(?:the\s+|my\s+)?(\d+)\b/giu;
-const COUNTS_ZH = /(\d+|[一二两三四五六七八九十]+)\s*([个只颗盒袋瓶包斤箱])[^\d。.!！?？]{0,10}?(\d+|[一二两三四五六七八九十]+)\s*\2/gu;
+const COUNTS_ZH =
+  /(\d+|[一二两三四五六七八九十]+)\s*([个只颗盒袋瓶包斤箱])[^\d。.!！?？]{0,10}?(\d+|[一二两三四五六七八九十]+)\s*\2/gu;
 
 export function extractShares(text: string): Share[] {
   const out: (Share & { at: number; end: number })[] = [];
@@ -27,7 +31,8 @@ export function extractShares(text: string): Share[] {
     const at = m.index!;
     const end = at + m[0].length;
     if (out.some((o) => at < o.end && end > o.at)) return; // 百分之三十 is one share, not two
-    if (Number.isFinite(ratio) && ratio > 0 && ratio <= 1) out.push({ ratio: Math.round(ratio * 1000) / 1000, text: m[0], at, end });
+    if (Number.isFinite(ratio) && ratio > 0 && ratio <= 1)
+      out.push({ ratio: Math.round(ratio * 1000) / 1000, text: m[0], at, end });
   };
   for (const [re, ratio] of WORDS) for (const m of text.matchAll(re)) push(ratio, m);
   for (const m of text.matchAll(PERCENT_ZH)) push(parseNumber(m[1]!) / 100, m);

@@ -7,12 +7,36 @@ import type { Entities, SizeUnit } from '../types.js';
 import { AR_NUMBER, CN_NUMBER, NUMBER, parseNumber } from './numerals.js';
 
 const UNITS: Record<string, SizeUnit> = {
-  mm: 'mm', 毫米: 'mm', cm: 'cm', 厘米: 'cm', 公分: 'cm', m: 'm', 米: 'm', meter: 'm', meters: 'm', metre: 'm', metres: 'm',
-  in: 'in', inch: 'in', inches: 'in', 英寸: 'in', 寸: 'in', '"': 'in',
-  ml: 'ml', 毫升: 'ml', l: 'L', 升: 'L', 公升: 'L', liter: 'L', liters: 'L', litre: 'L', litres: 'L',
+  mm: 'mm',
+  毫米: 'mm',
+  cm: 'cm',
+  厘米: 'cm',
+  公分: 'cm',
+  m: 'm',
+  米: 'm',
+  meter: 'm',
+  meters: 'm',
+  metre: 'm',
+  metres: 'm',
+  in: 'in',
+  inch: 'in',
+  inches: 'in',
+  英寸: 'in',
+  寸: 'in',
+  '"': 'in',
+  ml: 'ml',
+  毫升: 'ml',
+  l: 'L',
+  升: 'L',
+  公升: 'L',
+  liter: 'L',
+  liters: 'L',
+  litre: 'L',
+  litres: 'L',
 };
 // Longest first so that 毫米 wins over 米 and inches over in.
-const UNIT = '(毫米|厘米|公分|英寸|毫升|公升|mm|cm|ml|inches|inch|meters?|metres?|liters?|litres?|米|寸|升(?!级|值|温|高)|m|l|")(?![a-z])';
+const UNIT =
+  '(毫米|厘米|公分|英寸|毫升|公升|mm|cm|ml|inches|inch|meters?|metres?|liters?|litres?|米|寸|升(?!级|值|温|高)|m|l|")(?![a-z])';
 const SEP = '\\s*[x×*乘]\\s*';
 
 const DIMS = new RegExp(`(${AR_NUMBER})${SEP}(${AR_NUMBER})(?:${SEP}(${AR_NUMBER}))?\\s*${UNIT}`, 'giu');
@@ -27,7 +51,14 @@ export function extractSizes(text: string): Size[] {
   const taken = (at: number, end: number) => out.some((s) => at < s.end && end > s.at);
   for (const m of text.matchAll(DIMS)) {
     const dims = [m[1], m[2], m[3]].filter((d): d is string => d !== undefined).map(Number);
-    out.push({ value: dims[0]!, unit: UNITS[m[4]!.toLowerCase()]!, dims, text: m[0], at: m.index, end: m.index + m[0].length });
+    out.push({
+      value: dims[0]!,
+      unit: UNITS[m[4]!.toLowerCase()]!,
+      dims,
+      text: m[0],
+      at: m.index,
+      end: m.index + m[0].length,
+    });
   }
   for (const m of text.matchAll(METRE_AND_TENTHS)) {
     const value = Number(`${parseNumber(m[1]!)}.${parseNumber(m[2]!)}${m[3] ? parseNumber(m[3]) : ''}`);
@@ -37,7 +68,12 @@ export function extractSizes(text: string): Size[] {
     const end = m.index + m[0].length;
     if (taken(m.index, end)) continue;
     // A Chinese numeral glued to a preceding Han character is part of a word (统一米粉), not a size.
-    if (new RegExp(`^${CN_NUMBER}$`, 'u').test(m[1]!) && /\p{Script=Han}/u.test(text[m.index - 1] ?? '') && !/[了是有约为差短长宽高深]/u.test(text[m.index - 1]!)) continue;
+    if (
+      new RegExp(`^${CN_NUMBER}$`, 'u').test(m[1]!) &&
+      /\p{Script=Han}/u.test(text[m.index - 1] ?? '') &&
+      !/[了是有约为差短长宽高深]/u.test(text[m.index - 1]!)
+    )
+      continue;
     const value = parseNumber(m[1]!);
     const unit = UNITS[m[2]!.toLowerCase()];
     if (!Number.isFinite(value) || unit === undefined) continue;

@@ -5,8 +5,26 @@
 import { NUMBER, parseNumber } from './numerals.js';
 
 const GRAMS: Record<string, number> = {
-  g: 1, gram: 1, grams: 1, 克: 1, kg: 1000, kgs: 1000, kilo: 1000, kilos: 1000, 千克: 1000, 公斤: 1000,
-  斤: 500, jin: 500, 两: 50, lb: 453.6, lbs: 453.6, pound: 453.6, pounds: 453.6, oz: 28.35, ounce: 28.35, ounces: 28.35,
+  g: 1,
+  gram: 1,
+  grams: 1,
+  克: 1,
+  kg: 1000,
+  kgs: 1000,
+  kilo: 1000,
+  kilos: 1000,
+  千克: 1000,
+  公斤: 1000,
+  斤: 500,
+  jin: 500,
+  两: 50,
+  lb: 453.6,
+  lbs: 453.6,
+  pound: 453.6,
+  pounds: 453.6,
+  oz: 28.35,
+  ounce: 28.35,
+  ounces: 28.35,
 };
 
 const WEIGHT = new RegExp(

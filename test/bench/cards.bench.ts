@@ -6,10 +6,22 @@ import { csatCard, evidenceChecklistCard, remedyProposalCard } from '../../bot/c
 import type { Decision } from '../../rules/facts.js';
 
 const decision: Decision = {
-  remedy: 'refund', escalate: true, compensation_amount: 1000, return_shipping_paid_by: 'merchant', express_refund: true,
-  ruleId: 'FOOD-02', tableHash: 'h', explain: { 'zh-CN': '食品已过期，退款并赔偿。', en: 'Expired food: refund and compensation.' }, matched: [],
+  remedy: 'refund',
+  escalate: true,
+  compensation_amount: 1000,
+  return_shipping_paid_by: 'merchant',
+  express_refund: true,
+  ruleId: 'FOOD-02',
+  tableHash: 'h',
+  explain: { 'zh-CN': '食品已过期，退款并赔偿。', en: 'Expired food: refund and compensation.' },
+  matched: [],
 };
-const items = ['商品照片', '生产日期标签', '聊天记录', '开箱视频'].map((label, i) => ({ key: `k${i}`, label, status: (['done', 'current', 'pending', 'pending'] as const)[i]!, optional: i > 1 }));
+const items = ['商品照片', '生产日期标签', '聊天记录', '开箱视频'].map((label, i) => ({
+  key: `k${i}`,
+  label,
+  status: (['done', 'current', 'pending', 'pending'] as const)[i]!,
+  optional: i > 1,
+}));
 
 function perSecond(n: number, fn: () => unknown): number {
   const start = process.hrtime.bigint();

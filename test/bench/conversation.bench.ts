@@ -11,8 +11,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
-import { Dialog, DialogSet, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogState } from 'botbuilder-dialogs';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MemoryStorage,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  Dialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogState,
+} from 'botbuilder-dialogs';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { createServer } from '../../bot/server.js';
@@ -52,8 +65,16 @@ async function drive(url: string, label: string, count: number, into: Run): Prom
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            type: 'message', id: `a${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', locale: 'zh-CN',
-            from: { id: 'u-lihua' }, recipient: { id: 'kefu' }, conversation: { id: `${label}-${n}` }, ...step,
+            type: 'message',
+            id: `a${i}`,
+            channelId: 'bench',
+            serviceUrl: 'http://127.0.0.1:9/',
+            deliveryMode: 'expectReplies',
+            locale: 'zh-CN',
+            from: { id: 'u-lihua' },
+            recipient: { id: 'kefu' },
+            conversation: { id: `${label}-${n}` },
+            ...step,
           }),
         });
         const body = (await res.json()) as { activities: { text?: string }[] };
@@ -84,8 +105,15 @@ function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
   }
   const state = new ConversationState(new MemoryStorage());
   const dialogs = new DialogSet(state.createProperty<DialogState>('dialogs'));
-  const level = (id: string, child: string) => new WaterfallDialog(id, [async (step) => step.beginDialog(child), async (step) => step.replaceDialog(id)]);
-  for (const d of [level('main', 'complaint'), level('complaint', 'evidence'), level('evidence', 'ask'), new Ask('ask')]) dialogs.add(d);
+  const level = (id: string, child: string) =>
+    new WaterfallDialog(id, [async (step) => step.beginDialog(child), async (step) => step.replaceDialog(id)]);
+  for (const d of [
+    level('main', 'complaint'),
+    level('complaint', 'evidence'),
+    level('evidence', 'ask'),
+    new Ask('ask'),
+  ])
+    dialogs.add(d);
   return async (context) => {
     const dc = await dialogs.createContext(context);
     if ((await dc.continueDialog()).status === DialogTurnStatus.empty) await dc.beginDialog('main');
@@ -101,8 +129,15 @@ async function cpuPerGreeting(url: string, text: string, label: string, turns = 
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        type: 'message', id: `g${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-        from: { id: 'u-lihua' }, recipient: { id: 'kefu' }, conversation: { id: `${label}-${i}` }, text,
+        type: 'message',
+        id: `g${i}`,
+        channelId: 'bench',
+        serviceUrl: 'http://127.0.0.1:9/',
+        deliveryMode: 'expectReplies',
+        from: { id: 'u-lihua' },
+        recipient: { id: 'kefu' },
+        conversation: { id: `${label}-${i}` },
+        text,
       }),
     }).then((r) => r.text());
   }
@@ -113,31 +148,52 @@ async function cpuPerGreeting(url: string, text: string, label: string, turns = 
 export default async function conversationBench(): Promise<void> {
   const log = createLogger('silent');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const echo = createServer({ adapter, log, onTurn: async (ctx) => void (await ctx.sendActivity(`echo: ${ctx.activity.text ?? ''}`)) });
+  const echo = createServer({
+    adapter,
+    log,
+    onTurn: async (ctx) => void (await ctx.sendActivity(`echo: ${ctx.activity.text ?? ''}`)),
+  });
   const echoPort = await echo.listen(0, '127.0.0.1');
   const floor = createServer({ adapter, log, onTurn: dialogsOnlyTurn() });
   const floorPort = await floor.listen(0, '127.0.0.1');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
-  const app = await startApp(loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir }, ROOT), { log, host: '127.0.0.1', timers: false });
+  const app = await startApp(loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir }, ROOT), {
+    log,
+    host: '127.0.0.1',
+    timers: false,
+  });
   try {
     const bots = { echo: `http://127.0.0.1:${echoPort}`, floor: `http://127.0.0.1:${floorPort}`, kefu: app.url };
     const runs = { echo: newRun(), floor: newRun(), kefu: newRun() };
     for (const [name, url] of Object.entries(bots)) await drive(url, `warm-${name}`, 30, newRun());
     for (let round = 0; round < ROUNDS; round++) {
-      for (const name of ['echo', 'floor', 'kefu'] as const) await drive(bots[name], `${name}-${round}`, Math.ceil(CONVERSATIONS / ROUNDS), runs[name]);
+      for (const name of ['echo', 'floor', 'kefu'] as const)
+        await drive(bots[name], `${name}-${round}`, Math.ceil(CONVERSATIONS / ROUNDS), runs[name]);
     }
-    const [baseline, dialogsOnly, kefu] = [figures(runs.echo), figures(runs.floor), { ...figures(runs.kefu), settled: runs.kefu.settled }];
+    const [baseline, dialogsOnly, kefu] = [
+      figures(runs.echo),
+      figures(runs.floor),
+      { ...figures(runs.kefu), settled: runs.kefu.settled },
+    ];
     const row = (label: string, r: Throughput) =>
       `  ${label.padEnd(22)}${r.perSecond.toFixed(0).padStart(5)} turns/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`;
-    console.log(`${CONVERSATIONS} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} concurrent, expectReplies over loopback`);
+    console.log(
+      `${CONVERSATIONS} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} concurrent, expectReplies over loopback`,
+    );
     console.log(row('echo bot (baseline):', baseline));
     console.log(row('dialogs only:', dialogsOnly));
-    console.log(`${row('kefu (SQLite):', kefu)}  (${kefu.settled}/${ROUNDS * Math.ceil(CONVERSATIONS / ROUNDS)} settled)`);
+    console.log(
+      `${row('kefu (SQLite):', kefu)}  (${kefu.settled}/${ROUNDS * Math.ceil(CONVERSATIONS / ROUNDS)} settled)`,
+    );
     console.log(`  ratio kefu / echo:         ${(kefu.perSecond / baseline.perSecond).toFixed(2)}× (goal ≥ 0.8×)`);
-    console.log(`  ratio dialogs only / echo: ${(dialogsOnly.perSecond / baseline.perSecond).toFixed(2)}× (botbuilder-dialogs alone, kefu's depth: the ceiling)`);
+    console.log(
+      `  ratio dialogs only / echo: ${(dialogsOnly.perSecond / baseline.perSecond).toFixed(2)}× (botbuilder-dialogs alone, kefu's depth: the ceiling)`,
+    );
     const echoCpu = await cpuPerGreeting(`http://127.0.0.1:${echoPort}`, 'hi', 'cpu-echo');
     const kefuCpu = await cpuPerGreeting(app.url, '你好', 'cpu-kefu');
-    console.log(`one turn at a time, CPU per turn (client + server, one process): echo ${echoCpu.toFixed(2)} ms, kefu greeting ${kefuCpu.toFixed(2)} ms (${(kefuCpu / echoCpu).toFixed(2)}×)`);
+    console.log(
+      `one turn at a time, CPU per turn (client + server, one process): echo ${echoCpu.toFixed(2)} ms, kefu greeting ${kefuCpu.toFixed(2)} ms (${(kefuCpu / echoCpu).toFixed(2)}×)`,
+    );
   } finally {
     await app.close();
     await echo.close();

@@ -49,7 +49,8 @@ async function measure(target: Target): Promise<void> {
         recipient: { id: 'kefu' },
       },
     });
-    if (!target.expectReply(res.body.activities ?? [], r)) throw new Error(`unexpected reply ${JSON.stringify(res.body)}`);
+    if (!target.expectReply(res.body.activities ?? [], r))
+      throw new Error(`unexpected reply ${JSON.stringify(res.body)}`);
     if (record) direct.push(performance.now() - start);
   };
   await each(WARMUP, (c, r) => directTurn(c, r, false));
@@ -70,10 +71,13 @@ async function measure(target: Target): Promise<void> {
   const dlTurn = async (c: number, r: number, record: boolean) => {
     const { conv, stream } = widgets[c]!;
     const start = performance.now();
-    const posted = await call<{ id: string }>(`${target.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`, {
-      token: conv.token,
-      json: { type: 'message', text: target.text(r) },
-    });
+    const posted = await call<{ id: string }>(
+      `${target.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`,
+      {
+        token: conv.token,
+        json: { type: 'message', text: target.text(r) },
+      },
+    );
     // The bot's reply to this post carries its id: the first one is what the shopper waits for.
     await stream.until(() => stream.activities.some((a) => a.replyToId === posted.body.id), 30_000);
     if (record) viaDirectLine.push(performance.now() - start);
@@ -88,10 +92,14 @@ async function measure(target: Target): Promise<void> {
   const b = throughput(viaDirectLine, dlWall);
   const row = (name: string, s: Throughput) =>
     `  ${name.padEnd(44)} p50 ${s.p50.toFixed(1).padStart(6)} ms   p99 ${s.p99.toFixed(1).padStart(6)} ms   ${s.perSecond.toFixed(0).padStart(5)} turns/s`;
-  console.log(`${target.name}: ${CONVERSATIONS} concurrent conversations x ${ROUNDS} measured turns each (after ${WARMUP} warm-up round)`);
+  console.log(
+    `${target.name}: ${CONVERSATIONS} concurrent conversations x ${ROUNDS} measured turns each (after ${WARMUP} warm-up round)`,
+  );
   console.log(row('/api/messages expectReplies (baseline)', a));
   console.log(row('Direct Line post -> reply on WebSocket', b));
-  console.log(`  ratio Direct Line / baseline: p50 x${(b.p50 / a.p50).toFixed(2)}, p99 x${(b.p99 / a.p99).toFixed(2)}, throughput x${(b.perSecond / a.perSecond).toFixed(2)}`);
+  console.log(
+    `  ratio Direct Line / baseline: p50 x${(b.p50 / a.p50).toFixed(2)}, p99 x${(b.p99 / a.p99).toFixed(2)}, throughput x${(b.perSecond / a.perSecond).toFixed(2)}`,
+  );
 }
 
 export default async function bench(): Promise<void> {

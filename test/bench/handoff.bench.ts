@@ -45,11 +45,20 @@ async function scenario(backlog: number) {
   const claim = await time((i) => queue.claim(`C${i}`, 'alice', now));
 
   const cases = new MemoryCaseStore();
-  const service = new HandoffService({ cases, queue, notifier: new RecordingNotifier(), agents: [{ name: 'alice', token: 'x'.repeat(16) }], settings: DEFAULT_SETTINGS, log: createLogger('silent') });
+  const service = new HandoffService({
+    cases,
+    queue,
+    notifier: new RecordingNotifier(),
+    agents: [{ name: 'alice', token: 'x'.repeat(16) }],
+    settings: DEFAULT_SETTINGS,
+    log: createLogger('silent'),
+  });
   const ids: string[] = [];
   for (let i = 0; i < OPS; i++) {
     const tier = TIERS[i % 3]!;
-    ids.push((await cases.create(newCase({ facts: { complaint: 'expired_food', member_tier: tier, evidence: [] } }))).id);
+    ids.push(
+      (await cases.create(newCase({ facts: { complaint: 'expired_food', member_tier: tier, evidence: [] } }))).id,
+    );
   }
   const escalate = await time((i) => service.escalate(ids[i]!, 'rule'));
   const serviceClaim = await time((i) => service.claim(ids[i]!, 'alice'));
@@ -61,7 +70,9 @@ async function scenario(backlog: number) {
 export default async function (): Promise<void> {
   const empty = await scenario(0);
   const full = await scenario(BACKLOG);
-  console.log(`${OPS} operations each; mean µs per operation (ratio = ${BACKLOG.toLocaleString('en')} waiting ÷ empty queue)`);
+  console.log(
+    `${OPS} operations each; mean µs per operation (ratio = ${BACKLOG.toLocaleString('en')} waiting ÷ empty queue)`,
+  );
   console.log('operation'.padEnd(34), 'empty'.padStart(9), `${BACKLOG} waiting`.padStart(15), 'ratio'.padStart(7));
   const rows: Array<[string, keyof typeof empty]> = [
     ['queue.enqueue', 'enqueue'],
@@ -71,6 +82,11 @@ export default async function (): Promise<void> {
     ['service.claim (case+queue+tell)', 'serviceClaim'],
   ];
   for (const [label, key] of rows) {
-    console.log(label.padEnd(34), empty[key].toFixed(1).padStart(9), full[key].toFixed(1).padStart(15), `${(full[key] / empty[key]).toFixed(2)}×`.padStart(7));
+    console.log(
+      label.padEnd(34),
+      empty[key].toFixed(1).padStart(9),
+      full[key].toFixed(1).padStart(15),
+      `${(full[key] / empty[key]).toFixed(2)}×`.padStart(7),
+    );
   }
 }

@@ -34,7 +34,9 @@ export default async function bench(): Promise<void> {
   const classifier = loadClassifier();
   console.log(`model load (artifact + jieba dict)  ${(performance.now() - t0).toFixed(0)} ms`);
   const texts = loadHeldOut().map((e) => e.text);
-  console.log(`corpus: ${texts.length} held-out utterances (zh-CN and en); ${ROUNDS} interleaved rounds of ${ROUND_MS} ms each`);
+  console.log(
+    `corpus: ${texts.length} held-out utterances (zh-CN and en); ${ROUNDS} interleaved rounds of ${ROUND_MS} ms each`,
+  );
   const subjects: Subject[] = [
     { label: 'baseline: tokenization alone', fn: features, rates: [] },
     { label: 'baseline: fact extraction alone', fn: (t) => extractEntities(t), rates: [] },
@@ -42,7 +44,12 @@ export default async function bench(): Promise<void> {
   ];
   for (const s of subjects) for (let i = 0; i < 3000; i++) s.fn(texts[i % texts.length]!); // warm up the JIT
   for (let r = 0; r < ROUNDS; r++) for (const s of subjects) round(s, texts);
-  for (const s of subjects) console.log(`${s.label.padEnd(34)} ${fmt(median(s.rates))} /s median  (best round ${fmt(Math.max(...s.rates)).trim()} /s)`);
+  for (const s of subjects)
+    console.log(
+      `${s.label.padEnd(34)} ${fmt(median(s.rates))} /s median  (best round ${fmt(Math.max(...s.rates)).trim()} /s)`,
+    );
   const [tokens, facts, full] = subjects.map((s) => median(s.rates)) as [number, number, number];
-  console.log(`classify / tokenization = ${(full / tokens).toFixed(2)}x, classify / extraction = ${(full / facts).toFixed(2)}x (goal: ≥ 20,000 classifications/s)`);
+  console.log(
+    `classify / tokenization = ${(full / tokens).toFixed(2)}x, classify / extraction = ${(full / facts).toFixed(2)}x (goal: ≥ 20,000 classifications/s)`,
+  );
 }

@@ -22,7 +22,7 @@ const CASES = 100_000;
 /** A deterministic pseudo-random source, so every run replays the same cases. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomFacts(r: () => number): Facts {
@@ -52,7 +52,10 @@ const time = <T>(work: () => T): { ms: number; value: T } => {
 
 export default async function bench(): Promise<void> {
   const text = readFileSync('data/rules.yaml', 'utf8');
-  const edited = text.replace('{ remedy: partial_refund, refund_pct: 30, escalate: false }', '{ remedy: partial_refund, refund_pct: 40, escalate: false }');
+  const edited = text.replace(
+    '{ remedy: partial_refund, refund_pct: 30, escalate: false }',
+    '{ remedy: partial_refund, refund_pct: 40, escalate: false }',
+  );
   if (edited === text) throw new Error('the benchmark edit no longer applies to data/rules.yaml');
   const before = parseTable(text, 'data/rules.yaml');
   const after = parseTable(edited, 'data/rules.yaml');
@@ -66,10 +69,22 @@ export default async function bench(): Promise<void> {
     db.exec('BEGIN');
     for (let i = 0; i < CASES; i++) {
       const facts = randomFacts(r);
-      await store.create({ shopperId: `s${i % 997}`, conversationId: `c${i}`, channelId: 'bench', locale: 'zh-CN', complaint: facts.complaint, facts, evidence: [], status: 'accepted', decision: before.evaluate(facts) });
+      await store.create({
+        shopperId: `s${i % 997}`,
+        conversationId: `c${i}`,
+        channelId: 'bench',
+        locale: 'zh-CN',
+        complaint: facts.complaint,
+        facts,
+        evidence: [],
+        status: 'accepted',
+        decision: before.evaluate(facts),
+      });
     }
     db.exec('COMMIT');
-    console.log(`seeded ${CASES.toLocaleString('en-US')} cases in ${((Date.now() - seeding) / 1000).toFixed(1)} s (not timed below)`);
+    console.log(
+      `seeded ${CASES.toLocaleString('en-US')} cases in ${((Date.now() - seeding) / 1000).toFixed(1)} s (not timed below)`,
+    );
 
     // Warm up every path once on a slice, then measure.
     const stored = await store.list();
@@ -91,10 +106,18 @@ export default async function bench(): Promise<void> {
     const fullMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
     const rate = (ms: number) => `${Math.round((set.cases.length / ms) * 1000).toLocaleString('en-US')} cases/s`;
-    console.log(`baseline: plain loop, both tables, facts in memory  ${plain.ms.toFixed(0).padStart(6)} ms  ${rate(plain.ms)}`);
-    console.log(`diff (in memory)                                    ${inMemory.ms.toFixed(0).padStart(6)} ms  ${rate(inMemory.ms)}  ×${(inMemory.ms / plain.ms).toFixed(2)} of baseline`);
-    console.log(`diff (from the SQLite store: list + parse + diff)   ${fullMs.toFixed(0).padStart(6)} ms  ${rate(fullMs)}  ×${(fullMs / plain.ms).toFixed(2)} of baseline`);
-    console.log(`  ${full.replayed.toLocaleString('en-US')} replayed, ${full.changed.length.toLocaleString('en-US')} changed, refunds ${full.delta.refunds >= 0 ? '+' : ''}¥${full.delta.refunds.toLocaleString('en-US')}`);
+    console.log(
+      `baseline: plain loop, both tables, facts in memory  ${plain.ms.toFixed(0).padStart(6)} ms  ${rate(plain.ms)}`,
+    );
+    console.log(
+      `diff (in memory)                                    ${inMemory.ms.toFixed(0).padStart(6)} ms  ${rate(inMemory.ms)}  ×${(inMemory.ms / plain.ms).toFixed(2)} of baseline`,
+    );
+    console.log(
+      `diff (from the SQLite store: list + parse + diff)   ${fullMs.toFixed(0).padStart(6)} ms  ${rate(fullMs)}  ×${(fullMs / plain.ms).toFixed(2)} of baseline`,
+    );
+    console.log(
+      `  ${full.replayed.toLocaleString('en-US')} replayed, ${full.changed.length.toLocaleString('en-US')} changed, refunds ${full.delta.refunds >= 0 ? '+' : ''}¥${full.delta.refunds.toLocaleString('en-US')}`,
+    );
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

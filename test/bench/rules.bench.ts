@@ -66,14 +66,36 @@ const HAND_ROWS: HandRow[] = Array.from({ length: ROWS }, (_, i) => ({
 function handWritten(f: Facts, hash: string): Decision {
   const refused = f.merchant_response === 'refused' || f.merchant_response === 'no_reply';
   for (const r of HAND_ROWS) {
-    if (f.complaint === r.complaint && f.order_amount >= r.lo && f.order_amount < r.hi && f.evidence.includes(r.evidence) && refused === r.refused) {
+    if (
+      f.complaint === r.complaint &&
+      f.order_amount >= r.lo &&
+      f.order_amount < r.hi &&
+      f.evidence.includes(r.evidence) &&
+      refused === r.refused
+    ) {
       return {
-        remedy: 'partial_refund', refund_pct: r.refundPct, escalate: r.refused, ruleId: r.id, tableHash: hash, matched: [],
-        explain: { 'zh-CN': `退款 ${r.refundPct}%，订单 ¥${f.order_amount}`, en: `refund ${r.refundPct}% of ¥${f.order_amount}` },
+        remedy: 'partial_refund',
+        refund_pct: r.refundPct,
+        escalate: r.refused,
+        ruleId: r.id,
+        tableHash: hash,
+        matched: [],
+        explain: {
+          'zh-CN': `退款 ${r.refundPct}%，订单 ¥${f.order_amount}`,
+          en: `refund ${r.refundPct}% of ¥${f.order_amount}`,
+        },
       };
     }
   }
-  return { remedy: 'none', escalate: true, priority: 3, ruleId: 'DEFAULT', tableHash: hash, matched: [], explain: { 'zh-CN': '转人工', en: 'to a person' } };
+  return {
+    remedy: 'none',
+    escalate: true,
+    priority: 3,
+    ruleId: 'DEFAULT',
+    tableHash: hash,
+    matched: [],
+    explain: { 'zh-CN': '转人工', en: 'to a person' },
+  };
 }
 
 function interpreter(t: CompiledTable): (f: Facts) => string {
@@ -88,11 +110,20 @@ function randomFacts(n: number): Facts[] {
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   return Array.from({ length: n }, () => ({
-    complaint: pick(COMPLAINTS), category: pick(['food', 'fresh', 'home', 'appliance'] as const), live_goods: rnd() < 0.3,
-    hours_since_delivery: Math.round(rnd() * 80), days_past_expiry: Math.round(rnd() * 40 - 20), near_expiry_disclosed: rnd() < 0.3,
-    size_deviation_pct: Math.round(rnd() * 20), affected_ratio: Math.round(rnd() * 100) / 100, weight_shortfall_pct: rnd() < 0.3 ? Math.round(rnd() * 10) : undefined,
-    evidence: EVIDENCE_KINDS.filter(() => rnd() < 0.35), merchant_response: pick(['not_contacted', 'agreed', 'refused', 'no_reply'] as const),
-    merchant_reply_hours: Math.round(rnd() * 96), order_amount: Math.round(rnd() * 900), member_tier: pick(['regular', 'vip', 'svip'] as const),
+    complaint: pick(COMPLAINTS),
+    category: pick(['food', 'fresh', 'home', 'appliance'] as const),
+    live_goods: rnd() < 0.3,
+    hours_since_delivery: Math.round(rnd() * 80),
+    days_past_expiry: Math.round(rnd() * 40 - 20),
+    near_expiry_disclosed: rnd() < 0.3,
+    size_deviation_pct: Math.round(rnd() * 20),
+    affected_ratio: Math.round(rnd() * 100) / 100,
+    weight_shortfall_pct: rnd() < 0.3 ? Math.round(rnd() * 10) : undefined,
+    evidence: EVIDENCE_KINDS.filter(() => rnd() < 0.35),
+    merchant_response: pick(['not_contacted', 'agreed', 'refused', 'no_reply'] as const),
+    merchant_reply_hours: Math.round(rnd() * 96),
+    order_amount: Math.round(rnd() * 900),
+    member_tier: pick(['regular', 'vip', 'svip'] as const),
     prior_claims_90d: Math.floor(rnd() * 3),
   }));
 }
@@ -127,18 +158,27 @@ export default async function bench(): Promise<void> {
   const reference = measure((f) => interp(f), facts);
   console.log(`default table (${def.ruleIds.length} rows, hit policy ${def.hitPolicy})`);
   console.log(`  compiled evaluate (full Decision)      ${fmt(compiled)}`);
-  console.log(`  baseline: reference interpreter (match) ${fmt(reference)}   compiled is ${(compiled / reference).toFixed(1)}× faster`);
+  console.log(
+    `  baseline: reference interpreter (match) ${fmt(reference)}   compiled is ${(compiled / reference).toFixed(1)}× faster`,
+  );
 
   const gen = parseTable(generatedTable(), 'generated-50.yaml');
   const genFacts = facts.map((f) => ({ ...f, order_amount: f.order_amount % 900 }));
   for (const f of genFacts.slice(0, 200)) {
-    if (gen.evaluate(f).ruleId !== handWritten(f, gen.hash).ruleId) throw new Error('hand-written baseline disagrees with the table');
+    if (gen.evaluate(f).ruleId !== handWritten(f, gen.hash).ruleId)
+      throw new Error('hand-written baseline disagrees with the table');
   }
   const table = measure((f) => gen.evaluate(f), genFacts);
   const hand = measure((f) => handWritten(f, gen.hash), genFacts);
   const hits = genFacts.filter((f) => gen.evaluate(f).ruleId !== 'DEFAULT').length;
-  console.log(`generated table (${ROWS} rows, unique; ${hits}/1024 inputs hit a row, the rest scan all rows to the default)`);
+  console.log(
+    `generated table (${ROWS} rows, unique; ${hits}/1024 inputs hit a row, the rest scan all rows to the default)`,
+  );
   console.log(`  compiled evaluate (full Decision)      ${fmt(table)}`);
-  console.log(`  baseline: hand-written ifs (Decision)  ${fmt(hand)}   table/hand-written = ${(table / hand).toFixed(2)}`);
-  console.log(`  goal ≥ 1,000,000 eval/s and ≥ 0.5 of hand-written: ${table >= 1e6 && table / hand >= 0.5 ? 'met' : 'NOT met'}`);
+  console.log(
+    `  baseline: hand-written ifs (Decision)  ${fmt(hand)}   table/hand-written = ${(table / hand).toFixed(2)}`,
+  );
+  console.log(
+    `  goal ≥ 1,000,000 eval/s and ≥ 0.5 of hand-written: ${table >= 1e6 && table / hand >= 0.5 ? 'met' : 'NOT met'}`,
+  );
 }

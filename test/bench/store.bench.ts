@@ -23,7 +23,10 @@ function conversationState(i: number) {
           id: 'triage',
           state: {
             options: { complaint: 'damaged_packaging', orderId: '284716350192837465' },
-            values: { instanceId: `t-${i}`, facts: { category: 'daily_chemical', hours_since_delivery: 5, evidence: ['photo_item'] } },
+            values: {
+              instanceId: `t-${i}`,
+              facts: { category: 'daily_chemical', hours_since_delivery: 5, evidence: ['photo_item'] },
+            },
             stepIndex: 3,
           },
         },
@@ -31,7 +34,12 @@ function conversationState(i: number) {
           id: 'attachmentPrompt',
           state: {
             options: {
-              prompt: { type: 'message', text: '请拍一张外包装的照片发给我（可以直接上传图片）。', inputHint: 'expectingInput', channelData: { prompt: { slot: 'photo_package', kind: 'attachment', optional: false } } },
+              prompt: {
+                type: 'message',
+                text: '请拍一张外包装的照片发给我（可以直接上传图片）。',
+                inputHint: 'expectingInput',
+                channelData: { prompt: { slot: 'photo_package', kind: 'attachment', optional: false } },
+              },
             },
             state: {},
           },
@@ -79,13 +87,17 @@ export default async function storeBench(): Promise<void> {
       ['SQLite', new SqliteStorage(db)],
       ['Redis', new RedisStorage(redis, { prefix, ttlSeconds: 3600 })],
     ];
-    console.log('state traffic: one turn = read 2 keys + compare-and-set write of 2 keys, 200 conversations × 15 turns');
+    console.log(
+      'state traffic: one turn = read 2 keys + compare-and-set write of 2 keys, 200 conversations × 15 turns',
+    );
     let baseline = 0;
     for (const [name, storage] of backends) {
       await turns(storage, 50, 2); // warm-up
       const r = await turns(storage, 200, 15);
       if (baseline === 0) baseline = r.perSecond;
-      console.log(`  ${name.padEnd(26)} ${r.perSecond.toFixed(0).padStart(7)} turns/s  p99 ${r.p99.toFixed(3)} ms  (${(r.perSecond / baseline).toFixed(3)}× baseline)`);
+      console.log(
+        `  ${name.padEnd(26)} ${r.perSecond.toFixed(0).padStart(7)} turns/s  p99 ${r.p99.toFixed(3)} ms  (${(r.perSecond / baseline).toFixed(3)}× baseline)`,
+      );
     }
 
     const n = 10_000;
@@ -98,13 +110,17 @@ export default async function storeBench(): Promise<void> {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const pagesAfter = db.pragma('page_count', { simple: true }) as number;
     const sqliteBytes = ((pagesAfter - pagesBefore) * pageSize) / n;
-    console.log(`  SQLite file                   ${sqliteBytes.toFixed(0)} B  (${(sqliteBytes / json).toFixed(2)}× JSON)`);
+    console.log(
+      `  SQLite file                   ${sqliteBytes.toFixed(0)} B  (${(sqliteBytes / json).toFixed(2)}× JSON)`,
+    );
     const usedBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
     await fill(new RedisStorage(redis, { prefix, ttlSeconds: 3600 }), n);
     const usedAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
     const sample = (await redis.memory('USAGE', `${prefix}state:idle/conversations/c7/`)) ?? 0;
     const redisBytes = (usedAfter - usedBefore) / n;
-    console.log(`  Redis used_memory             ${redisBytes.toFixed(0)} B  (${(redisBytes / json).toFixed(2)}× JSON; MEMORY USAGE of one key: ${sample} B)`);
+    console.log(
+      `  Redis used_memory             ${redisBytes.toFixed(0)} B  (${(redisBytes / json).toFixed(2)}× JSON; MEMORY USAGE of one key: ${sample} B)`,
+    );
   } finally {
     await dropRedisPrefix(redis, prefix);
     redis.disconnect();

@@ -17,7 +17,9 @@ describe('startApp wiring', function () {
   it('defaults the Direct Line service address to this instance on loopback', async () => {
     const h = await startHarness();
     try {
-      expect(h.app.directLine.serviceUrl().startsWith(`http://127.0.0.1:${h.app.port}/directline/connector/`)).to.equal(true);
+      expect(h.app.directLine.serviceUrl().startsWith(`http://127.0.0.1:${h.app.port}/directline/connector/`)).to.equal(
+        true,
+      );
     } finally {
       await h.close();
     }

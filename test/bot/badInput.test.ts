@@ -12,14 +12,17 @@ describe('bad input', function () {
   before(async () => (h = await startHarness()));
   after(async () => h?.close());
 
-  const post = (body: string, type = 'application/json') => fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type = 'application/json') =>
+    fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
 
   it('answers malformed JSON and non-activities with 400 and says what was expected', async () => {
     const broken = await post('{"type": "message", ');
     expect(broken.status).to.equal(400);
     const notActivity = await post('[1,2,3]');
     expect(notActivity.status).to.equal(400);
-    expect(((await notActivity.json()) as { message: string }).message).to.contain('expected a JSON Bot Framework activity');
+    expect(((await notActivity.json()) as { message: string }).message).to.contain(
+      'expected a JSON Bot Framework activity',
+    );
     const noType = await post('{"text":"hi"}');
     expect(noType.status).to.equal(400);
   });
@@ -37,9 +40,21 @@ describe('bad input', function () {
   });
 
   it('reads only the start of a long message and says so, and refuses an absurd one with 413', async () => {
-    const absurd = await post(JSON.stringify({ type: 'message', text: '很'.repeat(DEFAULT_GUARD_LIMITS.maxTextChars + 1), from: { id: 'u-lihua' }, conversation: { id: 'bad-2' }, recipient: { id: 'kefu' }, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/' }));
+    const absurd = await post(
+      JSON.stringify({
+        type: 'message',
+        text: '很'.repeat(DEFAULT_GUARD_LIMITS.maxTextChars + 1),
+        from: { id: 'u-lihua' },
+        conversation: { id: 'bad-2' },
+        recipient: { id: 'kefu' },
+        channelId: 'test',
+        serviceUrl: 'http://127.0.0.1:9/',
+      }),
+    );
     expect(absurd.status).to.equal(413);
-    expect(((await absurd.json()) as { message: string }).message).to.contain(`at most ${DEFAULT_GUARD_LIMITS.maxTextChars}`);
+    expect(((await absurd.json()) as { message: string }).message).to.contain(
+      `at most ${DEFAULT_GUARD_LIMITS.maxTextChars}`,
+    );
     const replies = await h.say('bad-2', 'u-lihua', { text: `洗发水瓶子破了，漏了一箱。${'很'.repeat(10_000)}` });
     expect(replies[0]?.text).to.contain('只读取了前 2000 个字');
     expect(replies.some((r) => r.channelData?.prompt?.slot === 'order_id')).to.equal(true);
@@ -50,7 +65,7 @@ describe('bad input', function () {
     expect(await h.say('bad-3', 'u-lihua', { type: 'typing' })).to.deep.equal([]);
   });
 
-  it('refuses an unknown order id and another shopper\'s order, and keeps asking', async () => {
+  it("refuses an unknown order id and another shopper's order, and keeps asking", async () => {
     await h.say('bad-4', 'u-lihua', { text: '草莓烂了' });
     const unknown = await h.say('bad-4', 'u-lihua', { text: '999999999999999999' });
     expect(unknown.map((r) => r.text).join()).to.contain('没有找到订单 999999999999999999');
@@ -64,10 +79,22 @@ describe('bad input', function () {
 
   it('keeps collected evidence when the shopper sends junk mid-way', async () => {
     await h.say('bad-5', 'u-lihua', { text: '洗发水漏了 284716350192837465' });
-    await h.say('bad-5', 'u-lihua', { attachments: [{ contentType: 'image/png', contentUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==' }] });
-    const junk = await h.say('bad-5', 'u-lihua', { attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }] });
+    await h.say('bad-5', 'u-lihua', {
+      attachments: [
+        {
+          contentType: 'image/png',
+          contentUrl:
+            'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==',
+        },
+      ],
+    });
+    const junk = await h.say('bad-5', 'u-lihua', {
+      attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }],
+    });
     expect(junk.map((r) => r.text).join()).to.contain('没有接收成功');
-    const [stored] = await h.app.stores.cases.list({ shopperId: 'u-lihua' }).then((cs) => cs.filter((c) => c.conversationId === 'bad-5'));
+    const [stored] = await h.app.stores.cases
+      .list({ shopperId: 'u-lihua' })
+      .then((cs) => cs.filter((c) => c.conversationId === 'bad-5'));
     expect(stored?.evidence.map((e) => e.kind)).to.deep.equal(['photo_item']);
   });
 });

@@ -24,11 +24,17 @@ describe('kefu CLI (child processes)', function () {
   it('lists its commands on help and exits 0', async () => {
     const run = await runKefu(['help'], { dataDir });
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.match(/Commands:/).and.match(/^ {2}rules /m).and.match(/^ {2}report /m);
+    expect(run.stdout)
+      .to.match(/Commands:/)
+      .and.match(/^ {2}rules /m)
+      .and.match(/^ {2}report /m);
     // docs/cli.md documents every command the help lists.
     const names = [...run.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
     const doc = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
-    expect(names.filter((n) => !doc.includes(`## \`kefu ${n}`)), 'commands missing from docs/cli.md').to.deep.equal([]);
+    expect(
+      names.filter((n) => !doc.includes(`## \`kefu ${n}`)),
+      'commands missing from docs/cli.md',
+    ).to.deep.equal([]);
     expect(names.length).to.be.at.least(8);
   });
 
@@ -42,7 +48,10 @@ describe('kefu CLI (child processes)', function () {
   // first and these exited 13 having printed nothing. Each runs twice on the same data directory.
   for (const [args, shape] of [
     [['report'], /^kefu report .+: 0 cases\n[\s\S]*containment/],
-    [['rules', 'diff', 'data/rules.yaml', 'data/rules.yaml'], /^Replayed 0 cases through [0-9a-f]{12} \(old\) and [0-9a-f]{12} \(new\)/],
+    [
+      ['rules', 'diff', 'data/rules.yaml', 'data/rules.yaml'],
+      /^Replayed 0 cases through [0-9a-f]{12} \(old\) and [0-9a-f]{12} \(new\)/,
+    ],
     [['intents', 'review'], /^0 candidates to review \(0 new\)/],
   ] as const) {
     it(`kefu ${args.join(' ')} prints its output and exits 0 on its own, run after run`, async () => {
@@ -63,8 +72,22 @@ describe('kefu CLI (child processes)', function () {
 
   // Every command and subcommand, so a new one that forgets the option is caught too.
   for (const args of [
-    ['help'], ['serve'], ['rules'], ['rules', 'check'], ['rules', 'test'], ['rules', 'explain'], ['rules', 'diff'],
-    ['classify'], ['train'], ['teams'], ['teams', 'package'], ['purge'], ['report'], ['intents'], ['intents', 'review'], ['intents', 'add'],
+    ['help'],
+    ['serve'],
+    ['rules'],
+    ['rules', 'check'],
+    ['rules', 'test'],
+    ['rules', 'explain'],
+    ['rules', 'diff'],
+    ['classify'],
+    ['train'],
+    ['teams'],
+    ['teams', 'package'],
+    ['purge'],
+    ['report'],
+    ['intents'],
+    ['intents', 'review'],
+    ['intents', 'add'],
   ]) {
     it(`kefu ${args.join(' ')} --help prints the usage and exits 0`, async () => {
       const run = await runKefu([...args, '--help'], { dataDir });
@@ -93,7 +116,11 @@ describe('kefu CLI (child processes)', function () {
   it('kefu serve stops on SIGTERM with exit 0, its SQLite file closed (no write-ahead log left)', async () => {
     const dir = freshDataDir();
     try {
-      const child = spawn(process.execPath, [KEFU, 'serve', '--port', '0'], { cwd: ROOT, env: kefuEnv(dir, { LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [KEFU, 'serve', '--port', '0'], {
+        cwd: ROOT,
+        env: kefuEnv(dir, { LOG_LEVEL: 'warn' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -105,7 +132,9 @@ describe('kefu CLI (child processes)', function () {
       child.kill('SIGTERM');
       expect(await exited, out).to.equal(0);
       expect(existsSync(path.join(dir, 'kefu.sqlite')), readdirSync(dir).join(', ')).to.equal(true);
-      expect(existsSync(path.join(dir, 'kefu.sqlite-wal')), 'the write-ahead log was copied back and removed').to.equal(false);
+      expect(existsSync(path.join(dir, 'kefu.sqlite-wal')), 'the write-ahead log was copied back and removed').to.equal(
+        false,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

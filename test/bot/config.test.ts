@@ -16,18 +16,27 @@ describe('configuration', () => {
   });
 
   it('takes an http(s) URL for the Direct Line service address and refuses anything else', () => {
-    expect(loadConfig({ DIRECT_LINE_SERVICE_URL: 'http://10.0.0.5:3978/' }).directLineServiceUrl).to.equal('http://10.0.0.5:3978');
+    expect(loadConfig({ DIRECT_LINE_SERVICE_URL: 'http://10.0.0.5:3978/' }).directLineServiceUrl).to.equal(
+      'http://10.0.0.5:3978',
+    );
     expect(loadConfig({}).directLineServiceUrl).to.equal(undefined);
-    expect(() => loadConfig({ DIRECT_LINE_SERVICE_URL: 'ftp://lb' })).to.throw(ConfigError, /DIRECT_LINE_SERVICE_URL='ftp:\/\/lb'.*http\(s\) URL/);
+    expect(() => loadConfig({ DIRECT_LINE_SERVICE_URL: 'ftp://lb' })).to.throw(
+      ConfigError,
+      /DIRECT_LINE_SERVICE_URL='ftp:\/\/lb'.*http\(s\) URL/,
+    );
   });
 
   it('refuses production without app credentials', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /production needs MicrosoftAppId/);
-    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }).anonymous).to.equal(false);
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }).anonymous).to.equal(
+      false,
+    );
   });
 
   it('parses agent tokens and rejects short ones', () => {
-    expect(loadConfig({ AGENT_TOKENS: 'li:0123456789abcdef0123' }).agents).to.deep.equal([{ name: 'li', token: '0123456789abcdef0123' }]);
+    expect(loadConfig({ AGENT_TOKENS: 'li:0123456789abcdef0123' }).agents).to.deep.equal([
+      { name: 'li', token: '0123456789abcdef0123' },
+    ]);
     expect(() => loadConfig({ AGENT_TOKENS: 'li:short' })).to.throw(ConfigError, /AGENT_TOKENS entry 1/);
   });
 });

@@ -8,19 +8,41 @@ import { PNG_1X1, dataUrlAttachment, startHarness, type Harness, type Reply } fr
 
 type Answers = Record<string, unknown>;
 
-async function drive(h: Harness, conversation: string, shopper: string, opening: string, answers: Answers): Promise<{ triage: Record<string, unknown>; prompts: string[] }> {
+async function drive(
+  h: Harness,
+  conversation: string,
+  shopper: string,
+  opening: string,
+  answers: Answers,
+): Promise<{ triage: Record<string, unknown>; prompts: string[] }> {
   const prompts: string[] = [];
   let replies = await h.say(conversation, shopper, { text: opening });
   for (let turn = 0; turn < 20; turn++) {
-    const triage = replies.find((r) => r.channelData?.triage)?.channelData?.triage as Record<string, unknown> | undefined;
+    const triage = replies.find((r) => r.channelData?.triage)?.channelData?.triage as
+      | Record<string, unknown>
+      | undefined;
     if (triage) return { triage, prompts };
-    const prompt = [...replies].reverse().find((r: Reply) => r.channelData?.prompt)?.channelData?.prompt as { slot: string; kind: string; choices?: string[] } | undefined;
+    const prompt = [...replies].reverse().find((r: Reply) => r.channelData?.prompt)?.channelData?.prompt as
+      | { slot: string; kind: string; choices?: string[] }
+      | undefined;
     if (!prompt) throw new Error(`no prompt and no triage in ${JSON.stringify(replies)}`);
     prompts.push(prompt.slot);
     const given = answers[prompt.slot];
-    if (prompt.kind === 'attachment') replies = await h.say(conversation, shopper, given === 'skip' ? { text: 'skip' } : { attachments: [dataUrlAttachment(PNG_1X1, 'image/png', `${prompt.slot}.png`)] });
+    if (prompt.kind === 'attachment')
+      replies = await h.say(
+        conversation,
+        shopper,
+        given === 'skip'
+          ? { text: 'skip' }
+          : { attachments: [dataUrlAttachment(PNG_1X1, 'image/png', `${prompt.slot}.png`)] },
+      );
     else if (prompt.slot === 'order_id') replies = await h.say(conversation, shopper, { text: String(given) });
-    else if (prompt.kind === 'choice' || prompt.kind === 'confirm' || prompt.kind === 'number' || prompt.kind === 'date') {
+    else if (
+      prompt.kind === 'choice' ||
+      prompt.kind === 'confirm' ||
+      prompt.kind === 'number' ||
+      prompt.kind === 'date'
+    ) {
       const value = given ?? prompt.choices?.[0];
       replies = await h.say(conversation, shopper, { value: { [prompt.slot]: value } });
     } else throw new Error(`driver cannot answer ${JSON.stringify(prompt)}`);
@@ -43,8 +65,20 @@ describe('automated driver over HTTP, channelData only', function () {
       measured_weight: 1000,
       merchant_response: 'not_contacted',
     });
-    expect(prompts).to.deep.equal(['order_id', 'photo_item', 'unboxing_video', 'affected_ratio', 'measured_weight', 'merchant_response']);
-    expect(triage).to.include({ complaint: 'fresh_produce_loss', remedy: 'partial_refund', refund_pct: 30, escalate: false });
+    expect(prompts).to.deep.equal([
+      'order_id',
+      'photo_item',
+      'unboxing_video',
+      'affected_ratio',
+      'measured_weight',
+      'merchant_response',
+    ]);
+    expect(triage).to.include({
+      complaint: 'fresh_produce_loss',
+      remedy: 'partial_refund',
+      refund_pct: 30,
+      escalate: false,
+    });
     const stored = await h.app.stores.cases.get(String(triage.caseId));
     expect(stored?.decision?.ruleId).to.equal(triage.ruleId);
     expect(stored?.decision?.tableHash).to.equal(h.app.rules.current().hash);
@@ -59,7 +93,12 @@ describe('automated driver over HTTP, channelData only', function () {
       merchant_response: 'refused',
       chat_with_merchant: 'skip',
     });
-    expect(triage).to.include({ complaint: 'size_mismatch', remedy: 'return_refund', return_shipping_paid_by: 'merchant', escalate: true });
+    expect(triage).to.include({
+      complaint: 'size_mismatch',
+      remedy: 'return_refund',
+      return_shipping_paid_by: 'merchant',
+      escalate: true,
+    });
     const stored = await h.app.stores.cases.get(String(triage.caseId));
     expect(stored?.facts.size_deviation_pct).to.equal(25);
     expect(stored?.status).to.equal('escalated');

@@ -33,7 +33,10 @@ function decision(over: Partial<Decision> = {}): Decision {
     express_refund: true,
     ruleId: 'FOOD-EXPIRED-02',
     tableHash: 'abc123',
-    explain: { 'zh-CN': '食品已过期，依据食品安全法第148条退款并赔偿。', en: 'Expired food: refund and compensation under Food Safety Law Art. 148.' },
+    explain: {
+      'zh-CN': '食品已过期，依据食品安全法第148条退款并赔偿。',
+      en: 'Expired food: refund and compensation under Food Safety Law Art. 148.',
+    },
     matched: ['complaint = expired_food'],
     ...over,
   };
@@ -67,12 +70,33 @@ function visibleText(c: AdaptiveCard): string[] {
 
 /** Pieces of a visible string that must also be in the text fallback (the card joins label and value with a separator). */
 function pieces(s: string): string[] {
-  return s.split(/[:：]\s*/).map((p) => p.replace(/^\S+\s/u, (m) => (/^[\p{Emoji_Presentation}\p{Extended_Pictographic}]/u.test(m) ? '' : m)).trim()).filter((p) => p !== '');
+  return s
+    .split(/[:：]\s*/)
+    .map((p) =>
+      p.replace(/^\S+\s/u, (m) => (/^[\p{Emoji_Presentation}\p{Extended_Pictographic}]/u.test(m) ? '' : m)).trim(),
+    )
+    .filter((p) => p !== '');
 }
 
 const allCards = (lang: CardLang) => [
-  { name: 'checklist', card: evidenceChecklistCard(lang, 'Evidence 证据', items), text: evidenceChecklistText(lang, 'Evidence 证据', items) },
-  { name: 'remedy', card: remedyProposalCard(lang, { caseId: 'K-20260101-0001', decision: decision(), summary: 'Imported snack near expiry' }), text: remedyProposalText(lang, { caseId: 'K-20260101-0001', decision: decision(), summary: 'Imported snack near expiry' }) },
+  {
+    name: 'checklist',
+    card: evidenceChecklistCard(lang, 'Evidence 证据', items),
+    text: evidenceChecklistText(lang, 'Evidence 证据', items),
+  },
+  {
+    name: 'remedy',
+    card: remedyProposalCard(lang, {
+      caseId: 'K-20260101-0001',
+      decision: decision(),
+      summary: 'Imported snack near expiry',
+    }),
+    text: remedyProposalText(lang, {
+      caseId: 'K-20260101-0001',
+      decision: decision(),
+      summary: 'Imported snack near expiry',
+    }),
+  },
   { name: 'csat', card: csatCard(lang, 'K-20260101-0001'), text: csatText(lang) },
 ];
 
@@ -110,7 +134,14 @@ describe('cards', () => {
       });
 
       it('remedy: a rejection offers "OK" and "ask a person", submitting the same values', () => {
-        const d = decision({ remedy: 'reject', escalate: false, compensation: undefined, compensation_amount: undefined, return_shipping_paid_by: undefined, express_refund: undefined });
+        const d = decision({
+          remedy: 'reject',
+          escalate: false,
+          compensation: undefined,
+          compensation_amount: undefined,
+          return_shipping_paid_by: undefined,
+          express_refund: undefined,
+        });
         const c = content(remedyProposalCard(lang, { caseId: 'K-8', decision: d, summary: '' }));
         expect(c.actions?.map((a) => [a.title, a.data])).to.deep.equal([
           [labels[lang].remedy.acknowledge, { action: 'accept', caseId: 'K-8' }],
@@ -125,9 +156,15 @@ describe('cards', () => {
       it('remedy: shows money in yuan and the refund share of a partial refund', () => {
         const d = decision({ remedy: 'partial_refund', refund_pct: 30, compensation_amount: 1234.5 });
         const text = remedyProposalText(lang, { caseId: 'K-9', decision: d, summary: 'strawberries' });
-        const shown = visibleText(content(remedyProposalCard(lang, { caseId: 'K-9', decision: d, summary: 'strawberries' })));
+        const shown = visibleText(
+          content(remedyProposalCard(lang, { caseId: 'K-9', decision: d, summary: 'strawberries' })),
+        );
         for (const s of [text, shown.join('\n')]) {
-          expect(s).to.contain('¥1,234.50').and.contain('30%').and.contain(labels[lang].remedy.remedies.partial_refund).and.contain(d.explain[lang]);
+          expect(s)
+            .to.contain('¥1,234.50')
+            .and.contain('30%')
+            .and.contain(labels[lang].remedy.remedies.partial_refund)
+            .and.contain(d.explain[lang]);
         }
       });
 
@@ -144,7 +181,9 @@ describe('cards', () => {
         expect(text).to.contain(l.progress.replace('{done}', '1').replace('{total}', '4'));
         for (const s of ['done', 'skipped', 'pending', 'current'] as const) expect(text).to.contain(l.status[s]);
         expect(text.split('\n').filter((line) => line.includes(l.optional))).to.have.length(2);
-        const current = content(evidenceChecklistCard(lang, 'T', items)).body.find((b) => b.type === 'TextBlock' && b.text.includes('date label'));
+        const current = content(evidenceChecklistCard(lang, 'T', items)).body.find(
+          (b) => b.type === 'TextBlock' && b.text.includes('date label'),
+        );
         expect(current).to.include({ weight: 'bolder', color: 'accent' });
         expect(content(evidenceChecklistCard(lang, 'T', items)).actions).to.equal(undefined);
       });
@@ -154,23 +193,33 @@ describe('cards', () => {
   it('cuts long text with an ellipsis, the same way on the card and in the text', () => {
     const title = '很长的标题'.repeat(40);
     const label = 'x'.repeat(300);
-    const card = content(evidenceChecklistCard('zh-CN', title, [{ key: 'k', label, status: 'pending', optional: false }]));
+    const card = content(
+      evidenceChecklistCard('zh-CN', title, [{ key: 'k', label, status: 'pending', optional: false }]),
+    );
     const shownTitle = (card.body[0] as { text: string }).text;
     expect(Array.from(shownTitle)).to.have.length(80);
     expect(shownTitle.endsWith('…')).to.equal(true);
-    expect(evidenceChecklistText('zh-CN', title, [{ key: 'k', label, status: 'pending', optional: false }])).to.contain(shownTitle).and.contain(`${'x'.repeat(59)}…`);
+    expect(evidenceChecklistText('zh-CN', title, [{ key: 'k', label, status: 'pending', optional: false }]))
+      .to.contain(shownTitle)
+      .and.contain(`${'x'.repeat(59)}…`);
     const summary = '🍓'.repeat(1000);
     const remedy = remedyProposalText('en', { caseId: 'K', decision: decision(), summary });
-    expect(remedy).to.contain(`${'🍓'.repeat(399)}…`).and.not.contain('🍓'.repeat(400));
+    expect(remedy)
+      .to.contain(`${'🍓'.repeat(399)}…`)
+      .and.not.contain('🍓'.repeat(400));
   });
 
   it('escapes Markdown and template functions in shopper- and rule-supplied text on the card', () => {
     const evil = '**FREE** [click](http://evil.example) {{DATE(2026-01-01T00:00:00Z)}}\n- item';
-    const card = content(evidenceChecklistCard('en', evil, [{ key: 'k', label: evil, status: 'current', optional: false }]));
+    const card = content(
+      evidenceChecklistCard('en', evil, [{ key: 'k', label: evil, status: 'current', optional: false }]),
+    );
     const raw = JSON.stringify(card.body);
     expect(raw).not.to.contain('**FREE**').and.not.to.contain('[click]').and.not.to.contain('{{DATE');
     expect((card.body[0] as { text: string }).text).to.contain('\\*\\*FREE\\*\\* \\[click\\](http://evil.example)');
-    const remedy = content(remedyProposalCard('en', { caseId: 'K-1', decision: decision({ ruleId: 'R_1*' }), summary: '- a\n1. b' }));
+    const remedy = content(
+      remedyProposalCard('en', { caseId: 'K-1', decision: decision({ ruleId: 'R_1*' }), summary: '- a\n1. b' }),
+    );
     expect(JSON.stringify(remedy.body)).to.contain('R\\\\_1\\\\*');
     // The text fallback is plain text and keeps the shopper's words as typed.
     expect(evidenceChecklistText('en', 'a **b**', [])).to.contain('a **b**');

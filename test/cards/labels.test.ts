@@ -42,7 +42,10 @@ describe('data/cards.yaml', () => {
 
   it('reports a misspelt key, a lost placeholder and a too-long button at their lines', () => {
     const message = broken((s) =>
-      s.replace('      refund: "退款"', '      refnd: "退款"').replace('"{done} of {total} provided"', '"{done} provided"').replace('acknowledge: "OK"', 'acknowledge: "OK, thank you very much for this"'),
+      s
+        .replace('      refund: "退款"', '      refnd: "退款"')
+        .replace('"{done} of {total} provided"', '"{done} provided"')
+        .replace('acknowledge: "OK"', 'acknowledge: "OK, thank you very much for this"'),
     );
     expect(message).to.contain("'refnd' is not a known key");
     expect(message).to.match(/en\.checklist\.progress must keep the placeholder \{total\}/);
@@ -50,6 +53,8 @@ describe('data/cards.yaml', () => {
   });
 
   it('reports a YAML syntax error with its position', () => {
-    expect(broken((s) => s.replace('  csat:\n    title: "服务评价"', '  csat:\n    title: "服务评价\n  bad: ['))).to.match(/cards\.yaml:\d+:\d+: /);
+    expect(
+      broken((s) => s.replace('  csat:\n    title: "服务评价"', '  csat:\n    title: "服务评价\n  bad: [')),
+    ).to.match(/cards\.yaml:\d+:\d+: /);
   });
 });

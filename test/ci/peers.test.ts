@@ -18,7 +18,8 @@ describe('the lock file satisfies every peer dependency', function () {
     // A copy, so npm judges the lock file alone and not whatever node_modules holds.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-lock-'));
     try {
-      for (const f of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      for (const f of ['package.json', 'package-lock.json', '.npmrc'])
+        copyFileSync(path.join(ROOT, f), path.join(dir, f));
       const run = spawnSync('npm', ['ls', '--package-lock-only', '--all', '--offline'], { cwd: dir, encoding: 'utf8' });
       const invalid = run.stdout.split('\n').filter((l) => /\binvalid\b|UNMET (?!OPTIONAL)/.test(l));
       expect(invalid, run.stderr).to.deep.equal([]);

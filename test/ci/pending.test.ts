@@ -35,7 +35,9 @@ describe('CI and pending tests', () => {
   it('fails on a pending test that is not on the allow-list, and names it', () => {
     const r = check([{ title: 'web widget in headless Chromium shows a reply', file: 'test/web/widget.test.ts' }]);
     expect(r.code).to.equal(1);
-    expect(r.out).to.contain('1 pending (0 allowed').and.contain('pending and not allowed: test/web/widget.test.ts: web widget in headless Chromium shows a reply');
+    expect(r.out)
+      .to.contain('1 pending (0 allowed')
+      .and.contain('pending and not allowed: test/web/widget.test.ts: web widget in headless Chromium shows a reply');
   });
 
   it('passes a pending test the allow-list names with a reason', () => {

@@ -14,7 +14,14 @@ describe('agent console in headless Chromium', function () {
   before(async function () {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => browser?.close());
@@ -50,7 +57,9 @@ describe('agent console in headless Chromium', function () {
       const img = document.querySelector<HTMLImageElement>('#evidence img');
       return img !== null && img.complete && img.naturalWidth === 2;
     });
-    expect(await page.textContent('#proposal')).to.contain('FOOD-EXPIRED-REFUSED').and.contain('商家拒绝');
+    expect(await page.textContent('#proposal'))
+      .to.contain('FOOD-EXPIRED-REFUSED')
+      .and.contain('商家拒绝');
     // Shopper text is shown as text, never parsed as markup.
     expect(await page.locator('#transcript img').count()).to.equal(0);
     expect(await page.textContent('#transcript')).to.contain('<img src=x onerror=alert(1)>');
@@ -58,7 +67,11 @@ describe('agent console in headless Chromium', function () {
     await page.fill('#message', '您好，我是客服小A，正在核对您的照片');
     await page.click('#send-form button[type=submit]');
     await page.waitForSelector('#transcript li.agent:has-text("正在核对")');
-    expect(api.notifier.of(c.id).at(-1)).to.deep.equal({ type: 'agent_message', agent: 'alice', text: '您好，我是客服小A，正在核对您的照片' });
+    expect(api.notifier.of(c.id).at(-1)).to.deep.equal({
+      type: 'agent_message',
+      agent: 'alice',
+      text: '您好，我是客服小A，正在核对您的照片',
+    });
 
     await api.service.shopperMessage(c.id, '好的，谢谢');
     await page.waitForSelector('#transcript li.shopper:has-text("好的，谢谢")');
@@ -75,13 +88,18 @@ describe('agent console in headless Chromium', function () {
     await page.screenshot({ path: 'test-artifacts/agent-console.png', fullPage: true });
     const stored = await api.cases.get(c.id);
     expect(stored?.status).to.equal('resolved');
-    expect(stored?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', agent: 'alice', complaint: 'quality_defect' });
+    expect(stored?.resolution).to.include({
+      kind: 'accept_proposal',
+      remedy: 'refund',
+      agent: 'alice',
+      complaint: 'quality_defect',
+    });
     expect(api.notifier.of(c.id).at(-1)?.type).to.equal('resolved');
     expect(errors).to.deep.equal([]);
     await page.close();
   });
 
-  it('speaks zh-CN or en by the agent\'s choice, and its notices can be dismissed and expire', async () => {
+  it("speaks zh-CN or en by the agent's choice, and its notices can be dismissed and expire", async () => {
     const { c } = await api.queuedCase();
     const page = await browser.newPage();
     await page.clock.install();

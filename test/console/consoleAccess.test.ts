@@ -22,7 +22,10 @@ describe('entering the agent console', function () {
     let browser: Browser;
     before(async () => {
       kefu = await startKefuProcess();
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+      browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      });
     });
     after(async () => {
       await browser?.close();
@@ -30,7 +33,9 @@ describe('entering the agent console', function () {
     });
 
     it('prints a sign-in link for a demo agent that opens the console signed in', async () => {
-      const link = /agent console \(demo agent[^)]*\): (http:\/\/localhost:\d+\/console#token=[\w-]+)/.exec(kefu.output())?.[1];
+      const link = /agent console \(demo agent[^)]*\): (http:\/\/localhost:\d+\/console#token=[\w-]+)/.exec(
+        kefu.output(),
+      )?.[1];
       expect(link, kefu.output()).to.be.a('string');
       const token = link!.split('#token=')[1]!;
       const me = await fetch(`${kefu.url}/api/agent/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -47,14 +52,26 @@ describe('entering the agent console', function () {
 
   it('production without AGENT_TOKENS: no demo agent, the console says why it is off', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-console-off-'));
-    const config = loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir, NODE_ENV: 'production', MicrosoftAppId: 'app-id-console-off', MicrosoftAppPassword: 'app-password-console-off' }, ROOT);
+    const config = loadConfig(
+      {
+        PORT: '0',
+        KEFU_DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        MicrosoftAppId: 'app-id-console-off',
+        MicrosoftAppPassword: 'app-password-console-off',
+      },
+      ROOT,
+    );
     const app = await startApp(config, { log: createLogger('silent'), host: '127.0.0.1', timers: false });
     try {
       expect(app.consoleSignIn).to.equal(undefined);
       const page = await fetch(`${app.url}/console`);
       expect(page.status).to.equal(503);
       expect(await page.text()).to.contain('AGENT_TOKENS');
-      expect((await fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer anything-at-all-0123456789' } })).status).to.equal(401);
+      expect(
+        (await fetch(`${app.url}/api/agent/me`, { headers: { authorization: 'Bearer anything-at-all-0123456789' } }))
+          .status,
+      ).to.equal(401);
     } finally {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -28,8 +28,16 @@ describe('options per channel', function () {
     expect(question.channelData?.prompt).to.include({ slot: 'merchant_response', kind: 'choice' });
     expect(question.suggestedActions).to.equal(undefined);
     const card = question.attachments?.[0]?.content as { actions: { title: string; data: Record<string, unknown> }[] };
-    expect(card.actions.map((a) => a.title)).to.deep.equal(['还没联系商家', '商家同意处理', '商家拒绝了', '商家没回复']);
-    expect(card.actions[2]!.data).to.deep.equal({ merchant_response: 'refused', msteams: { type: 'imBack', value: '商家拒绝了' } });
+    expect(card.actions.map((a) => a.title)).to.deep.equal([
+      '还没联系商家',
+      '商家同意处理',
+      '商家拒绝了',
+      '商家没回复',
+    ]);
+    expect(card.actions[2]!.data).to.deep.equal({
+      merchant_response: 'refused',
+      msteams: { type: 'imBack', value: '商家拒绝了' },
+    });
     const next = await h.say('ch-teams', 'u-lihua', { channelId: 'msteams', text: '商家拒绝了' });
     expect(next.find((r) => r.channelData?.triage)?.channelData?.triage).to.include({ complaint: 'damaged_packaging' });
   });

@@ -26,8 +26,17 @@ const LANGS = ['zh-CN', 'en'] as const;
 
 /** Facts the bot fills from the order source and the case itself, without asking. */
 const FROM_ORDER: FactName[] = [
-  'complaint', 'category', 'delivered', 'hours_since_delivery', 'shelf_life_days', 'net_content_nominal', 'thawed',
-  'order_amount', 'member_tier', 'prior_claims_90d', 'evidence',
+  'complaint',
+  'category',
+  'delivered',
+  'hours_since_delivery',
+  'shelf_life_days',
+  'net_content_nominal',
+  'thawed',
+  'order_amount',
+  'member_tier',
+  'prior_claims_90d',
+  'evidence',
 ];
 /** Facts derived from helper slots. */
 const DERIVED: Record<string, FactName[]> = {
@@ -48,7 +57,15 @@ describe('data files cross-check', () => {
     const needed = [
       ...COMPLAINTS.map((c) => `intent.${c}`),
       'intent.other',
-      ...['welcome', 'greeting', 'help_general', 'out_of_scope', 'nothing_to_cancel', 'status.none', 'handoff.ask_topic'],
+      ...[
+        'welcome',
+        'greeting',
+        'help_general',
+        'out_of_scope',
+        'nothing_to_cancel',
+        'status.none',
+        'handoff.ask_topic',
+      ],
       ...REMEDIES.map((r) => `remedy.name.${r}`),
       ...CASE_STATUSES.map((s) => `status.state.${s}`),
       ...HANDOFF_REASONS.map((r) => `handoff.reason.${r}`),
@@ -59,9 +76,11 @@ describe('data files cross-check', () => {
   it('has a question, a label and (for choices) option texts for every slot the plan asks', () => {
     for (const complaint of COMPLAINTS) {
       for (const step of plan.steps(complaint)) {
-        for (const key of [`ask.${step.slot}`, `label.${step.slot}`]) expect(responses.has(key), `${complaint}: ${key}`).to.equal(true);
+        for (const key of [`ask.${step.slot}`, `label.${step.slot}`])
+          expect(responses.has(key), `${complaint}: ${key}`).to.equal(true);
         const spec = plan.slots[step.slot];
-        if (spec.kind === 'choice') for (const c of spec.choices) expect(responses.has(`${step.slot}.${c}`), `${step.slot}.${c}`).to.equal(true);
+        if (spec.kind === 'choice')
+          for (const c of spec.choices) expect(responses.has(`${step.slot}.${c}`), `${step.slot}.${c}`).to.equal(true);
         expect(responses.has(`slot_help.${spec.kind}`)).to.equal(true);
       }
     }
@@ -89,14 +108,24 @@ describe('data files cross-check', () => {
     const weakened = {
       ...plan,
       steps: (c: (typeof COMPLAINTS)[number]) =>
-        c === 'expired_food' ? steps(c).filter((s) => s.slot !== 'photo_date_label') : c === 'size_mismatch' ? steps(c).map((s) => (s.slot === 'photo_measurement' ? { ...s, optional: true } : s)) : steps(c),
+        c === 'expired_food'
+          ? steps(c).filter((s) => s.slot !== 'photo_date_label')
+          : c === 'size_mismatch'
+            ? steps(c).map((s) => (s.slot === 'photo_measurement' ? { ...s, optional: true } : s))
+            : steps(c),
     };
     const found = checkEvidencePlan(table.model, weakened, 'evidence.yaml');
     expect(found.find((d) => d.ruleId === 'EXP-01')).to.include({ severity: 'error', code: 'evidence_not_asked' });
     expect(found.find((d) => d.ruleId === 'EXP-01')?.message).to.contain('never asks for photo_date_label');
     expect(found.find((d) => d.ruleId === 'SIZE-02')).to.include({ severity: 'warning', code: 'evidence_optional' });
     // The old table's mistake: expired food needing the optional item photo sent a shopper who skipped it to DEFAULT.
-    const old = parseTable(readFileSync(data('rules.yaml'), 'utf8').replaceAll('evidence: includes photo_date_label', 'evidence: includes [photo_item, photo_date_label]'), 'rules.yaml');
+    const old = parseTable(
+      readFileSync(data('rules.yaml'), 'utf8').replaceAll(
+        'evidence: includes photo_date_label',
+        'evidence: includes [photo_item, photo_date_label]',
+      ),
+      'rules.yaml',
+    );
     const exp = checkEvidencePlan(old.model, plan, 'evidence.yaml').find((d) => d.ruleId === 'EXP-01');
     expect(exp).to.include({ severity: 'warning', code: 'evidence_optional' });
     expect(exp?.message).to.contain('needs photo_item for expired_food').and.contain('complaint: expired_food');
@@ -104,11 +133,17 @@ describe('data files cross-check', () => {
 
   it('asks the health question only when the words suggest harm, and keeps the HEALTH row reachable', () => {
     for (const complaint of ['expired_food', 'fresh_produce_loss', 'quality_defect'] as const) {
-      expect(plan.steps(complaint).find((s) => s.slot === 'health_harm'), complaint).to.deep.include({ whenMentioned: true });
+      expect(
+        plan.steps(complaint).find((s) => s.slot === 'health_harm'),
+        complaint,
+      ).to.deep.include({ whenMentioned: true });
     }
     const table = loadTable(data('rules.yaml'));
     // Without any health step, the HEALTH row (health_harm: true) could never match.
-    const noHealth = { ...plan, steps: (c: (typeof COMPLAINTS)[number]) => plan.steps(c).filter((s) => s.slot !== 'health_harm') };
+    const noHealth = {
+      ...plan,
+      steps: (c: (typeof COMPLAINTS)[number]) => plan.steps(c).filter((s) => s.slot !== 'health_harm'),
+    };
     const found = checkEvidencePlan(table.model, noHealth, 'evidence.yaml').find((d) => d.ruleId === 'HEALTH');
     expect(found).to.include({ severity: 'error', code: 'fact_not_asked' });
     expect(found?.message).to.contain('needs health_harm known');
@@ -118,10 +153,21 @@ describe('data files cross-check', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kefu-plan-'));
     const text = readFileSync(data('evidence.yaml'), 'utf8');
     const photo = path.join(dir, 'photo.yaml');
-    writeFileSync(photo, text.replace('  damaged_packaging:\n', '  damaged_packaging:\n    - { slot: photo_package, when_mentioned: true }\n'));
-    expect(() => loadEvidencePlan(photo)).to.throw(/complaints\/damaged_packaging\/0\/when_mentioned.*'photo_package'.*expected one of: health_harm/);
+    writeFileSync(
+      photo,
+      text.replace(
+        '  damaged_packaging:\n',
+        '  damaged_packaging:\n    - { slot: photo_package, when_mentioned: true }\n',
+      ),
+    );
+    expect(() => loadEvidencePlan(photo)).to.throw(
+      /complaints\/damaged_packaging\/0\/when_mentioned.*'photo_package'.*expected one of: health_harm/,
+    );
     const word = path.join(dir, 'word.yaml');
-    writeFileSync(word, text.replace('{ slot: health_harm, when_mentioned: true }', '{ slot: health_harm, when_mentioned: sometimes }'));
+    writeFileSync(
+      word,
+      text.replace('{ slot: health_harm, when_mentioned: true }', '{ slot: health_harm, when_mentioned: sometimes }'),
+    );
     expect(() => loadEvidencePlan(word)).to.throw(/when_mentioned/);
   });
 
@@ -141,7 +187,14 @@ describe('data files cross-check', () => {
     expect(controls.match('算了')).to.equal('cancel');
     expect(controls.match('算了一下是30厘米')).to.equal(undefined);
     // While a person has the case only an explicit end or leave stops the relay.
-    expect(['end chat', 'End chat.', '结束对话', '退出排队！'].map((t) => controls.match(t))).to.deep.equal(['end_chat', 'end_chat', 'end_chat', 'leave_queue']);
-    expect(['I do not want this to end without a refund', '结束了吗', 'chat'].map((t) => controls.match(t))).to.deep.equal([undefined, undefined, undefined]);
+    expect(['end chat', 'End chat.', '结束对话', '退出排队！'].map((t) => controls.match(t))).to.deep.equal([
+      'end_chat',
+      'end_chat',
+      'end_chat',
+      'leave_queue',
+    ]);
+    expect(
+      ['I do not want this to end without a refund', '结束了吗', 'chat'].map((t) => controls.match(t)),
+    ).to.deep.equal([undefined, undefined, undefined]);
   });
 });

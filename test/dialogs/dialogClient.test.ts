@@ -65,12 +65,19 @@ const inLang = (lang: Lang): Middleware => ({
   },
 });
 
-type Reply = Partial<Activity> & { channelData?: { prompt?: { slot: string; choices?: string[] }; triage?: Record<string, unknown> } };
+type Reply = Partial<Activity> & {
+  channelData?: { prompt?: { slot: string; choices?: string[] }; triage?: Record<string, unknown> };
+};
 
 /** Every reply to one message, in order. */
 async function say(client: DialogTestClient, activity: Partial<Activity> | string): Promise<Reply[]> {
   const replies: Reply[] = [];
-  for (let reply = (await client.sendActivity(activity)) as Reply | undefined; reply; reply = client.getNextReply() as Reply | undefined) replies.push(reply);
+  for (
+    let reply = (await client.sendActivity(activity)) as Reply | undefined;
+    reply;
+    reply = client.getNextReply() as Reply | undefined
+  )
+    replies.push(reply);
   return replies;
 }
 
@@ -80,8 +87,16 @@ describe('dialogs in isolation (DialogTestClient)', function () {
   before(() => (s = services()));
 
   describe('slotPrompt reads answers as shoppers type them', () => {
-    async function answer(slot: SlotName, ...messages: string[]): Promise<{ answer: SlotAnswer | undefined; replies: Reply[][] }> {
-      const client = new DialogTestClient('test', new SlotPrompt(s), { slot, spec: s.plan.slots[slot], optional: false }, [inLang('zh-CN')]);
+    async function answer(
+      slot: SlotName,
+      ...messages: string[]
+    ): Promise<{ answer: SlotAnswer | undefined; replies: Reply[][] }> {
+      const client = new DialogTestClient(
+        'test',
+        new SlotPrompt(s),
+        { slot, spec: s.plan.slots[slot], optional: false },
+        [inLang('zh-CN')],
+      );
       const replies: Reply[][] = [];
       for (const m of messages) replies.push(await say(client, m));
       return { answer: client.dialogTurnResult.result as SlotAnswer | undefined, replies };
@@ -114,19 +129,35 @@ describe('dialogs in isolation (DialogTestClient)', function () {
 
     it("reads the merchant's answer from a button title in either language or from the shopper's words", async () => {
       expect(await valueOf('merchant_response', '商家拒绝了')).to.deep.include({ type: 'value', value: 'refused' });
-      expect(await valueOf('merchant_response', s.responses.t('en', 'merchant_response.no_reply'))).to.deep.include({ type: 'value', value: 'no_reply' });
+      expect(await valueOf('merchant_response', s.responses.t('en', 'merchant_response.no_reply'))).to.deep.include({
+        type: 'value',
+        value: 'no_reply',
+      });
       expect(await valueOf('merchant_response', '2')).to.deep.include({ type: 'value', value: 'agreed' });
       expect(await valueOf('merchant_response', '卖家说不管')).to.deep.include({ type: 'value', value: 'refused' });
-      expect(await valueOf('merchant_response', 'seller never replied')).to.deep.include({ type: 'value', value: 'no_reply' });
+      expect(await valueOf('merchant_response', 'seller never replied')).to.deep.include({
+        type: 'value',
+        value: 'no_reply',
+      });
     });
 
     it('reads a date from the label', async () => {
-      expect(await valueOf('expiry_date', '保质期到2026-11-20')).to.deep.include({ type: 'value', value: '2026-11-20' });
+      expect(await valueOf('expiry_date', '保质期到2026-11-20')).to.deep.include({
+        type: 'value',
+        value: '2026-11-20',
+      });
     });
 
     it('re-asks with the reason, then gives up after three answers that do not fit', async () => {
       // "不知道怎么说" asks how to answer: explained, and not counted as an answer that does not fit.
-      const { answer: result, replies } = await answer('affected_ratio', '开始', '150%', '不知道怎么说', '烂了不少', '好多');
+      const { answer: result, replies } = await answer(
+        'affected_ratio',
+        '开始',
+        '150%',
+        '不知道怎么说',
+        '烂了不少',
+        '好多',
+      );
       expect(replies[1]!.map((r) => r.text)).to.include(s.responses.t('zh-CN', 'reask.out_of_range', { value: '1.5' }));
       expect(replies[1]!.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'affected_ratio' });
       expect(replies[2]![0]!.text).to.equal(s.responses.t('zh-CN', 'slot_help.number'));
@@ -139,7 +170,9 @@ describe('dialogs in isolation (DialogTestClient)', function () {
 
   describe('orderDialog', () => {
     const start = (shopperId: string, mentioned: string[] = []) =>
-      new DialogTestClient('test', new WithPrompts(new OrderDialog(s), ORDER_PROMPTS), { shopperId, mentioned }, [inLang('zh-CN')]);
+      new DialogTestClient('test', new WithPrompts(new OrderDialog(s), ORDER_PROMPTS), { shopperId, mentioned }, [
+        inLang('zh-CN'),
+      ]);
 
     it('takes the order id from the first message without asking', async () => {
       const client = start('u-lihua', ['284716350192837465']);
@@ -168,7 +201,9 @@ describe('dialogs in isolation (DialogTestClient)', function () {
       for (const id of ['111111111111111111', '222222222222222222']) {
         expect((await say(client, id))[0]!.text).to.equal(s.responses.t('zh-CN', 'order.not_found', { orderId: id }));
       }
-      expect((await say(client, '333333333333333333')).map((r) => r.text)).to.deep.equal([s.responses.t('zh-CN', 'order.give_up')]);
+      expect((await say(client, '333333333333333333')).map((r) => r.text)).to.deep.equal([
+        s.responses.t('zh-CN', 'order.give_up'),
+      ]);
       expect(client.dialogTurnResult.status).to.equal('complete');
       expect(client.dialogTurnResult.result).to.equal(undefined);
     });
@@ -188,18 +223,35 @@ describe('dialogs in isolation (DialogTestClient)', function () {
     };
 
     async function openCase(lang: Lang = 'zh-CN'): Promise<string> {
-      const c = await s.cases.create({ shopperId: 'u-lihua', conversationId: `remedy-${Math.random()}`, channelId: 'test', locale: lang, orderId: '284716350192837465', complaint: 'damaged_packaging', facts: SHAMPOO, evidence: [], status: 'open' });
+      const c = await s.cases.create({
+        shopperId: 'u-lihua',
+        conversationId: `remedy-${Math.random()}`,
+        channelId: 'test',
+        locale: lang,
+        orderId: '284716350192837465',
+        complaint: 'damaged_packaging',
+        facts: SHAMPOO,
+        evidence: [],
+        status: 'open',
+      });
       return c.id;
     }
     const start = (caseId: string, channel = 'test', lang: Lang = 'zh-CN') =>
-      new DialogTestClient(channel, new WithPrompts(new RemedyDialog(s), REMEDY_PROMPTS), { caseId, facts: SHAMPOO }, [inLang(lang)]);
+      new DialogTestClient(channel, new WithPrompts(new RemedyDialog(s), REMEDY_PROMPTS), { caseId, facts: SHAMPOO }, [
+        inLang(lang),
+      ]);
 
-    it('proposes the rule table\'s remedy on a card and records an accept from the card', async () => {
+    it("proposes the rule table's remedy on a card and records an accept from the card", async () => {
       const caseId = await openCase();
       const client = start(caseId);
       const [card] = await say(client, '好的');
       expect(card!.attachments?.[0]?.contentType).to.equal('application/vnd.microsoft.card.adaptive');
-      expect(card!.channelData?.triage).to.deep.include({ caseId, remedy: 'reship', ruleId: 'DMG-01', escalate: false });
+      expect(card!.channelData?.triage).to.deep.include({
+        caseId,
+        remedy: 'reship',
+        ruleId: 'DMG-01',
+        escalate: false,
+      });
       expect((await s.cases.get(caseId))!.status).to.equal('proposed');
 
       const done = await say(client, { type: 'message', value: { action: 'accept', caseId } });
@@ -215,7 +267,10 @@ describe('dialogs in isolation (DialogTestClient)', function () {
       expect(proposal[0]!.text).to.contain(caseId).and.contain('reship');
       expect(proposal.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'accept_remedy' });
       await say(client, 'no');
-      expect(client.dialogTurnResult.result).to.deep.equal({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
+      expect(client.dialogTurnResult.result).to.deep.equal({
+        outcome: 'escalate',
+        reason: 'declined',
+      } satisfies RemedyResult);
     });
 
     it('asks again on an unclear answer, and hands over after the third', async () => {
@@ -227,7 +282,10 @@ describe('dialogs in isolation (DialogTestClient)', function () {
         expect(again.at(-1)!.channelData?.prompt).to.deep.include({ slot: 'accept_remedy' });
       }
       await say(client, '再说吧');
-      expect(client.dialogTurnResult.result).to.deep.equal({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
+      expect(client.dialogTurnResult.result).to.deep.equal({
+        outcome: 'escalate',
+        reason: 'declined',
+      } satisfies RemedyResult);
     });
   });
 });

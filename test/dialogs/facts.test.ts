@@ -39,16 +39,34 @@ describe('fact producers', () => {
     expect(transit.delivered).to.equal(false);
     expect(transit).to.not.have.property('hours_since_delivery');
     const milk = await factsOf('301928374650990011', 'BRIGHT-950', 'expired_food');
-    expect(milk).to.include({ delivered: true, hours_since_delivery: 216, shelf_life_days: 15, net_content_nominal: 950 });
-    expect(await factsOf('326547382910223344', 'EC-SHRIMP-2KG', 'fresh_produce_loss')).to.include({ thawed: false, live_goods: false });
+    expect(milk).to.include({
+      delivered: true,
+      hours_since_delivery: 216,
+      shelf_life_days: 15,
+      net_content_nominal: 950,
+    });
+    expect(await factsOf('326547382910223344', 'EC-SHRIMP-2KG', 'fresh_produce_loss')).to.include({
+      thawed: false,
+      live_goods: false,
+    });
   });
 
   it('counts days_past_expiry from the delivery date, not from today', () => {
     const deliveredAt = '2026-11-20T10:00:00Z';
-    const expiredBefore = applyAnswer(options({ deliveredAt }), 'expiry_date', { type: 'value', value: '2026-11-18', display: '2026-11-18' }, NOW);
+    const expiredBefore = applyAnswer(
+      options({ deliveredAt }),
+      'expiry_date',
+      { type: 'value', value: '2026-11-18', display: '2026-11-18' },
+      NOW,
+    );
     expect(expiredBefore.facts.days_past_expiry).to.equal(2);
     // Expired in the shopper's cupboard: it had 5 days left on arrival (today it is 5 days past).
-    const expiredAfter = applyAnswer(options({ deliveredAt }), 'expiry_date', { type: 'value', value: '2026-11-25', display: '2026-11-25' }, NOW);
+    const expiredAfter = applyAnswer(
+      options({ deliveredAt }),
+      'expiry_date',
+      { type: 'value', value: '2026-11-25', display: '2026-11-25' },
+      NOW,
+    );
     expect(expiredAfter.facts.days_past_expiry).to.equal(-5);
   });
 
@@ -58,6 +76,8 @@ describe('fact producers', () => {
     expect(short.facts).to.include({ net_content_shortfall: 16, weight_shortfall_pct: 2.13 });
     const over = applyAnswer(o, 'measured_weight', { type: 'value', value: 760, display: '760 g' }, NOW);
     expect(over.facts).to.include({ net_content_shortfall: 0, weight_shortfall_pct: 0 });
-    expect(applyAnswer(o, 'health_harm', { type: 'value', value: true, display: 'yes' }, NOW).facts.health_harm).to.equal(true);
+    expect(
+      applyAnswer(o, 'health_harm', { type: 'value', value: true, display: 'yes' }, NOW).facts.health_harm,
+    ).to.equal(true);
   });
 });

@@ -45,7 +45,8 @@ export const FIXTURES = {
   'photo.jpg': () => dataUrlAttachment(JPEG, 'image/jpeg', 'photo.jpg'),
   'notes.txt': () => dataUrlAttachment(Buffer.from('not a photo'), 'text/plain', 'notes.txt'),
   'fake.png': () => dataUrlAttachment(Buffer.from('<html><script>alert(1)</script></html>'), 'image/png', 'fake.png'),
-  'huge.png': () => dataUrlAttachment(Buffer.concat([PNG_1X1, Buffer.alloc(11 * 1024 * 1024)]), 'image/png', 'huge.png'),
+  'huge.png': () =>
+    dataUrlAttachment(Buffer.concat([PNG_1X1, Buffer.alloc(11 * 1024 * 1024)]), 'image/png', 'huge.png'),
 };
 
 /**
@@ -55,10 +56,22 @@ export const FIXTURES = {
  * objects (`prompt`, `triage`, `handoff`, `case`, `queue`) need no list of their own: each key there is
  * compared with the reply, the stored case or its queue entry, so a misspelt one fails the comparison.
  */
-const closed = (properties: Record<string, object>, extra: object = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
+const closed = (properties: Record<string, object>, extra: object = {}) => ({
+  type: 'object',
+  properties,
+  additionalProperties: false,
+  ...extra,
+});
 const partial = { type: 'object' };
 const MATCHER = closed(
-  { text: { type: 'string' }, prompt: partial, triage: partial, handoff: partial, event: { type: 'string' }, buttons: { type: 'array', items: { type: 'string' } } },
+  {
+    text: { type: 'string' },
+    prompt: partial,
+    triage: partial,
+    handoff: partial,
+    event: { type: 'string' },
+    buttons: { type: 'array', items: { type: 'string' } },
+  },
   { minProperties: 1 },
 );
 const STEP = closed(
@@ -79,7 +92,12 @@ export const TRANSCRIPT_SCHEMA = closed(
     locale: { type: 'string' },
     via: { enum: ['api', 'directline'] satisfies Via[] },
     steps: { type: 'array', minItems: 1, items: STEP },
-    case: { anyOf: [{ const: 'none' }, { type: 'object', properties: { evidence_kinds: { type: 'array', items: { type: 'string' } } } }] },
+    case: {
+      anyOf: [
+        { const: 'none' },
+        { type: 'object', properties: { evidence_kinds: { type: 'array', items: { type: 'string' } } } },
+      ],
+    },
     queue: partial,
   },
   { required: ['title', 'shopper', 'steps'] },
@@ -88,22 +106,30 @@ export const TRANSCRIPT_SCHEMA = closed(
 /** Reads and checks a transcript file; throws DataFileError naming the file, the place and what was expected. */
 export function loadTranscript(file: string): Transcript {
   const t = readYamlFile<Transcript>(file, TRANSCRIPT_SCHEMA);
-  const silent = t.steps.findIndex((s) => s.user === undefined && s.file === undefined && s.value === undefined && !s.restart);
-  if (silent >= 0) throw new DataFileError(`${path.relative(process.cwd(), file) || file}: /steps/${silent}: sends nothing (expected user, file, value or restart)`);
+  const silent = t.steps.findIndex(
+    (s) => s.user === undefined && s.file === undefined && s.value === undefined && !s.restart,
+  );
+  if (silent >= 0)
+    throw new DataFileError(
+      `${path.relative(process.cwd(), file) || file}: /steps/${silent}: sends nothing (expected user, file, value or restart)`,
+    );
   return t;
 }
 
 /** Why `actual` does not contain everything in `expected` (deep, arrays exact), or undefined. */
 export function mismatch(actual: unknown, expected: unknown, at = ''): string | undefined {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
-    if (actual === null || typeof actual !== 'object') return `${at || 'value'}: expected an object, got ${JSON.stringify(actual)}`;
+    if (actual === null || typeof actual !== 'object')
+      return `${at || 'value'}: expected an object, got ${JSON.stringify(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
       const m = mismatch((actual as Record<string, unknown>)[k], v, at ? `${at}.${k}` : k);
       if (m) return m;
     }
     return undefined;
   }
-  return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return JSON.stringify(actual) === JSON.stringify(expected)
+    ? undefined
+    : `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 function matches(reply: Reply, m: Matcher): boolean {
@@ -114,16 +140,34 @@ function matches(reply: Reply, m: Matcher): boolean {
     if (!ok) return false;
   }
   if (m.event !== undefined && !(reply.type === 'event' && reply.name === m.event)) return false;
-  if (m.buttons !== undefined && JSON.stringify(reply.suggestedActions?.actions.map((a) => a.title)) !== JSON.stringify(m.buttons)) return false;
+  if (
+    m.buttons !== undefined &&
+    JSON.stringify(reply.suggestedActions?.actions.map((a) => a.title)) !== JSON.stringify(m.buttons)
+  )
+    return false;
   for (const key of ['prompt', 'triage', 'handoff'] as const) {
     if (m[key] !== undefined && mismatch(reply.channelData?.[key], m[key])) return false;
   }
   return true;
 }
 
-const show = (replies: Reply[]) => replies.map((r) => `  [${r.type}] ${r.text ?? r.name ?? ''} ${JSON.stringify(r.channelData ?? {})}`).join('\n');
+const show = (replies: Reply[]) =>
+  replies.map((r) => `  [${r.type}] ${r.text ?? r.name ?? ''} ${JSON.stringify(r.channelData ?? {})}`).join('\n');
 
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * `{{date+3}}` / `{{date-2}}`: a date relative to today, so transcripts never go stale;
@@ -133,8 +177,14 @@ export function expand(text: string, now = new Date()): string {
   const day = (days: string) => new Date(now.getTime() + Number(days) * 86_400_000);
   return text
     .replace(/\{\{date([+-]\d+)\}\}/g, (_m, days: string) => day(days).toISOString().slice(0, 10))
-    .replace(/\{\{md([+-]\d+)\}\}/g, (_m, days: string) => `${day(days).getUTCMonth() + 1}月${day(days).getUTCDate()}日`)
-    .replace(/\{\{mdEn([+-]\d+)\}\}/g, (_m, days: string) => `${MONTHS_EN[day(days).getUTCMonth()]} ${day(days).getUTCDate()}`);
+    .replace(
+      /\{\{md([+-]\d+)\}\}/g,
+      (_m, days: string) => `${day(days).getUTCMonth() + 1}月${day(days).getUTCDate()}日`,
+    )
+    .replace(
+      /\{\{mdEn([+-]\d+)\}\}/g,
+      (_m, days: string) => `${MONTHS_EN[day(days).getUTCMonth()]} ${day(days).getUTCDate()}`,
+    );
 }
 
 export async function runTranscript(h: Harness, t: Transcript, conversation: string): Promise<void> {
@@ -152,11 +202,15 @@ export async function runTranscript(h: Harness, t: Transcript, conversation: str
     for (const raw of step.bot ?? []) {
       const m = raw.text === undefined ? raw : { ...raw, text: expand(raw.text) };
       const found = replies.slice(from).findIndex((r) => matches(r, m));
-      if (found < 0) throw new Error(`step ${i + 1} (${step.user ?? step.file ?? 'value'}): no reply matches ${JSON.stringify(m)}\nreplies:\n${show(replies)}`);
+      if (found < 0)
+        throw new Error(
+          `step ${i + 1} (${step.user ?? step.file ?? 'value'}): no reply matches ${JSON.stringify(m)}\nreplies:\n${show(replies)}`,
+        );
       from += found + 1;
     }
     for (const text of (step.not ?? []).map((t) => expand(t))) {
-      if (replies.some((r) => (r.text ?? '').includes(text))) throw new Error(`step ${i + 1}: a reply contains '${text}'\nreplies:\n${show(replies)}`);
+      if (replies.some((r) => (r.text ?? '').includes(text)))
+        throw new Error(`step ${i + 1}: a reply contains '${text}'\nreplies:\n${show(replies)}`);
     }
   }
 }

@@ -30,7 +30,11 @@ describe('transcript files are checked against a closed schema', () => {
   });
 
   it('loads a well-formed file', () => {
-    expect(load(GOOD)()).to.deep.equal({ title: 't', shopper: 'u-lihua', steps: [{ user: '你好', bot: [{ prompt: { slot: 'complaint' } }] }] });
+    expect(load(GOOD)()).to.deep.equal({
+      title: 't',
+      shopper: 'u-lihua',
+      steps: [{ user: '你好', bot: [{ prompt: { slot: 'complaint' } }] }],
+    });
   });
 
   it('refuses a misspelt matcher key (promt:), naming the file and the place', () => {
@@ -44,6 +48,8 @@ describe('transcript files are checked against a closed schema', () => {
 
   it('refuses a file fixture that does not exist and a step that sends nothing', () => {
     expect(load(GOOD.replace('user: 你好', 'file: photo.gif'))).to.throw(/\/steps\/0\/file: must be one of photo\.png/);
-    expect(load('title: t\nshopper: u\nsteps:\n  - bot: [{ text: hi }]\n')).to.throw(/\/steps\/0: sends nothing \(expected user, file, value or restart\)/);
+    expect(load('title: t\nshopper: u\nsteps:\n  - bot: [{ text: hi }]\n')).to.throw(
+      /\/steps\/0: sends nothing \(expected user, file, value or restart\)/,
+    );
   });
 });

@@ -16,7 +16,10 @@ export interface Reply<T = Record<string, unknown>> {
   body: T;
 }
 
-export async function call<T = Record<string, unknown>>(url: string, init: { method?: string; token?: string; json?: unknown; body?: FormData } = {}): Promise<Reply<T>> {
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  init: { method?: string; token?: string; json?: unknown; body?: FormData } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = {};
   if (init.token !== undefined) headers.Authorization = `Bearer ${init.token}`;
   let body: string | FormData | undefined = init.body;
@@ -30,14 +33,27 @@ export async function call<T = Record<string, unknown>>(url: string, init: { met
 }
 
 export async function startConversation(base: string, userId: string, secret?: string): Promise<Conversation> {
-  const generated = await call<{ token: string }>(`${base}/v3/directline/tokens/generate`, { method: 'POST', token: secret, json: { user: { id: userId } } });
+  const generated = await call<{ token: string }>(`${base}/v3/directline/tokens/generate`, {
+    method: 'POST',
+    token: secret,
+    json: { user: { id: userId } },
+  });
   if (generated.status !== 200) throw new Error(`generate: ${generated.status} ${JSON.stringify(generated.body)}`);
-  const started = await call<Conversation>(`${base}/v3/directline/conversations`, { method: 'POST', token: generated.body.token });
+  const started = await call<Conversation>(`${base}/v3/directline/conversations`, {
+    method: 'POST',
+    token: generated.body.token,
+  });
   if (started.status !== 201) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
   return started.body;
 }
 
-export type StreamedActivity = { id: string; type: string; text?: string; from: { id: string; role?: string }; [k: string]: unknown };
+export type StreamedActivity = {
+  id: string;
+  type: string;
+  text?: string;
+  from: { id: string; role?: string };
+  [k: string]: unknown;
+};
 
 export class StreamReader {
   readonly activities: StreamedActivity[] = [];

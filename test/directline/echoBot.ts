@@ -8,7 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type ConversationReference } from 'botbuilder';
+import {
+  ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TurnContext,
+  type ConversationReference,
+} from 'botbuilder';
 import restify from 'restify';
 import { createLogger } from '../../bot/log.js';
 import { mountDirectLine, type DirectLine, type DirectLineOptions } from '../../bot/directline/index.js';
@@ -63,7 +69,9 @@ export async function startHarness(
           const seen = [];
           for (const a of attachments) {
             const file = await directLine.resolveAttachment(a.contentUrl ?? '');
-            seen.push(file === undefined ? `${a.name}:unreadable` : `${a.name}:${file.contentType}:${file.data.length}`);
+            seen.push(
+              file === undefined ? `${a.name}:unreadable` : `${a.name}:${file.contentType}:${file.data.length}`,
+            );
           }
           await ctx.sendActivity(`got ${seen.join(' ')}`);
         } else if (/^burst \d+$/.test(text)) {

@@ -19,13 +19,16 @@ describe('embedded Direct Line: bounded memory', () => {
     h = await startHarness({ memory: { perConversation: 10 } });
     const conv = await startConversation(h.baseUrl, 'u-wang');
     const url = `${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`;
-    for (let i = 1; i <= 20; i++) expect((await call(url, { token: conv.token, json: { type: 'message', text: `m${i}` } })).status).to.equal(200);
+    for (let i = 1; i <= 20; i++)
+      expect((await call(url, { token: conv.token, json: { type: 'message', text: `m${i}` } })).status).to.equal(200);
     const polled = await call<Polled>(url, { token: conv.token });
     // 20 posts, 20 echoes and the greeting: 41 activities were appended, the last 10 are kept.
     expect(polled.body.watermark).to.equal('41');
     expect(polled.body.activities).to.have.length(10);
     expect(polled.body.activities.at(-1)!.text).to.equal('echo: m20');
-    expect(polled.body.activities.map((a) => a.id.split('|')[1])).to.deep.equal(Array.from({ length: 10 }, (_, i) => String(31 + i).padStart(7, '0')));
+    expect(polled.body.activities.map((a) => a.id.split('|')[1])).to.deep.equal(
+      Array.from({ length: 10 }, (_, i) => String(31 + i).padStart(7, '0')),
+    );
     // A client that already had the first 38 gets exactly the 3 after them.
     const after = await call<Polled>(`${url}?watermark=38`, { token: conv.token });
     expect(after.body.activities.map((a) => a.text)).to.deep.equal(['echo: m19', 'm20', 'echo: m20']);
@@ -40,28 +43,57 @@ describe('embedded Direct Line: bounded memory', () => {
       const conv = await startConversation(h.baseUrl, `u-${c}`);
       convs.push(conv);
       const url = `${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`;
-      for (let i = 0; i < 3; i++) expect((await call(url, { token: conv.token, json: { type: 'message', text: `c${c} m${i}`, channelData: { pad } } })).status).to.equal(200);
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await call(url, { token: conv.token, json: { type: 'message', text: `c${c} m${i}`, channelData: { pad } } }))
+            .status,
+        ).to.equal(200);
     }
     // The first conversation, idle longest, is gone; the latest one is whole.
-    const first = await call(`${h.baseUrl}/v3/directline/conversations/${convs[0]!.conversationId}/activities`, { token: convs[0]!.token });
+    const first = await call(`${h.baseUrl}/v3/directline/conversations/${convs[0]!.conversationId}/activities`, {
+      token: convs[0]!.token,
+    });
     expect(first.status).to.equal(404);
     expect(store.bytes).to.be.at.most(1024 * 1024);
-    const last = await call<Polled>(`${h.baseUrl}/v3/directline/conversations/${convs[3]!.conversationId}/activities`, { token: convs[3]!.token });
-    expect(last.body.activities.filter((a) => a.from.role === 'user').map((a) => a.text)).to.deep.equal(['c3 m0', 'c3 m1', 'c3 m2']);
+    const last = await call<Polled>(`${h.baseUrl}/v3/directline/conversations/${convs[3]!.conversationId}/activities`, {
+      token: convs[3]!.token,
+    });
+    expect(last.body.activities.filter((a) => a.from.role === 'user').map((a) => a.text)).to.deep.equal([
+      'c3 m0',
+      'c3 m1',
+      'c3 m2',
+    ]);
   });
 
   it('checks an activity before storing it: too deep, too long or with too many attachments is refused and not kept', async () => {
     h = await startHarness();
     const conv = await startConversation(h.baseUrl, 'u-li');
     const url = `${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`;
-    const deep = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' }, body: `{"type":"message","value":${'['.repeat(50_000)}${']'.repeat(50_000)}}` });
+    const deep = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' },
+      body: `{"type":"message","value":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+    });
     expect(deep.status).to.equal(400);
-    const long = await call<{ error: { message: string } }>(url, { token: conv.token, json: { type: 'message', text: 'x'.repeat(100_001) } });
+    const long = await call<{ error: { message: string } }>(url, {
+      token: conv.token,
+      json: { type: 'message', text: 'x'.repeat(100_001) },
+    });
     expect(long.status).to.equal(413);
     expect(long.body.error.message).to.match(/at most 100000/);
-    const many = await call(url, { token: conv.token, json: { type: 'message', attachments: Array(6).fill({ contentType: 'image/png', contentUrl: 'https://x.example/a.png' }) } });
+    const many = await call(url, {
+      token: conv.token,
+      json: {
+        type: 'message',
+        attachments: Array(6).fill({ contentType: 'image/png', contentUrl: 'https://x.example/a.png' }),
+      },
+    });
     expect(many.status).to.equal(413);
-    const proto = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' }, body: '{"type":"message","channelData":{"__proto__":{"x":1}}}' });
+    const proto = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' },
+      body: '{"type":"message","channelData":{"__proto__":{"x":1}}}',
+    });
     expect(proto.status).to.equal(400);
     const polled = await call<Polled>(url, { token: conv.token });
     expect(polled.body.activities.filter((a) => a.from.role === 'user')).to.deep.equal([]);

@@ -11,7 +11,11 @@ import { receiveMultipart, type MultipartLimits } from '../../bot/directline/mul
 import { DirectLineError } from '../../bot/directline/errors.js';
 
 const B = 'xYz-boundary';
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(`\r\n--${B.slice(0, 5)} almost a delimiter \r\n-`), Buffer.alloc(3000, 9)]);
+const PNG = Buffer.concat([
+  Buffer.from('89504e470d0a1a0a', 'hex'),
+  Buffer.from(`\r\n--${B.slice(0, 5)} almost a delimiter \r\n-`),
+  Buffer.alloc(3000, 9),
+]);
 
 function body(parts: { headers: string; data: Buffer }[], close = true): Buffer {
   const out: Buffer[] = [Buffer.from('preamble to ignore\r\n')];
@@ -29,13 +33,26 @@ describe('embedded Direct Line: streaming multipart reader', () => {
   let limits: MultipartLimits;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-mp-'));
-    limits = { dir: path.join(dir, 'incoming'), maxFileBytes: 10_000, maxFiles: 2, maxBytes: 30_000, maxFieldBytes: 1000 };
+    limits = {
+      dir: path.join(dir, 'incoming'),
+      maxFileBytes: 10_000,
+      maxFiles: 2,
+      maxBytes: 30_000,
+      maxFieldBytes: 1000,
+    };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const upload = body([
-    { headers: 'Content-Disposition: form-data; name="activity"; filename="blob"\r\nContent-Type: application/vnd.microsoft.activity', data: Buffer.from('{"type":"message","text":"看"}') },
-    { headers: `Content-Disposition: form-data; name="file"; filename="x.png"; filename*=UTF-8''%E7%93%B6%E5%AD%90.png\r\nContent-Type: image/png`, data: PNG },
+    {
+      headers:
+        'Content-Disposition: form-data; name="activity"; filename="blob"\r\nContent-Type: application/vnd.microsoft.activity',
+      data: Buffer.from('{"type":"message","text":"看"}'),
+    },
+    {
+      headers: `Content-Disposition: form-data; name="file"; filename="x.png"; filename*=UTF-8''%E7%93%B6%E5%AD%90.png\r\nContent-Type: image/png`,
+      data: PNG,
+    },
     { headers: 'Content-Disposition: form-data; name="note"', data: Buffer.from('ignored field') },
   ]);
 
@@ -43,7 +60,9 @@ describe('embedded Direct Line: streaming multipart reader', () => {
     it(`reads the same parts in chunks of ${size} bytes`, async () => {
       const got = await receiveMultipart(chunks(upload, size), `multipart/form-data; boundary="${B}"`, limits);
       expect(got.activity?.toString()).to.equal('{"type":"message","text":"看"}');
-      expect(got.files.map((f) => [f.name, f.declaredType, f.bytes])).to.deep.equal([['瓶子.png', 'image/png', PNG.length]]);
+      expect(got.files.map((f) => [f.name, f.declaredType, f.bytes])).to.deep.equal([
+        ['瓶子.png', 'image/png', PNG.length],
+      ]);
       expect(readFileSync(got.files[0]!.path).equals(PNG)).to.equal(true);
       expect(got.files[0]!.head.equals(PNG.subarray(0, 64))).to.equal(true);
       expect(path.dirname(got.files[0]!.path)).to.equal(limits.dir);
@@ -53,17 +72,58 @@ describe('embedded Direct Line: streaming multipart reader', () => {
   }
 
   const refusals: [string, () => Buffer, number, RegExp][] = [
-    ['a file over its limit', () => body([{ headers: 'Content-Disposition: form-data; name="file"; filename="big.png"', data: Buffer.alloc(12_000) }]), 413, /'big.png' is 11.7 KB; the limit is 9.8 KB per file/],
-    ['too many files', () => body(Array.from({ length: 3 }, (_, i) => ({ headers: `Content-Disposition: form-data; name="file"; filename="${i}.png"`, data: PNG }))), 413, /at most 2 are allowed/],
-    ['a request over the limit', () => body([{ headers: 'Content-Disposition: form-data; name="file"; filename="a.png"', data: PNG }, { headers: 'Content-Disposition: form-data; name="pad"', data: Buffer.alloc(40_000) }]), 413, /^the upload is larger than the limit/],
-    ['an activity part over its limit', () => body([{ headers: 'Content-Disposition: form-data; name="activity"', data: Buffer.alloc(2000, 0x20) }]), 413, /'activity' part is larger/],
-    ['a body cut before its closing boundary', () => body([{ headers: 'Content-Disposition: form-data; name="file"; filename="a.png"', data: PNG }], false), 400, /ended before its closing boundary/],
+    [
+      'a file over its limit',
+      () =>
+        body([
+          { headers: 'Content-Disposition: form-data; name="file"; filename="big.png"', data: Buffer.alloc(12_000) },
+        ]),
+      413,
+      /'big.png' is 11.7 KB; the limit is 9.8 KB per file/,
+    ],
+    [
+      'too many files',
+      () =>
+        body(
+          Array.from({ length: 3 }, (_, i) => ({
+            headers: `Content-Disposition: form-data; name="file"; filename="${i}.png"`,
+            data: PNG,
+          })),
+        ),
+      413,
+      /at most 2 are allowed/,
+    ],
+    [
+      'a request over the limit',
+      () =>
+        body([
+          { headers: 'Content-Disposition: form-data; name="file"; filename="a.png"', data: PNG },
+          { headers: 'Content-Disposition: form-data; name="pad"', data: Buffer.alloc(40_000) },
+        ]),
+      413,
+      /^the upload is larger than the limit/,
+    ],
+    [
+      'an activity part over its limit',
+      () => body([{ headers: 'Content-Disposition: form-data; name="activity"', data: Buffer.alloc(2000, 0x20) }]),
+      413,
+      /'activity' part is larger/,
+    ],
+    [
+      'a body cut before its closing boundary',
+      () => body([{ headers: 'Content-Disposition: form-data; name="file"; filename="a.png"', data: PNG }], false),
+      400,
+      /ended before its closing boundary/,
+    ],
     ['endless part headers', () => Buffer.from(`--${B}\r\n${'X: y\r\n'.repeat(5000)}`), 400, /part headers too long/],
   ];
   for (const [what, make, status, message] of refusals) {
     it(`refuses ${what} (${status}) and leaves no file`, async () => {
       limits.maxBytes = what === 'endless part headers' ? 100_000 : limits.maxBytes;
-      const err = await receiveMultipart(chunks(make(), 512), `multipart/form-data; boundary=${B}`, limits).then(() => undefined, (e: unknown) => e);
+      const err = await receiveMultipart(chunks(make(), 512), `multipart/form-data; boundary=${B}`, limits).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(DirectLineError);
       expect((err as DirectLineError).status).to.equal(status);
       expect((err as DirectLineError).message).to.match(message);

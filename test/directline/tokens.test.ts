@@ -16,12 +16,20 @@ describe('embedded Direct Line: tokens', () => {
   });
   afterEach(async () => h.close());
 
-  const activities = (conv: Conversation) => `${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`;
+  const activities = (conv: Conversation) =>
+    `${h.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`;
 
   it('mints tokens only for the holder of the secret', async () => {
-    const anonymous = await call(`${h.baseUrl}/v3/directline/tokens/generate`, { method: 'POST', json: { user: { id: 'u-zhang' } } });
+    const anonymous = await call(`${h.baseUrl}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      json: { user: { id: 'u-zhang' } },
+    });
     expect(anonymous.status).to.equal(403);
-    const wrong = await call(`${h.baseUrl}/v3/directline/tokens/generate`, { method: 'POST', token: 'not-the-secret', json: {} });
+    const wrong = await call(`${h.baseUrl}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      token: 'not-the-secret',
+      json: {},
+    });
     expect(wrong.status).to.equal(403);
     const noAuthStart = await call(`${h.baseUrl}/v3/directline/conversations`, { method: 'POST', json: {} });
     expect(noAuthStart.status).to.equal(401);
@@ -33,9 +41,14 @@ describe('embedded Direct Line: tokens', () => {
     expect(read.body.error.message).to.contain('another conversation');
     const post = await call(activities(li), { token: zhang.token, json: { type: 'message', text: 'spoof' } });
     expect(post.status).to.equal(403);
-    const reconnect = await call(`${h.baseUrl}/v3/directline/conversations/${li.conversationId}`, { token: zhang.token });
+    const reconnect = await call(`${h.baseUrl}/v3/directline/conversations/${li.conversationId}`, {
+      token: zhang.token,
+    });
     expect(reconnect.status).to.equal(403);
-    const upload = await call(`${h.baseUrl}/v3/directline/conversations/${li.conversationId}/upload?userId=u-li`, { token: zhang.token, body: new FormData() });
+    const upload = await call(`${h.baseUrl}/v3/directline/conversations/${li.conversationId}/upload?userId=u-li`, {
+      token: zhang.token,
+      body: new FormData(),
+    });
     expect(upload.status).to.equal(403);
     // Nothing reached Li's conversation.
     const own = await call<{ activities: { text?: string }[] }>(activities(li), { token: li.token });
@@ -43,19 +56,28 @@ describe('embedded Direct Line: tokens', () => {
     expect(h.received).to.have.length(0);
   });
 
-  it("refuses a stream URL for another conversation and a conversation token as stream token", async () => {
+  it('refuses a stream URL for another conversation and a conversation token as stream token', async () => {
     const zhangStream = new URL(zhang.streamUrl).searchParams.get('t')!;
     const crossed = li.streamUrl.replace(/t=[^&]+/, `t=${zhangStream}`);
-    let error = await StreamReader.open(crossed).then(() => '', (e: Error) => e.message);
+    let error = await StreamReader.open(crossed).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(error).to.equal('stream refused: HTTP 403');
     const withConvToken = zhang.streamUrl.replace(/t=[^&]+/, `t=${zhang.token}`);
-    error = await StreamReader.open(withConvToken).then(() => '', (e: Error) => e.message);
+    error = await StreamReader.open(withConvToken).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(error).to.equal('stream refused: HTTP 403');
   });
 
   it('refuses an expired token, also for refresh', async () => {
     const signer = new TokenSigner(SECRET);
-    const { token } = await signer.sign({ conversationId: zhang.conversationId, userId: 'u-zhang', scope: 'conv' }, -60);
+    const { token } = await signer.sign(
+      { conversationId: zhang.conversationId, userId: 'u-zhang', scope: 'conv' },
+      -60,
+    );
     const read = await call<{ error: { code: string; message: string } }>(activities(zhang), { token });
     expect(read.status).to.equal(403);
     expect(read.body.error.code).to.equal('TokenExpired');
@@ -65,25 +87,41 @@ describe('embedded Direct Line: tokens', () => {
   });
 
   it('refuses a token signed with another key', async () => {
-    const { token } = await new TokenSigner('some-other-secret').sign({ conversationId: zhang.conversationId, userId: 'u-zhang', scope: 'conv' }, 600);
+    const { token } = await new TokenSigner('some-other-secret').sign(
+      { conversationId: zhang.conversationId, userId: 'u-zhang', scope: 'conv' },
+      600,
+    );
     expect((await call(activities(zhang), { token })).status).to.equal(403);
   });
 
   it('refreshes a valid token into a new one for the same conversation and user', async () => {
-    const refreshed = await call<{ token: string; conversationId: string; expires_in: number }>(`${h.baseUrl}/v3/directline/tokens/refresh`, { method: 'POST', token: zhang.token });
+    const refreshed = await call<{ token: string; conversationId: string; expires_in: number }>(
+      `${h.baseUrl}/v3/directline/tokens/refresh`,
+      { method: 'POST', token: zhang.token },
+    );
     expect(refreshed.status).to.equal(200);
     expect(refreshed.body.conversationId).to.equal(zhang.conversationId);
     expect(refreshed.body.expires_in).to.equal(600);
-    const posted = await call(activities(zhang), { token: refreshed.body.token, json: { type: 'message', text: 'after refresh' } });
+    const posted = await call(activities(zhang), {
+      token: refreshed.body.token,
+      json: { type: 'message', text: 'after refresh' },
+    });
     expect(posted.status).to.equal(200);
     expect(h.received.at(-1)).to.deep.include({ text: 'after refresh' });
     expect((h.received.at(-1)!.from as { id: string }).id).to.equal('u-zhang');
   });
 
   it('lets the secret holder start a conversation for a user directly', async () => {
-    const started = await call<Conversation>(`${h.baseUrl}/v3/directline/conversations`, { method: 'POST', token: SECRET, json: { user: { id: 'u-wang' } } });
+    const started = await call<Conversation>(`${h.baseUrl}/v3/directline/conversations`, {
+      method: 'POST',
+      token: SECRET,
+      json: { user: { id: 'u-wang' } },
+    });
     expect(started.status).to.equal(201);
-    const posted = await call(`${h.baseUrl}/v3/directline/conversations/${started.body.conversationId}/activities`, { token: started.body.token, json: { type: 'message', text: 'hi' } });
+    const posted = await call(`${h.baseUrl}/v3/directline/conversations/${started.body.conversationId}/activities`, {
+      token: started.body.token,
+      json: { type: 'message', text: 'hi' },
+    });
     expect(posted.status).to.equal(200);
     expect((h.received.at(-1)!.from as { id: string }).id).to.equal('u-wang');
   });

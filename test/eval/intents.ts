@@ -7,7 +7,17 @@
  * training examples after the held-out ones), per set and language. Exits 1 when a language's
  * macro-F1 on `heldout/` is under the 0.95 goal.
  */
-import { createClassifier, HELD_OUT_SETS, INTENTS_FOR_EVAL, loadHeldOut, loadTrainingData, LANGS, trainModel, type Classifier, type Example } from './intentsEvalDeps.js';
+import {
+  createClassifier,
+  HELD_OUT_SETS,
+  INTENTS_FOR_EVAL,
+  loadHeldOut,
+  loadTrainingData,
+  LANGS,
+  trainModel,
+  type Classifier,
+  type Example,
+} from './intentsEvalDeps.js';
 
 const GOAL = 0.95;
 const GOAL_SET = 'heldout';
@@ -40,7 +50,9 @@ function score(classifier: Classifier, items: readonly Example[]): { macroF1: nu
     const r = t / Math.max(1, actual.get(label) ?? 0);
     const f1 = p + r === 0 ? 0 : (2 * p * r) / (p + r);
     f1Sum += f1;
-    rows.push(`  ${label.padEnd(20)} precision ${p.toFixed(3)}  recall ${r.toFixed(3)}  f1 ${f1.toFixed(3)}  (n=${actual.get(label) ?? 0})`);
+    rows.push(
+      `  ${label.padEnd(20)} precision ${p.toFixed(3)}  recall ${r.toFixed(3)}  f1 ${f1.toFixed(3)}  (n=${actual.get(label) ?? 0})`,
+    );
   }
   const macroF1 = f1Sum / INTENTS_FOR_EVAL.length;
   const pairs = [...confusion.entries()].sort((a, b) => b[1] - a[1]);
@@ -58,10 +70,15 @@ const summary: string[] = [];
 for (const set of HELD_OUT_SETS) {
   const heldOut = loadHeldOut(undefined, set);
   for (const lang of LANGS) {
-    const { macroF1, text } = score(classifier, heldOut.filter((e) => e.lang === lang));
+    const { macroF1, text } = score(
+      classifier,
+      heldOut.filter((e) => e.lang === lang),
+    );
     if (set === GOAL_SET && macroF1 < GOAL) failed = true;
     console.log(`== ${set} ${lang}: ${text}`);
-    summary.push(`${set.padEnd(14)} ${lang.padEnd(6)} macro-F1 ${macroF1.toFixed(3)}${set === GOAL_SET ? (macroF1 < GOAL ? '  (under the goal)' : '  (goal met)') : ''}`);
+    summary.push(
+      `${set.padEnd(14)} ${lang.padEnd(6)} macro-F1 ${macroF1.toFixed(3)}${set === GOAL_SET ? (macroF1 < GOAL ? '  (under the goal)' : '  (goal met)') : ''}`,
+    );
   }
 }
 console.log(`summary (goal: macro-F1 ≥ ${GOAL} on ${GOAL_SET}/ in each language)\n${summary.join('\n')}`);

@@ -16,8 +16,12 @@ describe('fuzz: hostile requests on every route (short run)', function () {
   it('knows every route the server serves', async () => {
     const h = await startHarness();
     try {
-      const router = (h.app.server.server as Server & { router: { getRoutes(): Record<string, { method: string; path: string }> } }).router;
-      const served = Object.values(router.getRoutes()).map((r) => `${r.method} ${r.path}`).sort();
+      const router = (
+        h.app.server.server as Server & { router: { getRoutes(): Record<string, { method: string; path: string }> } }
+      ).router;
+      const served = Object.values(router.getRoutes())
+        .map((r) => `${r.method} ${r.path}`)
+        .sort();
       expect(ROUTES.map((r) => `${r.method} ${r.pattern}`).sort()).to.deep.equal(served);
     } finally {
       await h.close();
@@ -32,7 +36,10 @@ describe('fuzz: hostile requests on every route (short run)', function () {
     expect(report.exits, summary).to.equal(0);
     expect(report.turnErrors, summary).to.equal(0);
     expect(report.failures, summary).to.deep.equal([]);
-    expect(report.checks.filter((c) => !c.ok), summary).to.deep.equal([]);
+    expect(
+      report.checks.filter((c) => !c.ok),
+      summary,
+    ).to.deep.equal([]);
     expect(report.checks).to.have.length(8);
     expect(report.tempFiles, summary).to.deep.equal([]);
     // The run exercised both sides: some requests reached the bot, many were refused at the edge,

@@ -54,20 +54,32 @@ async function closedPort(): Promise<number> {
 /** Tokens shaped like a channel's (issuer, audience, key id) but signed by a key nobody trusts. */
 async function forgedTokens(n: number, serviceUrl: string): Promise<string[]> {
   const { privateKey } = await generateKeyPair('RS256');
-  return Promise.all(Array.from({ length: n }, (_, i) =>
-    new SignJWT({ serviceurl: serviceUrl })
-      .setProtectedHeader({ alg: 'RS256', kid: `forged-${i}` })
-      .setIssuer('https://api.botframework.com')
-      .setAudience(APP_ID)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
-      .sign(privateKey)));
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      new SignJWT({ serviceurl: serviceUrl })
+        .setProtectedHeader({ alg: 'RS256', kid: `forged-${i}` })
+        .setIssuer('https://api.botframework.com')
+        .setAudience(APP_ID)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
+        .sign(privateKey),
+    ),
+  );
 }
 
 export async function runFuzz(options: { cases: number; seed: number; concurrency?: number }): Promise<FuzzReport> {
   const report: FuzzReport = {
-    seed: options.seed, cases: 0, status: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, '501 invoke': 0, 'no answer': 0 }, byKind: {}, routes: 0,
-    exits: 0, turnErrors: 0, memory: { startBytes: 0, peakBytes: 0, endBytes: 0 }, tempFiles: [], failures: [], checks: [],
+    seed: options.seed,
+    cases: 0,
+    status: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, '501 invoke': 0, 'no answer': 0 },
+    byKind: {},
+    routes: 0,
+    exits: 0,
+    turnErrors: 0,
+    memory: { startBytes: 0, peakBytes: 0, endBytes: 0 },
+    tempFiles: [],
+    failures: [],
+    checks: [],
   };
   // Stands in for the channel: replies to activities without expectReplies are POSTed here.
   const channel = http.createServer((req, res) => {
@@ -89,7 +101,12 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
   };
   let main = await startKefuProcess(env, { prepare });
   const mainDir = main.dataDir;
-  const authEnv = { ...env, MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'unused', BotOpenIdMetadata: `http://127.0.0.1:${await closedPort()}/openid` };
+  const authEnv = {
+    ...env,
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppPassword: 'unused',
+    BotOpenIdMetadata: `http://127.0.0.1:${await closedPort()}/openid`,
+  };
   let auth = await startKefuProcess(authEnv, { prepare });
   const exitsSeen = new Set<KefuProcess>();
   const restartIfGone = async (): Promise<void> => {
@@ -103,7 +120,8 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
     }
   };
   let seq = 0;
-  const say = (conversation: string, user: string, body: Record<string, unknown>) => postActivity(main.url, { id: `fz-${++seq}`, serviceUrl, conversation, user, body });
+  const say = (conversation: string, user: string, body: Record<string, unknown>) =>
+    postActivity(main.url, { id: `fz-${++seq}`, serviceUrl, conversation, user, body });
   const sampler = setInterval(() => {
     const rss = main.exited() === undefined ? main.rss() : NaN;
     if (Number.isFinite(rss)) report.memory.peakBytes = Math.max(report.memory.peakBytes, rss);
@@ -112,8 +130,12 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
 
   try {
     const before = await say(CANARY, 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
-    if (before.at(-1)?.channelData?.prompt?.slot !== 'order_id') throw new Error('the canary conversation did not reach the order question');
-    const dl = (await (await fetch(`${main.url}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+    if (before.at(-1)?.channelData?.prompt?.slot !== 'order_id')
+      throw new Error('the canary conversation did not reach the order question');
+    const dl = (await (await fetch(`${main.url}/v3/directline/conversations`, { method: 'POST' })).json()) as {
+      conversationId: string;
+      token: string;
+    };
     // Warm up (lazy modules, first turns) before taking the starting size.
     await say('fuzz-warmup', 'u-warm', { text: '牛奶过期了' });
     await new Promise((r) => setTimeout(r, 1000));
@@ -121,8 +143,13 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
 
     const next = createGenerator(options.seed, CANARY, serviceUrl);
     const fill = (s: string) =>
-      s.replaceAll('{conv}', dl.conversationId).replaceAll('{token}', dl.token).replaceAll('{agent}', AGENT_TOKEN).replaceAll('{lead}', LEAD_TOKEN)
-        .replaceAll('{id}', 'K-NO-SUCH').replaceAll('{forged}', forged[seq++ % forged.length]!);
+      s
+        .replaceAll('{conv}', dl.conversationId)
+        .replaceAll('{token}', dl.token)
+        .replaceAll('{agent}', AGENT_TOKEN)
+        .replaceAll('{lead}', LEAD_TOKEN)
+        .replaceAll('{id}', 'K-NO-SUCH')
+        .replaceAll('{forged}', forged[seq++ % forged.length]!);
 
     const one = async (c: FuzzCase) => {
       report.byKind[c.kind] = (report.byKind[c.kind] ?? 0) + 1;
@@ -134,15 +161,35 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
         status = await send(`${target.url}${fill(c.path)}`, c.method, headers, c.body);
       } catch (err) {
         status = 'no answer';
-        report.failures.push({ kind: c.kind, status, detail: `${c.method} ${c.path.slice(0, 80)}: ${(err as Error).message}` });
+        report.failures.push({
+          kind: c.kind,
+          status,
+          detail: `${c.method} ${c.path.slice(0, 80)}: ${(err as Error).message}`,
+        });
         await restartIfGone();
       }
       report.cases += 1;
-      const unknownInvoke = status === 501 && c.path === '/api/messages' && c.body?.includes('"type":"invoke"') === true;
-      const bucket = status === 'no answer' ? 'no answer' : unknownInvoke ? '501 invoke' : (`${Math.floor(status / 100)}xx` as keyof FuzzReport['status']);
+      const unknownInvoke =
+        status === 501 && c.path === '/api/messages' && c.body?.includes('"type":"invoke"') === true;
+      const bucket =
+        status === 'no answer'
+          ? 'no answer'
+          : unknownInvoke
+            ? '501 invoke'
+            : (`${Math.floor(status / 100)}xx` as keyof FuzzReport['status']);
       report.status[bucket] = (report.status[bucket] ?? 0) + 1;
-      if (typeof status === 'number' && status >= 500 && !unknownInvoke) report.failures.push({ kind: c.kind, status, detail: `${c.method} ${c.path.slice(0, 80)} ${c.body?.subarray(0, 160).toString() ?? ''}` });
-      if (c.mustRefuse && typeof status === 'number' && (status < 400 || status >= 500)) report.failures.push({ kind: c.kind, status, detail: 'a broken request to the canary conversation was not refused' });
+      if (typeof status === 'number' && status >= 500 && !unknownInvoke)
+        report.failures.push({
+          kind: c.kind,
+          status,
+          detail: `${c.method} ${c.path.slice(0, 80)} ${c.body?.subarray(0, 160).toString() ?? ''}`,
+        });
+      if (c.mustRefuse && typeof status === 'number' && (status < 400 || status >= 500))
+        report.failures.push({
+          kind: c.kind,
+          status,
+          detail: 'a broken request to the canary conversation was not refused',
+        });
     };
     const queue = Array.from({ length: options.cases }, () => next());
     const workers = Array.from({ length: options.concurrency ?? 8 }, async () => {
@@ -164,34 +211,51 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
     report.memory.endBytes = main.rss();
     await check('no kefu process exited', async () => (report.exits === 0 ? true : `${report.exits} exits`));
     await check('memory back under twice its starting size', async () =>
-      report.memory.endBytes < 2 * report.memory.startBytes ? true : `${mb(report.memory.endBytes)} at the end, ${mb(report.memory.startBytes)} at the start`);
+      report.memory.endBytes < 2 * report.memory.startBytes
+        ? true
+        : `${mb(report.memory.endBytes)} at the end, ${mb(report.memory.startBytes)} at the start`,
+    );
     await check('nothing written to the system temp directory', async () => {
       report.tempFiles = [...main.tempFiles(), ...auth.tempFiles()];
       return report.tempFiles.length === 0 ? true : report.tempFiles.slice(0, 5).join(', ');
     });
-    await check('health check answers', async () => ((await fetch(`${main.url}/healthz`)).status === 200 ? true : 'healthz not 200'));
+    await check('health check answers', async () =>
+      (await fetch(`${main.url}/healthz`)).status === 200 ? true : 'healthz not 200',
+    );
     await check('the canary conversation continues at its step', async () => {
       const replies = await say(CANARY, 'u-lihua', { text: '284716350192837465' });
       const slot = replies.at(-1)?.channelData?.prompt?.slot;
-      return slot === 'photo_item' ? true : `expected the photo_item question, got ${slot} (${replies.map((r) => r.text).join(' / ')})`;
+      return slot === 'photo_item'
+        ? true
+        : `expected the photo_item question, got ${slot} (${replies.map((r) => r.text).join(' / ')})`;
     });
     await check('a new conversation works', async () => {
       const replies = await say('fuzz-after', 'u-zhangwei', { text: '牛奶过期了' });
       return replies.some((r) => r.channelData?.prompt) ? true : 'no question asked';
     });
     await check('Direct Line still delivers', async () => {
-      const res = await fetch(`${main.url}/v3/directline/conversations/${dl.conversationId}/activities`, { method: 'POST', headers: { authorization: `Bearer ${dl.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', from: { id: 'dl-user' }, text: '你好' }) });
+      const res = await fetch(`${main.url}/v3/directline/conversations/${dl.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dl.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', from: { id: 'dl-user' }, text: '你好' }),
+      });
       return res.status === 200 ? true : `status ${res.status}`;
     });
-    const turnFailures = main.output().split('\n').filter((l) => l.includes('"msg":"turn failed"'));
+    const turnFailures = main
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"turn failed"'));
     report.turnErrors = turnFailures.length;
-    for (const line of turnFailures.slice(0, 5)) report.failures.push({ kind: 'turn failed', status: 'logged', detail: line.slice(0, 600) });
+    for (const line of turnFailures.slice(0, 5))
+      report.failures.push({ kind: 'turn failed', status: 'logged', detail: line.slice(0, 600) });
     await main.stop();
     await check('every stored case is readable', async () => {
       const stores = await openStores(loadConfig({ KEFU_DATA_DIR: mainDir }, ROOT), createLogger('silent'));
       try {
         const cases = await stores.cases.list();
-        return cases.length > 0 && cases.every((c) => typeof c.id === 'string' && Array.isArray(c.transcript)) ? true : 'a case lost its shape';
+        return cases.length > 0 && cases.every((c) => typeof c.id === 'string' && Array.isArray(c.transcript))
+          ? true
+          : 'a case lost its shape';
       } finally {
         await stores.close();
       }
@@ -215,15 +279,25 @@ export async function runFuzz(options: { cases: number; seed: number; concurrenc
  */
 function send(url: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, agent: false, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+        agent: false,
+        timeout: 30_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', (err) => {
       // kefu may answer (and close) before reading a refused body: the answer counts.
-      if ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET') return;
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET')
+        return;
       reject(err);
     });
     req.on('close', () => reject(new Error('the connection closed without an answer')));
@@ -244,8 +318,14 @@ export function formatReport(r: FuzzReport): string {
     '  state checks:',
     ...r.checks.map((c) => `    ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? `: ${c.detail}` : ''}`),
     '  cases by kind:',
-    ...Object.entries(r.byKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `    ${String(n).padStart(6)}  ${k}`),
+    ...Object.entries(r.byKind)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `    ${String(n).padStart(6)}  ${k}`),
   ];
-  if (r.failures.length > 0) lines.push(`  failures (${r.failures.length}, first 10):`, ...r.failures.slice(0, 10).map((f) => `    [${f.status}] ${f.kind}: ${f.detail}`));
+  if (r.failures.length > 0)
+    lines.push(
+      `  failures (${r.failures.length}, first 10):`,
+      ...r.failures.slice(0, 10).map((f) => `    [${f.status}] ${f.kind}: ${f.detail}`),
+    );
   return lines.join('\n');
 }

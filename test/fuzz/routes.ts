@@ -16,7 +16,12 @@ export interface Route {
   streams?: true;
 }
 
-const R = (method: Route['method'], pattern: string, path: string, extra: Partial<Route> = {}): Route => ({ method, pattern, path, ...extra });
+const R = (method: Route['method'], pattern: string, path: string, extra: Partial<Route> = {}): Route => ({
+  method,
+  pattern,
+  path,
+  ...extra,
+});
 const CONNECTOR = '/directline/connector/:key/v3/conversations/:conversationId';
 const CONNECTOR_PATH = '/directline/connector/not-the-key/v3/conversations/{conv}';
 
@@ -27,10 +32,24 @@ export const ROUTES: readonly Route[] = [
   R('POST', '/v3/directline/tokens/generate', '/v3/directline/tokens/generate'),
   R('POST', '/v3/directline/tokens/refresh', '/v3/directline/tokens/refresh', { auth: 'directline' }),
   R('POST', '/v3/directline/conversations', '/v3/directline/conversations', { auth: 'directline' }),
-  R('GET', '/v3/directline/conversations/:conversationId', '/v3/directline/conversations/{conv}', { auth: 'directline' }),
-  R('POST', '/v3/directline/conversations/:conversationId/activities', '/v3/directline/conversations/{conv}/activities', { auth: 'directline' }),
-  R('GET', '/v3/directline/conversations/:conversationId/activities', '/v3/directline/conversations/{conv}/activities', { auth: 'directline' }),
-  R('POST', '/v3/directline/conversations/:conversationId/upload', '/v3/directline/conversations/{conv}/upload', { auth: 'directline' }),
+  R('GET', '/v3/directline/conversations/:conversationId', '/v3/directline/conversations/{conv}', {
+    auth: 'directline',
+  }),
+  R(
+    'POST',
+    '/v3/directline/conversations/:conversationId/activities',
+    '/v3/directline/conversations/{conv}/activities',
+    { auth: 'directline' },
+  ),
+  R(
+    'GET',
+    '/v3/directline/conversations/:conversationId/activities',
+    '/v3/directline/conversations/{conv}/activities',
+    { auth: 'directline' },
+  ),
+  R('POST', '/v3/directline/conversations/:conversationId/upload', '/v3/directline/conversations/{conv}/upload', {
+    auth: 'directline',
+  }),
   R('GET', '/v3/directline/attachments/:id/:name', '/v3/directline/attachments/AAAAAAAAAAAAAAAAAAAAAA/x.png'),
   R('OPTIONS', '/v3/directline/*', '/v3/directline/conversations'),
   R('POST', `${CONNECTOR}/activities`, `${CONNECTOR_PATH}/activities`),

@@ -12,5 +12,11 @@ const started = Date.now();
 const report = await runFuzz({ cases: Number(values.cases), seed });
 console.log(formatReport(report));
 console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s (replay with --seed ${seed})`);
-const bad = report.status['5xx'] + report.status['no answer'] + report.exits + report.turnErrors + report.failures.length + report.checks.filter((c) => !c.ok).length;
+const bad =
+  report.status['5xx'] +
+  report.status['no answer'] +
+  report.exits +
+  report.turnErrors +
+  report.failures.length +
+  report.checks.filter((c) => !c.ok).length;
 process.exit(bad === 0 ? 0 : 1);

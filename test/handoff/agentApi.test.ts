@@ -10,7 +10,11 @@ describe('agent API', () => {
   afterEach(async () => api.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string>) =>
-    fetch(`${api.base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${api.base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("refuses every route without a valid agent token and never shows a shopper's case", async () => {
     const { c, photo } = await api.queuedCase('shopper-1');
@@ -26,7 +30,12 @@ describe('agent API', () => {
       ['POST', `/api/agent/cases/${c.id}/close`],
     ];
     // No header; another shopper holding a chat token; a near miss of a real token; a non-bearer scheme.
-    const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer shopper-2-directline-token' }, { Authorization: `Bearer ${AGENTS[0]!.token}x` }, { Authorization: `Basic ${AGENTS[0]!.token}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { Authorization: 'Bearer shopper-2-directline-token' },
+      { Authorization: `Bearer ${AGENTS[0]!.token}x` },
+      { Authorization: `Basic ${AGENTS[0]!.token}` },
+    ];
     for (const [method, path] of routes) {
       for (const headers of attempts) {
         const res = await fetch(`${api.base}${path}`, { method, headers });
@@ -45,8 +54,17 @@ describe('agent API', () => {
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { items: Array<Record<string, unknown>> };
     expect(body.items).to.have.length(1);
-    expect(body.items[0]).to.include({ caseId: c.id, team: 'food-safety', priority: 2, memberTier: 'vip', state: 'waiting', position: 1 });
-    expect(Date.parse(String(body.items[0]!.firstResponseDue)) - Date.parse(String(body.items[0]!.enqueuedAt))).to.equal(5 * 60 * 1000);
+    expect(body.items[0]).to.include({
+      caseId: c.id,
+      team: 'food-safety',
+      priority: 2,
+      memberTier: 'vip',
+      state: 'waiting',
+      position: 1,
+    });
+    expect(
+      Date.parse(String(body.items[0]!.firstResponseDue)) - Date.parse(String(body.items[0]!.enqueuedAt)),
+    ).to.equal(5 * 60 * 1000);
   });
 
   it('claims, chats and closes a case over HTTP, and the shopper hears each step', async () => {
@@ -60,14 +78,26 @@ describe('agent API', () => {
     const taken = await post(`/api/agent/cases/${c.id}/claim`, {}, api.auth(AGENTS[1]));
     expect(taken.status).to.equal(409);
 
-    expect((await post(`/api/agent/cases/${c.id}/messages`, { text: '请稍等，我核对一下' }, api.auth())).status).to.equal(201);
-    expect((await post(`/api/agent/cases/${c.id}/messages`, { text: 'mine now' }, api.auth(AGENTS[1]))).status).to.equal(403);
+    expect(
+      (await post(`/api/agent/cases/${c.id}/messages`, { text: '请稍等，我核对一下' }, api.auth())).status,
+    ).to.equal(201);
+    expect(
+      (await post(`/api/agent/cases/${c.id}/messages`, { text: 'mine now' }, api.auth(AGENTS[1]))).status,
+    ).to.equal(403);
 
-    const bad = await post(`/api/agent/cases/${c.id}/close`, { kind: 'change', remedy: 'partial_refund', note: 'x' }, api.auth());
+    const bad = await post(
+      `/api/agent/cases/${c.id}/close`,
+      { kind: 'change', remedy: 'partial_refund', note: 'x' },
+      api.auth(),
+    );
     expect(bad.status).to.equal(400);
     expect(((await bad.json()) as { message: string }).message).to.contain('refund_pct is required');
 
-    const closed = await post(`/api/agent/cases/${c.id}/close`, { kind: 'accept_proposal', note: 'label altered' }, api.auth());
+    const closed = await post(
+      `/api/agent/cases/${c.id}/close`,
+      { kind: 'accept_proposal', note: 'label altered' },
+      api.auth(),
+    );
     expect(closed.status).to.equal(200);
     expect(((await closed.json()) as { status: string }).status).to.equal('resolved');
     expect(api.notifier.of(c.id).map((e) => e.type)).to.deep.equal(['queued', 'assigned', 'agent_message', 'resolved']);
@@ -101,7 +131,14 @@ describe('agent API', () => {
     const { c } = await api.queuedCase();
     while (!text.includes('case_queued')) text += (await reader.read()).value ?? '';
     const frame = text.split('\n\n').find((f) => f.includes('case_queued'))!;
-    expect(JSON.parse(frame.slice('data: '.length))).to.deep.equal({ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 2, complaint: 'expired_food', reason: 'rule' });
+    expect(JSON.parse(frame.slice('data: '.length))).to.deep.equal({
+      type: 'case_queued',
+      caseId: c.id,
+      team: 'food-safety',
+      priority: 2,
+      complaint: 'expired_food',
+      reason: 'rule',
+    });
     await reader.cancel();
   });
 

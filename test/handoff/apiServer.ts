@@ -25,7 +25,15 @@ export async function apiServer() {
 
   async function evidenceItem(data: Buffer, contentType: string, kind: EvidenceItem['kind']): Promise<EvidenceItem> {
     const stored = await evidence.put(data, contentType);
-    return { id: `ev-${stored.key.slice(0, 8)}`, kind, contentType, bytes: stored.bytes, sha256: stored.sha256, storageKey: stored.key, receivedAt: new Date().toISOString() };
+    return {
+      id: `ev-${stored.key.slice(0, 8)}`,
+      kind,
+      contentType,
+      bytes: stored.bytes,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      receivedAt: new Date().toISOString(),
+    };
   }
 
   /** A shopper's case with a date-label photo and the rule's proposal, escalated by the rule. */
@@ -36,8 +44,20 @@ export async function apiServer() {
         shopperId,
         evidence: [photo],
         decision: decision(),
-        facts: { complaint: 'expired_food', category: 'food', member_tier: 'vip', merchant_response: 'refused', evidence: ['photo_date_label'] },
-        transcript: [{ at: new Date().toISOString(), from: 'shopper', text: '<img src=x onerror=alert(1)> 零食快过期了，商家不认' }],
+        facts: {
+          complaint: 'expired_food',
+          category: 'food',
+          member_tier: 'vip',
+          merchant_response: 'refused',
+          evidence: ['photo_date_label'],
+        },
+        transcript: [
+          {
+            at: new Date().toISOString(),
+            from: 'shopper',
+            text: '<img src=x onerror=alert(1)> 零食快过期了，商家不认',
+          },
+        ],
       }),
     );
     await h.service.escalate(c.id, 'rule');

@@ -1,7 +1,13 @@
 /** A handoff service over a real queue (SQLite unless one is given), an in-memory case store and an injected clock. */
 import Database from 'better-sqlite3';
 import { createLogger } from '../../bot/log.js';
-import { HandoffService, SqliteHandoffQueue, loadHandoffSettings, type HandoffQueue, type HandoffSettings } from '../../bot/handoff/index.js';
+import {
+  HandoffService,
+  SqliteHandoffQueue,
+  loadHandoffSettings,
+  type HandoffQueue,
+  type HandoffSettings,
+} from '../../bot/handoff/index.js';
 import type { Decision } from '../../rules/facts.js';
 import { MemoryCaseStore, RecordingNotifier } from './memoryStores.js';
 
@@ -12,7 +18,14 @@ export const AGENTS = [
 
 export const fileSettings = loadHandoffSettings('data/handoff.yaml');
 
-export function harness(opts: { settings?: Partial<HandoffSettings>; db?: Database.Database; cases?: MemoryCaseStore; queue?: HandoffQueue } = {}) {
+export function harness(
+  opts: {
+    settings?: Partial<HandoffSettings>;
+    db?: Database.Database;
+    cases?: MemoryCaseStore;
+    queue?: HandoffQueue;
+  } = {},
+) {
   const db = opts.db ?? new Database(':memory:');
   const clock = { t: Date.parse('2025-06-01T08:00:00Z') };
   const cases = opts.cases ?? new MemoryCaseStore();

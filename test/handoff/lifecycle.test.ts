@@ -54,12 +54,23 @@ describe('handoff lifecycle', () => {
       }
       return undefined;
     };
-    expect(err(() => nextState('resolved', 'close', 'agent', 'KF1'))).to.be.instanceOf(HandoffError).and.have.property('code', 'conflict');
-    expect(err(() => nextState('shopper_left', 'shopper_writes', 'shopper', 'KF1'))).to.have.property('code', 'conflict');
-    expect(err(() => nextState('assigned', 'close', 'shopper', 'KF1'))).to.be.instanceOf(HandoffError).and.have.property('code', 'forbidden');
+    expect(err(() => nextState('resolved', 'close', 'agent', 'KF1')))
+      .to.be.instanceOf(HandoffError)
+      .and.have.property('code', 'conflict');
+    expect(err(() => nextState('shopper_left', 'shopper_writes', 'shopper', 'KF1'))).to.have.property(
+      'code',
+      'conflict',
+    );
+    expect(err(() => nextState('assigned', 'close', 'shopper', 'KF1')))
+      .to.be.instanceOf(HandoffError)
+      .and.have.property('code', 'forbidden');
     expect(nextState('queued', 'shopper_leaves', 'shopper', 'KF1')).to.equal('cancelled');
     // Only a shopper cancels, and only from the queue.
-    const cancels = Object.entries(MOVES).flatMap(([from, moves]) => Object.values(moves).filter((m) => m.to === 'cancelled').map((m) => `${from}:${m.by}`));
+    const cancels = Object.entries(MOVES).flatMap(([from, moves]) =>
+      Object.values(moves)
+        .filter((m) => m.to === 'cancelled')
+        .map((m) => `${from}:${m.by}`),
+    );
     expect(cancels).to.deep.equal(['queued:shopper']);
   });
 });

@@ -1,6 +1,13 @@
 /** Small in-memory CaseStore / EvidenceStore and a recording notifier for the handoff tests. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CaseFilter, CaseRecord, CaseStore, EvidenceStore, NewCase, StoredEvidence } from '../../bot/store/types.js';
+import type {
+  CaseFilter,
+  CaseRecord,
+  CaseStore,
+  EvidenceStore,
+  NewCase,
+  StoredEvidence,
+} from '../../bot/store/types.js';
 import type { ShopperEvent, ShopperNotifier } from '../../bot/handoff/index.js';
 
 export class MemoryCaseStore implements CaseStore {
@@ -9,7 +16,15 @@ export class MemoryCaseStore implements CaseStore {
 
   async create(input: NewCase): Promise<CaseRecord> {
     const at = new Date().toISOString();
-    const c: CaseRecord = { history: [], transcript: [], ...input, id: `K${++this.n}`, version: 1, createdAt: at, updatedAt: at };
+    const c: CaseRecord = {
+      history: [],
+      transcript: [],
+      ...input,
+      id: `K${++this.n}`,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
     this.rows.set(c.id, structuredClone(c));
     return c;
   }
@@ -25,7 +40,9 @@ export class MemoryCaseStore implements CaseStore {
     return next;
   }
   async list(filter: CaseFilter = {}): Promise<CaseRecord[]> {
-    return [...this.rows.values()].filter((c) => !filter.status || filter.status.includes(c.status)).map((c) => structuredClone(c));
+    return [...this.rows.values()]
+      .filter((c) => !filter.status || filter.status.includes(c.status))
+      .map((c) => structuredClone(c));
   }
   async delete(id: string): Promise<boolean> {
     return this.rows.delete(id);

@@ -9,10 +9,20 @@ import { QUEUE_BACKENDS, useQueueBackend } from './queueBackends.js';
 const T0 = Date.parse('2025-06-01T08:00:00Z');
 
 function entry(caseId: string, overrides: Partial<NewQueueEntry> = {}): NewQueueEntry {
-  return { caseId, team: 'food-safety', priority: 5, reason: 'rule', enqueuedAt: T0, firstResponseDue: T0 + 60_000, resolutionDue: T0 + 600_000, ...overrides };
+  return {
+    caseId,
+    team: 'food-safety',
+    priority: 5,
+    reason: 'rule',
+    enqueuedAt: T0,
+    firstResponseDue: T0 + 60_000,
+    resolutionDue: T0 + 600_000,
+    ...overrides,
+  };
 }
 
-const ids = async (q: HandoffQueue, filter?: Parameters<HandoffQueue['list']>[0]) => (await q.list(filter)).map((e) => e.caseId);
+const ids = async (q: HandoffQueue, filter?: Parameters<HandoffQueue['list']>[0]) =>
+  (await q.list(filter)).map((e) => e.caseId);
 
 for (const backend of QUEUE_BACKENDS) {
   describe(`handoff queue contract on ${backend.name}`, () => {
@@ -21,7 +31,15 @@ for (const backend of QUEUE_BACKENDS) {
     it('enqueues once: a second enqueue returns the first entry unchanged', async () => {
       const q = fixture().instance();
       const first = await q.enqueue(entry('K1', { priority: 3 }));
-      expect(first).to.include({ caseId: 'K1', team: 'food-safety', priority: 3, reason: 'rule', state: 'waiting', answered: false, reassignments: 0 });
+      expect(first).to.include({
+        caseId: 'K1',
+        team: 'food-safety',
+        priority: 3,
+        reason: 'rule',
+        state: 'waiting',
+        answered: false,
+        reassignments: 0,
+      });
       expect(first.breaches).to.deep.equal([]);
       const again = await q.enqueue(entry('K1', { priority: 9, reason: 'declined' }));
       expect(again).to.deep.equal(first);
@@ -40,7 +58,12 @@ for (const backend of QUEUE_BACKENDS) {
       await q.enqueue(entry('parcel', { team: 'logistics', priority: 1, enqueuedAt: T0 + 2 }));
       await q.claim('urgent', 'alice', T0 + 10);
       expect(await ids(q)).to.deep.equal(['parcel', 'vip-low', 'old-low', 'same-ms-a', 'same-ms-b', 'urgent']);
-      expect(await ids(q, { team: ['food-safety'], state: 'waiting' })).to.deep.equal(['vip-low', 'old-low', 'same-ms-a', 'same-ms-b']);
+      expect(await ids(q, { team: ['food-safety'], state: 'waiting' })).to.deep.equal([
+        'vip-low',
+        'old-low',
+        'same-ms-a',
+        'same-ms-b',
+      ]);
       expect(await ids(q, { state: 'assigned' })).to.deep.equal(['urgent']);
       expect(await ids(q, { team: [] })).to.deep.equal([]);
     });
@@ -69,7 +92,12 @@ for (const backend of QUEUE_BACKENDS) {
       const winners = results.filter((r) => r !== undefined);
       expect(winners).to.have.length(1);
       const stored = await two.get('K7');
-      expect(stored).to.include({ state: 'assigned', agent: winners[0]!.agent, assignedAt: winners[0]!.assignedAt, answered: false });
+      expect(stored).to.include({
+        state: 'assigned',
+        agent: winners[0]!.agent,
+        assignedAt: winners[0]!.assignedAt,
+        answered: false,
+      });
       expect(await one.claim('K7', 'gus', T0 + 99)).to.equal(undefined);
       expect(await one.claim('missing', 'gus', T0)).to.equal(undefined);
     });
@@ -86,7 +114,14 @@ for (const backend of QUEUE_BACKENDS) {
       expect(await q.get('second')).to.include({ answered: false, firstResponseAt: undefined });
 
       const released = await q.release('first');
-      expect(released).to.include({ state: 'waiting', agent: undefined, assignedAt: undefined, answered: false, reassignments: 1, firstResponseAt: T0 + 20 });
+      expect(released).to.include({
+        state: 'waiting',
+        agent: undefined,
+        assignedAt: undefined,
+        answered: false,
+        reassignments: 1,
+        firstResponseAt: T0 + 20,
+      });
       expect(await q.position('first')).to.equal(1);
       expect(await q.release('first')).to.equal(undefined);
     });
@@ -115,7 +150,10 @@ for (const backend of QUEUE_BACKENDS) {
       await q.markBreach('slow', 'first_response');
       await q.markBreach('slow', 'first_response');
       expect(await q.dueBreaches(T0 + 500)).to.deep.equal([]);
-      expect((await q.dueBreaches(T0 + 1001)).map((d) => `${d.entry.caseId}:${d.kind}`)).to.have.members(['slow:resolution', 'quick:resolution']);
+      expect((await q.dueBreaches(T0 + 1001)).map((d) => `${d.entry.caseId}:${d.kind}`)).to.have.members([
+        'slow:resolution',
+        'quick:resolution',
+      ]);
       await q.markBreach('slow', 'resolution');
       expect((await q.get('slow'))?.breaches).to.deep.equal(['first_response', 'resolution']);
     });

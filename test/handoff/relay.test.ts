@@ -32,8 +32,16 @@ describe('handoff service: relay', () => {
   it("delivers the agent's messages to the shopper and keeps them in the transcript", async () => {
     const h = await claimed();
     await h.service.send(h.id, 'alice', 'Please send a photo of the date label.');
-    expect(h.notifier.of(h.id).at(-1)).to.deep.equal({ type: 'agent_message', agent: 'alice', text: 'Please send a photo of the date label.' });
-    expect((await h.cases.get(h.id))?.transcript.at(-1)).to.include({ from: 'agent', agent: 'alice', text: 'Please send a photo of the date label.' });
+    expect(h.notifier.of(h.id).at(-1)).to.deep.equal({
+      type: 'agent_message',
+      agent: 'alice',
+      text: 'Please send a photo of the date label.',
+    });
+    expect((await h.cases.get(h.id))?.transcript.at(-1)).to.include({
+      from: 'agent',
+      agent: 'alice',
+      text: 'Please send a photo of the date label.',
+    });
   });
 
   it('refuses messages from an agent who does not own the case', async () => {
@@ -65,7 +73,13 @@ describe('handoff service: back to the bot', () => {
 
     const c = await h.cases.get(h.id);
     expect(c?.status).to.equal('resolved');
-    expect(c?.resolution).to.include({ kind: 'accept_proposal', remedy: 'refund', compensation_amount: 1000, agent: 'alice', note: 'date label clearly altered' });
+    expect(c?.resolution).to.include({
+      kind: 'accept_proposal',
+      remedy: 'refund',
+      compensation_amount: 1000,
+      agent: 'alice',
+      note: 'date label clearly altered',
+    });
     expect(c?.history.at(-1)).to.include({ status: 'resolved', by: 'agent:alice' });
     expect(await h.queue.get(h.id)).to.equal(undefined);
     expect(h.notifier.of(h.id).at(-1)).to.deep.equal({ type: 'resolved', resolution: c?.resolution });
@@ -76,8 +90,17 @@ describe('handoff service: back to the bot', () => {
 
   it('closes with a changed remedy or a rejection', async () => {
     const changed = await claimed();
-    await changed.service.close(changed.id, 'alice', { kind: 'change', remedy: 'partial_refund', refund_pct: 30, note: 'only some items' });
-    expect((await changed.cases.get(changed.id))?.resolution).to.include({ kind: 'change', remedy: 'partial_refund', refund_pct: 30 });
+    await changed.service.close(changed.id, 'alice', {
+      kind: 'change',
+      remedy: 'partial_refund',
+      refund_pct: 30,
+      note: 'only some items',
+    });
+    expect((await changed.cases.get(changed.id))?.resolution).to.include({
+      kind: 'change',
+      remedy: 'partial_refund',
+      refund_pct: 30,
+    });
 
     const rejected = await claimed();
     await rejected.service.close(rejected.id, 'alice', { kind: 'reject', note: 'photo shows a different product' });

@@ -17,7 +17,13 @@ describe('handoff service: restart', () => {
     const cases = new MemoryCaseStore(); // stands in for the durable case store
     const before = harness({ db: new Database(file), cases });
     const waiting = await cases.create(newCase());
-    const chatting = await cases.create(newCase({ shopperId: 's2', complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'regular', evidence: [] } }));
+    const chatting = await cases.create(
+      newCase({
+        shopperId: 's2',
+        complaint: 'logistics',
+        facts: { complaint: 'logistics', member_tier: 'regular', evidence: [] },
+      }),
+    );
     await before.service.escalate(waiting.id, 'request_human');
     await before.service.escalate(chatting.id, 'request_human');
     await before.service.claim(chatting.id, 'alice');
@@ -37,7 +43,11 @@ describe('handoff service: restart', () => {
     await after.service.shopperMessage(chatting.id, 'still nothing');
     expect(alice.map((e) => e.type)).to.deep.equal(['shopper_message']);
     await after.service.send(chatting.id, 'alice', 'Refund approved');
-    expect(after.notifier.of(chatting.id).at(-1)).to.deep.equal({ type: 'agent_message', agent: 'alice', text: 'Refund approved' });
+    expect(after.notifier.of(chatting.id).at(-1)).to.deep.equal({
+      type: 'agent_message',
+      agent: 'alice',
+      text: 'Refund approved',
+    });
     await after.service.claim(waiting.id, 'bob');
     expect(await after.queue.get(waiting.id)).to.include({ agent: 'bob' });
     after.db.close();
@@ -45,7 +55,12 @@ describe('handoff service: restart', () => {
 
   it('re-queues on start an escalated case that never reached the queue', async () => {
     const h = harness();
-    const c = await h.cases.create(newCase({ status: 'escalated', history: [{ at: new Date().toISOString(), status: 'escalated', by: 'bot', note: 'handoff: declined' }] }));
+    const c = await h.cases.create(
+      newCase({
+        status: 'escalated',
+        history: [{ at: new Date().toISOString(), status: 'escalated', by: 'bot', note: 'handoff: declined' }],
+      }),
+    );
     h.service.start();
     await h.service.stop();
     expect(await h.queue.get(c.id)).to.include({ reason: 'declined', state: 'waiting' });

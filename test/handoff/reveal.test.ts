@@ -15,7 +15,12 @@ describe('handoff: ID and card numbers masked for agents until revealed', functi
   before(async () => (h = await startHarness()));
   after(async () => h?.close());
 
-  const agent = (method: string, path: string) => fetch(`${h.app.url}${path}`, { method, headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+  const agent = (method: string, path: string) =>
+    fetch(`${h.app.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
 
   it('masks them in the case file, shows them on reveal, and records who revealed them', async () => {
     await h.say('reveal-1', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
@@ -29,7 +34,10 @@ describe('handoff: ID and card numbers masked for agents until revealed', functi
     const claimed = await agent('POST', `/api/agent/cases/${c!.id}/claim`);
     expect(claimed.status).to.equal(200);
     const masked = JSON.stringify(await claimed.json());
-    const viewed = await (await agent('GET', `/api/agent/cases/${c!.id}`)).json() as { masked: number; case: unknown };
+    const viewed = (await (await agent('GET', `/api/agent/cases/${c!.id}`)).json()) as {
+      masked: number;
+      case: unknown;
+    };
     for (const seen of [masked, JSON.stringify(viewed)]) {
       expect(seen).to.not.include(ID_NUMBER);
       expect(seen).to.not.include(CARD);
@@ -39,7 +47,10 @@ describe('handoff: ID and card numbers masked for agents until revealed', functi
     }
     expect(viewed.masked).to.equal(2);
 
-    const revealed = (await (await agent('POST', `/api/agent/cases/${c!.id}/reveal`)).json()) as { masked: number; case: { history: { by: string; note?: string }[] } };
+    const revealed = (await (await agent('POST', `/api/agent/cases/${c!.id}/reveal`)).json()) as {
+      masked: number;
+      case: { history: { by: string; note?: string }[] };
+    };
     expect(JSON.stringify(revealed)).to.include(ID_NUMBER).and.include(CARD);
     expect(revealed.masked).to.equal(0);
     const stored = await h.app.stores.cases.get(c!.id);
@@ -49,7 +60,12 @@ describe('handoff: ID and card numbers masked for agents until revealed', functi
     expect(JSON.stringify(await (await agent('GET', `/api/agent/cases/${c!.id}`)).json())).to.not.include(ID_NUMBER);
     // Live messages to the agent are masked the same way.
     const live: string[] = [];
-    const stop = h.app.handoff.events.subscribe('li', undefined, (e) => void (e.type === 'shopper_message' && live.push(e.text)), () => undefined);
+    const stop = h.app.handoff.events.subscribe(
+      'li',
+      undefined,
+      (e) => void (e.type === 'shopper_message' && live.push(e.text)),
+      () => undefined,
+    );
     await h.say('reveal-1', 'u-lihua', { text: `再说一遍：卡号${CARD}` });
     stop();
     expect(live).to.deep.equal(['再说一遍：卡号************7894']);

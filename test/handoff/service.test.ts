@@ -8,7 +8,8 @@ import { newCase } from './memoryStores.js';
 for (const backend of QUEUE_BACKENDS) {
   describe(`on the ${backend.name} queue`, () => {
     const fixture = useQueueBackend(backend);
-    const harness = (opts: Parameters<typeof baseHarness>[0] = {}) => baseHarness({ ...opts, queue: fixture().instance() });
+    const harness = (opts: Parameters<typeof baseHarness>[0] = {}) =>
+      baseHarness({ ...opts, queue: fixture().instance() });
 
     describe('handoff service: escalation', () => {
       it('queues a case a rule escalated, routes it by complaint and tells the shopper why and where', async () => {
@@ -26,12 +27,23 @@ for (const backend of QUEUE_BACKENDS) {
         expect(stored?.status).to.equal('escalated');
         expect(stored?.history.at(-1)).to.include({ status: 'escalated', by: 'bot', note: 'handoff: rule' });
         expect(h.notifier.of(c.id)).to.deep.equal([{ type: 'queued', reason: 'rule', position: 1, etaSeconds: 120 }]);
-        expect(seen).to.deep.equal([{ type: 'case_queued', caseId: c.id, team: 'food-safety', priority: 2, complaint: 'expired_food', reason: 'rule' }]);
+        expect(seen).to.deep.equal([
+          {
+            type: 'case_queued',
+            caseId: c.id,
+            team: 'food-safety',
+            priority: 2,
+            complaint: 'expired_food',
+            reason: 'rule',
+          },
+        ]);
       });
 
       it('queues a shopper who asked for a person at the priority configured for request_human, whatever the tier', async () => {
         const h = harness();
-        const c = await h.cases.create(newCase({ complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'vip', evidence: [] } }));
+        const c = await h.cases.create(
+          newCase({ complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'vip', evidence: [] } }),
+        );
         await h.service.escalate(c.id, 'request_human');
         expect(await h.queue.get(c.id)).to.include({ team: 'logistics', priority: 3, reason: 'request_human' });
         expect(h.notifier.of(c.id)[0]).to.include({ type: 'queued', reason: 'request_human' });
@@ -42,7 +54,9 @@ for (const backend of QUEUE_BACKENDS) {
         const first = await h.cases.create(newCase({ decision: decision({ priority: 3 }) }));
         await h.service.escalate(first.id, 'rule');
         h.clock.t += 1000;
-        const declined = await h.cases.create(newCase({ shopperId: 's2', decision: decision({ priority: undefined }) }));
+        const declined = await h.cases.create(
+          newCase({ shopperId: 's2', decision: decision({ priority: undefined }) }),
+        );
         const placed = await h.service.escalate(declined.id, 'declined');
         expect(placed).to.deep.equal({ position: 2, etaSeconds: 240 });
         expect(await h.queue.get(declined.id)).to.include({ reason: 'declined', priority: 3 });
@@ -63,7 +77,13 @@ for (const backend of QUEUE_BACKENDS) {
         const h = harness();
         const make = async (label: string, tier: 'regular' | 'vip' | 'svip', priority: number) => {
           h.clock.t += 1000;
-          const c = await h.cases.create(newCase({ shopperId: label, facts: { complaint: 'expired_food', member_tier: tier, evidence: [] }, decision: decision({ priority }) }));
+          const c = await h.cases.create(
+            newCase({
+              shopperId: label,
+              facts: { complaint: 'expired_food', member_tier: tier, evidence: [] },
+              decision: decision({ priority }),
+            }),
+          );
           await h.service.escalate(c.id, 'rule');
           return [c.id, label] as const;
         };
@@ -76,12 +96,21 @@ for (const backend of QUEUE_BACKENDS) {
           await make('svip-refused', 'svip', 2),
         ]);
         const order = (await h.service.queueView('alice')).map((q) => `${ids.get(q.caseId)}@${q.position}`);
-        expect(order).to.deep.equal(['regular-urgent@1', 'svip-refused@2', 'svip@3', 'vip@4', 'regular-old@5', 'regular-new@6']);
+        expect(order).to.deep.equal([
+          'regular-urgent@1',
+          'svip-refused@2',
+          'svip@3',
+          'vip@4',
+          'regular-old@5',
+          'regular-new@6',
+        ]);
       });
 
       it('puts illness or injury at priority 1 with the tightest first-response target, whatever the reason', async () => {
         const h = harness();
-        const c = await h.cases.create(newCase({ facts: { complaint: 'expired_food', member_tier: 'regular', health_harm: true, evidence: [] } }));
+        const c = await h.cases.create(
+          newCase({ facts: { complaint: 'expired_food', member_tier: 'regular', health_harm: true, evidence: [] } }),
+        );
         await h.service.escalate(c.id, 'request_human');
         const entry = await h.queue.get(c.id);
         expect(entry).to.include({ priority: 1 });
@@ -91,7 +120,9 @@ for (const backend of QUEUE_BACKENDS) {
       it('counts positions within a team and shows agents only the teams they serve', async () => {
         const h = harness({ settings: { agentTeams: { bob: ['logistics'] } } });
         const food = await h.cases.create(newCase());
-        const parcel = await h.cases.create(newCase({ complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'regular', evidence: [] } }));
+        const parcel = await h.cases.create(
+          newCase({ complaint: 'logistics', facts: { complaint: 'logistics', member_tier: 'regular', evidence: [] } }),
+        );
         await h.service.escalate(food.id, 'rule');
         expect((await h.service.escalate(parcel.id, 'request_human')).position).to.equal(1);
         expect((await h.service.queueView('bob')).map((q) => q.caseId)).to.deep.equal([parcel.id]);
@@ -122,12 +153,16 @@ for (const backend of QUEUE_BACKENDS) {
         await h.service.tick();
         expect((await h.queue.get(late.id))?.breaches).to.deep.equal(['first_response']);
         expect((await h.queue.get(answered.id))?.breaches).to.deep.equal([]);
-        expect(seen.filter((e) => e.type === 'sla_breach')).to.deep.equal([{ type: 'sla_breach', caseId: late.id, kind: 'first_response', team: 'food-safety' }]);
+        expect(seen.filter((e) => e.type === 'sla_breach')).to.deep.equal([
+          { type: 'sla_breach', caseId: late.id, kind: 'first_response', team: 'food-safety' },
+        ]);
       });
 
       it('flags a resolution breach on a case an agent holds too long', async () => {
         const h = harness({ settings: { reassignAfterSeconds: 100_000 } });
-        const c = await h.cases.create(newCase({ facts: { complaint: 'expired_food', member_tier: 'svip', evidence: [] } }));
+        const c = await h.cases.create(
+          newCase({ facts: { complaint: 'expired_food', member_tier: 'svip', evidence: [] } }),
+        );
         await h.service.escalate(c.id, 'rule');
         await h.service.claim(c.id, 'alice');
         await h.service.send(c.id, 'alice', 'hello');

@@ -15,7 +15,10 @@ describe('handoff in a real shift', function () {
   const agent = (path: string, body?: unknown) => agentApi(h.app.url, path, body);
 
   /** Every activity in the Direct Line conversation: what the widget reads. */
-  async function everything(conv: string, user: string): Promise<(Reply & { id: string; replyToId?: string; from: { role?: string; name?: string } })[]> {
+  async function everything(
+    conv: string,
+    user: string,
+  ): Promise<(Reply & { id: string; replyToId?: string; from: { role?: string; name?: string } })[]> {
     await h.app.outbox.idle();
     const page = await h.app.directLine.store.activitiesSince(h.directLineConversation(conv, user)!, 0);
     return page.activities as never[];
@@ -40,9 +43,17 @@ describe('handoff in a real shift', function () {
 
     const stored = await h.app.stores.cases.get(caseId);
     expect(stored?.status).to.equal('assigned');
-    expect((await (await agent('/queue')).json() as { items: { caseId: string; lifecycle: string }[] }).items.find((i) => i.caseId === caseId)?.lifecycle).to.equal('shopper_left');
+    expect(
+      ((await (await agent('/queue')).json()) as { items: { caseId: string; lifecycle: string }[] }).items.find(
+        (i) => i.caseId === caseId,
+      )?.lifecycle,
+    ).to.equal('shopper_left');
 
-    const closed = await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'refund', note: '仅退款，无需退货' });
+    const closed = await agent(`/cases/${caseId}/close`, {
+      kind: 'change',
+      remedy: 'refund',
+      note: '仅退款，无需退货',
+    });
     expect(closed.status).to.equal(200);
     const seen = await everything(conv, 'u-left');
     const csat = seen.filter((a) => a.channelData?.prompt?.slot === 'csat');
@@ -70,14 +81,19 @@ describe('handoff in a real shift', function () {
     // The status list: one case a line (a blank line between, for Markdown), in Shanghai time.
     await h.say(conv, 'u-queue', { text: '转人工' }, 'directline');
     await h.say(conv, 'u-queue', { text: '不排队了' }, 'directline');
-    const status = (await h.say(conv, 'u-queue', { text: '我的退款到哪了' }, 'directline')).map((r) => r.text ?? '').join('');
+    const status = (await h.say(conv, 'u-queue', { text: '我的退款到哪了' }, 'directline'))
+      .map((r) => r.text ?? '')
+      .join('');
     const cases = await h.app.stores.cases.list({ shopperId: 'u-queue' });
     expect(cases).to.have.length(2);
     const blocks = status.split('\n\n');
     expect(blocks).to.have.length(3);
     for (const c of cases) {
       const shanghai = new Date(Date.parse(c.updatedAt) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-      expect(blocks.find((b) => b.startsWith(c.id)), status).to.contain(`（${shanghai}）`);
+      expect(
+        blocks.find((b) => b.startsWith(c.id)),
+        status,
+      ).to.contain(`（${shanghai}）`);
     }
   });
 
@@ -105,7 +121,15 @@ describe('handoff in a real shift', function () {
       if (close.kind === 'accept_proposal') {
         await h.app.stores.cases.update(caseId, (cur) => ({
           ...cur,
-          decision: { ruleId: 'FOOD-EXPIRED-REFUSED', tableHash: 'x', remedy: 'refund', escalate: true, priority: 2, explain: { 'zh-CN': 'INTERNAL-explain 商家拒绝', en: 'INTERNAL-explain' }, matched: ['INTERNAL-matched'] },
+          decision: {
+            ruleId: 'FOOD-EXPIRED-REFUSED',
+            tableHash: 'x',
+            remedy: 'refund',
+            escalate: true,
+            priority: 2,
+            explain: { 'zh-CN': 'INTERNAL-explain 商家拒绝', en: 'INTERNAL-explain' },
+            matched: ['INTERNAL-matched'],
+          },
         }));
       }
       expect(c).to.not.equal(undefined);
@@ -122,10 +146,14 @@ describe('handoff in a real shift', function () {
   it('sends nothing that replies to an activity the conversation does not have', async () => {
     const conv = 'shift-reply-to';
     const caseId = await withAgent(conv, 'u-reply');
-    expect((await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'refund', note: 'ok' })).status).to.equal(200);
+    expect((await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'refund', note: 'ok' })).status).to.equal(
+      200,
+    );
     const all = await everything(conv, 'u-reply');
     const ids = new Set(all.map((a) => a.id));
-    const dangling = all.filter((a) => a.replyToId !== undefined && !ids.has(a.replyToId)).map((a) => a.text ?? a.name ?? a.type);
+    const dangling = all
+      .filter((a) => a.replyToId !== undefined && !ids.has(a.replyToId))
+      .map((a) => a.text ?? a.name ?? a.type);
     expect(dangling).to.deep.equal([]);
     // The join, the agent's message, the close and the CSAT question are all there.
     expect(all.filter((a) => a.from.role === 'bot').length).to.be.greaterThan(5);

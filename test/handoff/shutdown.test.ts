@@ -16,12 +16,23 @@ describe('graceful shutdown with open streams', function () {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`closes the widget's stream and the console's events with a reason and exits within 5 s of ${signal}`, async () => {
       kefu = await startKefuProcess({ AGENT_TOKENS: `li:${AGENT}` });
-      const minted = await fetch(`${kefu.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'u-shutdown' } }) });
+      const minted = await fetch(`${kefu.url}/v3/directline/tokens/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: { id: 'u-shutdown' } }),
+      });
       const { token } = (await minted.json()) as { token: string };
-      const started = (await (await fetch(`${kefu.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { conversationId: string; streamUrl: string; token: string };
+      const started = (await (
+        await fetch(`${kefu.url}/v3/directline/conversations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { conversationId: string; streamUrl: string; token: string };
       const ws = new WebSocket(started.streamUrl);
       await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
-      const wsClosed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      const wsClosed = new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
 
       const events = await fetch(`${kefu.url}/api/agent/events`, { headers: { authorization: `Bearer ${AGENT}` } });
       expect(events.status).to.equal(200);
@@ -41,11 +52,16 @@ describe('graceful shutdown with open streams', function () {
       const exited = new Promise<number>((resolve) => kefu!.child.once('exit', () => resolve(Date.now())));
       const sent = Date.now();
       kefu.child.kill(signal);
-      const gone = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 15_000))]);
+      const gone = await Promise.race([
+        exited,
+        new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 15_000)),
+      ]);
       console.log(`      ${signal} → exit: ${gone - sent} ms`);
       expect(gone - sent, kefu.output()).to.be.below(5000);
       expect(await wsClosed).to.deep.equal({ code: 1001, reason: 'kefu is shutting down' });
-      expect(await sseEnded).to.contain('event: bye').and.contain('kefu is shutting down');
+      expect(await sseEnded)
+        .to.contain('event: bye')
+        .and.contain('kefu is shutting down');
       expect(kefu.exited()).to.equal('0');
     });
   }

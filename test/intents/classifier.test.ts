@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadClassifier, loadHeldOut, loadTrainingData, MODEL_FILE, parseExamples, parseTrainingFile, readModel, trainModel, serializeModel } from '../../intents/index.js';
+import {
+  loadClassifier,
+  loadHeldOut,
+  loadTrainingData,
+  MODEL_FILE,
+  parseExamples,
+  parseTrainingFile,
+  readModel,
+  trainModel,
+  serializeModel,
+} from '../../intents/index.js';
 import { INTENTS } from '../../intents/labels.js';
 import { captureIo } from '../support/cliIo.js';
 import { main } from '../../bot/cli/main.js';
@@ -23,7 +33,10 @@ describe('intent classifier', () => {
     const { examples } = loadTrainingData();
     for (const lang of ['zh-CN', 'en'] as const) {
       for (const intent of INTENTS) {
-        expect(examples.filter((e) => e.lang === lang && e.intent === intent).length, `${lang} ${intent}`).to.be.greaterThan(15);
+        expect(
+          examples.filter((e) => e.lang === lang && e.intent === intent).length,
+          `${lang} ${intent}`,
+        ).to.be.greaterThan(15);
       }
     }
   });
@@ -68,12 +81,18 @@ describe('intent classifier', () => {
   });
 
   it('is unsure about a message that names no problem (the dialog then asks), and sure about one that does', () => {
-    for (const text of ['我的订单出了点状况', '我对买的东西有意见', 'there is something up with the thing I ordered', "there's a problem with my purchase"]) {
+    for (const text of [
+      '我的订单出了点状况',
+      '我对买的东西有意见',
+      'there is something up with the thing I ordered',
+      "there's a problem with my purchase",
+    ]) {
       const c = classifier.classify(text);
       expect(c.unsure, `${text}: ${c.intent} ${c.confidence}`).to.equal(true);
       expect(c.candidates).to.have.length(3);
     }
-    for (const text of ['草莓烂了一半', 'box arrived crushed']) expect(classifier.classify(text).unsure, text).to.equal(false);
+    for (const text of ['草莓烂了一半', 'box arrived crushed'])
+      expect(classifier.classify(text).unsure, text).to.equal(false);
   });
 
   it("reads a training file's `unclear` list apart from the intents; held-out files may not have one", () => {
@@ -121,16 +140,29 @@ describe('intent classifier', () => {
     expect(files.length).to.be.greaterThan(5);
     for (const f of files) {
       const src = readFileSync(path.join(dir, f), 'utf8');
-      expect(src, f).not.to.match(/from ['"](botbuilder[^'"]*|restify[^'"]*|better-sqlite3|ioredis|pg|[./]*bot\/[^'"]*)['"]/);
+      expect(src, f).not.to.match(
+        /from ['"](botbuilder[^'"]*|restify[^'"]*|better-sqlite3|ioredis|pg|[./]*bot\/[^'"]*)['"]/,
+      );
     }
   });
 
   it('`kefu classify` prints one JSON line per stdin line, and classifies its argument', async () => {
     const c = captureIo('牛奶过期了\nbox arrived crushed\n');
     expect(await main(['classify'], c.io)).to.equal(0);
-    const lines = c.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = c
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.intent)).to.deep.equal(['expired_food', 'damaged_packaging']);
-    expect(Object.keys(lines[0]!)).to.include.members(['text', 'intent', 'confidence', 'candidates', 'entities', 'lang']);
+    expect(Object.keys(lines[0]!)).to.include.members([
+      'text',
+      'intent',
+      'confidence',
+      'candidates',
+      'entities',
+      'lang',
+    ]);
     expect(lines[1]).to.include({ text: 'box arrived crushed', lang: 'en' });
     const one = captureIo();
     expect(await main(['classify', '转人工'], one.io)).to.equal(0);

@@ -4,7 +4,10 @@ import { INTENTS } from '../../intents/labels.js';
 
 /** Letters and digits only, folded, so punctuation and spacing cannot hide a copy. */
 function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 function bigrams(text: string): Set<string> {
@@ -31,7 +34,10 @@ describe('intent data: held-out sets stay held out', () => {
     for (const { set, examples } of sets) {
       for (const lang of ['zh-CN', 'en'] as const) {
         for (const intent of INTENTS) {
-          expect(examples.filter((e) => e.lang === lang && e.intent === intent).length, `${set} ${lang} ${intent}`).to.be.at.least(5);
+          expect(
+            examples.filter((e) => e.lang === lang && e.intent === intent).length,
+            `${set} ${lang} ${intent}`,
+          ).to.be.at.least(5);
         }
       }
     }
@@ -47,7 +53,9 @@ describe('intent data: held-out sets stay held out', () => {
 
   it(`no training sentence is a near copy of a held-out one (character-bigram overlap under ${NEAR})`, function () {
     this.timeout(30_000);
-    const held: { ex: Example; grams: Set<string> }[] = sets.flatMap(({ examples }) => examples.map((ex) => ({ ex, grams: bigrams(ex.text) })));
+    const held: { ex: Example; grams: Set<string> }[] = sets.flatMap(({ examples }) =>
+      examples.map((ex) => ({ ex, grams: bigrams(ex.text) })),
+    );
     const near: string[] = [];
     for (const t of training) {
       const g = bigrams(t.text);

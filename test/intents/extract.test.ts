@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import {
-  extractAmounts, extractDates, extractEntities, extractHarm, extractMerchantResponse, extractOrderIds, extractShares, extractSizes, extractWeights,
+  extractAmounts,
+  extractDates,
+  extractEntities,
+  extractHarm,
+  extractMerchantResponse,
+  extractOrderIds,
+  extractShares,
+  extractSizes,
+  extractWeights,
 } from '../../intents/index.js';
 
 const now = new Date(2026, 4, 20); // Wednesday 2026-05-20
@@ -37,7 +45,8 @@ describe('fact extraction', () => {
   });
 
   it('sizes with units and dimensions', () => {
-    const s = (t: string) => extractSizes(t).map(({ value, unit, dims }) => (dims ? `${dims.join('x')}${unit}` : `${value}${unit}`));
+    const s = (t: string) =>
+      extractSizes(t).map(({ value, unit, dims }) => (dims ? `${dims.join('x')}${unit}` : `${value}${unit}`));
     expect(s('说是120x60cm')).to.deep.equal(['120x60cm']);
     expect(s('120*60*75厘米的桌子')).to.deep.equal(['120x60x75cm']);
     expect(s('1.8米的床')).to.deep.equal(['1.8m']);
@@ -103,11 +112,63 @@ describe('fact extraction', () => {
 
   it('harm suggested by the words: illness, injury, a foreign object, both languages', () => {
     const k = (t: string) => extractHarm(t)?.kind;
-    for (const t of ['孩子喝了这个牛奶拉肚子了', '吃完肚子疼', '喝了以后呕吐', '吃了过敏了', '吃了以后一直不舒服', '昨天吃了住院了', '食物中毒']) expect(k(t), t).to.equal('illness');
-    for (const t of ['my son got sick after drinking it', 'I was vomiting all night', 'food poisoning from the yogurt', 'had an allergic reaction', 'it made my daughter sick', 'we ended up in hospital']) expect(k(t), t).to.equal('illness');
-    for (const t of ['开盒的时候被划伤了', '烫伤了手', '玻璃碴把手割破了', '插上就被电到了', 'I cut myself on the lid', 'the kettle burned my hand', 'my kid got hurt', 'chipped my tooth on it']) expect(k(t), t).to.equal('injury');
-    for (const t of ['吃到异物', '面包里面有玻璃', '喝出一根头发', '孩子把干燥剂吞了', 'found glass in it', 'there was a piece of metal in the bread', 'a hair in my soup', 'my son swallowed something']) expect(k(t), t).to.equal('foreign_object');
-    for (const t of ['不舒服的包装', '这把椅子坐着不舒服', '牛奶过期了', '玻璃瓶碎了一地', '没有人不舒服，就是过期了', 'nobody got sick but it expired', "I'm sick of waiting for a refund", 'the box was cut open', 'the glass jar arrived broken', 'crabs dead on arrival', '商家拒绝退款', '充电到一半就停了', '退款被吞了']) expect(k(t), t).to.equal(undefined);
+    for (const t of [
+      '孩子喝了这个牛奶拉肚子了',
+      '吃完肚子疼',
+      '喝了以后呕吐',
+      '吃了过敏了',
+      '吃了以后一直不舒服',
+      '昨天吃了住院了',
+      '食物中毒',
+    ])
+      expect(k(t), t).to.equal('illness');
+    for (const t of [
+      'my son got sick after drinking it',
+      'I was vomiting all night',
+      'food poisoning from the yogurt',
+      'had an allergic reaction',
+      'it made my daughter sick',
+      'we ended up in hospital',
+    ])
+      expect(k(t), t).to.equal('illness');
+    for (const t of [
+      '开盒的时候被划伤了',
+      '烫伤了手',
+      '玻璃碴把手割破了',
+      '插上就被电到了',
+      'I cut myself on the lid',
+      'the kettle burned my hand',
+      'my kid got hurt',
+      'chipped my tooth on it',
+    ])
+      expect(k(t), t).to.equal('injury');
+    for (const t of [
+      '吃到异物',
+      '面包里面有玻璃',
+      '喝出一根头发',
+      '孩子把干燥剂吞了',
+      'found glass in it',
+      'there was a piece of metal in the bread',
+      'a hair in my soup',
+      'my son swallowed something',
+    ])
+      expect(k(t), t).to.equal('foreign_object');
+    for (const t of [
+      '不舒服的包装',
+      '这把椅子坐着不舒服',
+      '牛奶过期了',
+      '玻璃瓶碎了一地',
+      '没有人不舒服，就是过期了',
+      'nobody got sick but it expired',
+      "I'm sick of waiting for a refund",
+      'the box was cut open',
+      'the glass jar arrived broken',
+      'crabs dead on arrival',
+      '商家拒绝退款',
+      '充电到一半就停了',
+      '退款被吞了',
+    ])
+      expect(k(t), t).to.equal(undefined);
     expect(extractEntities('孩子喝了这个牛奶拉肚子了', now).harm?.kind).to.equal('illness');
     expect(extractEntities('草莓烂了一半', now).harm).to.equal(undefined);
   });

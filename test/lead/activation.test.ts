@@ -19,12 +19,16 @@ describe('rule activation, versions and rollback (lead API)', function () {
   const call = async (method: string, url: string, token: string, body?: unknown) => {
     const res = await fetch(`${h.app.url}${url}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const serving = (hash: string) => until(`table ${hash} to serve`, () => (h.app.rules.current().hash === hash ? true : undefined));
+  const serving = (hash: string) =>
+    until(`table ${hash} to serve`, () => (h.app.rules.current().hash === hash ? true : undefined));
 
   it('records the serving table as the first version on start', async () => {
     const r = await call('GET', '/api/lead/rules', AGENT_TOKEN);
@@ -32,7 +36,12 @@ describe('rule activation, versions and rollback (lead API)', function () {
     expect(r.body.hash).to.equal(tableHash(OLD_TABLE));
     expect(r.body.versions.map((v: any) => [v.id, v.hash, v.kind])).to.deep.equal([[1, tableHash(OLD_TABLE), 'file']]);
     // The lead page lists what each serving row rests on.
-    expect(r.body.basis.map((b: any) => [b.id, b.basis])).to.deep.equal([['EXP', 'test'], ['DMG', 'test'], ['SIZE', 'test'], ['DEFAULT', 'test']]);
+    expect(r.body.basis.map((b: any) => [b.id, b.basis])).to.deep.equal([
+      ['EXP', 'test'],
+      ['DMG', 'test'],
+      ['SIZE', 'test'],
+      ['DEFAULT', 'test'],
+    ]);
   });
 
   it('needs a token, and a lead’s token to activate', async () => {
@@ -45,21 +54,36 @@ describe('rule activation, versions and rollback (lead API)', function () {
   it('previews an edited table: impact on stored cases, or its errors with positions', async () => {
     const p = await call('POST', '/api/lead/rules/preview', AGENT_TOKEN, { text: NEW_TABLE });
     expect(p.status).to.equal(200);
-    expect(p.body).to.include({ hash: tableHash(NEW_TABLE), serving: tableHash(OLD_TABLE), canActivate: true, skipped: 1 });
+    expect(p.body).to.include({
+      hash: tableHash(NEW_TABLE),
+      serving: tableHash(OLD_TABLE),
+      canActivate: true,
+      skipped: 1,
+    });
     expect(p.body.diff.changedCount).to.equal(3);
-    expect(p.body.diff.groups.map((g: any) => `${g.oldRule}>${g.newRule}:${g.count}`)).to.deep.equal(['DMG>DMG:2', 'EXP>EXP-BIG:1']);
+    expect(p.body.diff.groups.map((g: any) => `${g.oldRule}>${g.newRule}:${g.count}`)).to.deep.equal([
+      'DMG>DMG:2',
+      'EXP>EXP-BIG:1',
+    ]);
     expect(p.body.report).to.contain('3 cases would end differently');
 
     const bad = await call('POST', '/api/lead/rules/preview', AGENT_TOKEN, { text: BROKEN_TABLE });
     expect(bad.status).to.equal(422);
     const line = BROKEN_TABLE.split('\n').findIndex((l) => l.includes('damagd_packaging')) + 1;
-    expect(bad.body.diagnostics.map((d: any) => [d.code, d.line, d.ruleId])).to.deep.equal([['unknown_value', line, 'DMG']]);
+    expect(bad.body.diagnostics.map((d: any) => [d.code, d.line, d.ruleId])).to.deep.equal([
+      ['unknown_value', line, 'DMG'],
+    ]);
 
-    const failing = NEW_TABLE.replace('{ remedy: return_refund, escalate: true, priority: 5 }', '{ remedy: return_refund, escalate: false }');
+    const failing = NEW_TABLE.replace(
+      '{ remedy: return_refund, escalate: true, priority: 5 }',
+      '{ remedy: return_refund, escalate: false }',
+    );
     const f = await call('POST', '/api/lead/rules/preview', LEAD_TOKEN, { text: failing });
     expect(f.status).to.equal(200);
     expect(f.body.canActivate).to.equal(false);
-    expect(f.body.failures[0].message).to.contain("test 'refused size complaint goes to a person' failed: escalate: expected true, got false");
+    expect(f.body.failures[0].message).to.contain(
+      "test 'refused size complaint goes to a person' failed: escalate: expected true, got false",
+    );
     const refused = await call('POST', '/api/lead/rules/activate', LEAD_TOKEN, { text: failing });
     expect(refused.status).to.equal(422);
     expect(readFileSync(rulesFile, 'utf8')).to.equal(OLD_TABLE);
@@ -68,7 +92,13 @@ describe('rule activation, versions and rollback (lead API)', function () {
   it('activates a table (file written, watcher serves it, one version with who, hash and diff) and rolls back', async () => {
     const a = await call('POST', '/api/lead/rules/activate', LEAD_TOKEN, { text: NEW_TABLE });
     expect(a.status).to.equal(201);
-    expect(a.body).to.include({ id: 2, hash: tableHash(NEW_TABLE), by: 'lead:wang', kind: 'activate', previousHash: tableHash(OLD_TABLE) });
+    expect(a.body).to.include({
+      id: 2,
+      hash: tableHash(NEW_TABLE),
+      by: 'lead:wang',
+      kind: 'activate',
+      previousHash: tableHash(OLD_TABLE),
+    });
     expect(a.body.diff).to.include({ changedCount: 3, skipped: 1 });
     expect(readFileSync(rulesFile, 'utf8')).to.equal(NEW_TABLE);
     await serving(tableHash(NEW_TABLE));
@@ -78,13 +108,23 @@ describe('rule activation, versions and rollback (lead API)', function () {
 
     const back = await call('POST', '/api/lead/rules/versions/1/rollback', LEAD_TOKEN);
     expect(back.status).to.equal(201);
-    expect(back.body).to.include({ id: 3, hash: tableHash(OLD_TABLE), kind: 'rollback', restoredFrom: 1, by: 'lead:wang' });
+    expect(back.body).to.include({
+      id: 3,
+      hash: tableHash(OLD_TABLE),
+      kind: 'rollback',
+      restoredFrom: 1,
+      by: 'lead:wang',
+    });
     expect(back.body.diff.changedCount).to.equal(3);
     expect(readFileSync(rulesFile, 'utf8')).to.equal(OLD_TABLE);
     await serving(tableHash(OLD_TABLE));
 
     const list = await call('GET', '/api/lead/rules', AGENT_TOKEN);
-    expect(list.body.versions.map((v: any) => [v.id, v.kind])).to.deep.equal([[3, 'rollback'], [2, 'activate'], [1, 'file']]);
+    expect(list.body.versions.map((v: any) => [v.id, v.kind])).to.deep.equal([
+      [3, 'rollback'],
+      [2, 'activate'],
+      [1, 'file'],
+    ]);
     const full = await call('GET', '/api/lead/rules/versions/2', AGENT_TOKEN);
     expect(full.body.text).to.equal(NEW_TABLE);
     expect((await call('POST', '/api/lead/rules/versions/99/rollback', LEAD_TOKEN)).status).to.equal(404);

@@ -18,34 +18,85 @@ const table = parseTable(OLD_TABLE, 'old.yaml');
 /** A stored case as the store would return it, created at BASE. */
 function stored(n: NewCase, i: number): CaseRecord {
   const at = new Date(BASE).toISOString();
-  return { ...n, id: `K${i}`, version: 1, history: n.history ?? [], transcript: n.transcript ?? [], createdAt: at, updatedAt: at };
+  return {
+    ...n,
+    id: `K${i}`,
+    version: 1,
+    history: n.history ?? [],
+    transcript: n.transcript ?? [],
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function story(): NewCase[] {
   const exp = facts({ complaint: 'expired_food', order_amount: 80 });
   const dmg = facts({ complaint: 'damaged_packaging', category: 'daily_chemical', order_amount: 60 });
   return [
-    acceptedCase({ base: BASE, minutes: 4, complaint: 'expired_food', facts: exp, firstMessage: '牛奶过期了', decision: table.evaluate(exp as never) }),
-    acceptedCase({ base: BASE, minutes: 10, complaint: 'damaged_packaging', facts: dmg, firstMessage: '瓶子破了', decision: table.evaluate(dmg as never) }),
+    acceptedCase({
+      base: BASE,
+      minutes: 4,
+      complaint: 'expired_food',
+      facts: exp,
+      firstMessage: '牛奶过期了',
+      decision: table.evaluate(exp as never),
+    }),
+    acceptedCase({
+      base: BASE,
+      minutes: 10,
+      complaint: 'damaged_packaging',
+      facts: dmg,
+      firstMessage: '瓶子破了',
+      decision: table.evaluate(dmg as never),
+    }),
     // Resolved by an agent within every SLA (regular tier, rule urgency 5 → 15 min / 240 min).
     resolvedCase({
-      base: BASE, reason: 'merchant_refused', answerMinutes: 3, resolveMinutes: 60, complaint: 'size_mismatch',
-      facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 99 }), firstMessage: '桌子比描述小',
-      resolution: { kind: 'change', remedy: 'return_refund' }, csat: 5,
+      base: BASE,
+      reason: 'merchant_refused',
+      answerMinutes: 3,
+      resolveMinutes: 60,
+      complaint: 'size_mismatch',
+      facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 99 }),
+      firstMessage: '桌子比描述小',
+      resolution: { kind: 'change', remedy: 'return_refund' },
+      csat: 5,
     }),
     // The bot read "logistics"; the agent says it was damaged in transit. Late first answer, late resolution.
     resolvedCase({
-      base: BASE, reason: 'unsure', answerMinutes: 30, resolveMinutes: 300, complaint: 'logistics',
-      facts: facts({ complaint: 'logistics', category: 'other', order_amount: 50 }), firstMessage: '快递到了箱子全压扁了',
-      resolution: { kind: 'change', remedy: 'partial_refund', refund_pct: 20, compensation_amount: 10, complaint: 'damaged_packaging' }, csat: 2,
+      base: BASE,
+      reason: 'unsure',
+      answerMinutes: 30,
+      resolveMinutes: 300,
+      complaint: 'logistics',
+      facts: facts({ complaint: 'logistics', category: 'other', order_amount: 50 }),
+      firstMessage: '快递到了箱子全压扁了',
+      resolution: {
+        kind: 'change',
+        remedy: 'partial_refund',
+        refund_pct: 20,
+        compensation_amount: 10,
+        complaint: 'damaged_packaging',
+      },
+      csat: 2,
     }),
-    { ...newCase(facts({ complaint: 'quality_defect', category: 'appliance' })), complaint: 'quality_defect', status: 'open' },
+    {
+      ...newCase(facts({ complaint: 'quality_defect', category: 'appliance' })),
+      complaint: 'quality_defect',
+      status: 'open',
+    },
   ];
 }
 
 describe('lead analytics', () => {
   let a: Analytics;
-  before(() => (a = analyze(story().map(stored), { since: new Date(BASE - 86_400_000), until: new Date(BASE + 86_400_000) }, DEFAULT_SETTINGS)));
+  before(
+    () =>
+      (a = analyze(
+        story().map(stored),
+        { since: new Date(BASE - 86_400_000), until: new Date(BASE + 86_400_000) },
+        DEFAULT_SETTINGS,
+      )),
+  );
 
   it('containment counts cases settled without a person against those handed off', () => {
     expect(a.cases).to.equal(5);
@@ -63,7 +114,13 @@ describe('lead analytics', () => {
   });
 
   it('checks each resolved handoff against the SLA of its priority', () => {
-    expect(a.sla).to.include({ measured: 2, firstResponseMet: 1, resolutionMet: 1, firstResponseRate: 0.5, resolutionRate: 0.5 });
+    expect(a.sla).to.include({
+      measured: 2,
+      firstResponseMet: 1,
+      resolutionMet: 1,
+      firstResponseRate: 0.5,
+      resolutionRate: 0.5,
+    });
   });
 
   it('averages CSAT and keeps the distribution', () => {
@@ -83,7 +140,12 @@ describe('lead analytics', () => {
   it('shows where the classifier is weak: unsure handoffs and agents’ corrections', () => {
     expect(a.weakSpots.unsure).to.deep.equal([{ caseId: 'K3', text: '快递到了箱子全压扁了' }]);
     expect(a.weakSpots.corrections).to.have.length(1);
-    expect(a.weakSpots.corrections[0]).to.include({ caseId: 'K3', from: 'logistics', to: 'damaged_packaging', agent: 'li' });
+    expect(a.weakSpots.corrections[0]).to.include({
+      caseId: 'K3',
+      from: 'logistics',
+      to: 'damaged_packaging',
+      agent: 'li',
+    });
     expect(a.weakSpots.confusions).to.deep.equal([{ from: 'logistics', to: 'damaged_packaging', count: 1 }]);
   });
 
@@ -116,7 +178,9 @@ describe('lead analytics', () => {
       const t = captureIo();
       t.io.env = { KEFU_DATA_DIR: dir };
       expect(await main(['report'], t.io)).to.equal(0);
-      expect(t.out()).to.contain('containment       50.0%  (2 settled by the bot, 2 handed to a person)').and.contain('CSAT              3.5 / 5 from 2 ratings');
+      expect(t.out())
+        .to.contain('containment       50.0%  (2 settled by the bot, 2 handed to a person)')
+        .and.contain('CSAT              3.5 / 5 from 2 ratings');
       expect(t.out()).to.contain('read as logistics, agents said damaged_packaging: 1');
     });
 

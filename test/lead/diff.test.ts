@@ -10,16 +10,33 @@ import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { diffTables, refundAmount, type TableDiff } from '../../rules/diff.js';
 import { parseFacts, parseTable } from '../../rules/index.js';
 import { captureIo } from '../support/cliIo.js';
-import { BROKEN_TABLE, NEW_DMG_PCT, NEW_EXP_BIG_COMPENSATION, NEW_EXP_BIG_FROM, NEW_TABLE, OLD_TABLE, SEED, seed } from './fixtures.js';
+import {
+  BROKEN_TABLE,
+  NEW_DMG_PCT,
+  NEW_EXP_BIG_COMPENSATION,
+  NEW_EXP_BIG_FROM,
+  NEW_TABLE,
+  OLD_TABLE,
+  SEED,
+  seed,
+} from './fixtures.js';
 
 /** What the NEW table changes, worked out from the fixture's definition rather than from the code under test. */
 function expected() {
   const replayable = SEED.filter((c) => c.facts.order_amount !== undefined);
   const amount = (key: string) => SEED.find((c) => c.key === key)!.facts.order_amount!;
   const dmg = ['dmg-60', 'dmg-45.5'];
-  const big = replayable.filter((c) => c.facts.complaint === 'expired_food' && c.facts.order_amount! >= NEW_EXP_BIG_FROM).map((c) => c.key);
+  const big = replayable
+    .filter((c) => c.facts.complaint === 'expired_food' && c.facts.order_amount! >= NEW_EXP_BIG_FROM)
+    .map((c) => c.key);
   const dmgDelta = dmg.reduce((s, k) => s + (amount(k) * (NEW_DMG_PCT - 30)) / 100, 0);
-  return { replayable: replayable.length, changed: [...big, ...dmg], big, dmg, dmgDelta: Math.round(dmgDelta * 100) / 100 };
+  return {
+    replayable: replayable.length,
+    changed: [...big, ...dmg],
+    big,
+    dmg,
+    dmgDelta: Math.round(dmgDelta * 100) / 100,
+  };
 }
 
 function checkDiff(d: TableDiff, ids: Map<string, string>) {
@@ -65,7 +82,9 @@ describe('rules diff: replaying stored cases through two tables', () => {
   });
 
   it('a table compared with itself changes nothing', () => {
-    const cases = [{ id: 'a', facts: parseFacts(SEED[0]!.facts) }].flatMap((c) => (c.facts.ok ? [{ id: c.id, facts: c.facts.facts }] : []));
+    const cases = [{ id: 'a', facts: parseFacts(SEED[0]!.facts) }].flatMap((c) =>
+      c.facts.ok ? [{ id: c.id, facts: c.facts.facts }] : [],
+    );
     const d = diffTables(newT, newT, cases);
     expect(d.changed).to.deep.equal([]);
     expect(d.before).to.deep.equal(d.after);
@@ -88,7 +107,9 @@ describe('rules diff: replaying stored cases through two tables', () => {
     it('replays every case of the embedded store and prints the report (--json for machines)', async () => {
       const c = captureIo();
       c.io.env = { KEFU_DATA_DIR: dir };
-      expect(await main(['rules', 'diff', path.join(dir, 'old.yaml'), path.join(dir, 'new.yaml'), '--json'], c.io)).to.equal(0);
+      expect(
+        await main(['rules', 'diff', path.join(dir, 'old.yaml'), path.join(dir, 'new.yaml'), '--json'], c.io),
+      ).to.equal(0);
       const doc = JSON.parse(c.out()) as TableDiff & { skipped: number };
       checkDiff(doc, ids);
       expect(doc.skipped).to.equal(SEED.length - expected().replayable);
@@ -96,7 +117,11 @@ describe('rules diff: replaying stored cases through two tables', () => {
       const t = captureIo();
       t.io.env = { KEFU_DATA_DIR: dir };
       expect(await main(['rules', 'diff', path.join(dir, 'old.yaml'), path.join(dir, 'new.yaml')], t.io)).to.equal(0);
-      expect(t.out()).to.contain(`${expected().changed.length} cases would end differently`).and.contain('DMG → DMG: 2 cases').and.contain('EXP → EXP-BIG: 1 case').and.contain('1 skipped');
+      expect(t.out())
+        .to.contain(`${expected().changed.length} cases would end differently`)
+        .and.contain('DMG → DMG: 2 cases')
+        .and.contain('EXP → EXP-BIG: 1 case')
+        .and.contain('1 skipped');
     });
 
     it('refuses an invalid NEW table with the position of each error, before replaying', async () => {
@@ -105,7 +130,11 @@ describe('rules diff: replaying stored cases through two tables', () => {
       const broken = path.join(dir, 'broken.yaml');
       expect(await main(['rules', 'diff', path.join(dir, 'old.yaml'), broken], c.io)).to.equal(1);
       const line = BROKEN_TABLE.split('\n').findIndex((l) => l.includes('damagd_packaging')) + 1;
-      expect(c.out()).to.match(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}:\\d+: error \\[unknown_value\\] rule DMG:`));
+      expect(c.out()).to.match(
+        new RegExp(
+          `${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}:\\d+: error \\[unknown_value\\] rule DMG:`,
+        ),
+      );
       expect(c.out()).to.contain('NEW table').and.contain('nothing was replayed');
       const j = captureIo();
       j.io.env = { KEFU_DATA_DIR: dir };
@@ -142,8 +171,16 @@ describe('rules diff: replaying stored cases through two tables', () => {
     it('replays the cases stored in PostgreSQL when DATABASE_URL is configured', async () => {
       const ids = await seed(await PgCaseStore.open(pool, schema));
       const c = captureIo();
-      c.io.env = { KEFU_DATA_DIR: dir, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_SCHEMA: schema, REDIS_PREFIX: `${schema}:` };
-      expect(await main(['rules', 'diff', path.join(dir, 'old.yaml'), path.join(dir, 'new.yaml'), '--json'], c.io)).to.equal(0);
+      c.io.env = {
+        KEFU_DATA_DIR: dir,
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_SCHEMA: schema,
+        REDIS_PREFIX: `${schema}:`,
+      };
+      expect(
+        await main(['rules', 'diff', path.join(dir, 'old.yaml'), path.join(dir, 'new.yaml'), '--json'], c.io),
+      ).to.equal(0);
       checkDiff(JSON.parse(c.out()) as TableDiff, ids);
     });
   });

@@ -35,7 +35,11 @@ export const OLD_TABLE =
   HEADER +
   rule('EXP', 'complaint: expired_food', '{ remedy: refund, escalate: false }') +
   rule('DMG', 'complaint: damaged_packaging', '{ remedy: partial_refund, refund_pct: 30, escalate: false }') +
-  rule('SIZE', 'complaint: size_mismatch, merchant_response: refused', '{ remedy: return_refund, escalate: true, priority: 5 }') +
+  rule(
+    'SIZE',
+    'complaint: size_mismatch, merchant_response: refused',
+    '{ remedy: return_refund, escalate: true, priority: 5 }',
+  ) +
   FOOTER;
 
 export const NEW_DMG_PCT = 50;
@@ -45,17 +49,36 @@ export const NEW_EXP_BIG_FROM = 100;
 /** NEW: expired food from ¥100 also gets ¥50 and an express refund; damaged goods 50 %. */
 export const NEW_TABLE =
   HEADER +
-  rule('EXP-BIG', `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`, `{ remedy: refund, compensation: { kind: fixed, label: goodwill, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`) +
+  rule(
+    'EXP-BIG',
+    `complaint: expired_food, order_amount: '>= ${NEW_EXP_BIG_FROM}'`,
+    `{ remedy: refund, compensation: { kind: fixed, label: goodwill, amount: ${NEW_EXP_BIG_COMPENSATION} }, express_refund: true, escalate: false }`,
+  ) +
   rule('EXP', 'complaint: expired_food', '{ remedy: refund, escalate: false }') +
-  rule('DMG', 'complaint: damaged_packaging', `{ remedy: partial_refund, refund_pct: ${NEW_DMG_PCT}, escalate: false }`) +
-  rule('SIZE', 'complaint: size_mismatch, merchant_response: refused', '{ remedy: return_refund, escalate: true, priority: 5 }') +
+  rule(
+    'DMG',
+    'complaint: damaged_packaging',
+    `{ remedy: partial_refund, refund_pct: ${NEW_DMG_PCT}, escalate: false }`,
+  ) +
+  rule(
+    'SIZE',
+    'complaint: size_mismatch, merchant_response: refused',
+    '{ remedy: return_refund, escalate: true, priority: 5 }',
+  ) +
   FOOTER;
 
 /** NEW with a typo in a value: refused with the position. */
 export const BROKEN_TABLE = NEW_TABLE.replace('complaint: damaged_packaging', 'complaint: damagd_packaging');
 
 export function facts(f: Partial<Facts>): Partial<Facts> {
-  return { category: 'food', evidence: [], merchant_response: 'not_contacted', member_tier: 'regular', prior_claims_90d: 0, ...f };
+  return {
+    category: 'food',
+    evidence: [],
+    merchant_response: 'not_contacted',
+    member_tier: 'regular',
+    prior_claims_90d: 0,
+    ...f,
+  };
 }
 
 export interface SeedCase {
@@ -69,7 +92,10 @@ export const SEED: SeedCase[] = [
   { key: 'exp-big', facts: facts({ complaint: 'expired_food', order_amount: 200 }) },
   { key: 'dmg-60', facts: facts({ complaint: 'damaged_packaging', category: 'daily_chemical', order_amount: 60 }) },
   { key: 'dmg-45.5', facts: facts({ complaint: 'damaged_packaging', category: 'daily_chemical', order_amount: 45.5 }) },
-  { key: 'size-refused', facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 99 }) },
+  {
+    key: 'size-refused',
+    facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 99 }),
+  },
   { key: 'logistics', facts: facts({ complaint: 'logistics', category: 'other', order_amount: 30 }) },
   // The shopper left before giving the order amount: cannot be replayed.
   { key: 'incomplete', facts: { complaint: 'quality_defect', category: 'appliance' } },
@@ -113,12 +139,26 @@ export function acceptedCase(o: StoryOptions & { minutes: number; decision: Case
     { at: at(o.base, o.minutes), status: 'accepted', by: 'shopper' },
   ];
   const transcript: TranscriptEntry[] = [{ at: at(o.base, 0), from: 'shopper', text: o.firstMessage }];
-  return { ...newCase(o.facts), locale: o.locale ?? 'zh-CN', complaint: o.complaint, status: 'accepted', decision: o.decision, history, transcript };
+  return {
+    ...newCase(o.facts),
+    locale: o.locale ?? 'zh-CN',
+    complaint: o.complaint,
+    status: 'accepted',
+    decision: o.decision,
+    history,
+    transcript,
+  };
 }
 
 /** A case handed to a person for `reason`, answered after `answerMinutes` and resolved after `resolveMinutes`. */
 export function resolvedCase(
-  o: StoryOptions & { reason: string; answerMinutes: number; resolveMinutes: number; resolution: Omit<Resolution, 'at' | 'agent' | 'note'> & { complaint?: Resolution['complaint'] }; csat?: number },
+  o: StoryOptions & {
+    reason: string;
+    answerMinutes: number;
+    resolveMinutes: number;
+    resolution: Omit<Resolution, 'at' | 'agent' | 'note'> & { complaint?: Resolution['complaint'] };
+    csat?: number;
+  },
 ): NewCase {
   const history: CaseEvent[] = [
     { at: at(o.base, 0), status: 'escalated', by: 'bot', note: `handoff: ${o.reason}` },

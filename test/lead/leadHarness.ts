@@ -33,4 +33,3 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
   throw new Error(`gave up waiting for ${what}`);
 }
-

@@ -19,7 +19,14 @@ describe('lead page in headless Chromium', function () {
   before(async function () {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
     ({ h, dir } = await leadHarness());
@@ -29,16 +36,43 @@ describe('lead page in headless Chromium', function () {
     const exp = facts({ complaint: 'expired_food', order_amount: 120 });
     const dmg = facts({ complaint: 'damaged_packaging', category: 'daily_chemical', order_amount: 40 });
     const cases = [
-      acceptedCase({ base, minutes: 3, complaint: 'expired_food', facts: exp, firstMessage: '酸奶过期了', decision: table.evaluate(exp as never) }),
-      acceptedCase({ base, minutes: 6, complaint: 'damaged_packaging', facts: dmg, firstMessage: 'bottle leaked', decision: table.evaluate(dmg as never), locale: 'en' }),
+      acceptedCase({
+        base,
+        minutes: 3,
+        complaint: 'expired_food',
+        facts: exp,
+        firstMessage: '酸奶过期了',
+        decision: table.evaluate(exp as never),
+      }),
+      acceptedCase({
+        base,
+        minutes: 6,
+        complaint: 'damaged_packaging',
+        facts: dmg,
+        firstMessage: 'bottle leaked',
+        decision: table.evaluate(dmg as never),
+        locale: 'en',
+      }),
       resolvedCase({
-        base, reason: 'merchant_refused', answerMinutes: 2, resolveMinutes: 45, complaint: 'size_mismatch', csat: 5,
-        facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 299 }), firstMessage: '桌子小了30厘米',
+        base,
+        reason: 'merchant_refused',
+        answerMinutes: 2,
+        resolveMinutes: 45,
+        complaint: 'size_mismatch',
+        csat: 5,
+        facts: facts({ complaint: 'size_mismatch', category: 'home', merchant_response: 'refused', order_amount: 299 }),
+        firstMessage: '桌子小了30厘米',
         resolution: { kind: 'accept_proposal', remedy: 'return_refund' },
       }),
       resolvedCase({
-        base, reason: 'unsure', answerMinutes: 5, resolveMinutes: 30, complaint: 'logistics', csat: 3,
-        facts: facts({ complaint: 'logistics', category: 'daily_chemical', order_amount: 39 }), firstMessage: '箱子压扁了洗衣液漏了',
+        base,
+        reason: 'unsure',
+        answerMinutes: 5,
+        resolveMinutes: 30,
+        complaint: 'logistics',
+        csat: 3,
+        facts: facts({ complaint: 'logistics', category: 'daily_chemical', order_amount: 39 }),
+        firstMessage: '箱子压扁了洗衣液漏了',
         resolution: { kind: 'change', remedy: 'reship', complaint: 'damaged_packaging' },
       }),
     ];
@@ -59,7 +93,12 @@ describe('lead page in headless Chromium', function () {
     // Every request but the deliberately wrong sign-in (and the browser's favicon probe) succeeds.
     page.on('response', (r) => {
       const url = new URL(r.url());
-      if (r.status() >= 400 && url.pathname !== '/favicon.ico' && !(url.pathname === '/api/lead/me' && r.status() === 401)) errors.push(`${r.status()} ${url.pathname}`);
+      if (
+        r.status() >= 400 &&
+        url.pathname !== '/favicon.ico' &&
+        !(url.pathname === '/api/lead/me' && r.status() === 401)
+      )
+        errors.push(`${r.status()} ${url.pathname}`);
     });
     await page.goto(`${h.app.url}/lead`);
 
@@ -78,7 +117,9 @@ describe('lead page in headless Chromium', function () {
     expect(await page.textContent('#kpi-money')).to.equal(`¥${want.totals.refunds} · ¥${want.totals.compensation}`);
     const logistics = page.locator('#by-complaint tbody tr', { hasText: 'logistics' });
     expect(await logistics.locator('td').nth(2).textContent()).to.equal('reship 1');
-    expect(await page.textContent('#weak tbody')).to.contain('箱子压扁了洗衣液漏了').and.contain('damaged_packaging');
+    expect(await page.textContent('#weak tbody'))
+      .to.contain('箱子压扁了洗衣液漏了')
+      .and.contain('damaged_packaging');
     // Chart.js drew into every canvas (a blank canvas has no non-transparent pixel).
     const drawn = await page.evaluate(() =>
       ['chart-reasons', 'chart-money', 'chart-csat'].map((id) => {
@@ -94,15 +135,23 @@ describe('lead page in headless Chromium', function () {
     expect(basisRows).to.have.length(h.app.rules.current().ruleIds.length + 1);
     expect(basisRows.at(-1)).to.contain('DEFAULT').and.contain('test');
 
-    await page.setInputFiles('#table-file', { name: 'rules.yaml', mimeType: 'text/yaml', buffer: Buffer.from(NEW_TABLE) });
+    await page.setInputFiles('#table-file', {
+      name: 'rules.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from(NEW_TABLE),
+    });
     await page.click('#upload-form button[type=submit]');
     await page.waitForSelector('#impact:not([hidden])');
-    const preview = await (await fetch(`${h.app.url}/api/lead/rules/preview`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${LEAD_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: NEW_TABLE }),
-    })).json() as { diff: { changedCount: number; replayed: number; delta: { compensation: number } } };
-    expect(await page.textContent('#impact-changed')).to.equal(`${preview.diff.changedCount} of ${preview.diff.replayed}`);
+    const preview = (await (
+      await fetch(`${h.app.url}/api/lead/rules/preview`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${LEAD_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: NEW_TABLE }),
+      })
+    ).json()) as { diff: { changedCount: number; replayed: number; delta: { compensation: number } } };
+    expect(await page.textContent('#impact-changed')).to.equal(
+      `${preview.diff.changedCount} of ${preview.diff.replayed}`,
+    );
     expect(await page.textContent('#impact-compensation')).to.equal(`+¥${preview.diff.delta.compensation}`);
     expect(await page.locator('#impact-groups tbody tr').count()).to.equal(2);
     expect(await page.textContent('#impact-groups tbody')).to.contain('EXP-BIG');

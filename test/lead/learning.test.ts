@@ -17,9 +17,13 @@ const MISREAD = '箱子到的时候整个压扁了，里面的洗衣液漏了一
 describe('learning loop: agents’ corrections become training examples', () => {
   describe('the close decision', () => {
     it('takes an optional corrected complaint and refuses labels that are not complaints', () => {
-      expect(parseCloseDecision({ kind: 'accept_proposal', note: 'ok', complaint: 'damaged_packaging' })).to.deep.equal({ kind: 'accept_proposal', note: 'ok', complaint: 'damaged_packaging' });
+      expect(parseCloseDecision({ kind: 'accept_proposal', note: 'ok', complaint: 'damaged_packaging' })).to.deep.equal(
+        { kind: 'accept_proposal', note: 'ok', complaint: 'damaged_packaging' },
+      );
       expect(parseCloseDecision({ kind: 'reject', note: 'no' })).to.deep.equal({ kind: 'reject', note: 'no' });
-      expect(() => parseCloseDecision({ kind: 'reject', note: 'x', complaint: 'greeting' })).to.throw(/complaint must be one of expired_food/);
+      expect(() => parseCloseDecision({ kind: 'reject', note: 'x', complaint: 'greeting' })).to.throw(
+        /complaint must be one of expired_food/,
+      );
     });
 
     it('is stored on the case when an agent closes it through the API', async () => {
@@ -27,11 +31,18 @@ describe('learning loop: agents’ corrections become training examples', () => 
       try {
         const { c } = await api.queuedCase();
         const headers = { ...api.auth(), 'content-type': 'application/json' };
-        expect((await fetch(`${api.base}/api/agent/cases/${c.id}/claim`, { method: 'POST', headers })).status).to.equal(200);
+        expect((await fetch(`${api.base}/api/agent/cases/${c.id}/claim`, { method: 'POST', headers })).status).to.equal(
+          200,
+        );
         const res = await fetch(`${api.base}/api/agent/cases/${c.id}/close`, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ kind: 'change', remedy: 'refund', note: 'it was a leak, not expiry', complaint: 'damaged_packaging' }),
+          body: JSON.stringify({
+            kind: 'change',
+            remedy: 'refund',
+            note: 'it was a leak, not expiry',
+            complaint: 'damaged_packaging',
+          }),
         });
         expect(res.status).to.equal(200);
         const stored = await api.cases.get(c.id);
@@ -57,17 +68,33 @@ describe('learning loop: agents’ corrections become training examples', () => 
       const db = openSqlite(path.join(dir, 'kefu.sqlite'));
       const store = new SqliteCaseStore(db);
       const base = Date.now() - 3_600_000;
-      caseId = (await store.create(resolvedCase({
-        base, reason: 'rule', answerMinutes: 2, resolveMinutes: 20, complaint: 'logistics',
-        facts: facts({ complaint: 'logistics', category: 'daily_chemical', order_amount: 39 }), firstMessage: `  ${MISREAD}\n`,
-        resolution: { kind: 'change', remedy: 'reship', complaint: 'damaged_packaging' },
-      }))).id;
+      caseId = (
+        await store.create(
+          resolvedCase({
+            base,
+            reason: 'rule',
+            answerMinutes: 2,
+            resolveMinutes: 20,
+            complaint: 'logistics',
+            facts: facts({ complaint: 'logistics', category: 'daily_chemical', order_amount: 39 }),
+            firstMessage: `  ${MISREAD}\n`,
+            resolution: { kind: 'change', remedy: 'reship', complaint: 'damaged_packaging' },
+          }),
+        )
+      ).id;
       // An agent who confirmed the bot's reading is not a correction.
-      await store.create(resolvedCase({
-        base, reason: 'rule', answerMinutes: 2, resolveMinutes: 20, complaint: 'expired_food',
-        facts: facts({ complaint: 'expired_food', order_amount: 10 }), firstMessage: '牛奶过期了',
-        resolution: { kind: 'accept_proposal', remedy: 'refund', complaint: 'expired_food' },
-      }));
+      await store.create(
+        resolvedCase({
+          base,
+          reason: 'rule',
+          answerMinutes: 2,
+          resolveMinutes: 20,
+          complaint: 'expired_food',
+          facts: facts({ complaint: 'expired_food', order_amount: 10 }),
+          firstMessage: '牛奶过期了',
+          resolution: { kind: 'accept_proposal', remedy: 'refund', complaint: 'expired_food' },
+        }),
+      );
       db.close();
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,7 +103,9 @@ describe('learning loop: agents’ corrections become training examples', () => 
       const c = captureIo();
       c.io.env = env();
       expect(await main(['intents', 'review', '--dir', intents], c.io)).to.equal(0);
-      expect(c.out()).to.contain('1 candidate to review (1 new)').and.contain(`${caseId}  [zh-CN] logistics → damaged_packaging  "${MISREAD}"`);
+      expect(c.out())
+        .to.contain('1 candidate to review (1 new)')
+        .and.contain(`${caseId}  [zh-CN] logistics → damaged_packaging  "${MISREAD}"`);
       const again = captureIo();
       again.io.env = env();
       expect(await main(['intents', 'review', '--dir', intents, '--json'], again.io)).to.equal(0);
@@ -102,7 +131,9 @@ describe('learning loop: agents’ corrections become training examples', () => 
       expect(examples.length).to.equal(parseExamples(before, train, 'zh-CN').length + 1);
       const added = after.split('\n').filter((l) => !before.split('\n').includes(l));
       expect(added).to.deep.equal([`  - ${MISREAD}`]);
-      expect(readCandidates(path.join(intents, 'candidates.yaml')).map((c) => [c.id, c.status])).to.deep.equal([[caseId, 'added']]);
+      expect(readCandidates(path.join(intents, 'candidates.yaml')).map((c) => [c.id, c.status])).to.deep.equal([
+        [caseId, 'added'],
+      ]);
 
       const again = captureIo();
       again.io.env = env();
@@ -120,6 +151,8 @@ describe('learning loop: agents’ corrections become training examples', () => 
 
   it('the candidates file in data/ parses', () => {
     expect(() => readCandidates('data/intents/candidates.yaml')).not.to.throw();
-    expect(readCandidates('data/intents/candidates.yaml').every((c) => c.status === 'pending' || c.status === 'added')).to.equal(true);
+    expect(
+      readCandidates('data/intents/candidates.yaml').every((c) => c.status === 'pending' || c.status === 'added'),
+    ).to.equal(true);
   });
 });

@@ -9,8 +9,25 @@ function contract(open: () => Promise<RuleVersionStore>) {
     const store = await open();
     expect(await store.latest()).to.equal(undefined);
     const a = await store.add({ hash: 'aaa', by: 'file', at: '2026-03-01T00:00:00.000Z', kind: 'file', text: 'A' });
-    const b = await store.add({ hash: 'bbb', by: 'lead:wang', at: '2026-03-02T00:00:00.000Z', kind: 'activate', previousHash: 'aaa', text: 'B',
-      diff: { oldHash: 'aaa', newHash: 'bbb', replayed: 3, groups: [], before: { cases: 3, refunds: 1, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 }, after: { cases: 3, refunds: 2, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 }, delta: { refunds: 1, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 }, changedCount: 1, skipped: 0 } });
+    const b = await store.add({
+      hash: 'bbb',
+      by: 'lead:wang',
+      at: '2026-03-02T00:00:00.000Z',
+      kind: 'activate',
+      previousHash: 'aaa',
+      text: 'B',
+      diff: {
+        oldHash: 'aaa',
+        newHash: 'bbb',
+        replayed: 3,
+        groups: [],
+        before: { cases: 3, refunds: 1, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 },
+        after: { cases: 3, refunds: 2, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 },
+        delta: { refunds: 1, compensation: 0, escalated: 0, escalationRate: 0, expressRefunds: 0 },
+        changedCount: 1,
+        skipped: 0,
+      },
+    });
     expect(b.id).to.be.greaterThan(a.id);
     expect((await store.list()).map((v) => v.hash)).to.deep.equal(['bbb', 'aaa']);
     expect(await store.get(b.id)).to.deep.equal(b);

@@ -26,14 +26,18 @@ const slotOf = (replies: Reply[]) => replies.at(-1)?.channelData?.prompt?.slot a
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Every row of every SQLite table, as text. */
 function sqliteText(dataDir: string): string {
   const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
     expect(tables, 'the tables searched').to.include.members(['cases', 'state', 'handoff_queue']);
     return tables.map((t) => `${t}: ${JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())}`).join('\n');
   } finally {
@@ -54,7 +58,9 @@ function leftover(dir: string, name: string): string {
 /** u-lihua's story 1 over the widget: a case, her phone and ID number, a photo uploaded. */
 async function fillEverything(h: Harness): Promise<{ open: DirectLineChat; other: DirectLineChat }> {
   const open = await DirectLineChat.open(h.app.url, 'u-lihua');
-  expect(slotOf(await open.say({ text: `洗发水瓶子破了，漏了一箱。我手机${PHONE}，身份证${ID_NUMBER}` }))).to.equal('order_id');
+  expect(slotOf(await open.say({ text: `洗发水瓶子破了，漏了一箱。我手机${PHONE}，身份证${ID_NUMBER}` }))).to.equal(
+    'order_id',
+  );
   expect(texts(await open.say({ text: '284716350192837465' }))).to.include('已为您创建工单');
   expect(texts(await open.upload(PNG_1X1, 'image/png', 'photo.png'))).to.match(/已收到/);
   const other = await DirectLineChat.open(h.app.url, 'u-lihua');
@@ -70,7 +76,8 @@ async function fillEverything(h: Harness): Promise<{ open: DirectLineChat; other
 
 function expectNothingOfHers(dataDir: string): void {
   const rows = sqliteText(dataDir);
-  for (const secret of ['u-lihua', PHONE, ID_NUMBER, '284716350192837465']) expect(rows, `SQLite still holds ${secret}`).to.not.include(secret);
+  for (const secret of ['u-lihua', PHONE, ID_NUMBER, '284716350192837465'])
+    expect(rows, `SQLite still holds ${secret}`).to.not.include(secret);
   expect(filesUnder(path.join(dataDir, 'evidence')), 'evidence directory').to.deep.equal([]);
   expect(filesUnder(path.join(dataDir, 'directline-uploads')), 'uploads directory').to.deep.equal([]);
 }
@@ -81,9 +88,13 @@ describe('privacy: erase and purge are complete', function () {
   beforeEach(async () => (h = await startHarness()));
   afterEach(async () => h?.close());
 
-  it('erase empties every place the shopper\'s data is kept', async () => {
+  it("erase empties every place the shopper's data is kept", async () => {
     const { open, other } = await fillEverything(h);
-    const upload = (await (await fetch(`${h.app.url}/v3/directline/conversations/${open.conversationId}/activities`, { headers: { authorization: `Bearer ${open.token}` } })).json()) as { activities: { attachments?: { contentUrl: string }[] }[] };
+    const upload = (await (
+      await fetch(`${h.app.url}/v3/directline/conversations/${open.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${open.token}` },
+      })
+    ).json()) as { activities: { attachments?: { contentUrl: string }[] }[] };
     const photoUrl = upload.activities.flatMap((a) => a.attachments ?? [])[0]!.contentUrl;
     expect((await fetch(photoUrl)).status).to.equal(200);
 
@@ -95,7 +106,8 @@ describe('privacy: erase and purge are complete', function () {
     for (const chat of [open, other]) {
       const { activities } = await h.app.directLine.store.activitiesSince(chat.conversationId, 0);
       const said = JSON.stringify(activities);
-      for (const secret of [PHONE, ID_NUMBER, '284716350192837465', 'directline/attachments']) expect(said, `the Direct Line transcript still holds ${secret}`).to.not.include(secret);
+      for (const secret of [PHONE, ID_NUMBER, '284716350192837465', 'directline/attachments'])
+        expect(said, `the Direct Line transcript still holds ${secret}`).to.not.include(secret);
     }
     expect((await fetch(photoUrl)).status, 'the uploaded photo is gone').to.equal(404);
   });
@@ -127,19 +139,30 @@ describe('privacy: erase and purge are complete', function () {
       const doc = JSON.parse(row.doc) as { updatedAt: string };
       doc.updatedAt = aged.toISOString();
       const cols = (db.prepare('PRAGMA table_info(cases)').all() as { name: string }[]).map((c) => c.name);
-      db.prepare(`UPDATE cases SET doc = ?${cols.includes('updated_at') ? ', updated_at = ?' : ''} WHERE id = ?`).run(...[JSON.stringify(doc), ...(cols.includes('updated_at') ? [doc.updatedAt] : []), row.id]);
+      db.prepare(`UPDATE cases SET doc = ?${cols.includes('updated_at') ? ', updated_at = ?' : ''} WHERE id = ?`).run(
+        ...[JSON.stringify(doc), ...(cols.includes('updated_at') ? [doc.updatedAt] : []), row.id],
+      );
     }
     db.prepare('UPDATE state SET updated_at = ?').run(aged.getTime());
     db.close();
     for (const file of filesUnder(path.join(dataDir, 'directline-uploads'))) {
-      if (file.endsWith('.json')) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), createdAt: aged.toISOString() }));
+      if (file.endsWith('.json'))
+        writeFileSync(
+          file,
+          JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), createdAt: aged.toISOString() }),
+        );
     }
     for (const file of filesUnder(dataDir)) utimesSync(file, aged, aged);
 
     const out = new PassThrough();
     let printed = '';
     out.on('data', (d: Buffer) => (printed += d.toString()));
-    const code = await main(['purge', '--days', '365'], { stdin: new PassThrough(), stdout: out, stderr: out, env: { KEFU_DATA_DIR: dataDir, PATH: process.env.PATH } });
+    const code = await main(['purge', '--days', '365'], {
+      stdin: new PassThrough(),
+      stdout: out,
+      stderr: out,
+      env: { KEFU_DATA_DIR: dataDir, PATH: process.env.PATH },
+    });
     expect(code, printed).to.equal(0);
     expect(printed).to.match(/purged 1 case\(s\) and 1 file\(s\)/);
     expectNothingOfHers(dataDir);
@@ -170,8 +193,18 @@ describe('privacy: erase and purge are complete', function () {
       expect(keys.length).to.be.greaterThan(0);
       for (const key of keys) {
         const type = await redis.type(key);
-        const value = type === 'string' ? await redis.get(key) : type === 'list' ? (await redis.lrange(key, 0, -1)).join() : type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'set' ? (await redis.smembers(key)).join() : '';
-        for (const secret of [PHONE, '284716350192837465']) expect(value ?? '', `${key} holds ${secret}`).to.not.include(secret);
+        const value =
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'list'
+              ? (await redis.lrange(key, 0, -1)).join()
+              : type === 'hash'
+                ? JSON.stringify(await redis.hgetall(key))
+                : type === 'set'
+                  ? (await redis.smembers(key)).join()
+                  : '';
+        for (const secret of [PHONE, '284716350192837465'])
+          expect(value ?? '', `${key} holds ${secret}`).to.not.include(secret);
       }
       expect(await redis.exists(`${prefix}directline/conversations/${open.conversationId}/`)).to.equal(0);
       // The other conversation still answers.

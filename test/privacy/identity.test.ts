@@ -37,9 +37,13 @@ describe('privacy: only the shopper reads or deletes their data', function () {
     const ids = (await h.app.stores.cases.list({ shopperId: 'u-wangfang' })).map((c) => c.id);
     expect(ids).to.have.length(2).and.include(caseId);
     // Claiming her id on either channel, even her Direct Line conversation: only the Direct Line itself can say that.
-    for (const body of [{ text: '我的数据', channelId: 'directline', conversation: { id: h.directLineConversation('wf', 'u-wangfang') } }, { text: '我的数据' }]) {
+    for (const body of [
+      { text: '我的数据', channelId: 'directline', conversation: { id: h.directLineConversation('wf', 'u-wangfang') } },
+      { text: '我的数据' },
+    ]) {
       const replies = await h.say('thief-1', 'u-wangfang', body);
-      for (const secret of [...ids, '301928374650112233']) expect(JSON.stringify(replies), `the reply shows ${secret}`).to.not.include(secret);
+      for (const secret of [...ids, '301928374650112233'])
+        expect(JSON.stringify(replies), `the reply shows ${secret}`).to.not.include(secret);
       expect(replies.some((r) => r.attachments?.length)).to.equal(false);
       expect(texts(replies)).to.match(SIGN_IN);
     }
@@ -78,7 +82,11 @@ describe('privacy: only the shopper reads or deletes their data', function () {
     expect(read.status).to.equal(401);
     expect(await read.text()).to.not.include('301928374650112233');
     expect((await fetch(base)).status, 'reconnect').to.equal(401);
-    const post = await fetch(`${base}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: '我的数据' }) });
+    const post = await fetch(`${base}/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: '我的数据' }),
+    });
     expect(post.status).to.equal(401);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(PNG_1X1)], { type: 'image/png' }), 'a.png');
@@ -89,17 +97,31 @@ describe('privacy: only the shopper reads or deletes their data', function () {
     const chat = await DirectLineChat.open(h.app.url, 'u-lihua');
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(PNG_1X1)], { type: 'image/png' }), 'photo.png');
-    const up = await fetch(`${h.app.url}/v3/directline/conversations/${chat.conversationId}/upload?userId=u-lihua`, { method: 'POST', headers: { authorization: `Bearer ${chat.token}` }, body: form });
+    const up = await fetch(`${h.app.url}/v3/directline/conversations/${chat.conversationId}/upload?userId=u-lihua`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chat.token}` },
+      body: form,
+    });
     expect(up.status).to.equal(200);
-    const page = (await (await fetch(`${h.app.url}/v3/directline/conversations/${chat.conversationId}/activities`, { headers: { authorization: `Bearer ${chat.token}` } })).json()) as { activities: { attachments?: { contentUrl: string }[] }[] };
+    const page = (await (
+      await fetch(`${h.app.url}/v3/directline/conversations/${chat.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${chat.token}` },
+      })
+    ).json()) as { activities: { attachments?: { contentUrl: string }[] }[] };
     const signed = page.activities.flatMap((a) => a.attachments ?? [])[0]!.contentUrl;
     const bare = signed.replace(/\?.*$/, '');
     expect((await fetch(signed)).status, 'the signed URL').to.equal(200);
     expect((await fetch(bare)).status, 'no token').to.equal(403);
     expect((await fetch(`${bare}?t=forged`)).status, 'a forged signature').to.equal(403);
-    expect((await fetch(bare, { headers: { authorization: `Bearer ${chat.token}` } })).status, 'the conversation token').to.equal(200);
+    expect(
+      (await fetch(bare, { headers: { authorization: `Bearer ${chat.token}` } })).status,
+      'the conversation token',
+    ).to.equal(200);
     const other = await DirectLineChat.open(h.app.url, 'u-other');
-    expect((await fetch(bare, { headers: { authorization: `Bearer ${other.token}` } })).status, "another conversation's token").to.equal(403);
+    expect(
+      (await fetch(bare, { headers: { authorization: `Bearer ${other.token}` } })).status,
+      "another conversation's token",
+    ).to.equal(403);
   });
 });
 
@@ -109,13 +131,18 @@ describe('privacy: open-mode tokens from the network', function () {
   after(async () => h?.close());
 
   it('gives a caller on another machine a random user, never the id it asks for', async () => {
-    const lan = Object.values(os.networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+    const lan = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
     // Without a LAN address there is no "other machine" to call from; loopback then stands in for
     // the control case only.
     h = await startHarness({ HOST: '0.0.0.0', ALLOW_ANONYMOUS_NETWORK: '1' }, { host: '0.0.0.0' });
     await herCase(h);
     const local = await DirectLineChat.open(h.app.url, 'u-wangfang');
-    expect((await h.app.directLine.store.getConversation(local.conversationId))?.userId, 'the demo picker on this machine').to.equal('u-wangfang');
+    expect(
+      (await h.app.directLine.store.getConversation(local.conversationId))?.userId,
+      'the demo picker on this machine',
+    ).to.equal('u-wangfang');
     if (lan === undefined) return;
     const remote = await DirectLineChat.open(`http://${lan}:${h.app.port}`, 'u-wangfang');
     const user = (await h.app.directLine.store.getConversation(remote.conversationId))?.userId;
@@ -123,7 +150,11 @@ describe('privacy: open-mode tokens from the network', function () {
     const replies = await remote.say({ text: '我的数据' });
     expect(texts(replies)).to.include('没有保存');
     // Starting a conversation directly (no token) from the network: the same.
-    const started = await fetch(`http://${lan}:${h.app.port}/v3/directline/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'u-wangfang' } }) });
+    const started = await fetch(`http://${lan}:${h.app.port}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: 'u-wangfang' } }),
+    });
     const { conversationId } = (await started.json()) as { conversationId: string };
     expect((await h.app.directLine.store.getConversation(conversationId))?.userId).to.match(/^dl_/);
   });

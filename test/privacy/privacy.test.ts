@@ -14,13 +14,16 @@ import { main } from '../../bot/cli/main.js';
 import { startHarness, dataUrlAttachment, PNG_1X1, type Harness, type Reply } from '../support/kefuHarness.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
-const say = (h: Harness, conversation: string, shopper: string, body: Record<string, unknown>) => h.say(conversation, shopper, body, 'directline');
+const say = (h: Harness, conversation: string, shopper: string, body: Record<string, unknown>) =>
+  h.say(conversation, shopper, body, 'directline');
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
 function evidenceFiles(dataDir: string): string[] {
   const dir = path.join(dataDir, 'evidence');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.json')).map((e) => e.name);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.endsWith('.json'))
+    .map((e) => e.name);
 }
 
 /** Stories 1 (u-lihua) and 2 (u-wangfang) up to the first photo: a case with one file. */
@@ -33,11 +36,13 @@ async function caseWithPhoto(h: Harness, conversation: string, shopper: 'u-lihua
     await say(h, conversation, shopper, { text: '301928374650112233' });
     await say(h, conversation, shopper, { text: '日本卡乐比薯条三兄弟 18袋装' });
   }
-  const replies = await say(h, conversation, shopper, { attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')] });
+  const replies = await say(h, conversation, shopper, {
+    attachments: [dataUrlAttachment(photo, photo === PNG_1X1 ? 'image/png' : 'image/jpeg', 'photo')],
+  });
   expect(texts(replies)).to.match(/已收到/);
 }
 
-describe('privacy: a shopper\'s data', function () {
+describe("privacy: a shopper's data", function () {
   this.timeout(60_000);
   let h: Harness;
   beforeEach(async () => (h = await startHarness()));
@@ -49,7 +54,10 @@ describe('privacy: a shopper\'s data', function () {
     const replies = await say(h, 'mine-2', 'u-lihua', { text: '我的数据' });
     const withFile = replies.find((r) => r.attachments?.some((a) => a.contentType === 'application/json'));
     expect(withFile, texts(replies)).to.not.equal(undefined);
-    const data = withFile!.attachments![0]!.content as { shopperId: string; cases: { id: string; orderId?: string; transcript: { text: string }[] }[] };
+    const data = withFile!.attachments![0]!.content as {
+      shopperId: string;
+      cases: { id: string; orderId?: string; transcript: { text: string }[] }[];
+    };
     expect(data.shopperId).to.equal('u-lihua');
     expect(data.cases).to.have.length(1);
     expect(data.cases[0]!.orderId).to.equal('284716350192837465');
@@ -76,7 +84,10 @@ describe('privacy: a shopper\'s data', function () {
     expect(await h.app.stores.cases.list({ shopperId: 'u-lihua' })).to.have.length(1);
 
     const caseId = (await h.app.stores.cases.list({ shopperId: 'u-lihua' }))[0]!.id;
-    const stateOf = async () => JSON.stringify(await h.app.stores.state.read([`directline/conversations/${h.directLineConversation('del-1', 'u-lihua')}/`]));
+    const stateOf = async () =>
+      JSON.stringify(
+        await h.app.stores.state.read([`directline/conversations/${h.directLineConversation('del-1', 'u-lihua')}/`]),
+      );
     expect(await stateOf()).to.include(caseId);
     await say(h, 'del-1', 'u-lihua', { text: '删除我的数据' });
     const yes = await say(h, 'del-1', 'u-lihua', { text: '是的' });
@@ -91,7 +102,7 @@ describe('privacy: a shopper\'s data', function () {
     expect(texts(after)).to.include('没有保存');
   });
 
-  it('keeps a file another shopper\'s case also uses', async () => {
+  it("keeps a file another shopper's case also uses", async () => {
     await caseWithPhoto(h, 'same-a', 'u-lihua', PNG_1X1);
     await caseWithPhoto(h, 'same-b', 'u-wangfang', PNG_1X1);
     await say(h, 'same-en', 'u-lihua', { locale: 'en-US', text: 'delete my data' });
@@ -111,18 +122,31 @@ describe('privacy: a shopper\'s data', function () {
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(path.join(dataDir, 'kefu.sqlite'));
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[];
-    const table = tables.map((t) => t.name).find((n) => /case/i.test(n) && (db.prepare(`PRAGMA table_info(${n})`).all() as { name: string }[]).some((c) => c.name === 'doc'))!;
+    const table = tables
+      .map((t) => t.name)
+      .find(
+        (n) =>
+          /case/i.test(n) &&
+          (db.prepare(`PRAGMA table_info(${n})`).all() as { name: string }[]).some((c) => c.name === 'doc'),
+      )!;
     const row = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).get(old.id) as { doc: string };
     const doc = JSON.parse(row.doc) as { updatedAt: string };
     doc.updatedAt = new Date(Date.now() - 400 * 86_400_000).toISOString();
     const cols = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-    db.prepare(`UPDATE ${table} SET doc = ?${cols.includes('updated_at') ? ', updated_at = ?' : ''} WHERE id = ?`).run(...[JSON.stringify(doc), ...(cols.includes('updated_at') ? [doc.updatedAt] : []), old.id]);
+    db.prepare(`UPDATE ${table} SET doc = ?${cols.includes('updated_at') ? ', updated_at = ?' : ''} WHERE id = ?`).run(
+      ...[JSON.stringify(doc), ...(cols.includes('updated_at') ? [doc.updatedAt] : []), old.id],
+    );
     db.close();
 
     const out = new PassThrough();
     let printed = '';
     out.on('data', (d: Buffer) => (printed += d.toString()));
-    const code = await main(['purge', '--days', '365'], { stdin: new PassThrough(), stdout: out, stderr: out, env: { KEFU_DATA_DIR: dataDir, PATH: process.env.PATH } });
+    const code = await main(['purge', '--days', '365'], {
+      stdin: new PassThrough(),
+      stdout: out,
+      stderr: out,
+      env: { KEFU_DATA_DIR: dataDir, PATH: process.env.PATH },
+    });
     expect(code, printed).to.equal(0);
     expect(printed).to.match(/purged 1 case\(s\) and 1 file\(s\)/);
     await h.restart();

@@ -22,10 +22,25 @@ const NOT_RUN: { match: RegExp; reason: string; wholeBlock?: true }[] = [
   { match: /^npx mocha\b/, reason: 'runs tests that npm test runs anyway (this one among them)' },
   { match: /^npm run bench\b/, reason: 'benchmarks print figures for minutes; they do not pass or fail' },
   { match: /^npm run fuzz\b/, reason: 'thousands of hostile requests; test/fuzz/fuzz.test.ts runs 400 of them' },
-  { match: /^npm run eval:intents\b/, reason: 'trains the classifier in memory (10-20 s); test/intents/ checks the shipped model' },
-  { match: /^kefu serve\b/, reason: 'a server that runs until stopped; the test starts one (kefu serve --port 0) for the curl examples' },
-  { match: /^kefu train\b/, reason: 'retrains for 10-20 s and rewrites data/intents/model.json; test/intents/classifier.test.ts retrains and compares' },
-  { match: /^export REDIS_URL=/, reason: 'the three-instance walk-through starts servers in the background; test/scale/multiInstance.test.ts runs that setup', wholeBlock: true },
+  {
+    match: /^npm run eval:intents\b/,
+    reason: 'trains the classifier in memory (10-20 s); test/intents/ checks the shipped model',
+  },
+  {
+    match: /^kefu serve\b/,
+    reason: 'a server that runs until stopped; the test starts one (kefu serve --port 0) for the curl examples',
+  },
+  {
+    match: /^kefu train\b/,
+    reason:
+      'retrains for 10-20 s and rewrites data/intents/model.json; test/intents/classifier.test.ts retrains and compares',
+  },
+  {
+    match: /^export REDIS_URL=/,
+    reason:
+      'the three-instance walk-through starts servers in the background; test/scale/multiInstance.test.ts runs that setup',
+    wholeBlock: true,
+  },
 ];
 
 /** Stand-ins for the placeholders the documents use, so their commands can run as written. */
@@ -40,18 +55,33 @@ const SECRET = 'readme-test-direct-line-secret-0123456789';
 const json = (out: string): unknown => JSON.parse(out);
 /** What a command must print, by what it is. Problems are returned as text for the failure message. */
 const SHAPES: { match: RegExp; check: (out: string, cmd: DocCommand) => string | undefined }[] = [
-  { match: /--json\b/, check: (out) => (tryJson(out) === undefined ? 'expected one JSON document (--json)' : undefined) },
+  {
+    match: /--json\b/,
+    check: (out) => (tryJson(out) === undefined ? 'expected one JSON document (--json)' : undefined),
+  },
   { match: /^kefu help\b/, check: (out) => expectMatch(out, /Commands:|Usage: kefu /) },
   { match: /kefu rules check\b(?!.*--json)/, check: (out) => expectMatch(out, /^✓ .+: \d+ rows .+no errors/m) },
   { match: /kefu rules test\b(?!.*--json)/, check: (out) => expectMatch(out, /^✓ \d+ tests passed, 0 failed/m) },
   { match: /kefu rules explain\b(?!.*--json)/, check: (out) => expectMatch(out, /^Decision: [A-Z][A-Z0-9-]*/m) },
-  { match: /kefu rules diff\b(?!.*--json)/, check: (out) => expectMatch(out, /^Replayed \d+ cases through [0-9a-f]{12}/m) },
-  { match: /kefu classify\b/, check: (out) => everyLine(out, (l) => typeof (json(l) as { intent?: unknown }).intent === 'string') },
+  {
+    match: /kefu rules diff\b(?!.*--json)/,
+    check: (out) => expectMatch(out, /^Replayed \d+ cases through [0-9a-f]{12}/m),
+  },
+  {
+    match: /kefu classify\b/,
+    check: (out) => everyLine(out, (l) => typeof (json(l) as { intent?: unknown }).intent === 'string'),
+  },
   { match: /kefu report\b(?!.*--json)/, check: (out) => expectMatch(out, /^ +containment +\d/m) },
   { match: /kefu intents review\b(?!.*--json)/, check: (out) => expectMatch(out, /^\d+ candidates? to review/) },
   { match: /kefu purge\b/, check: (out) => expectMatch(out, /^(purged \d+ case\(s\)|retention is off)/) },
   { match: /kefu teams package\b/, check: (out) => expectMatch(out, /^wrote .+\.zip \(\d+ bytes/) },
-  { match: /^curl\b.*\/api\/messages/s, check: (out) => ((tryJson(out) as { activities?: unknown[] })?.activities?.length ? undefined : 'expected { activities: [...] } with replies') },
+  {
+    match: /^curl\b.*\/api\/messages/s,
+    check: (out) =>
+      (tryJson(out) as { activities?: unknown[] })?.activities?.length
+        ? undefined
+        : 'expected { activities: [...] } with replies',
+  },
   { match: /^curl\b/, check: (out, cmd) => promisedKeys(out, cmd) },
 ];
 
@@ -68,8 +98,13 @@ function expectMatch(out: string, re: RegExp): string | undefined {
 }
 
 function everyLine(out: string, ok: (line: string) => boolean): string | undefined {
-  const bad = out.trimEnd().split('\n').find((l) => !(tryJson(l) !== undefined && ok(l)));
-  return bad === undefined ? undefined : `expected one JSON object with an intent per line, got ${JSON.stringify(bad.slice(0, 80))}`;
+  const bad = out
+    .trimEnd()
+    .split('\n')
+    .find((l) => !(tryJson(l) !== undefined && ok(l)));
+  return bad === undefined
+    ? undefined
+    : `expected one JSON object with an intent per line, got ${JSON.stringify(bad.slice(0, 80))}`;
 }
 
 /** `# → {"token":"…"}` after a command: the answer must be JSON with at least those keys. */
@@ -82,15 +117,20 @@ function promisedKeys(out: string, cmd: DocCommand): string | undefined {
   if (missing.length > 0) return `the document promises ${cmd.promised}; the answer lacks ${missing.join(', ')}`;
   // A plain value written out ("teams":null, "expires_in":3600) is promised as is; "…" means any.
   const differs = Object.entries(promised as Record<string, unknown>).filter(
-    ([k, v]) => (v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && !v.includes('…'))) && (got as Record<string, unknown>)[k] !== v,
+    ([k, v]) =>
+      (v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && !v.includes('…'))) &&
+      (got as Record<string, unknown>)[k] !== v,
   );
-  return differs.length === 0 ? undefined : `the document promises ${cmd.promised}; the answer has ${differs.map(([k]) => `${k}: ${JSON.stringify((got as Record<string, unknown>)[k])}`).join(', ')}`;
+  return differs.length === 0
+    ? undefined
+    : `the document promises ${cmd.promised}; the answer has ${differs.map(([k]) => `${k}: ${JSON.stringify((got as Record<string, unknown>)[k])}`).join(', ')}`;
 }
 
 /** Where the commands run: the project folder's entries linked into a scratch folder, so files a command writes (kefu-teams.zip) land there. */
 function sandbox(): { dir: string; bin: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-readme-'));
-  for (const entry of readdirSync(ROOT)) if (entry !== '.git' && entry !== 'var') symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+  for (const entry of readdirSync(ROOT))
+    if (entry !== '.git' && entry !== 'var') symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
   const bin = path.join(dir, '.bin');
   mkdirSync(bin);
   writeFileSync(path.join(bin, 'kefu'), `#!/bin/sh\nexec "${process.execPath}" "${KEFU}" "$@"\n`);
@@ -139,9 +179,17 @@ const notRunBy = (cmd: DocCommand) => NOT_RUN.find((r) => r.match.test(canonical
 /** README.md and docs/*.md, read now: the tests below are made from what they say today. */
 function documented(): DocCommand[] {
   const docs = path.join(ROOT, 'docs');
-  const files = ['README.md', ...readdirSync(docs).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(docs)
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
   const all = files.flatMap((f) => readDocCommands(path.join(ROOT, f), f));
-  const skippedBlocks = new Set(all.filter((c) => notRunBy(c)?.wholeBlock).map((c) => `${c.where.split(':')[0]}#${c.block}`));
+  const skippedBlocks = new Set(
+    all.filter((c) => notRunBy(c)?.wholeBlock).map((c) => `${c.where.split(':')[0]}#${c.block}`),
+  );
   return all.filter((c) => !skippedBlocks.has(`${c.where.split(':')[0]}#${c.block}`) || notRunBy(c)?.wholeBlock);
 }
 
@@ -166,14 +214,23 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
   function env(): Record<string, string> {
     const dataDir = freshDataDir();
     dataDirs.push(dataDir);
-    return { PATH: `${box.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: process.env.HOME ?? os.tmpdir(), KEFU_DATA_DIR: dataDir, DIRECT_LINE_SECRET: SECRET };
+    return {
+      PATH: `${box.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      KEFU_DATA_DIR: dataDir,
+      DIRECT_LINE_SECRET: SECRET,
+    };
   }
 
   /** One `kefu serve` for every curl example, started the first time one needs it. */
   async function serverFor(): Promise<string> {
     if (serverUrl) return serverUrl;
     const e = { ...env(), LOG_LEVEL: 'warn', AGENT_TOKENS: 'li:agent-li-token-0123456789' };
-    server = spawn(process.execPath, [KEFU, 'serve', '--port', '0'], { cwd: ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, [KEFU, 'serve', '--port', '0'], {
+      cwd: ROOT,
+      env: e,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -191,20 +248,29 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
     for (const [from, to] of PLACEHOLDERS) text = text.split(from).join(to);
     if (/^curl\b/.test(text)) {
       const url = await serverFor();
-      text = text.replace(/https?:\/\/kefu\.example\.com/g, url).replace(/(?<![\w.])localhost:3978\b/g, url.replace('http://', ''));
+      text = text
+        .replace(/https?:\/\/kefu\.example\.com/g, url)
+        .replace(/(?<![\w.])localhost:3978\b/g, url.replace('http://', ''));
     }
     return text;
   }
 
   it('finds the commands: the quick start, the curl examples and kefu commands', () => {
     const texts = commands.map((c) => canonical(c.text));
-    expect(texts.some((t) => /^npm install\b/.test(t)), 'the quick start').to.equal(true);
+    expect(
+      texts.some((t) => /^npm install\b/.test(t)),
+      'the quick start',
+    ).to.equal(true);
     expect(texts.filter((t) => /^curl\b/.test(t)).length, 'curl examples').to.be.at.least(2);
     expect(run.filter((c) => /^kefu\b/.test(canonical(c.text))).length, 'kefu commands').to.be.at.least(8);
   });
 
   it('every rule for a command it does not run still names a documented command', () => {
-    for (const rule of NOT_RUN) expect(commands.some((c) => rule.match.test(canonical(c.text))), `${rule.match} (${rule.reason})`).to.equal(true);
+    for (const rule of NOT_RUN)
+      expect(
+        commands.some((c) => rule.match.test(canonical(c.text))),
+        `${rule.match} (${rule.reason})`,
+      ).to.equal(true);
   });
 
   it('reads a loop, a function, a quoted multi-line argument and a continued line as one command each', () => {
@@ -213,7 +279,7 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
       'for p in 1 2; do',
       '  echo $p &   # in the background',
       'done',
-      "say() { curl -s x -d '{\"a\":",
+      'say() { curl -s x -d \'{"a":',
       "  1}'; }",
       'kefu rules check \\',
       '  data/rules.yaml',
@@ -222,13 +288,16 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
     ].join('\n');
     expect(commandsOf(md, 'x.md').map((c) => [c.where, c.text, c.promised])).to.deep.equal([
       ['x.md:2', 'for p in 1 2; do\n  echo $p &\ndone', undefined],
-      ['x.md:5', "say() { curl -s x -d '{\"a\":\n  1}'; }", undefined],
+      ['x.md:5', 'say() { curl -s x -d \'{"a":\n  1}\'; }', undefined],
       ['x.md:7', 'kefu rules check \\\n  data/rules.yaml', '✓'],
     ]);
   });
 
   it('fails a documented command that exits non-zero or prints nothing', async () => {
-    const bad = commandsOf('```sh\nkefu rules check no-such-table.yaml\nprintf "" | kefu classify\nnode bot/kefu.js rules test   # runs the tests\n# → 34 tests\n```\n', 'bad.md');
+    const bad = commandsOf(
+      '```sh\nkefu rules check no-such-table.yaml\nprintf "" | kefu classify\nnode bot/kefu.js rules test   # runs the tests\n# → 34 tests\n```\n',
+      'bad.md',
+    );
     expect(bad.map((c) => c.where)).to.deep.equal(['bad.md:2', 'bad.md:3', 'bad.md:4']);
     const problems = [];
     for (const c of bad.slice(0, 2)) problems.push(problemOf(c, await bash(await script(c), box.dir, env())));
@@ -240,7 +309,10 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
     it(`${cmd.where}: ${cmd.text.split('\n')[0]!.slice(0, 90)}`, async () => {
       const ran = await bash(await script(cmd), box.dir, env());
       const problem = problemOf(cmd, ran);
-      expect(problem, `${cmd.text}\n--- stdout\n${ran.stdout.slice(0, 2000)}\n--- stderr\n${ran.stderr.slice(0, 2000)}`).to.equal(undefined);
+      expect(
+        problem,
+        `${cmd.text}\n--- stdout\n${ran.stdout.slice(0, 2000)}\n--- stderr\n${ran.stderr.slice(0, 2000)}`,
+      ).to.equal(undefined);
     });
   }
 

@@ -29,7 +29,8 @@ export function shellBlocks(markdown: string): { line: number; lines: string[] }
     const indent = open[1]!.length;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++) body.push(lines[j]!.slice(Math.min(indent, lines[j]!.search(/\S|$/))));
+    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++)
+      body.push(lines[j]!.slice(Math.min(indent, lines[j]!.search(/\S|$/))));
     blocks.push({ line: i + 2, lines: body });
     i = j;
   }
@@ -45,7 +46,8 @@ function scan(line: string, quote: string | undefined): { code: string; comment?
       else if (c === '\\' && quote === '"') i++;
     } else if (c === "'" || c === '"') quote = c;
     else if (c === '\\') i++;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return { code: line.slice(0, i).trimEnd(), comment: line.slice(i + 1).trim(), quote };
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!)))
+      return { code: line.slice(0, i).trimEnd(), comment: line.slice(i + 1).trim(), quote };
   }
   return { code: line, quote };
 }
@@ -100,7 +102,10 @@ export function readDocCommands(file: string, label: string): DocCommand[] {
 
 /** The same command, spelt the one way the test runs it: `kefu ARGS` (a shim on PATH runs node bot/kefu.js). */
 export function canonical(text: string): string {
-  return text.replace(/\bnpx kefu\b/g, 'kefu').replace(/\bnpm run kefu --(?=\s)/g, 'kefu').replace(/\bnode bot\/kefu\.js\b/g, 'kefu');
+  return text
+    .replace(/\bnpx kefu\b/g, 'kefu')
+    .replace(/\bnpm run kefu --(?=\s)/g, 'kefu')
+    .replace(/\bnode bot\/kefu\.js\b/g, 'kefu');
 }
 
 /**

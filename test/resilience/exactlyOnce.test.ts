@@ -13,7 +13,8 @@ import { startHarness, type Harness, type Reply } from '../support/kefuHarness.j
 import { ORDER_ID } from '../scale/driver.js';
 import { FIXTURES } from '../dialogs/transcriptRunner.js';
 
-const slot = (replies: Reply[]) => [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as string | undefined;
+const slot = (replies: Reply[]) =>
+  [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as string | undefined;
 
 /** Brings a conversation to the item photo question. */
 async function toPhotoStep(h: Harness, conv: string): Promise<void> {
@@ -97,7 +98,10 @@ describe('exactly once per activity id', function () {
 
     it('the same activity on both instances at once is handled once; both get its answer', async () => {
       await toPhotoStep(a, 'once-s2');
-      const [ra, rb] = await Promise.all([a.say('once-s2', 'u-lihua', photo('photo-s2')), b.say('once-s2', 'u-lihua', photo('photo-s2'))]);
+      const [ra, rb] = await Promise.all([
+        a.say('once-s2', 'u-lihua', photo('photo-s2')),
+        b.say('once-s2', 'u-lihua', photo('photo-s2')),
+      ]);
       expect(ra.map((r) => r.text)).to.deep.equal(rb.map((r) => r.text));
       expect(slot(ra)).to.equal('photo_package');
       expect(await evidenceKinds(a, 'once-s2')).to.deep.equal(['photo_item']);

@@ -15,7 +15,11 @@ describe('health and readiness (embedded store)', function () {
   it('/readyz is 200 with the SQLite file answering and the rule table loaded; /healthz is liveness', async () => {
     const ready = await fetch(`${h.app.url}/readyz`);
     expect(ready.status).to.equal(200);
-    expect(await ready.json()).to.deep.equal({ status: 'ready', stores: { sqlite: 'ok' }, rules: h.app.rules.current().hash });
+    expect(await ready.json()).to.deep.equal({
+      status: 'ready',
+      stores: { sqlite: 'ok' },
+      rules: h.app.rules.current().hash,
+    });
     const live = await fetch(`${h.app.url}/healthz`);
     expect(live.status).to.equal(200);
     expect(((await live.json()) as { status: string }).status).to.equal('ok');
@@ -41,12 +45,32 @@ describe('resilience settings', () => {
   });
 
   it('are read from the environment', () => {
-    const r = loadConfig({ STORE_TIMEOUT_MS: '750', STORE_CONNECT_TIMEOUT_MS: '1500', READY_TIMEOUT_MS: '200', OUTBOX_MAX: '50', OUTBOX_TIMEOUT_MS: '2000', OUTBOX_ATTEMPTS: '3', OUTBOX_BACKOFF_MS: '250', ACTIVITY_DEDUPE_SECONDS: '0', SHUTDOWN_TIMEOUT_MS: '5000' }).resilience;
-    expect(r).to.deep.equal({ connectTimeoutMs: 1500, storeTimeoutMs: 750, readyTimeoutMs: 200, outbox: { max: 50, timeoutMs: 2000, attempts: 3, backoffMs: 250 }, dedupeSeconds: 0, shutdownMs: 5000 });
+    const r = loadConfig({
+      STORE_TIMEOUT_MS: '750',
+      STORE_CONNECT_TIMEOUT_MS: '1500',
+      READY_TIMEOUT_MS: '200',
+      OUTBOX_MAX: '50',
+      OUTBOX_TIMEOUT_MS: '2000',
+      OUTBOX_ATTEMPTS: '3',
+      OUTBOX_BACKOFF_MS: '250',
+      ACTIVITY_DEDUPE_SECONDS: '0',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    }).resilience;
+    expect(r).to.deep.equal({
+      connectTimeoutMs: 1500,
+      storeTimeoutMs: 750,
+      readyTimeoutMs: 200,
+      outbox: { max: 50, timeoutMs: 2000, attempts: 3, backoffMs: 250 },
+      dedupeSeconds: 0,
+      shutdownMs: 5000,
+    });
   });
 
   it('name the variable and the expectation on a bad value', () => {
-    expect(() => loadConfig({ STORE_TIMEOUT_MS: '0' })).to.throw(ConfigError, /STORE_TIMEOUT_MS='0'.*milliseconds 1\.\.600000/);
+    expect(() => loadConfig({ STORE_TIMEOUT_MS: '0' })).to.throw(
+      ConfigError,
+      /STORE_TIMEOUT_MS='0'.*milliseconds 1\.\.600000/,
+    );
     expect(() => loadConfig({ STORE_TIMEOUT_MS: '2s' })).to.throw(ConfigError, /STORE_TIMEOUT_MS='2s'/);
     expect(() => loadConfig({ OUTBOX_ATTEMPTS: '0' })).to.throw(ConfigError, /OUTBOX_ATTEMPTS='0'.*≥ 1/);
     expect(() => loadConfig({ ACTIVITY_DEDUPE_SECONDS: '-1' })).to.throw(ConfigError, /ACTIVITY_DEDUPE_SECONDS='-1'/);

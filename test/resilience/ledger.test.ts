@@ -20,7 +20,10 @@ const backends: { name: string; open(): Promise<{ ledger: ActivityLedger; close(
     async open() {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-ledger-'));
       const db = openSqlite(path.join(dir, 'kefu.sqlite'));
-      return { ledger: new SqliteLedger(db), close: async () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+      return {
+        ledger: new SqliteLedger(db),
+        close: async () => (db.close(), rmSync(dir, { recursive: true, force: true })),
+      };
     },
   },
   {
@@ -28,7 +31,10 @@ const backends: { name: string; open(): Promise<{ ledger: ActivityLedger; close(
     async open() {
       const redis = new Redis(REDIS_URL);
       const prefix = `kefu-test:${testId()}:`;
-      return { ledger: new RedisLedger(redis, prefix), close: async () => (await dropRedisPrefix(redis, prefix), redis.disconnect()) };
+      return {
+        ledger: new RedisLedger(redis, prefix),
+        close: async () => (await dropRedisPrefix(redis, prefix), redis.disconnect()),
+      };
     },
   },
 ];
@@ -44,7 +50,10 @@ for (const backend of backends) {
       expect(await ledger.begin('k1', 'a', 5000)).to.deep.equal({ state: 'new' });
       expect(await ledger.begin('k1', 'b', 5000)).to.deep.equal({ state: 'busy' });
       await ledger.finish('k1', [{ type: 'message', text: '已收到商品照片。' }], 60);
-      expect(await ledger.begin('k1', 'b', 5000)).to.deep.equal({ state: 'done', replies: [{ type: 'message', text: '已收到商品照片。' }] });
+      expect(await ledger.begin('k1', 'b', 5000)).to.deep.equal({
+        state: 'done',
+        replies: [{ type: 'message', text: '已收到商品照片。' }],
+      });
     });
 
     it('frees an abandoned claim at once, but only for its own owner', async () => {
@@ -74,7 +83,11 @@ for (const backend of backends) {
 
     it('ActivityOnce: a redelivery that arrives while the first is running waits for its replies', async () => {
       const once = new ActivityOnce({ ledger, ttlSeconds: 60, leaseMs: 2000, pollMs: 20 });
-      const activity = { id: 'act-1', channelId: 'test', conversation: { id: 'c1', isGroup: false, conversationType: '', name: '' } };
+      const activity = {
+        id: 'act-1',
+        channelId: 'test',
+        conversation: { id: 'c1', isGroup: false, conversationType: '', name: '' },
+      };
       const first = await once.claim(activity);
       expect(first.kind).to.equal('run');
       const second = once.claim(activity);

@@ -16,17 +16,26 @@ const NOT_SAVED = '您刚才的消息没有保存，请稍后重新发送';
 const STORE_TIMEOUT_MS = 500;
 
 /** A turn that must be answered within `ms` (the old code hung here for a minute or more). */
-async function timedSay(h: Harness, conv: string, text: string, ms = 10_000): Promise<{ replies: Reply[]; ms: number }> {
+async function timedSay(
+  h: Harness,
+  conv: string,
+  text: string,
+  ms = 10_000,
+): Promise<{ replies: Reply[]; ms: number }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const replies = await Promise.race([
     h.say(conv, 'u-lihua', { text, locale: 'zh-CN' }),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer to "${text}" within ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer to "${text}" within ${ms} ms`)), ms)),
+    ),
   ]).finally(() => clearTimeout(timer));
   return { replies, ms: performance.now() - started };
 }
 
-async function readyz(h: Harness): Promise<{ status: number; body: { status: string; stores: Record<string, string>; rules: string | null } }> {
+async function readyz(
+  h: Harness,
+): Promise<{ status: number; body: { status: string; stores: Record<string, string>; rules: string | null } }> {
   const res = await fetch(`${h.app.url}/readyz`, { signal: AbortSignal.timeout(5000) });
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -105,7 +114,11 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
     } finally {
       redisProxy.thaw();
     }
-    const back = await until(() => readyz(h!), (r) => r.status === 200, 10_000);
+    const back = await until(
+      () => readyz(h!),
+      (r) => r.status === 200,
+      10_000,
+    );
     expect(back.body.stores).to.deep.equal({ redis: 'ok', postgres: 'ok' });
     // The resend works, from where the conversation was: the order number is taken now.
     const resent = await timedSay(h!, 'outage-1', ORDER_ID);
@@ -127,7 +140,15 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
     } finally {
       pgProxy.thaw();
     }
-    expect((await until(() => readyz(h!), (r) => r.status === 200, 10_000)).status).to.equal(200);
+    expect(
+      (
+        await until(
+          () => readyz(h!),
+          (r) => r.status === 200,
+          10_000,
+        )
+      ).status,
+    ).to.equal(200);
     const resent = await timedSay(h!, 'outage-2', ORDER_ID);
     expect(texts(resent.replies)).to.match(/照片|拍/);
     const cases = await h!.app.stores.cases.list({ conversationId: 'outage-2' });
@@ -137,7 +158,8 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
   it('PostgreSQL frozen while a shopper waits for a person: the turn fails unsaved and the handoff goes on', async () => {
     await timedSay(h!, 'outage-4', '电水壶不加热了 335261748392027586');
     const queued = await timedSay(h!, 'outage-4', '转人工');
-    const caseId = (queued.replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    const caseId = (queued.replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string })
+      .caseId;
     pgProxy.freeze();
     try {
       const turn = await timedSay(h!, 'outage-4', '请问还要等多久');
@@ -145,7 +167,11 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
     } finally {
       pgProxy.thaw();
     }
-    await until(() => readyz(h!), (r) => r.status === 200, 10_000);
+    await until(
+      () => readyz(h!),
+      (r) => r.status === 200,
+      10_000,
+    );
     // Still with the person: the message is passed on, not read by the bot.
     const resent = await timedSay(h!, 'outage-4', '请问还要等多久');
     expect(texts(resent.replies)).to.contain(`您的工单 ${caseId} 正在排队`);

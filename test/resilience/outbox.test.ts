@@ -38,7 +38,9 @@ async function silentChannel(): Promise<{ url: string; connections: () => number
 
 function capturingLog() {
   const lines: Record<string, unknown>[] = [];
-  const log = createLogger('warn', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = createLogger('warn', {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   return { log, lines };
 }
 
@@ -53,7 +55,14 @@ const agentPost = (base: string, route: string, body: unknown) =>
 /** A shopper on `serviceUrl` who asks for a person; returns the case id. */
 async function escalate(base: string, serviceUrl: string, conv: string): Promise<string> {
   let seq = 0;
-  const say = (text: string) => postActivity(base, { id: `${conv}-${++seq}`, serviceUrl, conversation: conv, user: 'u-wangfang', body: { text, locale: 'zh-CN' } });
+  const say = (text: string) =>
+    postActivity(base, {
+      id: `${conv}-${++seq}`,
+      serviceUrl,
+      conversation: conv,
+      user: 'u-wangfang',
+      body: { text, locale: 'zh-CN' },
+    });
   await say('电水壶不加热了 335261748392027586');
   const queued = await say('转人工');
   return (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
@@ -67,7 +76,8 @@ describe('outbox to channels', function () {
       const { log } = capturingLog();
       const outbox = new Outbox({ max: 100, timeoutMs: 1000, attempts: 1, backoffMs: 10, log });
       const sent: string[] = [];
-      const slow = (what: string, ms: number) => () => new Promise<void>((r) => setTimeout(() => (sent.push(what), r()), ms));
+      const slow = (what: string, ms: number) => () =>
+        new Promise<void>((r) => setTimeout(() => (sent.push(what), r()), ms));
       outbox.push('a', 'a1', slow('a1', 60));
       outbox.push('a', 'a2', slow('a2', 1));
       outbox.push('b', 'b1', slow('b1', 1));
@@ -92,7 +102,9 @@ describe('outbox to channels', function () {
       expect(at[1]! - at[0]!).to.be.within(130, 400);
       expect(at[2]! - at[1]!).to.be.within(170, 500);
       expect(ok).to.equal(2);
-      expect(lines.filter((l) => l.msg === 'message to the channel dropped after failing').map((l) => l.what)).to.deep.equal(['claim']);
+      expect(
+        lines.filter((l) => l.msg === 'message to the channel dropped after failing').map((l) => l.what),
+      ).to.deep.equal(['claim']);
     });
 
     it('drops (and logs) what does not fit', async () => {
@@ -103,7 +115,9 @@ describe('outbox to channels', function () {
       expect(results).to.deep.equal([true, true, false]);
       await outbox.idle();
       expect(sent).to.deep.equal(['1', '2']);
-      expect(lines.some((l) => l.msg === 'outbox full or closing; message to the channel dropped' && l.what === '3')).to.equal(true);
+      expect(
+        lines.some((l) => l.msg === 'outbox full or closing; message to the channel dropped' && l.what === '3'),
+      ).to.equal(true);
     });
 
     it('closes within its grace period even when a channel never answers', async () => {
@@ -122,7 +136,12 @@ describe('outbox to channels', function () {
     let channel: Awaited<ReturnType<typeof silentChannel>>;
     before(async () => {
       channel = await silentChannel();
-      h = await startHarness({ OUTBOX_TIMEOUT_MS: '500', OUTBOX_ATTEMPTS: '2', OUTBOX_BACKOFF_MS: '100', SHUTDOWN_TIMEOUT_MS: '2000' });
+      h = await startHarness({
+        OUTBOX_TIMEOUT_MS: '500',
+        OUTBOX_ATTEMPTS: '2',
+        OUTBOX_BACKOFF_MS: '100',
+        SHUTDOWN_TIMEOUT_MS: '2000',
+      });
     });
     after(async () => {
       await h?.close();
@@ -134,7 +153,17 @@ describe('outbox to channels', function () {
       const res = await fetch(`${h.app.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', id: 'silent-turn-1', channelId: 'test', serviceUrl: channel.url, from: { id: 'u-wangfang' }, recipient: { id: 'kefu' }, conversation: { id: 'silent-0' }, text: '你好', locale: 'zh-CN' }),
+        body: JSON.stringify({
+          type: 'message',
+          id: 'silent-turn-1',
+          channelId: 'test',
+          serviceUrl: channel.url,
+          from: { id: 'u-wangfang' },
+          recipient: { id: 'kefu' },
+          conversation: { id: 'silent-0' },
+          text: '你好',
+          locale: 'zh-CN',
+        }),
         signal: AbortSignal.timeout(5000),
       });
       expect(res.status).to.be.within(200, 202);
@@ -168,18 +197,37 @@ describe('outbox to channels', function () {
     const port = await freePort();
     const child = spawn(process.execPath, ['bot/kefu.js', 'serve'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NODE_ENV: 'test', LOG_LEVEL: 'error', PORT: String(port), KEFU_DATA_DIR: dataDir, AGENT_TOKENS: `li:${AGENT_TOKEN}`, SHUTDOWN_TIMEOUT_MS: '2000' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        PORT: String(port),
+        KEFU_DATA_DIR: dataDir,
+        AGENT_TOKENS: `li:${AGENT_TOKEN}`,
+        SHUTDOWN_TIMEOUT_MS: '2000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i++) {
+      for (
+        let i = 0;
+        !(await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i++
+      ) {
         if (i > 300) throw new Error('kefu serve did not start');
         await new Promise((r) => setTimeout(r, 100));
       }
       const caseId = await escalate(base, channel.url, 'silent-2');
-      const claim = agentPost(base, `/cases/${caseId}/claim`, {}).then((r) => r.status, () => 0);
+      const claim = agentPost(base, `/cases/${caseId}/claim`, {}).then(
+        (r) => r.status,
+        () => 0,
+      );
       await new Promise((r) => setTimeout(r, 300));
       const started = performance.now();
       child.kill('SIGTERM');

@@ -45,5 +45,14 @@ export function lineOf(text: string, needle: string): number {
 }
 
 export function facts(f: Partial<Facts>): Facts {
-  return { complaint: 'expired_food', category: 'food', evidence: [], merchant_response: 'not_contacted', order_amount: 50, member_tier: 'regular', prior_claims_90d: 0, ...f };
+  return {
+    complaint: 'expired_food',
+    category: 'food',
+    evidence: [],
+    merchant_response: 'not_contacted',
+    order_amount: 50,
+    member_tier: 'regular',
+    prior_claims_90d: 0,
+    ...f,
+  };
 }

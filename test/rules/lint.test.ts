@@ -14,21 +14,34 @@ function errorsOf(text: string): Diagnostic[] {
 
 describe('rules: lint and load errors on small broken tables', () => {
   it('reports overlapping rows under unique with an example input both match', () => {
-    const text = table([row('A-1', 'complaint: expired_food\nhours_since_delivery: "[0..48]"'), row('A-2', 'complaint: [expired_food, size_mismatch]\nhours_since_delivery: "(24..100]"')]);
+    const text = table([
+      row('A-1', 'complaint: expired_food\nhours_since_delivery: "[0..48]"'),
+      row('A-2', 'complaint: [expired_food, size_mismatch]\nhours_since_delivery: "(24..100]"'),
+    ]);
     const [d, ...rest] = errorsOf(text);
     expect(rest).to.have.length(0);
     expect(d).to.include({ code: 'overlap', ruleId: 'A-2', line: lineOf(text, 'id: A-2'), column: 5, file: 't.yaml' });
-    expect(d!.message).to.contain('A-1').and.contain('complaint: expired_food').and.match(/hours_since_delivery: (3[0-9]|4[0-8]|2[5-9])/);
+    expect(d!.message)
+      .to.contain('A-1')
+      .and.contain('complaint: expired_food')
+      .and.match(/hours_since_delivery: (3[0-9]|4[0-8]|2[5-9])/);
   });
 
   it('accepts the same rows when a range boundary separates them', () => {
-    const text = table([row('A-1', 'complaint: expired_food\nhours_since_delivery: "[0..48)"'), row('A-2', 'complaint: expired_food\nhours_since_delivery: "[48..100]"')]);
+    const text = table([
+      row('A-1', 'complaint: expired_food\nhours_since_delivery: "[0..48)"'),
+      row('A-2', 'complaint: expired_food\nhours_since_delivery: "[48..100]"'),
+    ]);
     expect(parseTable(text, 't.yaml').evaluate).to.be.a('function');
   });
 
   it('reports a row that can never fire under first, naming the rows that mask it', () => {
     const text = table(
-      [row('B-1', 'hours_since_delivery: "< 50"'), row('B-2', 'hours_since_delivery: ">= 50"\ncomplaint: not size_mismatch'), row('B-3', 'complaint: expired_food\nhours_since_delivery: "[10..60]"')],
+      [
+        row('B-1', 'hours_since_delivery: "< 50"'),
+        row('B-2', 'hours_since_delivery: ">= 50"\ncomplaint: not size_mismatch'),
+        row('B-3', 'complaint: expired_food\nhours_since_delivery: "[10..60]"'),
+      ],
       { hit: 'first' },
     );
     const [d, ...rest] = errorsOf(text);
@@ -38,17 +51,27 @@ describe('rules: lint and load errors on small broken tables', () => {
   });
 
   it('reports a gap with an example when there is no default row', () => {
-    const text = table([row('C-1', 'complaint: [expired_food, damaged_packaging]'), row('C-2', 'complaint: size_mismatch\norder_amount: "<= 100"')], { withDefault: false });
+    const text = table(
+      [
+        row('C-1', 'complaint: [expired_food, damaged_packaging]'),
+        row('C-2', 'complaint: size_mismatch\norder_amount: "<= 100"'),
+      ],
+      { withDefault: false },
+    );
     const [d] = errorsOf(text);
     expect(d).to.include({ code: 'gap', line: lineOf(text, 'hit_policy'), column: 13 });
-    expect(d!.message).to.contain('complaint: size_mismatch').and.match(/order_amount: (1[0-9]{2,}|[2-9][0-9]{2,})/);
+    expect(d!.message)
+      .to.contain('complaint: size_mismatch')
+      .and.match(/order_amount: (1[0-9]{2,}|[2-9][0-9]{2,})/);
   });
 
   it('reports a misspelt value with the declared ones', () => {
     const text = table([row('D-1', 'complaint: expird_food')]);
     const [d] = errorsOf(text);
     expect(d).to.include({ code: 'unknown_value', ruleId: 'D-1', line: lineOf(text, 'expird_food'), column: 18 });
-    expect(d!.message).to.contain("'expird_food'").and.contain('expected one of expired_food, damaged_packaging, size_mismatch');
+    expect(d!.message)
+      .to.contain("'expird_food'")
+      .and.contain('expected one of expired_food, damaged_packaging, size_mismatch');
   });
 
   it('reports a cell that does not parse and says which forms are expected', () => {
@@ -108,7 +131,11 @@ describe('rules: lint and load errors on small broken tables', () => {
   });
 
   it('reports every error of a table in one run', () => {
-    const text = table([row('M-1', 'complaint: expird_food'), row('M-2', 'hours_since_delivery: "soon"'), row('M-1', 'complaint: size_mismatch')]);
+    const text = table([
+      row('M-1', 'complaint: expird_food'),
+      row('M-2', 'hours_since_delivery: "soon"'),
+      row('M-1', 'complaint: size_mismatch'),
+    ]);
     expect(errorsOf(text).map((d) => d.code)).to.have.members(['unknown_value', 'bad_cell', 'duplicate_id']);
   });
 });

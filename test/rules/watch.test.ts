@@ -23,7 +23,10 @@ describe('rules: hot reload', () => {
   let file: string;
   let watch: TableWatch | undefined;
   const logged: { level: string; o: object; msg: string }[] = [];
-  const log = { info: (o: object, msg: string) => void logged.push({ level: 'info', o, msg }), error: (o: object, msg: string) => void logged.push({ level: 'error', o, msg }) };
+  const log = {
+    info: (o: object, msg: string) => void logged.push({ level: 'info', o, msg }),
+    error: (o: object, msg: string) => void logged.push({ level: 'error', o, msg }),
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'kefu-rules-'));
@@ -66,7 +69,9 @@ describe('rules: hot reload', () => {
     expect(watch!.current().evaluate(facts({})).remedy).to.equal('refund');
     const entry = logged.find((l) => l.level === 'error')!;
     expect(entry.msg).to.contain('last good table keeps serving');
-    expect((entry.o as { errors: string[] }).errors[0]).to.contain(`${file}:11:18`).and.contain('expird_food');
+    expect((entry.o as { errors: string[] }).errors[0])
+      .to.contain(`${file}:11:18`)
+      .and.contain('expird_food');
   });
 
   it('refuses an edit that validates but fails its tests', async () => {

@@ -97,9 +97,13 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (!instance.alive) throw new Error(`kefu on port ${port} exited during start:\n${instance.output.join('')}`);
-      const ok = await fetch(`${instance.url}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${instance.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return instance;
-      if (Date.now() > deadline) throw new Error(`kefu on port ${port} did not start in 60 s:\n${instance.output.join('')}`);
+      if (Date.now() > deadline)
+        throw new Error(`kefu on port ${port} did not start in 60 s:\n${instance.output.join('')}`);
       await new Promise((r) => setTimeout(r, 150));
     }
   };
@@ -112,7 +116,13 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
     proactive,
     serviceUrl,
     say: (i, conversation, user, body) =>
-      postActivity(instances[i]!.url, { id: `act-${process.pid}-${++seq}`, serviceUrl, conversation, user, body: { locale: 'zh-CN', ...body } }),
+      postActivity(instances[i]!.url, {
+        id: `act-${process.pid}-${++seq}`,
+        serviceUrl,
+        conversation,
+        user,
+        body: { locale: 'zh-CN', ...body },
+      }),
     cases: (filter = {}) => store.list(filter),
     kill(i) {
       instances[i]!.process.kill('SIGKILL');

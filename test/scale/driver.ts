@@ -13,7 +13,9 @@ export const ORDER_ID = '284716350192837465';
 /** What the shopper answers to each prompt of story 1. */
 export function answerFor(replies: Reply[]): Record<string, unknown> | 'done' {
   if (replies.some((r) => (r.text ?? '').includes('方案已确认'))) return 'done';
-  const slot = [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as string | undefined;
+  const slot = [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as
+    | string
+    | undefined;
   switch (slot) {
     case 'order_id':
       return { text: ORDER_ID };
@@ -65,7 +67,8 @@ export async function driveStory(
         }
       } catch (err) {
         result.errors.push((err as Error).message);
-        if (attempt + 1 >= (opts.maxAttempts ?? 40)) throw new Error(`${conversation}: turn ${turn} failed ${attempt + 1} times: ${(err as Error).message}`);
+        if (attempt + 1 >= (opts.maxAttempts ?? 40))
+          throw new Error(`${conversation}: turn ${turn} failed ${attempt + 1} times: ${(err as Error).message}`);
         result.retries += 1;
         await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 50));
       }

@@ -45,7 +45,13 @@ describe('faults with several instances', function () {
       };
       const results = await Promise.all(
         conversations.map((conv, c) =>
-          driveStory(conv, 'u-lihua', (i, body) => cluster.say(i, conv, 'u-lihua', body), (turn, attempt) => (turn + c + attempt) % 3, { betweenTurns: afterTurn }),
+          driveStory(
+            conv,
+            'u-lihua',
+            (i, body) => cluster.say(i, conv, 'u-lihua', body),
+            (turn, attempt) => (turn + c + attempt) % 3,
+            { betweenTurns: afterTurn },
+          ),
         ),
       );
       expect(killed).to.equal(true);
@@ -64,11 +70,38 @@ describe('faults with several instances', function () {
     let redis: ChildProcess | undefined;
     const startRedis = async () => {
       // Append-only file with fsync on every write: like a production Redis, it comes back with its data.
-      redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDir], { stdio: 'ignore' });
-      const probe = new Redis(`redis://127.0.0.1:${redisPort}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+      redis = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(redisPort),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--dir',
+          redisDir,
+        ],
+        { stdio: 'ignore' },
+      );
+      const probe = new Redis(`redis://127.0.0.1:${redisPort}`, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => 100,
+      });
       probe.on('error', () => undefined);
       for (let i = 0; i < 100; i++) {
-        if (await probe.ping().then(() => true, () => false)) break;
+        if (
+          await probe.ping().then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       probe.disconnect();
@@ -107,13 +140,27 @@ describe('faults with several instances', function () {
           const res = await fetch(`${cluster.instances[c % 2]!.url}/api/messages`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ type: 'message', id: `down-${c}`, channelId: 'test', serviceUrl: cluster.serviceUrl, deliveryMode: 'expectReplies', from: { id: 'u-lihua' }, recipient: { id: 'kefu' }, conversation: { id: conv }, text: '在吗', locale: 'zh-CN' }),
+            body: JSON.stringify({
+              type: 'message',
+              id: `down-${c}`,
+              channelId: 'test',
+              serviceUrl: cluster.serviceUrl,
+              deliveryMode: 'expectReplies',
+              from: { id: 'u-lihua' },
+              recipient: { id: 'kefu' },
+              conversation: { id: conv },
+              text: '在吗',
+              locale: 'zh-CN',
+            }),
           });
           during.push({ status: res.status, body: await res.text() });
         }
         // The shopper is told something went wrong (never a reply from a half-loaded state) ...
         for (const d of during) {
-          const shown = d.status === 200 ? ((JSON.parse(d.body) as { activities: Reply[] }).activities.map((a) => a.text ?? '').join(' ')) : d.body;
+          const shown =
+            d.status === 200
+              ? (JSON.parse(d.body) as { activities: Reply[] }).activities.map((a) => a.text ?? '').join(' ')
+              : d.body;
           expect(shown, JSON.stringify(d)).to.match(/出错|抱歉|error|Error|unavailable/i);
           expect(shown).not.to.include('已收到商品照片');
         }
@@ -124,7 +171,13 @@ describe('faults with several instances', function () {
         await startRedis();
         const results = await Promise.all(
           conversations.map((conv, c) =>
-            driveStory(conv, 'u-lihua', (i, body) => cluster.say(i, conv, 'u-lihua', body), (turn, attempt) => (turn + c + attempt) % 2, { retryDelayMs: 200 }),
+            driveStory(
+              conv,
+              'u-lihua',
+              (i, body) => cluster.say(i, conv, 'u-lihua', body),
+              (turn, attempt) => (turn + c + attempt) % 2,
+              { retryDelayMs: 200 },
+            ),
           ),
         );
         // Resumed where they were: the first answer after the restart was the item photo step.

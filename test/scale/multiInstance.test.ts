@@ -21,7 +21,9 @@ describe('several kefu instances on Redis + PostgreSQL', function () {
     cluster = await startCluster(3);
   });
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') for (const i of cluster.instances) console.log(`--- instance ${i.port} (${i.alive ? 'alive' : 'dead'}):\n${i.output.join('').slice(-3000)}`);
+    if (this.currentTest?.state === 'failed')
+      for (const i of cluster.instances)
+        console.log(`--- instance ${i.port} (${i.alive ? 'alive' : 'dead'}):\n${i.output.join('').slice(-3000)}`);
   });
   after(async () => {
     await cluster?.close();
@@ -31,13 +33,21 @@ describe('several kefu instances on Redis + PostgreSQL', function () {
     const t = transcript('story1-shampoo-zh.yaml');
     let turn = 0;
     // runTranscript only calls `say`: each call goes to the next instance, round-robin.
-    const roundRobin = { say: (conv: string, user: string, body: Record<string, unknown>) => cluster.say(turn++ % 3, conv, user, body) };
+    const roundRobin = {
+      say: (conv: string, user: string, body: Record<string, unknown>) => cluster.say(turn++ % 3, conv, user, body),
+    };
     await runTranscript(roundRobin as unknown as Harness, t, 'conv-story1');
     expect(turn).to.equal(t.steps.length);
 
     const [c, ...more] = await cluster.cases({ shopperId: t.shopper });
     expect(more).to.have.length(0);
-    expect(c).to.include({ complaint: 'damaged_packaging', status: 'accepted', orderId: ORDER_ID, locale: 'zh-CN', conversationId: 'conv-story1' });
+    expect(c).to.include({
+      complaint: 'damaged_packaging',
+      status: 'accepted',
+      orderId: ORDER_ID,
+      locale: 'zh-CN',
+      conversationId: 'conv-story1',
+    });
     expect(c!.facts).to.include({ category: 'daily_chemical', merchant_response: 'not_contacted' });
     expect(c!.decision).to.include({ remedy: 'reship', escalate: false });
     expect(c!.evidence.map((e) => e.kind)).to.deep.equal(['photo_item', 'photo_package']);
@@ -71,7 +81,10 @@ describe('several kefu instances on Redis + PostgreSQL', function () {
     const events: string[] = [];
     const sse = new AbortController();
     // The agent's console is connected to instance 2; the claim happens on instance 1.
-    const stream = await fetch(`${cluster.instances[2]!.url}/api/agent/events`, { headers: AGENT_AUTH, signal: sse.signal });
+    const stream = await fetch(`${cluster.instances[2]!.url}/api/agent/events`, {
+      headers: AGENT_AUTH,
+      signal: sse.signal,
+    });
     const reading = (async () => {
       const decoder = new TextDecoder();
       for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) events.push(decoder.decode(chunk));
@@ -83,14 +96,26 @@ describe('several kefu instances on Redis + PostgreSQL', function () {
     expect(caseId).to.be.a('string');
     expect(handed.some((r) => r.type === 'event' && r.name === 'handoff.initiate')).to.equal(true);
 
-    const queue = await call<{ items: { caseId: string; state: string }[] }>(`${cluster.instances[2]!.url}/api/agent/queue`, { token: AGENT_AUTH.authorization.slice(7) });
+    const queue = await call<{ items: { caseId: string; state: string }[] }>(
+      `${cluster.instances[2]!.url}/api/agent/queue`,
+      { token: AGENT_AUTH.authorization.slice(7) },
+    );
     expect(queue.body.items.find((i) => i.caseId === caseId)).to.include({ state: 'waiting' });
 
-    const claimed = await call(`${cluster.instances[1]!.url}/api/agent/cases/${caseId}/claim`, { method: 'POST', token: AGENT_AUTH.authorization.slice(7) });
+    const claimed = await call(`${cluster.instances[1]!.url}/api/agent/cases/${caseId}/claim`, {
+      method: 'POST',
+      token: AGENT_AUTH.authorization.slice(7),
+    });
     expect(claimed.status).to.equal(200);
-    const again = await call(`${cluster.instances[0]!.url}/api/agent/cases/${caseId}/claim`, { method: 'POST', token: AGENT_AUTH.authorization.slice(7) });
+    const again = await call(`${cluster.instances[0]!.url}/api/agent/cases/${caseId}/claim`, {
+      method: 'POST',
+      token: AGENT_AUTH.authorization.slice(7),
+    });
     expect(again.status).to.equal(409);
-    const sent = await call(`${cluster.instances[2]!.url}/api/agent/cases/${caseId}/messages`, { token: AGENT_AUTH.authorization.slice(7), json: { text: '您好，我是客服小李，马上为您处理' } });
+    const sent = await call(`${cluster.instances[2]!.url}/api/agent/cases/${caseId}/messages`, {
+      token: AGENT_AUTH.authorization.slice(7),
+      json: { text: '您好，我是客服小李，马上为您处理' },
+    });
     expect(sent.status).to.equal(201);
 
     await until(() => (cluster.proactive.get(conv) ?? []).some((r) => (r.text ?? '').includes('马上为您处理')));
@@ -112,16 +137,32 @@ describe('several kefu instances on Redis + PostgreSQL', function () {
     const stream = await StreamReader.open(conv.streamUrl);
     try {
       await stream.until(() => stream.texts().length > 0, 10_000);
-      const posted = await call(`${b}/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token, json: { type: 'message', text: '洗发水瓶子破了，漏了一箱', locale: 'zh-CN' } });
+      const posted = await call(`${b}/v3/directline/conversations/${conv.conversationId}/activities`, {
+        token: conv.token,
+        json: { type: 'message', text: '洗发水瓶子破了，漏了一箱', locale: 'zh-CN' },
+      });
       expect(posted.status).to.equal(200);
-      await stream.until(() => stream.activities.some((x) => x.from.role === 'bot' && (x.channelData as { prompt?: { slot?: string } } | undefined)?.prompt?.slot === 'order_id'), 10_000);
+      await stream.until(
+        () =>
+          stream.activities.some(
+            (x) =>
+              x.from.role === 'bot' &&
+              (x.channelData as { prompt?: { slot?: string } } | undefined)?.prompt?.slot === 'order_id',
+          ),
+        10_000,
+      );
       // The shopper's own message is echoed too, once, and the numbering has no gap.
       expect(stream.texts().filter((t) => t === '洗发水瓶子破了，漏了一箱')).to.have.length(1);
       const numbers = stream.activities.map((x) => Number(x.id.split('|')[1]));
       expect(numbers).to.deep.equal(numbers.map((_, i) => i));
       // Polling any instance returns the same transcript.
-      const polled = await call<{ activities: { id: string }[] }>(`${cluster.instances[2]!.url}/v3/directline/conversations/${conv.conversationId}/activities?watermark=0`, { token: conv.token });
-      expect(polled.body.activities.map((x) => x.id)).to.deep.equal(stream.activities.map((x) => x.id).slice(0, polled.body.activities.length));
+      const polled = await call<{ activities: { id: string }[] }>(
+        `${cluster.instances[2]!.url}/v3/directline/conversations/${conv.conversationId}/activities?watermark=0`,
+        { token: conv.token },
+      );
+      expect(polled.body.activities.map((x) => x.id)).to.deep.equal(
+        stream.activities.map((x) => x.id).slice(0, polled.body.activities.length),
+      );
     } finally {
       stream.socket.close();
     }

@@ -28,8 +28,15 @@ export function loadAdvisories(file = path.join(here, 'advisories.yaml')): Advis
   const list = parse(readFileSync(file, 'utf8')) as unknown;
   if (!Array.isArray(list)) throw new Error(`${file}: expected a list of advisories`);
   return list.map((a: Record<string, unknown>, i) => {
-    for (const k of ['package', 'below', 'id', 'why']) if (typeof a[k] !== 'string' && typeof a[k] !== 'number') throw new Error(`${file}: entry ${i + 1} needs '${k}'`);
-    return { package: String(a.package), below: String(a.below), ...(a.from !== undefined ? { from: String(a.from) } : {}), id: String(a.id), why: String(a.why) };
+    for (const k of ['package', 'below', 'id', 'why'])
+      if (typeof a[k] !== 'string' && typeof a[k] !== 'number') throw new Error(`${file}: entry ${i + 1} needs '${k}'`);
+    return {
+      package: String(a.package),
+      below: String(a.below),
+      ...(a.from !== undefined ? { from: String(a.from) } : {}),
+      id: String(a.id),
+      why: String(a.why),
+    };
   });
 }
 
@@ -48,14 +55,20 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Every installed package version (from a lockfile v2/v3) that an advisory covers. */
-export function findVulnerable(lock: { packages?: Record<string, { version?: string }> }, advisories: Advisory[]): Finding[] {
+export function findVulnerable(
+  lock: { packages?: Record<string, { version?: string }> },
+  advisories: Advisory[],
+): Finding[] {
   const findings: Finding[] = [];
   for (const [where, entry] of Object.entries(lock.packages ?? {})) {
     if (!where.includes('node_modules/') || !entry.version) continue;
     const name = where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length);
     for (const advisory of advisories) {
       if (advisory.package !== name) continue;
-      if (compareVersions(entry.version, advisory.below) < 0 && compareVersions(entry.version, advisory.from ?? '0.0.0') >= 0) {
+      if (
+        compareVersions(entry.version, advisory.below) < 0 &&
+        compareVersions(entry.version, advisory.from ?? '0.0.0') >= 0
+      ) {
         findings.push({ package: name, version: entry.version, where, advisory });
       }
     }

@@ -36,7 +36,11 @@ describe('security: Bot Framework authentication', function () {
     });
     await new Promise<void>((r) => keys.listen(0, '127.0.0.1', r));
     const port = (keys.address() as AddressInfo).port;
-    h = await startHarness({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-password-not-used', BotOpenIdMetadata: `http://127.0.0.1:${port}/openid` });
+    h = await startHarness({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'test-password-not-used',
+      BotOpenIdMetadata: `http://127.0.0.1:${port}/openid`,
+    });
   });
 
   after(async () => {
@@ -56,8 +60,15 @@ describe('security: Bot Framework authentication', function () {
 
   async function post(authorization?: string, text = '你好') {
     const activity = {
-      type: 'message', id: 'a1', channelId: 'test', serviceUrl: SERVICE_URL, deliveryMode: 'expectReplies', text,
-      from: { id: 'u-auth' }, recipient: { id: APP_ID }, conversation: { id: `auth-${Math.random()}` },
+      type: 'message',
+      id: 'a1',
+      channelId: 'test',
+      serviceUrl: SERVICE_URL,
+      deliveryMode: 'expectReplies',
+      text,
+      from: { id: 'u-auth' },
+      recipient: { id: APP_ID },
+      conversation: { id: `auth-${Math.random()}` },
     };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization) headers.authorization = authorization;
@@ -76,7 +87,9 @@ describe('security: Bot Framework authentication', function () {
   async function refused(authorization?: string, why = /AuthenticationError/) {
     const { result, printed } = await captureConsole(() => post(authorization));
     expect(result.status).to.equal(401);
-    expect(printed).to.match(why).and.match(/statusCode: 401/);
+    expect(printed)
+      .to.match(why)
+      .and.match(/statusCode: 401/);
   }
 
   it('refuses a request without a token', async () => {
@@ -88,11 +101,17 @@ describe('security: Bot Framework authentication', function () {
   });
 
   it('refuses an expired token', async () => {
-    await refused(`Bearer ${await token(good, { exp: Math.floor(Date.now() / 1000) - 3600 })}`, /The token has expired/);
+    await refused(
+      `Bearer ${await token(good, { exp: Math.floor(Date.now() / 1000) - 3600 })}`,
+      /The token has expired/,
+    );
   });
 
   it('refuses a token for another bot', async () => {
-    await refused(`Bearer ${await token(good, { aud: 'someone-else' })}`, /Invalid AppId passed on token: someone-else/);
+    await refused(
+      `Bearer ${await token(good, { aud: 'someone-else' })}`,
+      /Invalid AppId passed on token: someone-else/,
+    );
   });
 
   it('refuses a token from another issuer', async () => {
@@ -102,7 +121,9 @@ describe('security: Bot Framework authentication', function () {
   it("answers a verified channel's shopper about their own data", async () => {
     const res = await post(`Bearer ${await token(good)}`, '我的数据');
     expect(res.status).to.equal(200);
-    const { activities } = (await res.json()) as { activities: { text?: string; attachments?: { contentType: string; content?: { shopperId?: string } }[] }[] };
+    const { activities } = (await res.json()) as {
+      activities: { text?: string; attachments?: { contentType: string; content?: { shopperId?: string } }[] }[];
+    };
     const exported = activities.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/json');
     expect(exported?.content?.shopperId, JSON.stringify(activities)).to.equal('u-auth');
   });
@@ -119,9 +140,17 @@ describe('security: Bot Framework authentication', function () {
     await chat.say({ text: '转人工' });
     const [queued] = await h.app.stores.cases.list({ shopperId: 'u-widget-2' });
     expect(queued?.status).to.equal('escalated');
-    const claim = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/claim`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+    const claim = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(claim.status).to.equal(200);
-    const sent = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: '您好，我来处理' }) });
+    const sent = await fetch(`${h.app.url}/api/agent/cases/${queued!.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '您好，我来处理' }),
+    });
     expect(sent.status).to.equal(201);
     let seen = '';
     for (let i = 0; i < 50 && !seen.includes('您好，我来处理'); i++) {

@@ -17,7 +17,10 @@ import { PNG_1X1 } from '../support/kefuHarness.js';
 const KEY = Symbol('ConnectorClient');
 function contextWithToken(token: string): TurnContext {
   const state = new Map<symbol, unknown>([[KEY, { credentials: { getToken: async () => token } }]]);
-  return { adapter: { ConnectorClientKey: KEY }, turnState: { get: (k: symbol) => state.get(k) } } as unknown as TurnContext;
+  return {
+    adapter: { ConnectorClientKey: KEY },
+    turnState: { get: (k: symbol) => state.get(k) },
+  } as unknown as TurnContext;
 }
 
 describe('channel token for channel-served files', () => {
@@ -63,7 +66,10 @@ describe('channel token for channel-served files', () => {
       });
     try {
       const ctx = contextWithToken('unused');
-      expect(await intake(undefined).take(ctx, { contentUrl: url }, 'photo_item', ['image'])).to.deep.equal({ ok: false, reason: 'fetch_failed' });
+      expect(await intake(undefined).take(ctx, { contentUrl: url }, 'photo_item', ['image'])).to.deep.equal({
+        ok: false,
+        reason: 'fetch_failed',
+      });
       const taken = await intake('tok-123').take(ctx, { contentUrl: url }, 'photo_item', ['image']);
       expect(taken.ok).to.equal(true);
       expect(seen).to.deep.equal([undefined, 'Bearer tok-123']);

@@ -16,7 +16,17 @@ describe('security: agent console renders hostile text as text', function () {
   let h: Harness;
 
   before(async function () {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
     h = await startHarness();
   });
   after(async () => {
@@ -48,7 +58,9 @@ describe('security: agent console renders hostile text as text', function () {
 
     const transcript = (await page.textContent('#transcript')) ?? '';
     for (const payload of SCRIPT_PAYLOADS) expect(transcript).to.include(payload);
-    expect(await page.locator('#transcript script, #transcript img, #transcript svg, #transcript iframe').count()).to.equal(0);
+    expect(
+      await page.locator('#transcript script, #transcript img, #transcript svg, #transcript iframe').count(),
+    ).to.equal(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).to.equal(undefined);
     expect(alarms).to.deep.equal([]);
     await page.close();

@@ -20,18 +20,33 @@ describe('security: dependencies', () => {
   });
 
   it('flags the versions restify 11 and Web Chat bring without overrides', () => {
-    const lock = { packages: { 'node_modules/send': { version: '0.18.0' }, 'node_modules/restify/node_modules/find-my-way': { version: '7.7.0' }, 'node_modules/@babel/runtime': { version: '7.19.0' }, 'node_modules/ws': { version: '8.23.0' } } };
-    expect(findVulnerable(lock, advisories).map((f) => `${f.package}@${f.version}`)).to.deep.equal(['send@0.18.0', 'find-my-way@7.7.0', '@babel/runtime@7.19.0']);
+    const lock = {
+      packages: {
+        'node_modules/send': { version: '0.18.0' },
+        'node_modules/restify/node_modules/find-my-way': { version: '7.7.0' },
+        'node_modules/@babel/runtime': { version: '7.19.0' },
+        'node_modules/ws': { version: '8.23.0' },
+      },
+    };
+    expect(findVulnerable(lock, advisories).map((f) => `${f.package}@${f.version}`)).to.deep.equal([
+      'send@0.18.0',
+      'find-my-way@7.7.0',
+      '@babel/runtime@7.19.0',
+    ]);
   });
 
   it('finds no known-vulnerable version in package-lock.json', () => {
-    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as Parameters<typeof findVulnerable>[0];
+    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as Parameters<
+      typeof findVulnerable
+    >[0];
     const findings = findVulnerable(lock, advisories).map((f) => `${f.package}@${f.version} (${f.advisory.id})`);
     expect(findings).to.deep.equal([]);
   });
 
   it('pins the fixes with overrides', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { overrides?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      overrides?: Record<string, string>;
+    };
     expect(pkg.overrides).to.include({ send: '^0.19.2', 'find-my-way': '^8.2.2' });
   });
 });

@@ -51,7 +51,14 @@ describe('security: faults', function () {
     async function serve(): Promise<string> {
       child = spawn(process.execPath, [path.join(ROOT, 'bot/kefu.js'), 'serve', '--port', '0'], {
         cwd: ROOT,
-        env: { ...process.env, KEFU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', MicrosoftAppId: '', AGENT_TOKENS: '' },
+        env: {
+          ...process.env,
+          KEFU_DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'development',
+          MicrosoftAppId: '',
+          AGENT_TOKENS: '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -68,13 +75,26 @@ describe('security: faults', function () {
         fetch(`${url}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', id: `k${++seq}`, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', from: { id: 'u-lihua' }, recipient: { id: 'kefu' }, conversation: { id: 'kill-1' }, ...body }),
+          body: JSON.stringify({
+            type: 'message',
+            id: `k${++seq}`,
+            channelId: 'test',
+            serviceUrl: 'http://127.0.0.1:9/',
+            deliveryMode: 'expectReplies',
+            from: { id: 'u-lihua' },
+            recipient: { id: 'kefu' },
+            conversation: { id: 'kill-1' },
+            ...body,
+          }),
         });
-      const say = async (body: Record<string, unknown>) => ((await (await post(body)).json()) as { activities: Reply[] }).activities;
+      const say = async (body: Record<string, unknown>) =>
+        ((await (await post(body)).json()) as { activities: Reply[] }).activities;
       await openShampooCase(say);
 
       // Mid-turn: the photo is on its way in when the process dies.
-      const inFlight = post({ attachments: [dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png')] }).catch(() => undefined);
+      const inFlight = post({ attachments: [dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png')] }).catch(
+        () => undefined,
+      );
       // Listening before the kill: the exit may come before the failed request is noticed.
       const exited = new Promise((r) => child!.once('exit', r));
       child!.kill('SIGKILL');
@@ -84,7 +104,9 @@ describe('security: faults', function () {
       url = await serve();
       // The case is on disk (reading the file: an anonymous request may not ask for its data).
       const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
-      const stored = db.prepare('SELECT complaint FROM cases WHERE shopper_id = ?').all('u-lihua') as { complaint: string }[];
+      const stored = db.prepare('SELECT complaint FROM cases WHERE shopper_id = ?').all('u-lihua') as {
+        complaint: string;
+      }[];
       db.close();
       expect(stored.map((c) => c.complaint)).to.deep.equal(['damaged_packaging']);
       // The pending question is asked again, and the conversation carries on from the case.
@@ -207,7 +229,9 @@ describe('security: faults', function () {
         const health = async () => ((await (await fetch(`${h.app.url}/healthz`)).json()) as { rules: string }).rules;
         const good = await health();
         writeFileSync(rulesFile, 'rules:\n  - id: BROKEN\n    when: { complaint: [not_a_complaint ]\n');
-        await waitFor('the broken table to be rejected', () => log.lines().some((l) => l.includes('rule table rejected')));
+        await waitFor('the broken table to be rejected', () =>
+          log.lines().some((l) => l.includes('rule table rejected')),
+        );
         expect(await health()).to.equal(good);
         // The conversation still gets a decision from the last good table.
         const say = (body: Record<string, unknown>) => h.say('rules-1', 'u-lihua', body);
@@ -216,12 +240,17 @@ describe('security: faults', function () {
         await say({ text: '跳过' });
         await say({ text: '跳过' });
         const decided = await say({ text: '还没联系商家' });
-        const triage = decided.find((r) => r.channelData?.triage)?.channelData?.triage as { tableHash: string; remedy: string };
+        const triage = decided.find((r) => r.channelData?.triage)?.channelData?.triage as {
+          tableHash: string;
+          remedy: string;
+        };
         expect(triage.tableHash).to.equal(good);
         expect(triage.remedy).to.equal('reship');
 
         writeFileSync(rulesFile, `${readFileSync(path.join(ROOT, 'data/rules.yaml'), 'utf8')}\n# fixed\n`);
-        const fixed = await waitFor('the fixed table to be served', async () => ((await health()) !== good ? health() : undefined));
+        const fixed = await waitFor('the fixed table to be served', async () =>
+          (await health()) !== good ? health() : undefined,
+        );
         expect(fixed).to.not.equal(good);
       } finally {
         rmSync(dir, { recursive: true, force: true });

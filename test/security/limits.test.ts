@@ -11,13 +11,24 @@ import { captureLog } from './logCapture.js';
 
 function activity(extra: Record<string, unknown> = {}) {
   return {
-    type: 'message', channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-    from: { id: 'u-limits' }, recipient: { id: 'kefu' }, conversation: { id: 'limits-1' }, text: '你好', ...extra,
+    type: 'message',
+    channelId: 'test',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    from: { id: 'u-limits' },
+    recipient: { id: 'kefu' },
+    conversation: { id: 'limits-1' },
+    text: '你好',
+    ...extra,
   };
 }
 
 async function postRaw(h: Harness, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return fetch(`${h.app.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
 describe('security: input limits', function () {
@@ -50,7 +61,11 @@ describe('security: input limits', function () {
       expect(checkActivity(activity({ conversation: undefined }))?.message).to.match(/conversation/);
       expect(checkActivity(activity({ text: 42 }))?.message).to.match(/"text" to be a string/);
       expect(checkActivity(activity({ attachments: 'x' }))?.error).to.equal('bad_activity');
-      expect(checkActivity(JSON.parse('{"type":"message","conversation":{"id":"c"},"channelData":{"__proto__":{"admin":true}}}'))?.error).to.equal('forbidden_key');
+      expect(
+        checkActivity(
+          JSON.parse('{"type":"message","conversation":{"id":"c"},"channelData":{"__proto__":{"admin":true}}}'),
+        )?.error,
+      ).to.equal('forbidden_key');
     });
   });
 
@@ -58,13 +73,19 @@ describe('security: input limits', function () {
     let h: Harness;
     const captured = captureLog('info');
     before(async () => {
-      h = await startHarness({ RATE_LIMIT_CONVERSATION: '3', RATE_LIMIT_ADDRESS: '4', TRUST_PROXY: '1' }, { log: captured.log });
+      h = await startHarness(
+        { RATE_LIMIT_CONVERSATION: '3', RATE_LIMIT_ADDRESS: '4', TRUST_PROXY: '1' },
+        { log: captured.log },
+      );
     });
     after(async () => h?.close());
 
     it('refuses more than 5 attachments in one message with 413 and takes 5', async () => {
       const file = dataUrlAttachment(PNG_1X1, 'image/png', 'p.png');
-      const six = await postRaw(h, JSON.stringify(activity({ conversation: { id: 'att-6' }, attachments: Array(6).fill(file) })));
+      const six = await postRaw(
+        h,
+        JSON.stringify(activity({ conversation: { id: 'att-6' }, attachments: Array(6).fill(file) })),
+      );
       expect(six.status).to.equal(413);
       expect(((await six.json()) as { error: string }).error).to.equal('too_many_attachments');
       const five = await h.say('att-5', 'u-att', { attachments: Array(5).fill(file) });
@@ -85,16 +106,21 @@ describe('security: input limits', function () {
     it('answers a conversation that floods once, politely, then drops the rest; others are unaffected', async () => {
       const replies = [];
       for (let i = 0; i < 5; i++) replies.push(await h.say('flood', 'u-flood', { text: `你好 ${i}` }));
-      expect(replies.slice(0, 3).every((r) => r.length > 0 && r.every((a) => a.channelData?.refused === undefined))).to.equal(true);
+      expect(
+        replies.slice(0, 3).every((r) => r.length > 0 && r.every((a) => a.channelData?.refused === undefined)),
+      ).to.equal(true);
       expect(replies[3]!.map((a) => a.channelData?.refused)).to.deep.equal(['rate_limited']);
       expect(replies[3]![0]!.text).to.match(/太快|too quickly/);
       expect(replies[4]).to.deep.equal([]);
-      expect((await h.say('calm', 'u-calm', { text: '你好' })).every((a) => a.channelData?.refused === undefined)).to.equal(true);
+      expect(
+        (await h.say('calm', 'u-calm', { text: '你好' })).every((a) => a.channelData?.refused === undefined),
+      ).to.equal(true);
       expect(captured.lines().filter((l) => l.includes('rate limit reached (conversation)'))).to.have.length(1);
     });
 
     it('refuses a client address over its limit with 429 and Retry-After, logged once', async () => {
-      const from = (ip: string, n: number) => postRaw(h, JSON.stringify(activity({ conversation: { id: `addr-${ip}-${n}` } })), { 'x-forwarded-for': ip });
+      const from = (ip: string, n: number) =>
+        postRaw(h, JSON.stringify(activity({ conversation: { id: `addr-${ip}-${n}` } })), { 'x-forwarded-for': ip });
       const statuses = [];
       for (let i = 0; i < 7; i++) statuses.push((await from('203.0.113.7', i)).status);
       expect(statuses).to.deep.equal([200, 200, 200, 200, 429, 429, 429]);

@@ -54,7 +54,10 @@ describe('security: where kefu listens', function () {
 
   it('refuses a network HOST in anonymous mode unless credentials or the opt-in are given', () => {
     expect(loadConfig({}).host).to.equal('127.0.0.1');
-    expect(() => loadConfig({ HOST: '0.0.0.0' })).to.throw(ConfigError, /HOST='0.0.0.0' is not valid in local anonymous mode.*ALLOW_ANONYMOUS_NETWORK=1/);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).to.throw(
+      ConfigError,
+      /HOST='0.0.0.0' is not valid in local anonymous mode.*ALLOW_ANONYMOUS_NETWORK=1/,
+    );
     expect(loadConfig({ HOST: '::1' }).host).to.equal('::1');
     expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }).host).to.equal('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0', ALLOW_ANONYMOUS_NETWORK: '1' }).host).to.equal('0.0.0.0');
@@ -62,7 +65,10 @@ describe('security: where kefu listens', function () {
 
   it('says loudly at start that an anonymous bot is on the network when opted in', async () => {
     const captured = captureLog('warn');
-    const app = await startApp(loadConfig(env({ HOST: '0.0.0.0', ALLOW_ANONYMOUS_NETWORK: '1' }), ROOT), { log: captured.log, timers: false });
+    const app = await startApp(loadConfig(env({ HOST: '0.0.0.0', ALLOW_ANONYMOUS_NETWORK: '1' }), ROOT), {
+      log: captured.log,
+      timers: false,
+    });
     try {
       expect(captured.text()).to.include('ANONYMOUS BOT ON THE NETWORK');
       expect(captured.text()).to.include('0.0.0.0');

@@ -13,10 +13,19 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { startHarness, type Harness } from '../support/kefuHarness.js';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 
-const activity = (conversation: string, extra: Record<string, unknown> = {}) => JSON.stringify({
-  type: 'message', id: `r${Math.random()}`, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-  from: { id: 'u-bodies' }, recipient: { id: 'kefu' }, conversation: { id: conversation }, text: '牛奶过期了', ...extra,
-});
+const activity = (conversation: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    type: 'message',
+    id: `r${Math.random()}`,
+    channelId: 'test',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    from: { id: 'u-bodies' },
+    recipient: { id: 'kefu' },
+    conversation: { id: conversation },
+    text: '牛奶过期了',
+    ...extra,
+  });
 
 describe('security: request bodies', function () {
   this.timeout(60_000);
@@ -25,11 +34,22 @@ describe('security: request bodies', function () {
     const defaults = loadConfig({});
     expect(defaults.bodies).to.deep.equal({ maxBytes: 16 * 1024 * 1024, compressed: false });
     expect(defaults.directLineMemory).to.deep.equal({ perConversation: 500, totalBytes: 64 * 1024 * 1024 });
-    const set = loadConfig({ MAX_BODY_BYTES: '1000', ACCEPT_COMPRESSED_BODIES: 'true', DIRECT_LINE_MAX_ACTIVITIES: '20', DIRECT_LINE_MAX_MEMORY_MB: '8' });
+    const set = loadConfig({
+      MAX_BODY_BYTES: '1000',
+      ACCEPT_COMPRESSED_BODIES: 'true',
+      DIRECT_LINE_MAX_ACTIVITIES: '20',
+      DIRECT_LINE_MAX_MEMORY_MB: '8',
+    });
     expect(set.bodies).to.deep.equal({ maxBytes: 1000, compressed: true });
     expect(set.directLineMemory).to.deep.equal({ perConversation: 20, totalBytes: 8 * 1024 * 1024 });
-    expect(() => loadConfig({ ACCEPT_COMPRESSED_BODIES: 'yes' })).to.throw(ConfigError, "ACCEPT_COMPRESSED_BODIES='yes' is not valid (expected true or false)");
-    expect(() => loadConfig({ DIRECT_LINE_MAX_MEMORY_MB: '0' })).to.throw(ConfigError, /DIRECT_LINE_MAX_MEMORY_MB='0' is not valid \(expected a whole number ≥ 1\)/);
+    expect(() => loadConfig({ ACCEPT_COMPRESSED_BODIES: 'yes' })).to.throw(
+      ConfigError,
+      "ACCEPT_COMPRESSED_BODIES='yes' is not valid (expected true or false)",
+    );
+    expect(() => loadConfig({ DIRECT_LINE_MAX_MEMORY_MB: '0' })).to.throw(
+      ConfigError,
+      /DIRECT_LINE_MAX_MEMORY_MB='0' is not valid \(expected a whole number ≥ 1\)/,
+    );
   });
 
   describe('with compression enabled', () => {
@@ -40,10 +60,18 @@ describe('security: request bodies', function () {
     after(async () => h?.close());
 
     const post = (body: Buffer | string, encoding: string) =>
-      fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      fetch(`${h.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
 
     it('inflates gzip, deflate and br activities and runs the turn', async () => {
-      for (const [encoding, pack] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
+      for (const [encoding, pack] of [
+        ['gzip', gzipSync],
+        ['deflate', deflateSync],
+        ['br', brotliCompressSync],
+      ] as const) {
         const res = await post(pack(Buffer.from(activity(`zip-${encoding}`))), encoding);
         expect(res.status, encoding).to.equal(200);
         const { activities } = (await res.json()) as { activities: { text?: string }[] };
@@ -67,7 +95,9 @@ describe('security: request bodies', function () {
       const results = await Promise.all(Array.from({ length: 4 }, () => post(bomb, 'gzip')));
       for (const res of results) {
         expect(res.status).to.equal(413);
-        expect(((await res.json()) as { message: string }).message).to.match(/inflated body is larger than the limit of 2097152 bytes/);
+        expect(((await res.json()) as { message: string }).message).to.match(
+          /inflated body is larger than the limit of 2097152 bytes/,
+        );
       }
       expect(process.memoryUsage().rss - before).to.be.lessThan(150 * 1024 * 1024);
       // A normal turn still works afterwards.
@@ -98,7 +128,11 @@ describe('security: request bodies', function () {
     }
 
     async function postWith(token: string) {
-      return fetch(`${h!.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: activity(`forged-${Math.random()}`) });
+      return fetch(`${h!.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: activity(`forged-${Math.random()}`),
+      });
     }
 
     it('answers 401 when the signing key endpoint refuses connections', async () => {
@@ -107,7 +141,11 @@ describe('security: request bodies', function () {
       await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
       const port = (probe.address() as AddressInfo).port;
       await new Promise<void>((r) => probe.close(() => r()));
-      h = await startHarness({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'unused', BotOpenIdMetadata: `http://127.0.0.1:${port}/openid-${Math.random()}` });
+      h = await startHarness({
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'unused',
+        BotOpenIdMetadata: `http://127.0.0.1:${port}/openid-${Math.random()}`,
+      });
       const res = await postWith(await forged());
       expect(res.status).to.equal(401);
       expect((await postWith('not-a-jwt')).status).to.equal(401);
@@ -117,7 +155,11 @@ describe('security: request bodies', function () {
       silent = net.createServer(() => undefined);
       await new Promise<void>((r) => silent!.listen(0, '127.0.0.1', r));
       const port = (silent.address() as AddressInfo).port;
-      h = await startHarness({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'unused', BotOpenIdMetadata: `http://127.0.0.1:${port}/openid-${Math.random()}` });
+      h = await startHarness({
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'unused',
+        BotOpenIdMetadata: `http://127.0.0.1:${port}/openid-${Math.random()}`,
+      });
       const started = Date.now();
       const res = await postWith(await forged());
       expect(res.status).to.equal(401);

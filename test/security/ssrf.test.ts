@@ -15,7 +15,13 @@ import { AttachmentIntake } from '../../bot/intake.js';
 import { MemoryEvidenceStore } from '../handoff/memoryStores.js';
 import { PNG_1X1, startHarness, type Harness } from '../support/kefuHarness.js';
 
-const policy = (extra: Partial<Parameters<typeof safeFetch>[1]> = {}) => ({ allowedHosts: ['botframework.com'], allowLoopback: false, maxBytes: 1024 * 1024, timeoutMs: 3000, ...extra });
+const policy = (extra: Partial<Parameters<typeof safeFetch>[1]> = {}) => ({
+  allowedHosts: ['botframework.com'],
+  allowLoopback: false,
+  maxBytes: 1024 * 1024,
+  timeoutMs: 3000,
+  ...extra,
+});
 
 describe('security: attachment fetching (SSRF)', function () {
   this.timeout(20_000);
@@ -35,10 +41,26 @@ describe('security: attachment fetching (SSRF)', function () {
   beforeEach(() => (connections = 0));
 
   it('classifies addresses: private, loopback, link-local, CGNAT, IPv6 and IPv4-mapped IPv6 are not public', () => {
-    for (const ip of ['10.0.0.1', '127.0.0.1', '169.254.169.254', '172.16.5.4', '192.168.0.1', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1']) {
+    for (const ip of [
+      '10.0.0.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '172.16.5.4',
+      '192.168.0.1',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::7f00:1',
+    ]) {
       expect(isPublicAddress(ip), ip).to.equal(false);
     }
-    for (const ip of ['8.8.8.8', '52.114.128.1', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPublicAddress(ip), ip).to.equal(true);
+    for (const ip of ['8.8.8.8', '52.114.128.1', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+      expect(isPublicAddress(ip), ip).to.equal(true);
   });
 
   it('refuses a name on an allowed host that resolves to loopback, without connecting', async () => {
@@ -47,13 +69,19 @@ describe('security: attachment fetching (SSRF)', function () {
     expect(out).to.include({ ok: false, reason: 'refused' });
     expect(connections).to.equal(0);
     // The same URL with a lookup that is allowed to answer loopback does connect: the refusal above is the guard's.
-    const local = await safeFetch(`https://smba.botframework.com:${port}/v3/attachments/x`, policy({ lookup, allowLoopback: true }));
+    const local = await safeFetch(
+      `https://smba.botframework.com:${port}/v3/attachments/x`,
+      policy({ lookup, allowLoopback: true }),
+    );
     expect(local.ok).to.equal(false);
     expect(connections).to.equal(1);
   });
 
   it('refuses when any one of several addresses is private (rebinding through round-robin)', async () => {
-    const lookup = async () => [{ address: '52.114.128.1', family: 4 }, { address: '::ffff:10.0.0.8', family: 6 }];
+    const lookup = async () => [
+      { address: '52.114.128.1', family: 4 },
+      { address: '::ffff:10.0.0.8', family: 6 },
+    ];
     expect(await safeFetch('https://files.botframework.com/a', policy({ lookup }))).to.include({ reason: 'refused' });
   });
 
@@ -94,18 +122,37 @@ describe('security: attachment fetching (SSRF)', function () {
       await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
       base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
     });
-    after(() => new Promise<void>((r) => { files.close(() => r()); files.closeAllConnections(); }));
+    after(
+      () =>
+        new Promise<void>((r) => {
+          files.close(() => r());
+          files.closeAllConnections();
+        }),
+    );
 
-    const intake = (allowLoopback: boolean) => new AttachmentIntake({ evidence: new MemoryEvidenceStore(), maxBytes: 256 * 1024, resolvers: [], allowLoopback, now: () => new Date(), fetchTimeoutMs: 5000 });
+    const intake = (allowLoopback: boolean) =>
+      new AttachmentIntake({
+        evidence: new MemoryEvidenceStore(),
+        maxBytes: 256 * 1024,
+        resolvers: [],
+        allowLoopback,
+        now: () => new Date(),
+        fetchTimeoutMs: 5000,
+      });
     const ctx = {} as TurnContext;
 
     it('fetches and stores a real image when the URL is allowed', async () => {
-      const r = await intake(true).take(ctx, { contentUrl: `${base}/ok.png`, contentType: 'image/png' }, 'photo_item', ['image']);
+      const r = await intake(true).take(ctx, { contentUrl: `${base}/ok.png`, contentType: 'image/png' }, 'photo_item', [
+        'image',
+      ]);
       expect(r.ok && r.item.bytes).to.equal(PNG_1X1.length);
     });
 
     it('refuses the same URL without the test-only allowance', async () => {
-      expect(await intake(false).take(ctx, { contentUrl: `${base}/ok.png` }, 'photo_item', ['image'])).to.deep.equal({ ok: false, reason: 'fetch_failed' });
+      expect(await intake(false).take(ctx, { contentUrl: `${base}/ok.png` }, 'photo_item', ['image'])).to.deep.equal({
+        ok: false,
+        reason: 'fetch_failed',
+      });
     });
 
     it('stops reading a huge body at the limit instead of downloading it (and says only "not received")', async () => {
@@ -116,7 +163,10 @@ describe('security: attachment fetching (SSRF)', function () {
     });
 
     it('does not follow redirects', async () => {
-      expect(await intake(true).take(ctx, { contentUrl: `${base}/redirect` }, 'photo_item', ['image'])).to.deep.equal({ ok: false, reason: 'fetch_failed' });
+      expect(await intake(true).take(ctx, { contentUrl: `${base}/redirect` }, 'photo_item', ['image'])).to.deep.equal({
+        ok: false,
+        reason: 'fetch_failed',
+      });
     });
   });
 
@@ -134,7 +184,10 @@ describe('security: attachment fetching (SSRF)', function () {
     });
     after(async () => {
       await h?.close();
-      await new Promise<void>((r) => { files.close(() => r()); files.closeAllConnections(); });
+      await new Promise<void>((r) => {
+        files.close(() => r());
+        files.closeAllConnections();
+      });
     });
 
     /** Each URL sent at the same step (story 1's photo) of its own conversation: the reply texts. */
@@ -143,7 +196,9 @@ describe('security: attachment fetching (SSRF)', function () {
       for (const [i, contentUrl] of urls.entries()) {
         await h.say(`${conversation}-${i}`, 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
         await h.say(`${conversation}-${i}`, 'u-lihua', { text: '284716350192837465' });
-        const replies = await h.say(`${conversation}-${i}`, 'u-lihua', { attachments: [{ contentType: 'image/png', contentUrl, name: 'p.png' }] });
+        const replies = await h.say(`${conversation}-${i}`, 'u-lihua', {
+          attachments: [{ contentType: 'image/png', contentUrl, name: 'p.png' }],
+        });
         out.push(replies.map((r) => r.text ?? '').join('\n'));
       }
       return out;
@@ -152,10 +207,24 @@ describe('security: attachment fetching (SSRF)', function () {
     it('fetches no loopback, private or link-local target, and answers every failed fetch alike', async () => {
       h = await startHarness();
       const port = (files.address() as AddressInfo).port;
-      const closed = await new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => r(p)); }); });
+      const closed = await new Promise<number>((r) => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as AddressInfo).port;
+          s.close(() => r(p));
+        });
+      });
       hits = 0;
       const answers = await repliesTo(
-        [`http://127.0.0.1:${port}/ok.png`, `http://localhost:${port}/ok.png`, `http://127.0.0.1:${port}/page`, `http://127.0.0.1:${closed}/ok.png`, `http://[::1]:${port}/ok.png`, 'http://10.0.0.8/ok.png', 'http://169.254.169.254/latest/meta-data', `https://smba.trafficmanager.net.127.0.0.1.invalid:${port}/ok.png`],
+        [
+          `http://127.0.0.1:${port}/ok.png`,
+          `http://localhost:${port}/ok.png`,
+          `http://127.0.0.1:${port}/page`,
+          `http://127.0.0.1:${closed}/ok.png`,
+          `http://[::1]:${port}/ok.png`,
+          'http://10.0.0.8/ok.png',
+          'http://169.254.169.254/latest/meta-data',
+          `https://smba.trafficmanager.net.127.0.0.1.invalid:${port}/ok.png`,
+        ],
         'ssrf-app-1',
       );
       expect(hits, 'connections to the loopback file server').to.equal(0);
@@ -163,7 +232,7 @@ describe('security: attachment fetching (SSRF)', function () {
       expect(answers[0]).to.include('文件没有接收成功');
     });
 
-    it('fetches from the tests\' loopback server only with the explicit test allowance', async () => {
+    it("fetches from the tests' loopback server only with the explicit test allowance", async () => {
       await h?.close();
       h = await startHarness({}, { allowLoopbackAttachments: true });
       const port = (files.address() as AddressInfo).port;

@@ -25,7 +25,10 @@ describe('security: the rule table watcher survives file-system surprises', func
   let file: string;
   let watch: TableWatch | undefined;
   const logged: { msg: string; o: Record<string, unknown> }[] = [];
-  const log = { info: (o: object, msg: string) => void logged.push({ msg, o: o as Record<string, unknown> }), error: (o: object, msg: string) => void logged.push({ msg, o: o as Record<string, unknown> }) };
+  const log = {
+    info: (o: object, msg: string) => void logged.push({ msg, o: o as Record<string, unknown> }),
+    error: (o: object, msg: string) => void logged.push({ msg, o: o as Record<string, unknown> }),
+  };
   const text = readFileSync(path.join(ROOT, 'data/rules.yaml'), 'utf8');
 
   beforeEach(() => {
@@ -50,7 +53,9 @@ describe('security: the rule table watcher survives file-system surprises', func
     rmSync(file);
     mkdirSync(file);
     await until('the rejection', () => logged.some((l) => l.msg.startsWith('rule table rejected')));
-    await until('the listener failure to be logged', () => logged.some((l) => l.msg === 'a rule table listener failed'));
+    await until('the listener failure to be logged', () =>
+      logged.some((l) => l.msg === 'a rule table listener failed'),
+    );
     expect(watch!.current().hash).to.equal(good);
     rmSync(file, { recursive: true });
     writeFileSync(file, `${text}\n# still watched\n`);

@@ -14,7 +14,10 @@ describe('shopper simulator (light, fixed seed)', function () {
     const summary = formatReport(report);
     expect(report.outcomes['5xx'], summary).to.equal(0);
     expect(report.outcomes.stuck, summary).to.equal(0);
-    expect(report.failures.map((f) => `${f.seed}: ${f.why}`), summary).to.deep.equal([]);
+    expect(
+      report.failures.map((f) => `${f.seed}: ${f.why}`),
+      summary,
+    ).to.deep.equal([]);
     expect(report.factsChecked, summary).to.be.greaterThan(15);
     expect(report.remedyEqual, summary).to.equal(report.remedyChecked);
   });

@@ -55,7 +55,19 @@ const dayMs = 86_400_000;
 const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
 
 /** One simulated conversation; returns its outcome, turns and any broken invariant. */
-async function converse(h: Harness, s: Scenario, seed: number, lang: g.Lang): Promise<{ outcome: Outcome; turns: number; why?: string; transcript: string[]; truth: Partial<Facts> & Record<string, unknown>; expiry?: Date }> {
+async function converse(
+  h: Harness,
+  s: Scenario,
+  seed: number,
+  lang: g.Lang,
+): Promise<{
+  outcome: Outcome;
+  turns: number;
+  why?: string;
+  transcript: string[];
+  truth: Partial<Facts> & Record<string, unknown>;
+  expiry?: Date;
+}> {
   const r = rng(seed);
   const conv = `sim-${seed}`;
   const locale = lang === 'en' ? 'en-US' : 'zh-CN';
@@ -101,13 +113,21 @@ async function converse(h: Harness, s: Scenario, seed: number, lang: g.Lang): Pr
     }
     const wasStale = staleNow;
     staleNow = false;
-    for (const x of replies) transcript.push(`< ${x.text ?? x.name ?? ''}${x.channelData?.prompt ? ` ${JSON.stringify(x.channelData.prompt)}` : ''}`);
+    for (const x of replies)
+      transcript.push(
+        `< ${x.text ?? x.name ?? ''}${x.channelData?.prompt ? ` ${JSON.stringify(x.channelData.prompt)}` : ''}`,
+      );
     const all = replies.map((x) => x.text ?? '').join('\n');
-    if (replies.some((x) => x.channelData?.handoff?.state === 'queued')) return { outcome: 'handoff', turns: turn, transcript, truth, expiry };
-    if (/方案已确认|the remedy is confirmed/.test(all)) return { outcome: 'accepted', turns: turn, transcript, truth, expiry };
+    if (replies.some((x) => x.channelData?.handoff?.state === 'queued'))
+      return { outcome: 'handoff', turns: turn, transcript, truth, expiry };
+    if (/方案已确认|the remedy is confirmed/.test(all))
+      return { outcome: 'accepted', turns: turn, transcript, truth, expiry };
     if (/已取消|OK, cancelled/.test(all)) return { outcome: 'cancelled', turns: turn, transcript, truth, expiry };
-    if (wasStale && !/已经回答过|already answered/.test(all)) return { outcome: 'stuck', turns: turn, why: 'a stale button was not answered as such', transcript, truth };
-    const prompt = [...replies].reverse().find((x) => x.channelData?.prompt)?.channelData?.prompt as { slot: string; kind: string; choices?: string[]; optional?: boolean } | undefined;
+    if (wasStale && !/已经回答过|already answered/.test(all))
+      return { outcome: 'stuck', turns: turn, why: 'a stale button was not answered as such', transcript, truth };
+    const prompt = [...replies].reverse().find((x) => x.channelData?.prompt)?.channelData?.prompt as
+      | { slot: string; kind: string; choices?: string[]; optional?: boolean }
+      | undefined;
     if (!prompt) {
       // No question open (e.g. "please say it another way"): describe the problem again.
       next = { text: g.firstMessage(r, lang, s.complaint, g.shortName(r, lang, s.item), undefined) };
@@ -116,17 +136,39 @@ async function converse(h: Harness, s: Scenario, seed: number, lang: g.Lang): Pr
     }
     inARow = prompt.slot === lastSlot ? inARow + 1 : 1;
     lastSlot = prompt.slot;
-    if (inARow >= 4) return { outcome: 'stuck', turns: turn, why: `'${prompt.slot}' asked a fourth time in a row`, transcript, truth };
+    if (inARow >= 4)
+      return { outcome: 'stuck', turns: turn, why: `'${prompt.slot}' asked a fourth time in a row`, transcript, truth };
     // Interruptions: a cancel, a person, or an old button.
-    if (mode < 0.05 && turn === interruptAt) { next = { text: g.pick(r, g.CANCEL[lang]) }; continue; }
-    if (mode >= 0.05 && mode < 0.1 && turn === interruptAt) { next = { text: g.pick(r, g.PERSON[lang]) }; continue; }
-    if (mode >= 0.1 && mode < 0.15 && !staleSent && prompt.slot !== 'order_id' && prompt.slot !== 'item' && prompt.slot !== 'complaint') {
+    if (mode < 0.05 && turn === interruptAt) {
+      next = { text: g.pick(r, g.CANCEL[lang]) };
+      continue;
+    }
+    if (mode >= 0.05 && mode < 0.1 && turn === interruptAt) {
+      next = { text: g.pick(r, g.PERSON[lang]) };
+      continue;
+    }
+    if (
+      mode >= 0.1 &&
+      mode < 0.15 &&
+      !staleSent &&
+      prompt.slot !== 'order_id' &&
+      prompt.slot !== 'item' &&
+      prompt.slot !== 'complaint'
+    ) {
       staleSent = true;
       next = { value: { order_id: s.order.id } };
       staleNow = true;
       continue;
     }
-    next = answer(r, lang, prompt, replies, s, { expiry, offset, merchant, share, shareTexts, hours, hourTexts, measured, disclosed, product }, truth);
+    next = answer(
+      r,
+      lang,
+      prompt,
+      replies,
+      s,
+      { expiry, offset, merchant, share, shareTexts, hours, hourTexts, measured, disclosed, product },
+      truth,
+    );
   }
   return { outcome: 'stuck', turns: MAX_TURNS, why: `no terminal state within ${MAX_TURNS} turns`, transcript, truth };
 }
@@ -144,26 +186,55 @@ interface Truths {
   product: string | undefined;
 }
 
-function answer(r: g.Rand, lang_: g.Lang, p: { slot: string; kind: string; choices?: string[]; optional?: boolean }, replies: Reply[], s: Scenario, t: Truths, truth: Record<string, unknown>): Record<string, unknown> {
+function answer(
+  r: g.Rand,
+  lang_: g.Lang,
+  p: { slot: string; kind: string; choices?: string[]; optional?: boolean },
+  replies: Reply[],
+  s: Scenario,
+  t: Truths,
+  truth: Record<string, unknown>,
+): Record<string, unknown> {
   // Code-mixing: now and then an answer in the other language.
   const lang: g.Lang = r() < 0.1 ? (lang_ === 'en' ? 'zh-CN' : 'en') : lang_;
   const say = (text: string) => ({ text: g.typo(r, text) });
-  const ordinal = (i: number) => g.pick(r, g.ORDINAL[lang]).replace('{n}', String(i + 1)).replace('{nth}', g.NTH[i] ?? String(i + 1));
+  const ordinal = (i: number) =>
+    g
+      .pick(r, g.ORDINAL[lang])
+      .replace('{n}', String(i + 1))
+      .replace('{nth}', g.NTH[i] ?? String(i + 1));
   switch (p.slot) {
     case 'complaint':
       return { value: { complaint: p.choices?.includes(s.complaint) ? s.complaint : 'other' } };
     case 'order_id': {
       if (p.kind === 'confirm') {
         const shown = replies.map((x) => x.text ?? '').join(' ');
-        return say(g.pick(r, (shown.includes(s.item.name) || (s.item.nameEn !== undefined && shown.includes(s.item.nameEn)) ? g.YES : g.NO)[lang]));
+        return say(
+          g.pick(
+            r,
+            (shown.includes(s.item.name) || (s.item.nameEn !== undefined && shown.includes(s.item.nameEn))
+              ? g.YES
+              : g.NO)[lang],
+          ),
+        );
       }
       const i = p.choices?.indexOf(s.order.id) ?? -1;
       if (i < 0) return say(g.pick(r, [s.order.id, g.shortName(r, lang, s.item)]));
-      return g.pick(r, [{ value: { order_id: s.order.id } }, say(ordinal(i)), say(g.shortName(r, lang, s.item)), say(s.order.id)]);
+      return g.pick(r, [
+        { value: { order_id: s.order.id } },
+        say(ordinal(i)),
+        say(g.shortName(r, lang, s.item)),
+        say(s.order.id),
+      ]);
     }
     case 'item': {
       const i = p.choices?.indexOf(s.item.sku) ?? 0;
-      return g.pick(r, [say(s.item.sku), say(g.shortName(r, lang, s.item)), say(ordinal(i)), { value: { item: s.item.sku } }]);
+      return g.pick(r, [
+        say(s.item.sku),
+        say(g.shortName(r, lang, s.item)),
+        say(ordinal(i)),
+        { value: { item: s.item.sku } },
+      ]);
     }
     case 'expiry_date':
       truth.expiry_date = t.expiry;
@@ -204,7 +275,11 @@ function answer(r: g.Rand, lang_: g.Lang, p: { slot: string; kind: string; choic
 }
 
 /** Whether the stored facts say what the shopper meant; the expiry date to the day. */
-function factsMatch(facts: Record<string, unknown>, truth: Record<string, unknown>, deliveredAt: string | undefined): string | undefined {
+function factsMatch(
+  facts: Record<string, unknown>,
+  truth: Record<string, unknown>,
+  deliveredAt: string | undefined,
+): string | undefined {
   for (const [k, v] of Object.entries(truth)) {
     if (k === 'expiry_date') {
       const expiry = (v as Date).getTime();
@@ -212,7 +287,8 @@ function factsMatch(facts: Record<string, unknown>, truth: Record<string, unknow
       const delivered = deliveredAt ? startOfDay(new Date(deliveredAt)).getTime() : today;
       // Counted from today or from the delivery day, whichever the rule table's contract uses.
       const allowed = [Math.round((today - expiry) / dayMs), Math.round((delivered - expiry) / dayMs)];
-      if (!allowed.includes(facts.days_past_expiry as number)) return `days_past_expiry ${String(facts.days_past_expiry)}, meant one of ${allowed.join('/')}`;
+      if (!allowed.includes(facts.days_past_expiry as number))
+        return `days_past_expiry ${String(facts.days_past_expiry)}, meant one of ${allowed.join('/')}`;
     } else if (typeof v === 'number' ? Math.abs(Number(facts[k]) - v) > 1e-6 : facts[k] !== v) {
       return `${k} ${JSON.stringify(facts[k])}, meant ${JSON.stringify(v)}`;
     }
@@ -222,7 +298,16 @@ function factsMatch(facts: Record<string, unknown>, truth: Record<string, unknow
 
 export async function runSimulation(o: SimOptions): Promise<SimReport> {
   const h = await startHarness();
-  const report: SimReport = { conversations: 0, outcomes: { accepted: 0, handoff: 0, cancelled: 0, stuck: 0, '5xx': 0 }, factsChecked: 0, factsExact: 0, remedyChecked: 0, remedyEqual: 0, turns: [], failures: [] };
+  const report: SimReport = {
+    conversations: 0,
+    outcomes: { accepted: 0, handoff: 0, cancelled: 0, stuck: 0, '5xx': 0 },
+    factsChecked: 0,
+    factsExact: 0,
+    remedyChecked: 0,
+    remedyEqual: 0,
+    turns: [],
+    failures: [],
+  };
   try {
     const all = await scenarios(h);
     const langs = o.langs ?? ['zh-CN', 'en'];
@@ -244,7 +329,11 @@ export async function runSimulation(o: SimOptions): Promise<SimReport> {
         if (wrong) why = `facts: ${wrong}`;
         else report.factsExact++;
         // The table's decision on the true facts (the stored ones, if they are exact, are those).
-        const { listed_size, measured_size, ...facts } = { merchant_response: 'not_contacted', evidence: [], ...stored.facts } as Facts & { listed_size?: number; measured_size?: number };
+        const { listed_size, measured_size, ...facts } = {
+          merchant_response: 'not_contacted',
+          evidence: [],
+          ...stored.facts,
+        } as Facts & { listed_size?: number; measured_size?: number };
         void listed_size;
         void measured_size;
         if (!wrong) {
@@ -256,7 +345,9 @@ export async function runSimulation(o: SimOptions): Promise<SimReport> {
       }
       if (why) report.failures.push({ seed, why, transcript: c.transcript });
       // Close what is still open, so the next conversation about the same item starts a new case.
-      for (const x of cases) if (['open', 'proposed', 'escalated', 'assigned'].includes(x.status)) await h.app.stores.cases.update(x.id, (cur) => ({ ...cur, status: 'resolved' }));
+      for (const x of cases)
+        if (['open', 'proposed', 'escalated', 'assigned'].includes(x.status))
+          await h.app.stores.cases.update(x.id, (cur) => ({ ...cur, status: 'resolved' }));
     }
   } finally {
     await h.close();
@@ -265,7 +356,8 @@ export async function runSimulation(o: SimOptions): Promise<SimReport> {
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 
 export function formatReport(r: SimReport): string {
   const terminal = r.outcomes.accepted + r.outcomes.handoff + r.outcomes.cancelled;
@@ -273,6 +365,8 @@ export function formatReport(r: SimReport): string {
     `conversations ${r.conversations}: accepted ${r.outcomes.accepted}, handed off ${r.outcomes.handoff}, cancelled ${r.outcomes.cancelled}, stuck ${r.outcomes.stuck}, 5xx ${r.outcomes['5xx']}`,
     `terminal ${pct(terminal, r.conversations)} · facts exact ${pct(r.factsExact, r.factsChecked)} of ${r.factsChecked} · remedy equal to the table ${pct(r.remedyEqual, r.remedyChecked)} of ${r.remedyChecked}`,
     `turns p50 ${quantile(r.turns, 0.5)}, p99 ${quantile(r.turns, 0.99)}`,
-    r.failures.length === 0 ? 'failing seeds: none' : `failing seeds: ${r.failures.map((f) => `${f.seed} (${f.why})`).join('; ')}`,
+    r.failures.length === 0
+      ? 'failing seeds: none'
+      : `failing seeds: ${r.failures.map((f) => `${f.seed} (${f.why})`).join('; ')}`,
   ].join('\n');
 }

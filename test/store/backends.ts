@@ -54,7 +54,11 @@ export const sqliteBackend: Backend = {
     const instance = (): Instance => {
       const db = openSqlite(file);
       dbs.push(db);
-      return { state: new SqliteStorage(db), cases: new SqliteCaseStore(db), evidence: new DirEvidenceStore(path.join(dir, 'evidence')) };
+      return {
+        state: new SqliteStorage(db),
+        cases: new SqliteCaseStore(db),
+        evidence: new DirEvidenceStore(path.join(dir, 'evidence')),
+      };
     };
     return {
       a: instance(),

@@ -15,7 +15,13 @@ export function sampleCase(over: Partial<NewCase> = {}): NewCase {
     locale: 'zh-CN',
     orderId: '284716350192837465',
     complaint: 'damaged_packaging',
-    facts: { complaint: 'damaged_packaging', category: 'daily_chemical', hours_since_delivery: 5, affected_ratio: 0.5, evidence: ['photo_item'] },
+    facts: {
+      complaint: 'damaged_packaging',
+      category: 'daily_chemical',
+      hours_since_delivery: 5,
+      affected_ratio: 0.5,
+      evidence: ['photo_item'],
+    },
     evidence: [
       {
         id: 'ev1',
@@ -52,7 +58,11 @@ export function caseStoreContract(fixture: () => Fixture): void {
 
   it('round-trips a case exactly, read by another instance', async () => {
     const { a, b } = fixture();
-    const created = await a.cases.create(sampleCase({ transcript: [{ at: '2026-11-11T01:00:00.000Z', from: 'shopper', text: '洗发水瓶子破了 🧴', evidence: ['ev1'] }] }));
+    const created = await a.cases.create(
+      sampleCase({
+        transcript: [{ at: '2026-11-11T01:00:00.000Z', from: 'shopper', text: '洗发水瓶子破了 🧴', evidence: ['ev1'] }],
+      }),
+    );
     expect(await b.cases.get(created.id)).to.deep.equal(created);
   });
 
@@ -68,7 +78,14 @@ export function caseStoreContract(fixture: () => Fixture): void {
   it('updates by compare-and-set: bumps the version, records status changes, keeps who, where and when', async () => {
     const { cases } = fixture().a;
     const created = await cases.create(sampleCase());
-    const updated = await cases.update(created.id, (c) => ({ ...c, id: 'KF9999-HACKED', createdAt: 'x', shopperId: 'u-other', conversationId: 'c-other', status: 'escalated' }));
+    const updated = await cases.update(created.id, (c) => ({
+      ...c,
+      id: 'KF9999-HACKED',
+      createdAt: 'x',
+      shopperId: 'u-other',
+      conversationId: 'c-other',
+      status: 'escalated',
+    }));
     expect(updated.id).to.equal(created.id);
     expect(updated.createdAt).to.equal(created.createdAt);
     expect([updated.shopperId, updated.conversationId]).to.deep.equal([created.shopperId, created.conversationId]);
@@ -98,11 +115,16 @@ export function caseStoreContract(fixture: () => Fixture): void {
     const { a, b } = fixture();
     const created = await a.cases.create(sampleCase());
     const append = (store: typeof a.cases, n: number) =>
-      store.update(created.id, (c) => ({ ...c, transcript: [...c.transcript, { at: new Date().toISOString(), from: 'shopper', text: `msg ${n}` }] }));
+      store.update(created.id, (c) => ({
+        ...c,
+        transcript: [...c.transcript, { at: new Date().toISOString(), from: 'shopper', text: `msg ${n}` }],
+      }));
     await Promise.all(Array.from({ length: 16 }, (_, n) => append(n % 2 === 0 ? a.cases : b.cases, n)));
     const final = (await a.cases.get(created.id))!;
     expect(final.version).to.equal(17);
-    expect(final.transcript.map((t) => t.text).sort()).to.deep.equal(Array.from({ length: 16 }, (_, n) => `msg ${n}`).sort());
+    expect(final.transcript.map((t) => t.text).sort()).to.deep.equal(
+      Array.from({ length: 16 }, (_, n) => `msg ${n}`).sort(),
+    );
   });
 
   it('refuses to update a case that does not exist', async () => {
@@ -118,7 +140,14 @@ export function caseStoreContract(fixture: () => Fixture): void {
   it('lists newest first, filtered by status, shopper, conversation and creation time, with a limit', async () => {
     const { cases } = fixture().a;
     const made: CaseRecord[] = [];
-    for (const [i, [shopperId, status]] of ([['u-lihua', 'open'], ['u-wangfang', 'escalated'], ['u-lihua', 'escalated'], ['u-lihua', 'resolved']] as const).entries()) {
+    for (const [i, [shopperId, status]] of (
+      [
+        ['u-lihua', 'open'],
+        ['u-wangfang', 'escalated'],
+        ['u-lihua', 'escalated'],
+        ['u-lihua', 'resolved'],
+      ] as const
+    ).entries()) {
       made.push(await cases.create(sampleCase({ shopperId, status, conversationId: i < 2 ? 'conv-a' : 'conv-b' })));
     }
     const ids = (list: CaseRecord[]) => list.map((c) => c.id);
@@ -126,8 +155,14 @@ export function caseStoreContract(fixture: () => Fixture): void {
     expect(ids(all)).to.have.members(ids(made));
     for (let i = 1; i < all.length; i++) expect(all[i - 1]!.createdAt >= all[i]!.createdAt).to.equal(true);
     expect(ids(await cases.list({ status: ['escalated'] }))).to.have.members([made[1]!.id, made[2]!.id]);
-    expect(ids(await cases.list({ shopperId: 'u-lihua', status: ['escalated', 'resolved'] }))).to.have.members([made[2]!.id, made[3]!.id]);
-    expect(ids(await cases.list({ shopperId: 'u-lihua', conversationId: 'conv-b' }))).to.have.members([made[2]!.id, made[3]!.id]);
+    expect(ids(await cases.list({ shopperId: 'u-lihua', status: ['escalated', 'resolved'] }))).to.have.members([
+      made[2]!.id,
+      made[3]!.id,
+    ]);
+    expect(ids(await cases.list({ shopperId: 'u-lihua', conversationId: 'conv-b' }))).to.have.members([
+      made[2]!.id,
+      made[3]!.id,
+    ]);
     expect(await cases.list({ status: [] })).to.deep.equal([]);
     expect(await cases.list({ limit: 2 })).to.have.length(2);
     expect(await cases.list({ since: new Date(Date.now() + 60_000).toISOString() })).to.deep.equal([]);
@@ -144,7 +179,9 @@ export function caseStoreContract(fixture: () => Fixture): void {
 
   it('gives every case a distinct id across instances', async () => {
     const { a, b } = fixture();
-    const created = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).cases.create(sampleCase({ conversationId: `c${i}` }))));
+    const created = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).cases.create(sampleCase({ conversationId: `c${i}` }))),
+    );
     expect(new Set(created.map((c) => c.id)).size).to.equal(60);
     expect(await a.cases.list()).to.have.length(60);
   });

@@ -46,7 +46,8 @@ describe('embedded store files', () => {
       const mainBefore = statSync(file).size;
       for (let i = 0; i < 50; i++) await cases.create(sampleCase());
       const deadline = Date.now() + 5000;
-      while (statSync(file).size <= mainBefore + 10 * 4096 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while (statSync(file).size <= mainBefore + 10 * 4096 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
       expect(statSync(file).size).to.be.greaterThan(mainBefore + 10 * 4096);
     } finally {
       await checkpointer.stop();

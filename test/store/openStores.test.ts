@@ -46,17 +46,29 @@ describe('openStores', () => {
 
   it('opens Redis + PostgreSQL when both URLs are set, in the configured prefix and schema', async () => {
     const id = testId();
-    const env = { KEFU_DATA_DIR: dir, REDIS_URL, DATABASE_URL, REDIS_PREFIX: `kefu-test:${id}:`, DATABASE_SCHEMA: `kefu_test_${id}`, EVIDENCE_STORE: 'postgres' };
+    const env = {
+      KEFU_DATA_DIR: dir,
+      REDIS_URL,
+      DATABASE_URL,
+      REDIS_PREFIX: `kefu-test:${id}:`,
+      DATABASE_SCHEMA: `kefu_test_${id}`,
+      EVIDENCE_STORE: 'postgres',
+    };
     const stores = await openStores(loadConfig(env), log);
     try {
       expect(stores.backend).to.equal('redis+postgres');
       await stores.state.write({ 'test/conversations/c1/': { step: 1 } });
       expect(await stores.scaled!.redis.exists(`kefu-test:${id}:state:test/conversations/c1/`)).to.equal(1);
       const created = await stores.cases.create(sampleCase());
-      const row = await stores.scaled!.pool.query(`SELECT rule_id FROM "kefu_test_${id}".cases WHERE id = $1`, [created.id]);
+      const row = await stores.scaled!.pool.query(`SELECT rule_id FROM "kefu_test_${id}".cases WHERE id = $1`, [
+        created.id,
+      ]);
       expect(row.rows[0]).to.deep.equal({ rule_id: 'DMG-01' });
       const ev = await stores.evidence.put(Buffer.from('photo'), 'image/png');
-      const evRow = await stores.scaled!.pool.query(`SELECT bytes FROM "kefu_test_${id}".evidence_files WHERE key = $1`, [ev.key]);
+      const evRow = await stores.scaled!.pool.query(
+        `SELECT bytes FROM "kefu_test_${id}".evidence_files WHERE key = $1`,
+        [ev.key],
+      );
       expect(evRow.rows[0]).to.deep.equal({ bytes: 5 });
     } finally {
       await dropRedisPrefix(stores.scaled!.redis, `kefu-test:${id}:`);
@@ -127,7 +139,10 @@ describe('SQLite specifics', () => {
 
   it('runs its migrations once when opened again', () => {
     const file = path.join(dir, 'k.sqlite');
-    const steps = (db: ReturnType<typeof openSqlite>) => db.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT step) AS d FROM kefu_migrations WHERE component = 'store'").get() as { n: number; d: number };
+    const steps = (db: ReturnType<typeof openSqlite>) =>
+      db
+        .prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT step) AS d FROM kefu_migrations WHERE component = 'store'")
+        .get() as { n: number; d: number };
     const first = openSqlite(file);
     const once = steps(first);
     first.close();
@@ -139,7 +154,11 @@ describe('SQLite specifics', () => {
 
   it("finds a conversation's cases by index, not by reading every case of the shopper", () => {
     const db = openSqlite(path.join(dir, 'k.sqlite'));
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT doc FROM cases WHERE shopper_id = 'u' AND conversation_id = 'c' ORDER BY created_at DESC, id").all() as { detail: string }[];
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT doc FROM cases WHERE shopper_id = 'u' AND conversation_id = 'c' ORDER BY created_at DESC, id",
+      )
+      .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join('; ')).to.contain('INDEX cases_conversation');
     db.close();
   });
@@ -161,9 +180,16 @@ describe('PostgreSQL migrations', () => {
     const schema = `kefu_test_${testId()}`;
     const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 6 });
     try {
-      await Promise.all([PgCaseStore.open(pool, schema), PgCaseStore.open(pool, schema), PgCaseStore.open(pool, schema)]);
+      await Promise.all([
+        PgCaseStore.open(pool, schema),
+        PgCaseStore.open(pool, schema),
+        PgCaseStore.open(pool, schema),
+      ]);
       const res = await pool.query(`SELECT component, step FROM "${schema}".kefu_migrations ORDER BY step`);
-      expect(res.rows).to.deep.equal([{ component: 'cases', step: 1 }, { component: 'cases', step: 2 }]);
+      expect(res.rows).to.deep.equal([
+        { component: 'cases', step: 1 },
+        { component: 'cases', step: 2 },
+      ]);
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();

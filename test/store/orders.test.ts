@@ -34,7 +34,8 @@ describe('data/orders.yaml', () => {
 
   it('has shoppers of every member tier, each with orders, and every order belongs to a listed shopper', async () => {
     expect(new Set(source.shoppers.map((s) => s.tier))).to.have.keys(...MEMBER_TIERS);
-    for (const order of source.orders) expect(await source.getShopper(order.shopperId), order.id).to.not.equal(undefined);
+    for (const order of source.orders)
+      expect(await source.getShopper(order.shopperId), order.id).to.not.equal(undefined);
     for (const shopper of source.shoppers) expect(await source.ordersOf(shopper.id), shopper.id).to.not.be.empty;
   });
 
@@ -48,7 +49,8 @@ describe('data/orders.yaml', () => {
 
   it('has the goods the stories need, with deliveries on both sides of the fresh-produce windows', () => {
     const names = source.orders.flatMap((o) => o.items.map((i) => i.name)).join(' ');
-    for (const goods of ['洗发水', '洗衣液', '牛奶', '薯条', '餐桌', '收纳箱', '草莓', '白虾', '大闸蟹']) expect(names).to.contain(goods);
+    for (const goods of ['洗发水', '洗衣液', '牛奶', '薯条', '餐桌', '收纳箱', '草莓', '白虾', '大闸蟹'])
+      expect(names).to.contain(goods);
     const crabHours = source.orders
       .filter((o) => o.items.some((i) => i.name.includes('大闸蟹')) && o.deliveredAt)
       .map((o) => (NOW.getTime() - Date.parse(o.deliveredAt!)) / HOUR);
@@ -86,9 +88,17 @@ describe('orders file validation', () => {
       '',
     ].join('\n');
     const found = problems(src);
-    expect(found).to.include("orders.yaml:4:9 order id '12345' is not valid (expected 18 digits, like a Taobao order number)");
-    expect(found.some((p) => p.startsWith('orders.yaml:6:13 ') && p.includes("'yesterday' is not a time"))).to.equal(true);
-    expect(found.some((p) => p.startsWith('orders.yaml:8:38 ') && p.includes("category is 'frsh' (expected one of food, fresh"))).to.equal(true);
+    expect(found).to.include(
+      "orders.yaml:4:9 order id '12345' is not valid (expected 18 digits, like a Taobao order number)",
+    );
+    expect(found.some((p) => p.startsWith('orders.yaml:6:13 ') && p.includes("'yesterday' is not a time"))).to.equal(
+      true,
+    );
+    expect(
+      found.some(
+        (p) => p.startsWith('orders.yaml:8:38 ') && p.includes("category is 'frsh' (expected one of food, fresh"),
+      ),
+    ).to.equal(true);
   });
 
   it('refuses an order of an unknown shopper, food without expiresOn, and a delivery before the order', () => {

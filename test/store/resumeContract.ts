@@ -37,7 +37,11 @@ function bot(storage: Storage) {
 export function resumeContract(fixture: () => Fixture): void {
   it('resumes at the same step after a restart', async () => {
     const f = fixture();
-    await bot(f.a.state).send('hi').assertReply('Which order?').send('284716350192837465').assertReply('What happened?');
+    await bot(f.a.state)
+      .send('hi')
+      .assertReply('Which order?')
+      .send('284716350192837465')
+      .assertReply('What happened?');
     const restarted = await f.restart();
     await bot(restarted.state).send('the bottle leaked').assertReply('Order 284716350192837465: the bottle leaked');
   });

@@ -27,7 +27,10 @@ export function storageContract(fixture: () => Fixture): void {
 
   it('round-trips nested data and sets an eTag on every stored item', async () => {
     const { state } = fixture().a;
-    const item = { dialogStack: [{ id: 'triage', state: { values: { 订单: '284716350192837465', n: 1.5 } } }], lang: 'zh-CN' };
+    const item = {
+      dialogStack: [{ id: 'triage', state: { values: { 订单: '284716350192837465', n: 1.5 } } }],
+      lang: 'zh-CN',
+    };
     await state.write({ k1: { ...item }, k2: { x: null, list: [true, false] } });
     const read = await state.read(['k1', 'k2', 'missing']);
     expect(Object.keys(read).sort()).to.deep.equal(['k1', 'k2']);
@@ -65,9 +68,13 @@ export function storageContract(fixture: () => Fixture): void {
     await state.write({ 'conv/a': { step: 1 }, 'user/a': { lang: 'en' } });
     const stale: StoreItems = await state.read(['conv/a', 'user/a']);
     await state.write({ 'conv/a': { ...stale['conv/a'], step: 2 } });
-    const err = await rejection(state.write({ 'user/a': { ...stale['user/a'], lang: 'zh-CN' }, 'conv/a': { ...stale['conv/a'], step: 99 } }));
+    const err = await rejection(
+      state.write({ 'user/a': { ...stale['user/a'], lang: 'zh-CN' }, 'conv/a': { ...stale['conv/a'], step: 99 } }),
+    );
     expect(err).to.be.instanceOf(EtagConflictError);
-    expect(err.message).to.match(/eTag conflict/).and.contain('conv/a');
+    expect(err.message)
+      .to.match(/eTag conflict/)
+      .and.contain('conv/a');
     const now = await state.read(['conv/a', 'user/a']);
     expect(now['conv/a']!.step).to.equal(2);
     expect(now['user/a']!.lang).to.equal('en');

@@ -2,7 +2,10 @@
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../bot/cli/command.js';
 
-export function captureIo(input = '', env: NodeJS.ProcessEnv = {}): { io: CliIo; out: () => string; err: () => string } {
+export function captureIo(
+  input = '',
+  env: NodeJS.ProcessEnv = {},
+): { io: CliIo; out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

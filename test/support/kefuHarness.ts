@@ -57,7 +57,8 @@ export type Via = 'api' | 'directline';
 export async function startHarness(env: Record<string, string> = {}, options: AppOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
   const { proactive, serviceUrl, close: closeChannel } = await startChannelStub();
-  const config = () => loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir, AGENT_TOKENS: `li:${AGENT_TOKEN}`, ...env }, ROOT);
+  const config = () =>
+    loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir, AGENT_TOKENS: `li:${AGENT_TOKEN}`, ...env }, ROOT);
   const open = () => startApp(config(), { log: createLogger('silent'), host: '127.0.0.1', timers: false, ...options });
   let seq = 0;
   const widgets = new Map<string, DirectLineChat>();
@@ -65,7 +66,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     const key = `${conversation}\u0000${user}`;
     let chat = widgets.get(key);
     if (chat === undefined) {
-      chat = await DirectLineChat.open(harness.app.url, user, (activity) => proactive.set(conversation, [...(proactive.get(conversation) ?? []), activity]));
+      chat = await DirectLineChat.open(harness.app.url, user, (activity) =>
+        proactive.set(conversation, [...(proactive.get(conversation) ?? []), activity]),
+      );
       widgets.set(key, chat);
     }
     return chat;
@@ -75,7 +78,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
     dataDir,
     proactive,
     say: async (conversation, user, body, via = 'api') =>
-      via === 'directline' ? (await widget(conversation, user)).say(body) : postActivity(harness.app.url, { id: `act-${++seq}`, serviceUrl, conversation, user, body }),
+      via === 'directline'
+        ? (await widget(conversation, user)).say(body)
+        : postActivity(harness.app.url, { id: `act-${++seq}`, serviceUrl, conversation, user, body }),
     directLineConversation: (conversation, user) => widgets.get(`${conversation}\u0000${user}`)?.conversationId,
     async restart() {
       await harness.app.close();
@@ -96,7 +101,11 @@ export async function startHarness(env: Record<string, string> = {}, options: Ap
  * A stand-in for a channel's serviceUrl: records the activities the bot sends proactively
  * (queue updates, agent replies), by conversation id.
  */
-export async function startChannelStub(): Promise<{ proactive: Map<string, Reply[]>; serviceUrl: string; close(): Promise<void> }> {
+export async function startChannelStub(): Promise<{
+  proactive: Map<string, Reply[]>;
+  serviceUrl: string;
+  close(): Promise<void>;
+}> {
   const proactive = new Map<string, Reply[]>();
   const channel = http.createServer((req, res) => {
     let body = '';
@@ -144,7 +153,11 @@ export async function postActivity(
     timestamp: new Date().toISOString(),
     ...a.body,
   };
-  const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
   if (res.status !== 200) throw new Error(`${baseUrl}: POST /api/messages answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { activities: Reply[] }).activities;
 }
@@ -165,11 +178,22 @@ export class DirectLineChat {
     private readonly other: (activity: Reply) => void,
   ) {}
 
-  static async open(base: string, userId: string, other: (activity: Reply) => void = () => undefined): Promise<DirectLineChat> {
-    const minted = await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: userId } }) });
+  static async open(
+    base: string,
+    userId: string,
+    other: (activity: Reply) => void = () => undefined,
+  ): Promise<DirectLineChat> {
+    const minted = await fetch(`${base}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: userId } }),
+    });
     if (minted.status !== 200) throw new Error(`tokens/generate answered ${minted.status}: ${await minted.text()}`);
     const { token } = (await minted.json()) as { token: string };
-    const started = await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const started = await fetch(`${base}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (started.status !== 201) throw new Error(`conversations answered ${started.status}: ${await started.text()}`);
     const { conversationId } = (await started.json()) as { conversationId: string };
     const chat = new DirectLineChat(base, conversationId, token, other);
@@ -180,9 +204,15 @@ export class DirectLineChat {
 
   /** Everything the bot sent since the last read (replies and proactive messages alike). */
   async read(): Promise<(Reply & { replyToId?: string })[]> {
-    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await fetch(
+      `${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`,
+      { headers: { authorization: `Bearer ${this.token}` } },
+    );
     if (res.status !== 200) throw new Error(`activities answered ${res.status}: ${await res.text()}`);
-    const page = (await res.json()) as { activities: (Reply & { replyToId?: string; from?: { role?: string } })[]; watermark: string };
+    const page = (await res.json()) as {
+      activities: (Reply & { replyToId?: string; from?: { role?: string } })[];
+      watermark: string;
+    };
     this.watermark = Number(page.watermark);
     return page.activities.filter((a) => a.from?.role === 'bot' && a.name !== 'kefu.erased');
   }
@@ -201,7 +231,13 @@ export class DirectLineChat {
   async upload(data: Buffer, contentType: string, name: string): Promise<Reply[]> {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(data)], { type: contentType }), name);
-    return this.replies(await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form }));
+    return this.replies(
+      await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}` },
+        body: form,
+      }),
+    );
   }
 
   private async replies(res: Response): Promise<Reply[]> {
@@ -217,7 +253,10 @@ export class DirectLineChat {
 }
 
 /** A tiny but real PNG (1x1), and other fixtures, as `data:` URL attachments. */
-export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
+export const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==',
+  'base64',
+);
 export function dataUrlAttachment(data: Buffer, contentType: string, name = 'file') {
   return { contentType, contentUrl: `data:${contentType};base64,${data.toString('base64')}`, name };
 }

@@ -61,7 +61,10 @@ export interface KefuProcessOptions {
   prepare?: (dataDir: string) => Record<string, string>;
 }
 
-export async function startKefuProcess(env: Record<string, string> = {}, options: KefuProcessOptions = {}): Promise<KefuProcess> {
+export async function startKefuProcess(
+  env: Record<string, string> = {},
+  options: KefuProcessOptions = {},
+): Promise<KefuProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-proc-data-'));
   const prepared = options.prepare?.(dataDir) ?? {};
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-proc-tmp-'));
@@ -85,10 +88,12 @@ export async function startKefuProcess(env: Record<string, string> = {}, options
   let exit: string | undefined;
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const gone = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exit = signal ?? String(code);
-    resolve();
-  }));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = signal ?? String(code);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + 60_000;
   let port: string | undefined;
   while (port === undefined) {

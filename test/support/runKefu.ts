@@ -33,7 +33,12 @@ export function freshDataDir(): string {
 }
 
 export function kefuEnv(dataDir: string, env: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), KEFU_DATA_DIR: dataDir, ...env };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    KEFU_DATA_DIR: dataDir,
+    ...env,
+  };
 }
 
 export function runKefu(args: string[], options: KefuOptions = {}): Promise<KefuRun> {

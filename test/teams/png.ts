@@ -11,9 +11,13 @@ export interface Png {
 }
 
 export function decodePng(file: Buffer): Png {
-  if (!file.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error('not a PNG');
+  if (!file.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    throw new Error('not a PNG');
   let pos = 8;
-  let width = 0, height = 0, bitDepth = 0, colorType = 0;
+  let width = 0,
+    height = 0,
+    bitDepth = 0,
+    colorType = 0;
   const idat: Buffer[] = [];
   while (pos < file.length) {
     const len = file.readUInt32BE(pos);
@@ -39,7 +43,12 @@ export function decodePng(file: Buffer): Png {
       const b = y > 0 ? out[(y - 1) * stride + x]! : 0;
       const c = x >= 4 && y > 0 ? out[(y - 1) * stride + x - 4]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter]!;
       out[y * stride + x] = (v + predictor) & 0xff;
     }

@@ -28,7 +28,14 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
     h = await startHarness();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => {
@@ -68,7 +75,10 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
       await waitBubble(page, '您联系过商家了吗');
       await action(page, '还没联系商家').click();
       // The remedy proposal is an Adaptive Card on this channel; accept with its own button.
-      const card = page.locator('#kefu-webchat .ac-adaptiveCard').filter({ hasText: opened }).filter({ hasText: '补发' });
+      const card = page
+        .locator('#kefu-webchat .ac-adaptiveCard')
+        .filter({ hasText: opened })
+        .filter({ hasText: '补发' });
       await card.waitFor({ timeout: 20_000 });
       expect(await card.innerText()).to.contain('DMG-01');
       await card.getByRole('button', { name: '接受方案' }).click();
@@ -84,7 +94,12 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
       const cases = await h.app.stores.cases.list({ shopperId: 'u-lihua' });
       expect(cases.map((c) => c.id)).to.deep.equal([opened]);
       const stored = cases[0]!;
-      expect(stored).to.deep.include({ status: 'accepted', complaint: 'damaged_packaging', orderId: SHAMPOO_ORDER, channelId: 'directline' });
+      expect(stored).to.deep.include({
+        status: 'accepted',
+        complaint: 'damaged_packaging',
+        orderId: SHAMPOO_ORDER,
+        channelId: 'directline',
+      });
       expect(stored.decision?.remedy).to.equal('reship');
       expect(stored.decision?.escalate).to.equal(false);
       const photo = stored.evidence.find((e) => e.kind === 'photo_item');
@@ -92,7 +107,9 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
       expect(photo!.contentType).to.equal('image/png');
       const file = await h.app.stores.evidence.get(photo!.storageKey);
       expect(file?.data.equals(PHOTO), 'the stored evidence holds the uploaded bytes').to.equal(true);
-      expect(stored.transcript.some((t) => t.from === 'shopper' && t.text === '洗发水瓶子破了，漏了一箱')).to.equal(true);
+      expect(stored.transcript.some((t) => t.from === 'shopper' && t.text === '洗发水瓶子破了，漏了一箱')).to.equal(
+        true,
+      );
       expect(errors).to.deep.equal([]);
     } finally {
       await context.close();
@@ -130,13 +147,24 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
 
       // directlinejs waits 3-15 s before it asks for a new stream URL with its watermark.
       await waitBubble(page, '方便的话请拍一下底座的指示灯', 45_000);
-      for (const text of ['人工客服 li 已接入', '您好，我是客服小李', '方便的话请拍一下底座的指示灯', '电水壶不加热了']) {
+      for (const text of [
+        '人工客服 li 已接入',
+        '您好，我是客服小李',
+        '方便的话请拍一下底座的指示灯',
+        '电水壶不加热了',
+      ]) {
         expect(await bubble(page, text).count(), text).to.equal(1);
       }
       await say(page, '是的，指示灯亮但是不热');
       await waitBubble(page, '是的，指示灯亮但是不热');
       // Relayed to the agent's case file (the page shows the message before the bot's turn ends).
-      await eventually(async () => (await h.app.stores.cases.get(queued!.id))?.transcript.some((t) => t.from === 'shopper' && t.text.includes('指示灯亮但是不热')) === true, 'the shopper reply in the case transcript');
+      await eventually(
+        async () =>
+          (await h.app.stores.cases.get(queued!.id))?.transcript.some(
+            (t) => t.from === 'shopper' && t.text.includes('指示灯亮但是不热'),
+          ) === true,
+        'the shopper reply in the case transcript',
+      );
       await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'widget-kefu-reconnect.png') });
       expect(errors).to.deep.equal([]);

@@ -26,7 +26,10 @@ describe('a whole handoff shift in Web Chat', function () {
   let browser: Browser;
   before(async () => {
     h = await startHarness();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -55,7 +58,9 @@ describe('a whole handoff shift in Web Chat', function () {
     const caseId = /KF\d{4}-[0-9A-Z]{6}/.exec(await bubble(page, '已为您转接人工客服').first().innerText())![0];
 
     // The agent works in the console beside the widget.
-    const desk = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN' })).newPage();
+    const desk = await (
+      await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN' })
+    ).newPage();
     // The console's own failures (a favicon it does not have is not one).
     desk.on('pageerror', (e) => errors.push(`console: ${e.message}`));
     await desk.goto(`${h.app.url}/console`);
@@ -76,7 +81,9 @@ describe('a whole handoff shift in Web Chat', function () {
     }
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
-    console.log(`      agent send → visible in Web Chat (${MESSAGES} messages): p50 ${p50} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms`);
+    console.log(
+      `      agent send → visible in Web Chat (${MESSAGES} messages): p50 ${p50} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms`,
+    );
     expect(p95).to.be.below(1000);
 
     await desk.fill('#message', '收到，我来为您处理');
@@ -97,7 +104,11 @@ describe('a whole handoff shift in Web Chat', function () {
     await desk.waitForSelector(`.notice:has-text("工单 ${caseId} 已结案")`);
     await desk.screenshot({ path: path.join(ARTIFACTS, 'console-handoff-shift.png'), fullPage: true });
     await waitBubble(page, `客服已处理完工单 ${caseId}：退款`, 5_000);
-    await page.locator('#kefu-webchat .ac-adaptiveCard').filter({ hasText: /1|打分|评价/ }).last().waitFor({ timeout: 5_000 });
+    await page
+      .locator('#kefu-webchat .ac-adaptiveCard')
+      .filter({ hasText: /1|打分|评价/ })
+      .last()
+      .waitFor({ timeout: 5_000 });
     await say(page, '5');
     await waitBubble(page, '谢谢您的评价');
     expect((await h.app.stores.cases.get(caseId))?.csat?.score).to.equal(5);

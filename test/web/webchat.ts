@@ -15,7 +15,9 @@ export async function waitBubble(page: Page, text: string | RegExp, timeout = 20
 
 /** The suggested-action button titled `title` (Web Chat renders them under the transcript). */
 export function action(page: Page, title: string | RegExp) {
-  return page.locator('.webchat__suggested-actions button').filter({ hasText: typeof title === 'string' ? new RegExp(`^\\s*${escapeRe(title)}`) : title });
+  return page
+    .locator('.webchat__suggested-actions button')
+    .filter({ hasText: typeof title === 'string' ? new RegExp(`^\\s*${escapeRe(title)}`) : title });
 }
 
 export async function say(page: Page, text: string): Promise<void> {
@@ -60,4 +62,3 @@ export function watchErrors(page: Page, errors: string[]): void {
     if (m.type() === 'error') errors.push(m.text());
   });
 }
-

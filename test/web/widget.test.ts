@@ -35,7 +35,14 @@ describe('web widget in headless Chromium', function () {
     h = await startHarness({}, (server) => mountWidget(server, { ordersFile: '/nonexistent/orders.yaml' }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     page.on('pageerror', (e) => errors.push(e.message));
@@ -54,8 +61,14 @@ describe('web widget in headless Chromium', function () {
   it('opens the shop page with the demo shoppers and Web Chat served locally', async () => {
     await page.goto(`${h.baseUrl}/`);
     expect(await page.getAttribute('html', 'lang')).to.equal('zh-CN');
-    expect(await page.locator('#kefu-shopper option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).to.deep.equal(['u-zhang', 'u-li', 'u-wang', 'u-chen']);
-    expect(await page.evaluate(() => typeof (window as unknown as { WebChat?: { renderWebChat?: unknown } }).WebChat?.renderWebChat)).to.equal('function');
+    expect(
+      await page.locator('#kefu-shopper option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).to.deep.equal(['u-zhang', 'u-li', 'u-wang', 'u-chen']);
+    expect(
+      await page.evaluate(
+        () => typeof (window as unknown as { WebChat?: { renderWebChat?: unknown } }).WebChat?.renderWebChat,
+      ),
+    ).to.equal('function');
     await page.click('#kefu-open');
     await page.locator('[data-id="webchat-sendbox-input"]').waitFor();
     await waitBubble(page, 'welcome u-zhang');
@@ -72,7 +85,9 @@ describe('web widget in headless Chromium', function () {
   });
 
   it('uploads a photo that reaches the bot', async () => {
-    await page.locator('#kefu-webchat input[type=file]').setInputFiles({ name: 'bottle.png', mimeType: 'image/png', buffer: PNG });
+    await page
+      .locator('#kefu-webchat input[type=file]')
+      .setInputFiles({ name: 'bottle.png', mimeType: 'image/png', buffer: PNG });
     // Web Chat makes a thumbnail before it holds the file for sending; the paperclip then shows a check.
     await page.locator('#kefu-webchat .webchat__attachment-icon--checked').waitFor();
     const input = page.locator('[data-id="webchat-sendbox-input"]');

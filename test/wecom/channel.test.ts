@@ -36,7 +36,9 @@ describe('WeCom 微信客服 channel', function () {
   }
   const says = (content: string) => shopper({ msgtype: 'text', text: { content } });
   const taps = (menu: Sent, label: string | RegExp) => {
-    const item = menu.msgmenu!.list.find((i) => (typeof label === 'string' ? i.click.content === label : label.test(i.click.content)));
+    const item = menu.msgmenu!.list.find((i) =>
+      typeof label === 'string' ? i.click.content === label : label.test(i.click.content),
+    );
     expect(item, `no menu item ${label} in ${JSON.stringify(menu.msgmenu)}`).to.not.equal(undefined);
     return shopper({ msgtype: 'text', text: { content: item!.click.content, menu_id: item!.click.id } });
   };
@@ -45,7 +47,18 @@ describe('WeCom 微信客服 channel', function () {
   it('holds the shampoo story in Chinese: menus as msgmenu, taps answer them, photos become evidence', async () => {
     fake.media.set('MEDIA_ITEM', { data: JPEG, contentType: 'image/jpeg' });
     fake.media.set('MEDIA_BOX', { data: JPEG, contentType: 'image/jpeg' });
-    let out = await shopper({ msgtype: 'event', origin: 4, event: { event_type: 'enter_session', open_kfid: KF, external_userid: SHOPPER, scene: 'order', scene_param: '284716350192837465', welcome_code: 'WELCOME1' } });
+    let out = await shopper({
+      msgtype: 'event',
+      origin: 4,
+      event: {
+        event_type: 'enter_session',
+        open_kfid: KF,
+        external_userid: SHOPPER,
+        scene: 'order',
+        scene_param: '284716350192837465',
+        welcome_code: 'WELCOME1',
+      },
+    });
     expect(out.map((s) => s.api)).to.deep.equal(['send_msg_on_event']);
     expect(out[0]!.code).to.equal('WELCOME1');
     expect(texts(out)).to.contain('kefu');
@@ -94,7 +107,10 @@ describe('WeCom 微信客服 channel', function () {
     // A third failure moves on to the next photo (as on every channel); that one is too large.
     out = await shopper({ msgtype: 'file', file: { media_id: 'MEDIA_GONE' } });
     expect(texts(out)).to.contain('外包装');
-    fake.media.set('MEDIA_HUGE', { data: Buffer.concat([JPEG, Buffer.alloc(10 * 1024 * 1024)]), contentType: 'image/jpeg' });
+    fake.media.set('MEDIA_HUGE', {
+      data: Buffer.concat([JPEG, Buffer.alloc(10 * 1024 * 1024)]),
+      contentType: 'image/jpeg',
+    });
     out = await shopper({ msgtype: 'image', image: { media_id: 'MEDIA_HUGE' } });
     expect(texts(out)).to.match(/^文件太大了（10\.0MB），单个文件请不要超过 10MB。/);
     expect((await kefu.app.stores.cases.get(caseId!))?.evidence).to.deep.equal([]);
@@ -104,7 +120,8 @@ describe('WeCom 微信客服 channel', function () {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const echostr = fake.crypto.encrypt('8372615509348123');
     const signature = fake.crypto.signature(timestamp, '5551', echostr);
-    const url = (sig: string, nonce: string) => `${kefu.app.url}/api/wecom?msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${encodeURIComponent(echostr)}`;
+    const url = (sig: string, nonce: string) =>
+      `${kefu.app.url}/api/wecom?msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${encodeURIComponent(echostr)}`;
     const ok = await fetch(url(signature, '5551'));
     expect([ok.status, await ok.text()]).to.deep.equal([200, '8372615509348123']);
     const forged = await fetch(url(signature, '5552'));
@@ -117,13 +134,19 @@ describe('WeCom 微信客服 channel', function () {
     fake.add({ external_userid: SHOPPER, msgtype: 'text', text: { content: '洗发水漏了' } });
     expect((await fake.callback(kefu.app.url, { tamper: 'signature' })).status).to.equal(401);
     expect((await fake.callback(kefu.app.url, { tamper: 'unsigned' })).status).to.equal(401);
-    expect((await fake.callback(kefu.app.url, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).to.equal(403);
+    expect((await fake.callback(kefu.app.url, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).to.equal(
+      403,
+    );
     expect((await fake.callback(kefu.app.url, { tamper: 'body' })).status).to.equal(400);
     // Encrypted for another company: signed with our token, but not ours to read.
-    const foreign = new WeComCrypto(TOKEN, AES_KEY, 'wwSomeOtherCorp').encrypt('<xml><Event><![CDATA[kf_msg_or_event]]></Event></xml>');
+    const foreign = new WeComCrypto(TOKEN, AES_KEY, 'wwSomeOtherCorp').encrypt(
+      '<xml><Event><![CDATA[kf_msg_or_event]]></Event></xml>',
+    );
     const ts = String(Math.floor(Date.now() / 1000));
     const signed = `msg_signature=${fake.crypto.signature(ts, '77', foreign)}&timestamp=${ts}&nonce=77`;
-    expect((await fake.post(kefu.app.url, signed, `<xml><Encrypt><![CDATA[${foreign}]]></Encrypt></xml>`)).status).to.equal(400);
+    expect(
+      (await fake.post(kefu.app.url, signed, `<xml><Encrypt><![CDATA[${foreign}]]></Encrypt></xml>`)).status,
+    ).to.equal(400);
     // A genuine callback, then the very same request again.
     const genuine = await fake.callback(kefu.app.url, { nonce: '99' });
     expect(genuine.status).to.equal(200);
@@ -134,7 +157,11 @@ describe('WeCom 微信客服 channel', function () {
     // Only the one genuine callback pulled.
     expect(fake.syncs.length).to.equal(1);
     // XML stays refused on every other route.
-    const elsewhere = await fetch(`${kefu.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: genuine.xml });
+    const elsewhere = await fetch(`${kefu.app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: genuine.xml,
+    });
     expect(elsewhere.status).to.equal(415);
   });
 
@@ -202,15 +229,21 @@ describe('WeCom 微信客服 channel', function () {
     expect(JSON.stringify(queue.items)).to.contain(caseId);
 
     expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
-    expect((await agent(`/cases/${caseId}/messages`, { text: '您好，我是客服小李，马上为您处理。' })).status).to.equal(201);
+    expect((await agent(`/cases/${caseId}/messages`, { text: '您好，我是客服小李，马上为您处理。' })).status).to.equal(
+      201,
+    );
     await kefu.app.outbox.idle();
-    const toShopper = fake.sent.filter((s) => s.touser === SHOPPER && s.api === 'send_msg').map((s) => s.text?.content ?? '');
+    const toShopper = fake.sent
+      .filter((s) => s.touser === SHOPPER && s.api === 'send_msg')
+      .map((s) => s.text?.content ?? '');
     expect(toShopper.some((t) => t.includes('马上为您处理'))).to.equal(true);
 
     // The shopper's answer goes to the agent, not to the dialogs.
     const relayed = await says('好的，谢谢');
     expect(relayed).to.have.length(0);
-    const file = (await (await agent(`/cases/${caseId}`)).json()) as { case: { transcript: { from: string; text: string }[] } };
+    const file = (await (await agent(`/cases/${caseId}`)).json()) as {
+      case: { transcript: { from: string; text: string }[] };
+    };
     expect(file.case.transcript.some((t) => t.from === 'shopper' && t.text === '好的，谢谢')).to.equal(true);
   });
 });

@@ -23,7 +23,9 @@ describe('WeCom callback crypto (official sample vectors)', () => {
   });
 
   it('verifies and decrypts the sample message', () => {
-    expect(crypto.signature('1409659813', '1372623149', ENCRYPTED)).to.equal('477715d11cdb4164915debcba66cb864d751f3e6');
+    expect(crypto.signature('1409659813', '1372623149', ENCRYPTED)).to.equal(
+      '477715d11cdb4164915debcba66cb864d751f3e6',
+    );
     const xml = crypto.decrypt(ENCRYPTED);
     expect(xmlField(xml, 'Content')).to.equal('hello');
     expect(xmlField(xml, 'FromUserName')).to.equal('mycreate');
@@ -33,7 +35,10 @@ describe('WeCom callback crypto (official sample vectors)', () => {
   it('refuses a changed signature, another CorpID and a corrupt body', () => {
     expect(crypto.verify('5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd4', '1409659589', '263014780', ECHO)).to.equal(false);
     expect(crypto.verify('5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3', '1409659590', '263014780', ECHO)).to.equal(false);
-    expect(() => new WeComCrypto(TOKEN, AES_KEY, 'ww-someone-else').decrypt(ECHO)).to.throw(WeComCryptoError, /not this CorpID/);
+    expect(() => new WeComCrypto(TOKEN, AES_KEY, 'ww-someone-else').decrypt(ECHO)).to.throw(
+      WeComCryptoError,
+      /not this CorpID/,
+    );
     expect(() => crypto.decrypt(Buffer.alloc(48, 7).toString('base64'))).to.throw(WeComCryptoError);
   });
 

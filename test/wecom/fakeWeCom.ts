@@ -44,7 +44,10 @@ export interface FakeWeCom {
   /** Serves sync_msg from the start of the history whatever the cursor (as without a cursor). */
   ignoreCursor: boolean;
   /** A signed, encrypted callback; `tamper` changes it after signing. */
-  callback(kefuUrl: string, options?: { timestamp?: number; nonce?: string; tamper?: 'signature' | 'body' | 'unsigned'; plain?: string }): Promise<{ status: number; body: string; query: string; xml: string }>;
+  callback(
+    kefuUrl: string,
+    options?: { timestamp?: number; nonce?: string; tamper?: 'signature' | 'body' | 'unsigned'; plain?: string },
+  ): Promise<{ status: number; body: string; query: string; xml: string }>;
   post(kefuUrl: string, query: string, xml: string): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
@@ -65,12 +68,22 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
     pageSize: 100,
     ignoreCursor: false,
     add(msg) {
-      const full = { msgid: `msg${String(++seq).padStart(4, '0')}`, open_kfid: KF, origin: 3, send_time: Math.floor(Date.now() / 1000), ...msg };
+      const full = {
+        msgid: `msg${String(++seq).padStart(4, '0')}`,
+        open_kfid: KF,
+        origin: 3,
+        send_time: Math.floor(Date.now() / 1000),
+        ...msg,
+      };
       history.push(full);
       return full;
     },
     failNext(api, errcode, times = 1, after = 0) {
-      failures.set(api, [...(failures.get(api) ?? []), ...Array<number>(after).fill(0), ...Array<number>(times).fill(errcode)]);
+      failures.set(api, [
+        ...(failures.get(api) ?? []),
+        ...Array<number>(after).fill(0),
+        ...Array<number>(times).fill(errcode),
+      ]);
     },
     expireTokens() {
       valid.clear();
@@ -79,17 +92,23 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
       const plain =
         options.plain ??
         `<xml><ToUserName><![CDATA[${CORP_ID}]]></ToUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[ENC${randomBytes(8).toString('hex')}]]></Token><OpenKfId><![CDATA[${KF}]]></OpenKfId></xml>`;
-      const encrypted = options.tamper === 'body' ? Buffer.from(randomBytes(64)).toString('base64') : crypto.encrypt(plain);
+      const encrypted =
+        options.tamper === 'body' ? Buffer.from(randomBytes(64)).toString('base64') : crypto.encrypt(plain);
       const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
       const nonce = options.nonce ?? String(randomBytes(4).readUInt32BE());
       let signature = crypto.signature(timestamp, nonce, encrypted);
       if (options.tamper === 'signature') signature = signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
-      const query = options.tamper === 'unsigned' ? '' : `msg_signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`;
+      const query =
+        options.tamper === 'unsigned' ? '' : `msg_signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`;
       const xml = `<xml><ToUserName><![CDATA[${CORP_ID}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>`;
       return { ...(await fake.post(kefuUrl, query, xml)), query, xml };
     },
     async post(kefuUrl, query, xml) {
-      const res = await fetch(`${kefuUrl}/api/wecom${query ? `?${query}` : ''}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+      const res = await fetch(`${kefuUrl}/api/wecom${query ? `?${query}` : ''}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: xml,
+      });
       return { status: res.status, body: await res.text() };
     },
     close: () =>
@@ -113,12 +132,14 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
       const url = new URL(req.url ?? '/', 'http://fake');
       const api = url.pathname.replace(/^\/cgi-bin\//, '');
       if (api === 'gettoken') {
-        if (url.searchParams.get('corpid') !== CORP_ID || url.searchParams.get('corpsecret') !== SECRET) return json(res, { errcode: 40001, errmsg: 'invalid credential' });
+        if (url.searchParams.get('corpid') !== CORP_ID || url.searchParams.get('corpsecret') !== SECRET)
+          return json(res, { errcode: 40001, errmsg: 'invalid credential' });
         const token = `tok-${++fake.tokensIssued}-${randomBytes(6).toString('hex')}`;
         valid.add(token);
         return json(res, { errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
       }
-      if (!valid.has(url.searchParams.get('access_token') ?? '')) return json(res, { errcode: 42001, errmsg: 'access_token expired' });
+      if (!valid.has(url.searchParams.get('access_token') ?? ''))
+        return json(res, { errcode: 42001, errmsg: 'access_token expired' });
       const code = failure(api);
       if (code !== undefined) return json(res, { errcode: code, errmsg: 'injected by the test' });
       if (api === 'kf/sync_msg') {
@@ -127,7 +148,13 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
         const start = fake.ignoreCursor || !body.cursor ? 0 : Number(body.cursor.replace(/^c/, ''));
         const page = history.slice(start, start + fake.pageSize);
         const end = start + page.length;
-        return json(res, { errcode: 0, errmsg: 'ok', next_cursor: `c${end}`, has_more: end < history.length, msg_list: page });
+        return json(res, {
+          errcode: 0,
+          errmsg: 'ok',
+          next_cursor: `c${end}`,
+          has_more: end < history.length,
+          msg_list: page,
+        });
       }
       if (api === 'kf/send_msg' || api === 'kf/send_msg_on_event') {
         const body = JSON.parse(raw) as Omit<Sent, 'api'>;
@@ -150,5 +177,11 @@ export async function startFakeWeCom(): Promise<FakeWeCom> {
 
 /** The environment that turns kefu's WeCom channel on against `fake`. */
 export function wecomEnv(fake: FakeWeCom): Record<string, string> {
-  return { WECOM_CORP_ID: CORP_ID, WECOM_KF_SECRET: SECRET, WECOM_TOKEN: TOKEN, WECOM_ENCODING_AES_KEY: AES_KEY, WECOM_API_BASE: fake.base };
+  return {
+    WECOM_CORP_ID: CORP_ID,
+    WECOM_KF_SECRET: SECRET,
+    WECOM_TOKEN: TOKEN,
+    WECOM_ENCODING_AES_KEY: AES_KEY,
+    WECOM_API_BASE: fake.base,
+  };
 }

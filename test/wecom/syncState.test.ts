@@ -10,7 +10,10 @@ import { redisSyncState, sqliteSyncState, type WeComSyncState } from '../../bot/
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function behaves(name: string, open: (now: () => number) => Promise<{ a: WeComSyncState; b: WeComSyncState; close(): Promise<void> }>) {
+function behaves(
+  name: string,
+  open: (now: () => number) => Promise<{ a: WeComSyncState; b: WeComSyncState; close(): Promise<void> }>,
+) {
   describe(`WeCom sync state (${name})`, () => {
     let t = Date.now();
     let parts: Awaited<ReturnType<typeof open>>;

@@ -38,7 +38,14 @@
     var name = (option && option.getAttribute('data-name')) || '';
     if (/^\p{Script=Han}/u.test(name)) return name.slice(0, 2);
     var words = name.split(/\s+/).filter(Boolean);
-    if (words.length > 0) return words.slice(0, 2).map(function (w) { return w[0]; }).join('').toUpperCase();
+    if (words.length > 0)
+      return words
+        .slice(0, 2)
+        .map(function (w) {
+          return w[0];
+        })
+        .join('')
+        .toUpperCase();
     return (option ? option.value : '').replace(/^u-/, '').slice(0, 2).toUpperCase();
   }
 
@@ -56,7 +63,10 @@
       saved = null;
     }
     if (saved && saved.shopperId === shopperId && saved.expiresAt > Date.now() + 60000) {
-      var refreshed = await fetch(domain() + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + saved.token } });
+      var refreshed = await fetch(domain() + '/tokens/refresh', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + saved.token },
+      });
       if (refreshed.ok) {
         var r = await refreshed.json();
         remember(shopperId, r);
@@ -66,7 +76,10 @@
     var res = await fetch(config.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { id: shopperId, name: picker.selectedOptions[0].getAttribute('data-name') || undefined }, locale: locale }),
+      body: JSON.stringify({
+        user: { id: shopperId, name: picker.selectedOptions[0].getAttribute('data-name') || undefined },
+        locale: locale,
+      }),
     });
     if (!res.ok) throw new Error('kefu: could not get a chat token (HTTP ' + res.status + ')');
     var started = await res.json();
@@ -77,7 +90,12 @@
   function remember(shopperId, answer) {
     window.sessionStorage.setItem(
       SESSION_KEY,
-      JSON.stringify({ shopperId: shopperId, conversationId: answer.conversationId, token: answer.token, expiresAt: Date.now() + answer.expires_in * 1000 }),
+      JSON.stringify({
+        shopperId: shopperId,
+        conversationId: answer.conversationId,
+        token: answer.token,
+        expiresAt: Date.now() + answer.expires_in * 1000,
+      }),
     );
   }
 
@@ -94,7 +112,12 @@
     var session = await resumeOrStart(opened);
     // With a conversationId Web Chat reconnects to that conversation and replays it from the start,
     // so a page reload shows the shopper what they already said and continues at the same step.
-    var directLine = window.WebChat.createDirectLine({ token: session.token, conversationId: session.resumed ? session.conversationId : undefined, domain: domain(), webSocket: true });
+    var directLine = window.WebChat.createDirectLine({
+      token: session.token,
+      conversationId: session.resumed ? session.conversationId : undefined,
+      domain: domain(),
+      webSocket: true,
+    });
     // Exposed for diagnostics and browser tests.
     window.kefuDirectLine = directLine;
     window.WebChat.renderWebChat(
@@ -106,7 +129,9 @@
   }
 
   document.getElementById('kefu-open').addEventListener('click', function () {
-    open().catch(function (err) { console.error(err); });
+    open().catch(function (err) {
+      console.error(err);
+    });
   });
   document.getElementById('kefu-close').addEventListener('click', function () {
     panel.hidden = true;
