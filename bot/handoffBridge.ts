@@ -10,7 +10,7 @@ import {
   ActivityTypes,
   EventFactory,
   MessageFactory,
-  TurnContext,
+  type TurnContext,
   type Activity,
   type CloudAdapter,
   type ConversationReference,

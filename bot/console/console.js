@@ -1,7 +1,7 @@
 // kefu agent console. Talks to the agent API with the agent's bearer token (kept in
 // sessionStorage for this tab only) and hears about new cases and messages over server-sent
 // events read with fetch. Shopper-provided text is only ever set with textContent.
-'use strict';
+
 
 const $ = (id) => document.getElementById(id);
 // A sign-in link (`/console#token=...`, printed by a local kefu for its demo agent) carries the

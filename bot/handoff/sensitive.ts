@@ -7,7 +7,7 @@
  */
 import type { CaseRecord } from '../store/types.js';
 
-const RUN = /(?<![\d０-９])[\d０-９](?:[ \-]?[\d０-９]){12,18}(?:[ \-]?[XxＸｘ])?(?![\d０-９A-Za-z])/g;
+const RUN = /(?<![\d０-９])[\d０-９](?:[ -]?[\d０-９]){12,18}(?:[ -]?[XxＸｘ])?(?![\d０-９A-Za-z])/g;
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
@@ -38,7 +38,7 @@ function isCardNumber(digits: string): boolean {
 export function maskSensitive(text: string, keep: readonly string[] = []): { text: string; masked: number } {
   let masked = 0;
   const out = text.replace(RUN, (m) => {
-    const chars = m.normalize('NFKC').replace(/[ \-]/g, '').toUpperCase();
+    const chars = m.normalize('NFKC').replace(/[ -]/g, '').toUpperCase();
     if (keep.includes(chars)) return m;
     if (isResidentId(chars)) {
       masked++;

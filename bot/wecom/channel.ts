@@ -14,7 +14,7 @@ import type { TurnContext } from 'botbuilder';
 import { setVerifiedShopper } from '../../dialogs/identity.js';
 import type { Logger } from '../log.js';
 import type { WeComApi } from './api.js';
-import { WeComCrypto, xmlField } from './crypto.js';
+import { type WeComCrypto, xmlField } from './crypto.js';
 import { WeComAdapter } from './adapter.js';
 import { CHANNEL_ID, MEDIA_SCHEME, toActivity } from './activities.js';
 import type { WeComSyncState } from './syncState.js';

@@ -42,7 +42,7 @@ const SEP = '\\s*[x×*乘]\\s*';
 const DIMS = new RegExp(`(${AR_NUMBER})${SEP}(${AR_NUMBER})(?:${SEP}(${AR_NUMBER}))?\\s*${UNIT}`, 'giu');
 const SINGLE = new RegExp(`(${NUMBER})\\s*${UNIT}`, 'giu');
 /** 一米八 = 1.8 m, 一米七五 = 1.75 m. */
-const METRE_AND_TENTHS = new RegExp(`([一二两三])米([一二三四五六七八九])([一二三四五六七八九])?`, 'gu');
+const METRE_AND_TENTHS = /([一二两三])米([一二三四五六七八九])([一二三四五六七八九])?/gu;
 
 type Size = Entities['sizes'][number];
 

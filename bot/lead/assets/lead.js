@@ -1,7 +1,7 @@
 // kefu lead page: analytics with Chart.js, and the rule table's impact report, activation and
 // rollback. Talks to /api/lead/* with the bearer token kept in sessionStorage; every value from
 // the server is shown with textContent, never parsed as markup.
-'use strict';
+
 (function () {
   const $ = (s) => document.querySelector(s);
   const KEY = 'kefu-lead-token';
