@@ -3,9 +3,9 @@
  * leads edit that file, so a mistake is reported as `file:line:col` with what was expected.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { projectPath } from '../../lib/paths.js';
 import { REMEDIES, type Remedy } from '../../rules/facts.js';
 
 export type CardLang = 'zh-CN' | 'en';
@@ -38,7 +38,7 @@ export interface CardLabels {
   csat: { title: string; question: string; scores: string[]; reply_hint: string };
 }
 
-export const DEFAULT_CARDS_FILE = fileURLToPath(new URL('../../data/cards.yaml', import.meta.url));
+export const DEFAULT_CARDS_FILE = projectPath('data', 'cards.yaml');
 
 export class CardLabelsError extends Error {}
 

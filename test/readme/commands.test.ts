@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/kefuHarness.js';
-import { freshDataDir, KEFU } from '../support/runKefu.js';
+import { FROM_SOURCE, freshDataDir, KEFU } from '../support/runKefu.js';
 import { canonical, commandsOf, kefuWords, readDocCommands, type DocCommand } from './docCommands.js';
 
 /** Commands the test does not run, each with the reason. A rule no documented command uses fails the test. */
@@ -219,6 +219,7 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
       HOME: process.env.HOME ?? os.tmpdir(),
       KEFU_DATA_DIR: dataDir,
       DIRECT_LINE_SECRET: SECRET,
+      ...FROM_SOURCE,
     };
   }
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createLogger } from '../../bot/log.js';
 import { Outbox } from '../../bot/resilience/outbox.js';
 import { AGENT_TOKEN, ROOT, postActivity, startHarness, type Harness } from '../support/kefuHarness.js';
+import { FROM_SOURCE } from '../support/runKefu.js';
 import { freePort } from '../scale/cluster.js';
 
 /** A channel that accepts connections and never answers (its serviceUrl hangs every call). */
@@ -206,6 +207,7 @@ describe('outbox to channels', function () {
         KEFU_DATA_DIR: dataDir,
         AGENT_TOKENS: `li:${AGENT_TOKEN}`,
         SHUTDOWN_TIMEOUT_MS: '2000',
+        ...FROM_SOURCE,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

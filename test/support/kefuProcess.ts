@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './kefuHarness.js';
+import { FROM_SOURCE } from './runKefu.js';
 
 export interface KefuProcess {
   url: string;
@@ -79,6 +80,7 @@ export async function startKefuProcess(
       KEFU_DATA_DIR: dataDir,
       RATE_LIMIT_CONVERSATION: '0',
       RATE_LIMIT_ADDRESS: '0',
+      ...FROM_SOURCE,
       ...env,
       ...prepared,
     },
