@@ -21,6 +21,10 @@ const NOT_RUN: { match: RegExp; reason: string; wholeBlock?: true }[] = [
   { match: /^\.ci\/run\b/, reason: 'CI itself: npm ci, then the whole suite' },
   { match: /^npx mocha\b/, reason: 'runs tests that npm test runs anyway (this one among them)' },
   { match: /^npm run bench\b/, reason: 'benchmarks print figures for minutes; they do not pass or fail' },
+  {
+    match: /^npm run build\b/,
+    reason: 'compiles every source (up to a minute); test/build/build.test.ts builds and runs the compiled kefu',
+  },
   { match: /^npm run fuzz\b/, reason: 'thousands of hostile requests; test/fuzz/fuzz.test.ts runs 400 of them' },
   {
     match: /^npm run eval:intents\b/,
