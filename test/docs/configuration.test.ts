@@ -30,7 +30,7 @@ function sources(dir: string): string[] {
  * upper-case names of its string-array constants. A dynamic read with no such constant cannot be
  * resolved and is reported, so a new way of reading the environment cannot go unchecked.
  */
-export function envReads(source: string, file: string): { names: Set<string>; unresolved?: string } {
+function envReads(source: string, file: string): { names: Set<string>; unresolved?: string } {
   const names = new Set<string>();
   for (const m of source.matchAll(/(?<![\w.$])(?:[A-Za-z_$][\w$]*\??\.)?env\??\.([A-Za-z_][A-Za-z0-9_]*)/g))
     names.add(m[1]!);
