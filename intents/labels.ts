@@ -1,5 +1,5 @@
 /**
- * The classifier's labels (CONTRACT.md). The complaint labels double as the `complaint` fact of
+ * The classifier's labels (docs/contract.md). The complaint labels double as the `complaint` fact of
  * the rule table, so they are defined once here and imported by `rules/`.
  */
 export const COMPLAINTS = [

@@ -10,7 +10,7 @@ import { compileScorer, MODEL_FORMAT, softmax, type ModelArtifact } from './mode
 import { fitSoftmax, type SoftmaxOptions, type SparseExample } from './softmaxRegression.js';
 import { features, FEATURE_VERSION } from './tokenize.js';
 
-/** Documented in the README: below this the dialog asks "did you mean A or B?". */
+/** Documented in docs/intents.md: below this the dialog asks "did you mean A or B?". */
 export const UNSURE_THRESHOLD = 0.5;
 const LEARNING_RATE = 0.3;
 const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) =>

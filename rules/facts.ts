@@ -1,6 +1,6 @@
 /**
  * The vocabulary shared by the rule table, the dialogs that collect facts and the cases that
- * store them (CONTRACT.md, "Facts" and "Evidence kinds"). Pure values only.
+ * store them (docs/contract.md, "Facts" and "Evidence kinds"). Pure values only.
  */
 import type { Complaint } from '../intents/labels.js';
 
@@ -87,7 +87,7 @@ export interface Compensation {
   cap?: number;
 }
 
-/** What a rule row proposes (CONTRACT.md, "Outcomes"). */
+/** What a rule row proposes (docs/contract.md, "Outcomes"). */
 export interface Outcome {
   remedy: Remedy;
   refund_pct?: number;
