@@ -4,7 +4,7 @@
  * escalates, or a decline, ends with a handoff request for the caller to carry out.
  */
 import { MessageFactory, type Activity } from 'botbuilder';
-import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
+import { channelCaps, remedyProposalCard } from './cards/index.js';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';

@@ -2,7 +2,6 @@
 // sessionStorage for this tab only) and hears about new cases and messages over server-sent
 // events read with fetch. Shopper-provided text is only ever set with textContent.
 
-
 const $ = (id) => document.getElementById(id);
 // A sign-in link (`/console#token=...`, printed by a local kefu for its demo agent) carries the
 // token in the fragment, which never reaches a server; it is taken and wiped from the address bar.

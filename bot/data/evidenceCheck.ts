@@ -8,7 +8,7 @@ import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import type { Cond, Diagnostic, Row, TableModel } from '../../rules/index.js';
 import { strandedWithout } from '../../rules/lint.js';
 import { CATEGORIES, type Category } from '../../rules/facts.js';
-import { FACT_SLOTS, type EvidencePlan, type PlanStep } from './evidencePlan.js';
+import { FACT_SLOTS, type EvidencePlan, type PlanStep } from '../../domain/evidencePlan.js';
 
 function valuesOf<T extends string>(cond: Cond | undefined, all: readonly T[]): T[] {
   if (cond === undefined || cond.kind !== 'oneOf') return [...all];

@@ -7,7 +7,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../log.js';
 import type { AgentCredential } from '../config.js';
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceStore } from '../../domain/cases.js';
 import { agentAuthenticator } from './agentAuth.js';
 import { parseCloseDecision } from './closeDecision.js';
 import { consoleFiles } from './consoleFiles.js';

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../log.js';
 import type { AgentCredential } from '../config.js';
-import type { CaseEvent, CaseRecord, CaseStatus, CaseStore, TranscriptEntry } from '../store/types.js';
+import type { CaseEvent, CaseRecord, CaseStatus, CaseStore, TranscriptEntry } from '../../domain/cases.js';
 import { AgentEvents } from './agentEvents.js';
 import { toResolution, type CloseDecision } from './closeDecision.js';
 import { HandoffError } from './errors.js';

@@ -13,7 +13,7 @@ import { refundAmount } from '../../rules/diff.js';
 import { queueEntryFor } from '../handoff/routing.js';
 import type { HandoffSettings } from '../handoff/settings.js';
 import { HANDOFF_REASONS, type HandoffReason } from '../handoff/types.js';
-import type { CaseRecord, CaseStatus } from '../store/types.js';
+import type { CaseRecord, CaseStatus } from '../../domain/cases.js';
 
 export interface Durations {
   count: number;

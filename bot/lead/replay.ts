@@ -5,7 +5,7 @@
  */
 import { parseFacts } from '../../rules/factsInput.js';
 import type { ReplayCase } from '../../rules/diff.js';
-import type { CaseRecord, CaseStore } from '../store/types.js';
+import type { CaseRecord, CaseStore } from '../../domain/cases.js';
 
 export interface ReplaySet {
   cases: ReplayCase[];

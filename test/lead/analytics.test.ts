@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../../bot/handoff/settings.js';
 import { analyze, parseSince, type Analytics } from '../../bot/lead/analytics.js';
 import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
-import type { CaseRecord, NewCase } from '../../bot/store/types.js';
+import type { CaseRecord, NewCase } from '../../domain/cases.js';
 import { parseTable } from '../../rules/index.js';
 import { captureIo } from '../support/cliIo.js';
 import { acceptedCase, facts, newCase, OLD_TABLE, resolvedCase } from './fixtures.js';

@@ -5,7 +5,6 @@
  * page's <html lang>. A shop's own page does the same, with its server minting the token.
  */
 (function () {
-  
   var config = JSON.parse(document.getElementById('kefu-config').textContent);
   var locale = /^en/i.test(document.documentElement.lang) ? 'en-US' : 'zh-CN';
   var picker = document.getElementById('kefu-shopper');
