@@ -1,13 +1,15 @@
 /**
  * Every relative link in README.md and docs/*.md resolves: the file exists inside the repository,
  * and a `#anchor` names a heading of the file it points at. Every `*.md` file the text names (in
- * prose or code) exists too, so no page cites a document the repository does not have.
+ * prose or code) exists too, so no page cites a document the repository does not have, and so
+ * does every repository path written as inline code (`dialogs/cards/index.ts`), so a page follows
+ * a file when it moves.
  */
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/kefuHarness.js';
-import { anchors, links, slug } from './markdown.js';
+import { anchors, links, proseLines, slug } from './markdown.js';
 
 const DOCS = [
   'README.md',
@@ -76,6 +78,20 @@ function citationProblems(file: string, markdown: string, files: Files): string[
   return problems;
 }
 
+const TOP = /^(?:bot|dialogs|domain|intents|rules|lib|data|test|docs|\.ci)\/[\w./-]*$/;
+
+/** Repository paths written as inline code (`bot/kefuBot.ts`, `test/scale/`) that do not exist. */
+function pathProblems(file: string, markdown: string, files: Files): string[] {
+  const problems: string[] = [];
+  for (const [i, line] of proseLines(markdown).entries())
+    for (const m of line.matchAll(/`([^`\s]+)`/g)) {
+      const p = m[1]!;
+      if (!TOP.test(p) || /\.\.\./.test(p)) continue;
+      if (!files.exists(p.replace(/\/$/, ''))) problems.push(`${file}:${i + 1} names ${p}, which does not exist`);
+    }
+  return problems;
+}
+
 describe('documentation links (README.md, docs/*.md)', () => {
   it('finds the documents and their links', () => {
     expect(DOCS).to.include('README.md');
@@ -90,6 +106,9 @@ describe('documentation links (README.md, docs/*.md)', () => {
     });
     it(`${file}: every document it names is in the repository`, () => {
       expect(citationProblems(file, disk.read(file)!, disk)).to.deep.equal([]);
+    });
+    it(`${file}: every repository path it names in code exists`, () => {
+      expect(pathProblems(file, disk.read(file)!, disk)).to.deep.equal([]);
     });
   }
 
@@ -132,6 +151,11 @@ describe('documentation links (README.md, docs/*.md)', () => {
       'docs/z.md:2 names CONTRACT.md, which is not in the repository',
       'docs/z.md:2 names none.md, which is not in the repository',
       'docs/z.md:5 names nowhere.md, which is not in the repository',
+    ]);
+    const paths =
+      'The cards: `bot/cards/index.ts`, now `docs/a.md`; not paths: `data/intents/train/<lang>.yaml`, `test/**/*.ts`.';
+    expect(pathProblems('docs/z.md', paths, fake)).to.deep.equal([
+      'docs/z.md:1 names bot/cards/index.ts, which does not exist',
     ]);
   });
 });
