@@ -112,6 +112,18 @@ describe('documentation links (README.md, docs/*.md)', () => {
     });
   }
 
+  it('README.md links every page of docs/, and every page says near its top whom it is for', () => {
+    const readme = links(disk.read('README.md')!).map((l) => l.target.split('#')[0]);
+    const pages = DOCS.filter((f) => f.startsWith('docs/'));
+    expect(
+      pages.filter((f) => !readme.includes(f)),
+      'pages README.md does not link',
+    ).to.deep.equal([]);
+    const top = (f: string) => disk.read(f)!.split('\n').slice(0, 6).join('\n');
+    const noAudience = pages.filter((f) => !/^\*For [^*]+\*/m.test(top(f)));
+    expect(noAudience, 'pages without a "*For …*" line under the title').to.deep.equal([]);
+  });
+
   it('makes anchors the way GitHub does (case, punctuation, code, repeats)', () => {
     expect(slug('The `kefu` command')).to.equal('the-kefu-command');
     expect(slug('`kefu serve [--port N]`')).to.equal('kefu-serve---port-n');
