@@ -18,7 +18,8 @@ import {
 import type { CaseRecord } from '../domain/cases.js';
 import type { HandoffService, ShopperEvent, ShopperNotifier } from './handoff/index.js';
 import type { Responses } from '../domain/responses.js';
-import type { HandoffPort, HandoffReason } from '../dialogs/services.js';
+import type { HandoffPort } from '../dialogs/services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 import type { Session } from '../dialogs/session.js';
 import { sessionOf, attachSession } from '../dialogs/session.js';
 import { setLang } from '../dialogs/reply.js';

@@ -25,7 +25,8 @@ import { mentionedSlots } from './slotPrompt.js';
 import { onStack } from './stack.js';
 import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
-import type { HandoffReason, KefuServices } from './services.js';
+import type { KefuServices } from './services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 export const COMPLAINT_DIALOG = 'complaintDialog';
 

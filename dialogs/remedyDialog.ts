@@ -10,7 +10,8 @@ import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
-import type { HandoffReason, KefuServices } from './services.js';
+import type { KefuServices } from './services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
 const ANSWER = 'remedyAnswer';

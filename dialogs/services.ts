@@ -13,16 +13,7 @@ import type { Controls } from '../domain/controls.js';
 import type { EvidencePlan, FileKind } from '../domain/evidencePlan.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { ErasePort } from './privacyDialog.js';
-
-export type HandoffReason =
-  | 'rule'
-  | 'request_human'
-  | 'declined'
-  | 'unsure'
-  | 'merchant_refused'
-  | 'large_payout'
-  | 'approval'
-  | 'health_harm';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 /** The rule table currently serving (hot-reloaded underneath). */
 export interface RulesPort {

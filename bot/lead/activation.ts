@@ -20,7 +20,7 @@ import {
   type Diagnostic,
 } from '../../rules/index.js';
 import type { CaseStore } from '../../domain/cases.js';
-import { loadReplaySet } from './replay.js';
+import { loadReplaySet } from '../../domain/replay.js';
 import { storedDiff, type ActivationKind, type RuleVersion, type RuleVersionStore } from './versions.js';
 
 export interface Preview {

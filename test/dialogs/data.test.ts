@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { Responses } from '../../domain/responses.js';
 import { Controls, CONTROLS, normalise } from '../../domain/controls.js';
 import { loadEvidencePlan } from '../../domain/evidencePlan.js';
-import { checkEvidencePlan } from '../../bot/data/evidenceCheck.js';
+import { checkEvidencePlan } from '../../domain/evidenceCheck.js';
 import { CASE_STATUSES } from '../../bot/store/index.js';
 import { HANDOFF_REASONS } from '../../bot/handoff/index.js';
 import { readYamlFile } from '../../lib/dataFile.js';
