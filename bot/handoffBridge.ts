@@ -40,9 +40,7 @@ export interface BridgeDeps {
    * The adapter of a channel kefu serves itself (WeCom), by channel id; undefined: the Bot
    * Framework channel behind the CloudAdapter.
    */
-  channelAdapter?: (
-    channelId: string,
-  ) =>
+  channelAdapter?: (channelId: string) =>
     | {
         continueConversation(
           reference: Partial<ConversationReference>,
