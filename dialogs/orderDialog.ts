@@ -16,7 +16,7 @@ import {
   type OrderCandidate,
 } from '../intents/answers/index.js';
 import type { Lang } from '../intents/labels.js';
-import type { Order, OrderItem } from '../bot/store/types.js';
+import type { Order, OrderItem } from '../domain/orders.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 

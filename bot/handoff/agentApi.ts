@@ -7,12 +7,12 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../log.js';
 import type { AgentCredential } from '../config.js';
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceStore } from '../../domain/cases.js';
 import { agentAuthenticator } from './agentAuth.js';
-import { parseCloseDecision } from './closeDecision.js';
+import { parseCloseDecision } from '../../domain/handoff/closeDecision.js';
 import { consoleFiles } from './consoleFiles.js';
-import { HandoffError } from './errors.js';
-import { teamsOf } from './routing.js';
+import { HandoffError } from '../../domain/handoff/errors.js';
+import { teamsOf } from '../../domain/handoff/routing.js';
 import type { HandoffService } from './service.js';
 
 export interface AgentApiDeps {

@@ -6,7 +6,7 @@
  * agent's console hears about a case whichever instance the shopper's turn ran on.
  */
 import type { Bus } from '../bus/index.js';
-import type { QueueEntry, SlaKind } from './types.js';
+import type { QueueEntry, SlaKind } from '../../domain/handoff/types.js';
 
 export type AgentEvent =
   | { type: 'case_queued'; caseId: string; team: string; priority: number; complaint: string; reason: string }

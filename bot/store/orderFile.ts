@@ -6,7 +6,7 @@
 import { MEMBER_TIERS, CATEGORIES } from '../../rules/facts.js';
 import { DataFileError } from './errors.js';
 import { resolveDate, resolveTime } from './relativeTime.js';
-import type { Order, OrderItem, Shopper } from './types.js';
+import type { Order, OrderItem, Shopper } from '../../domain/orders.js';
 import { YamlReader } from './yamlReader.js';
 import { isScalar, type Node } from 'yaml';
 

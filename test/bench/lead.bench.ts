@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { replaySet } from '../../bot/lead/replay.js';
+import { replaySet } from '../../domain/replay.js';
 import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { COMPLAINTS } from '../../intents/labels.js';

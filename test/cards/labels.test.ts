@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CardLabelsError, DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../bot/cards/labels.js';
+import { CardLabelsError, DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../dialogs/cards/labels.js';
 import { REMEDIES } from '../../rules/facts.js';
 
 describe('data/cards.yaml', () => {

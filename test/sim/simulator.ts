@@ -7,7 +7,7 @@
  */
 import { rng } from '../fuzz/generator.js';
 import { dataUrlAttachment, PNG_1X1, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
-import type { Order, OrderItem } from '../../bot/store/types.js';
+import type { Order, OrderItem } from '../../domain/orders.js';
 import type { Facts } from '../../rules/facts.js';
 import * as g from './grammar.js';
 

@@ -9,11 +9,11 @@
  * Containment = contained / (contained + handed off): cases still open or abandoned before a
  * proposal count for neither.
  */
-import { refundAmount } from '../../rules/diff.js';
-import { queueEntryFor } from '../handoff/routing.js';
-import type { HandoffSettings } from '../handoff/settings.js';
-import { HANDOFF_REASONS, type HandoffReason } from '../handoff/types.js';
-import type { CaseRecord, CaseStatus } from '../store/types.js';
+import { refundAmount } from '../rules/diff.js';
+import { queueEntryFor } from './handoff/routing.js';
+import type { HandoffSettings } from './handoff/settings.js';
+import { HANDOFF_REASONS, type HandoffReason } from './handoff/types.js';
+import type { CaseRecord, CaseStatus } from './cases.js';
 
 export interface Durations {
   count: number;
