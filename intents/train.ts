@@ -98,6 +98,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
     const items: Scored[] = [];
     let correct = 0;
     for (const fold of folds) {
+      // biome-ignore lint/suspicious/noFocusedTests: `fit` trains the model here; it is not mocha's focused `it`
       const scorer = compileScorer(fit(fold.train, opts, unclear));
       for (const ex of fold.test) {
         const scores = new Float64Array(scorer.labels.length);
@@ -116,6 +117,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
       chosen = { ...opts, accuracy, ...fitted };
     }
   }
+  // biome-ignore lint/suspicious/noFocusedTests: `fit` trains the model here; it is not mocha's focused `it`
   const all = fit(tokenized, chosen, unclear);
   const model: ModelArtifact = {
     format: MODEL_FORMAT,
