@@ -112,6 +112,10 @@ describe('documentation links (README.md, docs/*.md)', () => {
     });
   }
 
+  it('README.md stays a front door: at most 300 lines', () => {
+    expect(disk.read('README.md')!.split('\n').length).to.be.at.most(300);
+  });
+
   it('README.md links every page of docs/, and every page says near its top whom it is for', () => {
     const readme = links(disk.read('README.md')!).map((l) => l.target.split('#')[0]);
     const pages = DOCS.filter((f) => f.startsWith('docs/'));
