@@ -13,7 +13,6 @@ import { ConversationState, type StoreItem, type TurnContext } from 'botbuilder'
  */
 function snapshot(state: StoreItem): string {
   const { eTag, ...rest } = state;
-  void eTag;
   return JSON.stringify(rest);
 }
 
@@ -21,7 +20,7 @@ export class CasConversationState extends ConversationState {
   /** Each state object as loaded or last saved: unchanged state is not written. */
   private readonly saved = new WeakMap<object, string>();
 
-  override async load(context: TurnContext, force = false): Promise<any> {
+  override async load(context: TurnContext, force = false): Promise<StoreItem> {
     const state = (await super.load(context, force)) as StoreItem;
     if (force || !this.saved.has(state)) this.saved.set(state, snapshot(state));
     return state;
