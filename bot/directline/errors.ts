@@ -6,14 +6,14 @@
  * refresh or give up, 404 means "conversation ended", other 4xx are not retried.
  */
 import type { Response } from 'restify';
+import { KefuError } from '../../lib/errors.js';
 
-export class DirectLineError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class DirectLineError extends KefuError {
+  declare readonly status: number;
+
+  /** Direct Line's own codes (BadArgument, TokenExpired …) and the status its clients act on. */
+  constructor(status: number, code: string, message: string) {
+    super(code, message, { status });
   }
 }
 

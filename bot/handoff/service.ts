@@ -88,7 +88,7 @@ export class HandoffService {
   /** Relays a shopper's turn to the owning agent (or keeps it for whoever claims the case). */
   async shopperMessage(caseId: string, text: string, evidenceIds?: string[]): Promise<void> {
     const entry = await this.queue.get(caseId);
-    if (entry === undefined) throw new HandoffError('conflict', `case ${caseId} is not with a person`);
+    if (entry === undefined) throw new HandoffError('not_found', `case ${caseId} is not with a person`);
     const at = this.iso();
     const line: TranscriptEntry = {
       at,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { KefuError } from '../../lib/errors.js';
 
 export const TEAMS_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const TEMPLATE_FILE = fileURLToPath(new URL('manifest.template.json', import.meta.url));
@@ -20,7 +21,11 @@ export interface ManifestOptions {
   version: string;
 }
 
-export class ManifestError extends Error {}
+export class ManifestError extends KefuError {
+  constructor(message: string) {
+    super('manifest', message);
+  }
+}
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
