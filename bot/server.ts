@@ -11,6 +11,7 @@ import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 import { bodyGate } from './security/bodyGate.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
+import { sendHttpError } from './httpErrors.js';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -170,9 +171,13 @@ export function createServer(options: ServerOptions): KefuServer {
     await adapter.process(req, res, limitedTurn);
   });
 
-  // restify answers malformed JSON and oversized bodies itself; keep those 4xx and log once.
-  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    if ((err.statusCode ?? 500) >= 500) log.error({ err, path: req.path() }, 'request failed');
+  // restify answers malformed JSON and oversized bodies itself; keep those 4xx and log once. Any
+  // other error a route let through is answered by the one mapping, so its text never reaches the
+  // caller (restify's default would send it as the message of a 500).
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    if (typeof err.statusCode !== 'number') {
+      sendHttpError(req, res, err, { log, what: 'request' });
+    } else if (err.statusCode >= 500) log.error({ err, path: req.path() }, 'request failed');
     else log.debug({ path: req.path(), status: err.statusCode, reason: err.message }, 'request refused');
     cb();
   });

@@ -3,7 +3,6 @@
  * HTTP. Each step sends what the shopper says (text, a file, a card value) and checks that the
  * bot's replies contain the expected ones, in order; the end checks the stored case.
  */
-import path from 'node:path';
 import { DataFileError, problemAt, readYamlSource, validated } from '../../lib/dataFile.js';
 import { dataUrlAttachment, PNG_1X1, type Harness, type Reply, type Via } from '../support/kefuHarness.js';
 
