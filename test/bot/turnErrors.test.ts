@@ -29,7 +29,10 @@ describe('turn errors', function () {
       if (writes <= times) throw error();
       return write(changes);
     };
-    return { writes: () => writes, restore: () => void (storage.write = write) };
+    const restore = (): void => {
+      storage.write = write;
+    };
+    return { writes: () => writes, restore };
   }
 
   describe('eTag conflicts', () => {
@@ -60,7 +63,11 @@ describe('turn errors', function () {
     async function queued(conv: string): Promise<string> {
       await h.say(conv, 'u-wangfang', { text: '电水壶不加热了 335261748392027586' });
       const replies = await h.say(conv, 'u-wangfang', { text: '转人工' });
-      return (replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+      const handoff = replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as
+        | { caseId?: string }
+        | undefined;
+      expect(handoff?.caseId).to.be.a('string');
+      return handoff?.caseId ?? '';
     }
 
     it('keeps the shopper with the person when the relay is refused for another reason (conflict)', async () => {
