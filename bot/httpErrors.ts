@@ -86,3 +86,9 @@ export function sendHttpError(req: Request, res: Response, err: unknown, o: Send
 export function refusal(code: string, message: string, status?: number): KefuError {
   return new KefuError(code, message, status === undefined ? undefined : { status });
 }
+
+/** Sends a refusal decided at the edge in kefu's shape; `status` only where the code's own does not fit. */
+export function sendRefusal(res: Response, code: string, message: string, status?: number): void {
+  const a = httpAnswer(refusal(code, message, status));
+  res.send(a.status, errorBody(a));
+}

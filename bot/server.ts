@@ -11,7 +11,7 @@ import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 import { bodyGate } from './security/bodyGate.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
-import { sendHttpError } from './httpErrors.js';
+import { sendHttpError, sendRefusal } from './httpErrors.js';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -78,7 +78,7 @@ export function createServer(options: ServerOptions): KefuServer {
     }
     const wait = Math.max(1, byAddress.retryAfter(key));
     res.setHeader('Retry-After', String(wait));
-    res.send(429, { error: 'rate_limited', message: `too many requests from this address; retry after ${wait} s` });
+    sendRefusal(res, 'rate_limited', `too many requests from this address; retry after ${wait} s`);
   };
   // Counted after authentication (inside the turn), so nobody can use up another conversation's
   // allowance with unsigned requests. The first refused message gets a polite reply; the rest of
@@ -113,7 +113,7 @@ export function createServer(options: ServerOptions): KefuServer {
   server.pre((req: Request, res: Response, next) => {
     if (draining) {
       res.setHeader('Connection', 'close');
-      res.send(503, { error: 'shutting_down', message: 'kefu is restarting; retry shortly' });
+      sendRefusal(res, 'shutting_down', 'kefu is restarting; retry shortly');
       return next(false);
     }
     if (req.method === 'POST' && limits.perAddress > 0) {
@@ -164,7 +164,7 @@ export function createServer(options: ServerOptions): KefuServer {
     const refusal = checkActivity(body, guard);
     if (refusal) {
       log.info({ path: '/api/messages', status: refusal.status, reason: refusal.error }, 'activity refused');
-      res.send(refusal.status, { error: refusal.error, message: refusal.message });
+      sendRefusal(res, refusal.error, refusal.message, refusal.status);
       return;
     }
     log.debug({ activity: summarizeActivity(body as Record<string, unknown>) }, 'activity in');
