@@ -15,7 +15,6 @@ import { TypedConflicts } from './store/typedConflicts.js';
  */
 function snapshot(state: StoreItem): string {
   const { eTag, ...rest } = state;
-  void eTag;
   return JSON.stringify(rest);
 }
 
@@ -27,7 +26,7 @@ export class CasConversationState extends ConversationState {
     super(storage instanceof MemoryStorage ? new TypedConflicts(storage) : storage);
   }
 
-  override async load(context: TurnContext, force = false): Promise<any> {
+  override async load(context: TurnContext, force = false): Promise<StoreItem> {
     const state = (await super.load(context, force)) as StoreItem;
     if (force || !this.saved.has(state)) this.saved.set(state, snapshot(state));
     return state;

@@ -220,9 +220,6 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       measured_size?: number;
       measured_weight?: number;
     };
-    void listed_size;
-    void measured_size;
-    void measured_weight;
     return step.beginDialog(REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
   }
 

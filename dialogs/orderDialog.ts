@@ -180,7 +180,6 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
       const tries = (o.tries ?? 0) + 1;
       if (tries >= MAX_TRIES) return this.giveUp(step);
       const { confirm, ...rest } = o;
-      void confirm;
       return step.replaceDialog(ORDER_DIALOG, { ...rest, tries, reason, ...more });
     };
     if (o.confirm && typeof value !== 'string') {
@@ -195,7 +194,6 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         });
       if (yes === false) {
         const { confirm, ...rest } = o;
-        void confirm;
         return step.replaceDialog(ORDER_DIALOG, { ...rest, tries: 1, reason: undefined });
       }
     }

@@ -63,8 +63,6 @@ export function remedyText(services: KefuServices, lang: Lang, caseId: string, d
 /** What widgets and drivers see; an amount pending a person's approval is left out. */
 export function triageData(caseId: string, complaint: string, d: Decision) {
   const { explain, matched, compensation_amount, ...outcome } = d;
-  void explain;
-  void matched;
   const shown = d.pending_approval || compensation_amount === undefined ? {} : { compensation_amount };
   return {
     caseId,

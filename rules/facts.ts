@@ -97,7 +97,7 @@ export interface Compensation {
   cap?: number;
 }
 
-/** What a rule row proposes (CONTRACT.md, "Outcomes"). */
+/** What a rule row proposes (docs/contract.md, "Outcomes"). */
 export interface Outcome {
   remedy: Remedy;
   refund_pct?: number;

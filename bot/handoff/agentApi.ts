@@ -1,5 +1,5 @@
 /**
- * The agent HTTP API (README, "Handing off to a person") and the console page, mounted on the
+ * The agent HTTP API (docs/api.md) and the console page, mounted on the
  * bot's restify server. Every `/api/agent/*` route needs an agent's bearer token (401 without
  * one), so a shopper can never read a case through it. Bodies are parsed here, once, into typed
  * values; HandoffError codes map to HTTP statuses in one place.

@@ -106,8 +106,8 @@ export class AgentEvents {
   }
 
   private deliver(route: Route, event: AgentEvent): void {
-    if (route.to === 'agent') return this.publish(event, (s) => s.agent === route.agent);
-    this.publish(event, (s) => s.teams === undefined || s.teams.includes(route.team) || s.agent === route.agent);
+    if (route.to === 'agent') this.publish(event, (s) => s.agent === route.agent);
+    else this.publish(event, (s) => s.teams === undefined || s.teams.includes(route.team) || s.agent === route.agent);
   }
 
   private publish(event: AgentEvent, to: (s: Subscriber) => boolean): void {

@@ -1,5 +1,5 @@
 /**
- * Parses the demo order file (`data/orders.yaml`, format in the README) into shoppers and
+ * Parses the demo order file (`data/orders.yaml`, format in docs/storage.md) into shoppers and
  * orders, resolving relative times against `now`. Every mistake is reported with its
  * `file:line:col`; nothing half-valid is returned.
  */

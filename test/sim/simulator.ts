@@ -334,8 +334,6 @@ export async function runSimulation(o: SimOptions): Promise<SimReport> {
           evidence: [],
           ...stored.facts,
         } as Facts & { listed_size?: number; measured_size?: number };
-        void listed_size;
-        void measured_size;
         if (!wrong) {
           report.remedyChecked++;
           const d = h.app.rules.current().evaluate(facts as Facts);
