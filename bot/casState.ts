@@ -2,9 +2,11 @@
  * Conversation state saved with compare-and-set. botbuilder's BotState overwrites with eTag `*`
  * on every save, so two instances racing on one conversation silently lose a turn; this keeps
  * the eTag that was read, so the storage refuses the slower writer (EtagConflictError) and the
- * bot re-runs that turn on fresh state.
+ * bot re-runs that turn on fresh state. kefu's storages throw that typed error themselves;
+ * botbuilder's MemoryStorage (tests, benchmarks) throws a plain Error, so it is wrapped here, once.
  */
-import { ConversationState, type StoreItem, type TurnContext } from 'botbuilder';
+import { ConversationState, MemoryStorage, type Storage, type StoreItem, type TurnContext } from 'botbuilder';
+import { TypedConflicts } from './store/typedConflicts.js';
 
 /**
  * What a save compares: the state as the storage will write it (JSON, without the eTag). Plain
@@ -19,6 +21,10 @@ function snapshot(state: StoreItem): string {
 export class CasConversationState extends ConversationState {
   /** Each state object as loaded or last saved: unchanged state is not written. */
   private readonly saved = new WeakMap<object, string>();
+
+  constructor(storage: Storage) {
+    super(storage instanceof MemoryStorage ? new TypedConflicts(storage) : storage);
+  }
 
   override async load(context: TurnContext, force = false): Promise<StoreItem> {
     const state = (await super.load(context, force)) as StoreItem;
