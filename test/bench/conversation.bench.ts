@@ -53,11 +53,15 @@ const ROUNDS = 3;
 const BOTS = ['echo', 'floor', 'kefu'] as const;
 type Bot = (typeof BOTS)[number];
 const NAMES: Record<Bot, string> = { echo: 'echo bot', floor: 'dialogs only', kefu: 'kefu (SQLite)' };
-const photo = { contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG_1X1.toString('base64')}` };
+/** A photo of its own for every conversation (bytes after the PNG's end), as shoppers' photos differ. */
+const photoOf = (conversation: string) => ({
+  contentType: 'image/png',
+  contentUrl: `data:image/png;base64,${Buffer.concat([PNG_1X1, Buffer.from(conversation)]).toString('base64')}`,
+});
 /** The story every conversation follows, each turn named by what kefu does with it. */
 const SCRIPT: { kind: string; body: Record<string, unknown> }[] = [
   { kind: 'first complaint (opens the case)', body: { text: '洗发水瓶子破了，漏了一箱 284716350192837465' } },
-  { kind: 'photo of the item', body: { attachments: [photo] } },
+  { kind: 'photo of the item', body: { attachments: [] } },
   { kind: 'skip: package photo', body: { text: '跳过' } },
   { kind: 'skip: share affected', body: { text: '跳过' } },
   { kind: "seller's answer → remedy", body: { text: '还没联系商家' } },
@@ -78,6 +82,7 @@ const activity = (conversation: string, i: number, body: Record<string, unknown>
   recipient: { id: 'kefu' },
   conversation: { id: conversation },
   ...body,
+  ...(body.attachments ? { attachments: [photoOf(conversation)] } : {}),
 });
 
 interface Reply {
