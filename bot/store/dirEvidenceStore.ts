@@ -6,7 +6,7 @@
  * leaves a half-written file under a key.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StoredDataError } from './errors.js';
 import type { EvidenceStore, StoredEvidence } from './types.js';
@@ -31,10 +31,6 @@ export class DirEvidenceStore implements EvidenceStore {
   async put(data: Buffer, contentType: string): Promise<StoredEvidence> {
     const key = sha256Hex(data);
     const file = this.fileOf(key)!;
-    // The same bytes sent again (a redelivery, the same photo for two cases) are stored already:
-    // writing them again would cost two writes and two renames, and on ext4 a rename over an
-    // existing file flushes it to disk.
-    if (await this.has(file)) return { key, sha256: key, bytes: data.length };
     try {
       await this.write(file, data, contentType);
     } catch (err) {
@@ -44,19 +40,6 @@ export class DirEvidenceStore implements EvidenceStore {
       await this.write(file, data, contentType);
     }
     return { key, sha256: key, bytes: data.length };
-  }
-
-  /** Both files are there (each is renamed into place only once complete). */
-  private async has(file: string): Promise<boolean> {
-    const found = await Promise.all(
-      [access(file), access(`${file}.json`)].map((p) =>
-        p.then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    return found[0]! && found[1]!;
   }
 
   private async write(file: string, data: Buffer, contentType: string): Promise<void> {

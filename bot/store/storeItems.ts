@@ -6,9 +6,9 @@
  * any other eTag must equal the stored one, else the whole write is refused. A write to a key that
  * is not stored (never written, deleted or expired) succeeds whatever its eTag.
  */
-import { randomBytes } from 'node:crypto';
 import type { StoreItem, StoreItems } from 'botbuilder';
 import { StoredDataError } from './errors.js';
+import { randomChunk } from './randomPool.js';
 
 export interface PreparedWrite {
   /** The caller's item: gets the new eTag once the write is applied (see `markWritten`). */
@@ -22,7 +22,7 @@ export interface PreparedWrite {
 
 /** Random rather than a counter: an eTag must never repeat for a key, even after a delete. */
 export function newEtag(): string {
-  return randomBytes(9).toString('base64url');
+  return randomChunk(9).toString('base64url');
 }
 
 /** The JSON each item was parsed from by `restoreItem` (without its eTag), for comparisons. */

@@ -151,7 +151,7 @@ async function cpuBySteps(url: string, label: string, count: number, into: numbe
 }
 
 /** Posts `count` first turns from the load client process; adds latencies and wall time to `into`. */
-function firstTurns(url: string, prefix: string, count: number, into: LoadResult): Promise<void> {
+function firstTurns(url: string, prefix: string, count: number, into: Load): Promise<void> {
   const job: LoadJob = {
     url,
     activity: activity('', 0, SCRIPT[0]!.body),
@@ -163,6 +163,8 @@ function firstTurns(url: string, prefix: string, count: number, into: LoadResult
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
+  // The client is another process: this process's CPU meanwhile is the servers' (only one is loaded).
+  const cpuBefore = process.cpuUsage();
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString('utf8');
   });
@@ -172,6 +174,8 @@ function firstTurns(url: string, prefix: string, count: number, into: LoadResult
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load client exited with ${code}`));
       const r = JSON.parse(out) as LoadResult;
+      const used = process.cpuUsage(cpuBefore);
+      into.serverCpuMs += (used.user + used.system) / 1000;
       into.latencies.push(...r.latencies);
       into.wallMs += r.wallMs;
       into.errors += r.errors;
@@ -317,9 +321,14 @@ export default async function conversationBench(): Promise<void> {
       `**First complaint turn**: ${ROUNDS * Math.ceil(FIRST_TURNS / ROUNDS)} first turns, each a new conversation, from a load client in its own process over ${CONCURRENCY} keep-alive connections.`,
     );
     out();
+    const serverCpu = (b: Bot) => first[b].serverCpuMs / first[b].latencies.length;
     for (const l of table(
-      head,
-      BOTS.map((b) => row(b, firstFig, first[b].errors)),
+      [...head, 'server CPU ms/turn', 'dialogs only ÷ by CPU'],
+      BOTS.map((b) => [
+        ...row(b, firstFig, first[b].errors),
+        n2(serverCpu(b)),
+        `${n2(serverCpu('floor') / serverCpu(b))}×`,
+      ]),
     ))
       out(l);
     out();
@@ -366,7 +375,7 @@ export default async function conversationBench(): Promise<void> {
     if (cpuErrors > 0) out(`\n${cpuErrors} failed turns in the one-at-a-time runs.`);
     out();
     out(
-      `kefu ÷ dialogs only: whole conversations ${n2(ratio('kefu', whole))}×, first turn ${n2(ratio('kefu', firstFig))}× (goal ≥ 0.8×); dialogs only ÷ echo: ${n2(whole.floor.perSecond / whole.echo.perSecond)}×, ${n2(firstFig.floor.perSecond / firstFig.echo.perSecond)}×.`,
+      `kefu ÷ dialogs only: whole conversations ${n2(ratio('kefu', whole))}×, first turn ${n2(ratio('kefu', firstFig))}× (by server CPU ${n2(serverCpu('floor') / serverCpu('kefu'))}×; goal ≥ 0.8×); dialogs only ÷ echo: ${n2(whole.floor.perSecond / whole.echo.perSecond)}×, ${n2(firstFig.floor.perSecond / firstFig.echo.perSecond)}×.`,
     );
     if (writeDocs) {
       const doc = readFileSync(DOCS, 'utf8');
@@ -384,6 +393,10 @@ export default async function conversationBench(): Promise<void> {
   }
 }
 
-function newLoad(): LoadResult {
-  return { latencies: [], wallMs: 0, errors: 0 };
+interface Load extends LoadResult {
+  serverCpuMs: number;
+}
+
+function newLoad(): Load {
+  return { latencies: [], wallMs: 0, errors: 0, serverCpuMs: 0 };
 }
