@@ -28,7 +28,7 @@ export class CasConversationState extends ConversationState {
     return (this as unknown as { stateKey: symbol }).stateKey;
   }
 
-  override async load(context: TurnContext, force = false): Promise<any> {
+  override async load(context: TurnContext, force = false): Promise<StoreItem> {
     const cached = context.turnState.get(this.key) as Cached | undefined;
     if (!force && cached?.state) return cached.state;
     const key = await this.storageKey(context);

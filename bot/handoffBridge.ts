@@ -15,14 +15,15 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import type { CaseRecord } from './store/types.js';
+import type { CaseRecord } from '../domain/cases.js';
 import type { HandoffService, ShopperEvent, ShopperNotifier } from './handoff/index.js';
-import type { Responses } from './data/responses.js';
-import type { HandoffPort, HandoffReason } from '../dialogs/services.js';
+import type { Responses } from '../domain/responses.js';
+import type { HandoffPort } from '../dialogs/services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 import type { Session } from '../dialogs/session.js';
 import { sessionOf, attachSession } from '../dialogs/session.js';
 import { setLang } from '../dialogs/reply.js';
-import { channelCaps, csatCard } from './cards/index.js';
+import { channelCaps, csatCard } from '../dialogs/cards/index.js';
 import type { Logger } from './log.js';
 import type { Lang } from '../intents/labels.js';
 import type { Outbox } from './resilience/outbox.js';
@@ -40,9 +41,7 @@ export interface BridgeDeps {
    * The adapter of a channel kefu serves itself (WeCom), by channel id; undefined: the Bot
    * Framework channel behind the CloudAdapter.
    */
-  channelAdapter?: (
-    channelId: string,
-  ) =>
+  channelAdapter?: (channelId: string) =>
     | {
         continueConversation(
           reference: Partial<ConversationReference>,

@@ -23,7 +23,7 @@ import { KefuDialogs } from '../dialogs/kefuDialogs.js';
 import { setLang } from '../dialogs/reply.js';
 import { attachSession, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
-import type { TranscriptEntry } from './store/types.js';
+import type { TranscriptEntry } from '../domain/cases.js';
 import { HandoffError, type HandoffService } from './handoff/index.js';
 import { CaseNotFoundError } from './store/errors.js';
 import type { HandoffBridge } from './handoffBridge.js';

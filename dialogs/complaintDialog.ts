@@ -16,16 +16,17 @@ import {
   type EvidenceResult,
 } from './evidenceDialog.js';
 import { activeCaseFor, baseFacts, openCase } from './openCase.js';
-import type { CaseRecord } from '../bot/store/types.js';
+import type { CaseRecord } from '../domain/cases.js';
 import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
 import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { itemName, langOf } from './reply.js';
 import { mentionedSlots } from './slotPrompt.js';
 import { onStack } from './stack.js';
-import type { Control } from '../bot/data/controls.js';
+import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
-import type { HandoffReason, KefuServices } from './services.js';
+import type { KefuServices } from './services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 export const COMPLAINT_DIALOG = 'complaintDialog';
 
@@ -219,9 +220,6 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       measured_size?: number;
       measured_weight?: number;
     };
-    void listed_size;
-    void measured_size;
-    void measured_weight;
     return step.beginDialog(REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
   }
 

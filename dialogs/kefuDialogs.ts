@@ -8,7 +8,7 @@
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
 import { controlByMeaning, recognizeDecline } from '../intents/answers/index.js';
-import { normalise, type Control } from '../bot/data/controls.js';
+import { normalise, type Control } from '../domain/controls.js';
 import { ComplaintDialog } from './complaintDialog.js';
 import { EVIDENCE_PROMPTS, EvidenceDialog } from './evidenceDialog.js';
 import { MAIN_DIALOG, MAIN_PROMPTS, MainDialog } from './mainDialog.js';

@@ -13,7 +13,7 @@ import { verifiedShopper } from './identity.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { onStack } from './stack.js';
-import type { Control } from '../bot/data/controls.js';
+import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
 import type { KefuServices } from './services.js';

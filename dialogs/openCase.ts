@@ -7,7 +7,8 @@
 import { TurnContext } from 'botbuilder';
 import type { Complaint } from '../intents/labels.js';
 import type { Facts } from '../rules/facts.js';
-import type { CaseRecord, Order, OrderItem } from '../bot/store/types.js';
+import type { CaseRecord } from '../domain/cases.js';
+import type { Order, OrderItem } from '../domain/orders.js';
 import { langOf } from './reply.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';

@@ -16,7 +16,7 @@ import {
   type OrderCandidate,
 } from '../intents/answers/index.js';
 import type { Lang } from '../intents/labels.js';
-import type { Order, OrderItem } from '../bot/store/types.js';
+import type { Order, OrderItem } from '../domain/orders.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
 
@@ -180,7 +180,6 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
       const tries = (o.tries ?? 0) + 1;
       if (tries >= MAX_TRIES) return this.giveUp(step);
       const { confirm, ...rest } = o;
-      void confirm;
       return step.replaceDialog(ORDER_DIALOG, { ...rest, tries, reason, ...more });
     };
     if (o.confirm && typeof value !== 'string') {
@@ -195,7 +194,6 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         });
       if (yes === false) {
         const { confirm, ...rest } = o;
-        void confirm;
         return step.replaceDialog(ORDER_DIALOG, { ...rest, tries: 1, reason: undefined });
       }
     }

@@ -4,13 +4,14 @@
  * escalates, or a decline, ends with a handoff request for the caller to carry out.
  */
 import { MessageFactory, type Activity } from 'botbuilder';
-import { channelCaps, remedyProposalCard } from '../bot/cards/index.js';
+import { channelCaps, remedyProposalCard } from './cards/index.js';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
-import type { HandoffReason, KefuServices } from './services.js';
+import type { KefuServices } from './services.js';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
 const ANSWER = 'remedyAnswer';
@@ -62,8 +63,6 @@ export function remedyText(services: KefuServices, lang: Lang, caseId: string, d
 /** What widgets and drivers see; an amount pending a person's approval is left out. */
 export function triageData(caseId: string, complaint: string, d: Decision) {
   const { explain, matched, compensation_amount, ...outcome } = d;
-  void explain;
-  void matched;
   const shown = d.pending_approval || compensation_amount === undefined ? {} : { compensation_amount };
   return {
     caseId,

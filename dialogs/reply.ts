@@ -1,9 +1,9 @@
 /**
  * Builds the activities kefu sends: the shopper's language for this turn, and prompts that carry
- * the machine-readable `channelData.prompt` (CONTRACT.md) plus buttons where a channel shows them.
+ * the machine-readable `channelData.prompt` (docs/contract.md) plus buttons where a channel shows them.
  */
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
-import { channelCaps } from '../bot/cards/index.js';
+import { channelCaps } from './cards/index.js';
 import type { PromptValidatorContext } from 'botbuilder-dialogs';
 import type { Lang } from '../intents/labels.js';
 

@@ -6,22 +6,14 @@ import type { TurnContext } from 'botbuilder';
 import type { Classifier, Entities } from '../intents/types.js';
 import type { DateOptions } from '../intents/extract/dates.js';
 import type { Decision, Facts } from '../rules/facts.js';
-import type { CaseStore, EvidenceItem, OrderSource } from '../bot/store/types.js';
-import type { Responses } from '../bot/data/responses.js';
-import type { Controls } from '../bot/data/controls.js';
-import type { EvidencePlan, FileKind } from '../bot/data/evidencePlan.js';
+import type { CaseStore, EvidenceItem } from '../domain/cases.js';
+import type { OrderSource } from '../domain/orders.js';
+import type { Responses } from '../domain/responses.js';
+import type { Controls } from '../domain/controls.js';
+import type { EvidencePlan, FileKind } from '../domain/evidencePlan.js';
 import type { EvidenceKind } from '../rules/facts.js';
 import type { ErasePort } from './privacyDialog.js';
-
-export type HandoffReason =
-  | 'rule'
-  | 'request_human'
-  | 'declined'
-  | 'unsure'
-  | 'merchant_refused'
-  | 'large_payout'
-  | 'approval'
-  | 'health_harm';
+import type { HandoffReason } from '../domain/handoff/types.js';
 
 /** The rule table currently serving (hot-reloaded underneath). */
 export interface RulesPort {

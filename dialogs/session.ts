@@ -5,7 +5,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Lang } from '../intents/labels.js';
-import type { TranscriptEntry } from '../bot/store/types.js';
+import type { TranscriptEntry } from '../domain/cases.js';
 
 export interface Session {
   lang?: Lang;

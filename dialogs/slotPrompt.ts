@@ -9,9 +9,9 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Attachment } from 'botbuilder';
 import type { Lang } from '../intents/labels.js';
-import type { EvidenceItem } from '../bot/store/types.js';
+import type { EvidenceItem } from '../domain/cases.js';
 import type { EvidenceKind } from '../rules/facts.js';
-import type { SlotName, SlotSpec } from '../bot/data/evidencePlan.js';
+import type { SlotName, SlotSpec } from '../domain/evidencePlan.js';
 import type { DateRole, Entities } from '../intents/types.js';
 import {
   controlByMeaning,

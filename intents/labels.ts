@@ -1,16 +1,10 @@
 /**
- * The classifier's labels (CONTRACT.md). The complaint labels double as the `complaint` fact of
- * the rule table, so they are defined once here and imported by `rules/`.
+ * The classifier's labels (docs/contract.md): the complaint labels, which are the rule table's
+ * `complaint` fact and so are defined in `rules/`, and the control intents.
  */
-export const COMPLAINTS = [
-  'expired_food',
-  'damaged_packaging',
-  'size_mismatch',
-  'fresh_produce_loss',
-  'quality_defect',
-  'logistics',
-] as const;
-export type Complaint = (typeof COMPLAINTS)[number];
+import { COMPLAINTS, type Complaint } from '../rules/facts.js';
+
+export { COMPLAINTS, type Complaint };
 
 export const CONTROL_INTENTS = ['request_human', 'greeting', 'check_status', 'cancel', 'help', 'other'] as const;
 export type ControlIntent = (typeof CONTROL_INTENTS)[number];

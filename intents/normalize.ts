@@ -9,6 +9,7 @@ export const MAX_CHARS = 2000;
 
 // Lone surrogates survive NFKC and upset the native segmenter, so they go too.
 const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function normalize(text: string, maxChars: number = MAX_CHARS): string {

@@ -10,7 +10,7 @@ import { compileScorer, MODEL_FORMAT, softmax, type ModelArtifact } from './mode
 import { fitSoftmax, type SoftmaxOptions, type SparseExample } from './softmaxRegression.js';
 import { features, FEATURE_VERSION } from './tokenize.js';
 
-/** Documented in the README: below this the dialog asks "did you mean A or B?". */
+/** Documented in docs/intents.md: below this the dialog asks "did you mean A or B?". */
 export const UNSURE_THRESHOLD = 0.5;
 const LEARNING_RATE = 0.3;
 const GRID: readonly Pick<SoftmaxOptions, 'epochs' | 'l2'>[] = [20, 40].flatMap((epochs) =>
@@ -98,6 +98,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
     const items: Scored[] = [];
     let correct = 0;
     for (const fold of folds) {
+      // biome-ignore lint/suspicious/noFocusedTests: `fit` trains the model here; it is not mocha's focused `it`
       const scorer = compileScorer(fit(fold.train, opts, unclear));
       for (const ex of fold.test) {
         const scores = new Float64Array(scorer.labels.length);
@@ -116,6 +117,7 @@ export function trainModel(data: TrainingData): { model: ModelArtifact; report: 
       chosen = { ...opts, accuracy, ...fitted };
     }
   }
+  // biome-ignore lint/suspicious/noFocusedTests: `fit` trains the model here; it is not mocha's focused `it`
   const all = fit(tokenized, chosen, unclear);
   const model: ModelArtifact = {
     format: MODEL_FORMAT,

@@ -56,7 +56,7 @@ export function compileMatcher(model: TableModel): Matcher {
     const v = vars.get(input.name)!;
     if (input.kind === 'set') {
       const table = Object.create(null) as Record<string, number>;
-      input.values.forEach((k, bit) => (table[k] = 1 << bit));
+      for (const [bit, k] of input.values.entries()) table[k] = 1 << bit;
       lines.push(`let ${v} = -1; { const a = f[${JSON.stringify(input.name)}]; const t = masks[${masks.length}];`);
       lines.push(
         `  if (Array.isArray(a)) { ${v} = 0; for (let i = 0; i < a.length; i++) { const b = t[a[i]]; if (b !== undefined) ${v} |= b; } } }`,

@@ -127,11 +127,10 @@ export function diffTables(oldTable: CompiledTable, newTable: CompiledTable, cas
     changed.push({ id: c.id, oldRule: a.ruleId, newRule: b.ruleId, changes, refundDelta, compensationDelta });
     const key = `${a.ruleId}\0${b.ruleId}`;
     let g = groups.get(key);
-    if (g === undefined)
-      groups.set(
-        key,
-        (g = { oldRule: a.ruleId, newRule: b.ruleId, count: 0, refundDelta: 0, compensationDelta: 0, caseIds: [] }),
-      );
+    if (g === undefined) {
+      g = { oldRule: a.ruleId, newRule: b.ruleId, count: 0, refundDelta: 0, compensationDelta: 0, caseIds: [] };
+      groups.set(key, g);
+    }
     g.count += 1;
     g.refundDelta += refundDelta;
     g.compensationDelta += compensationDelta;

@@ -1,8 +1,18 @@
 /**
  * The vocabulary shared by the rule table, the dialogs that collect facts and the cases that
- * store them (CONTRACT.md, "Facts" and "Evidence kinds"). Pure values only.
+ * store them (docs/contract.md, "Facts" and "Evidence kinds"). Pure values only.
  */
-import type { Complaint } from '../intents/labels.js';
+
+/** What went wrong: the `complaint` fact, and the complaint labels of the intent classifier. */
+export const COMPLAINTS = [
+  'expired_food',
+  'damaged_packaging',
+  'size_mismatch',
+  'fresh_produce_loss',
+  'quality_defect',
+  'logistics',
+] as const;
+export type Complaint = (typeof COMPLAINTS)[number];
 
 export const CATEGORIES = ['food', 'fresh', 'daily_chemical', 'home', 'appliance', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -87,7 +97,7 @@ export interface Compensation {
   cap?: number;
 }
 
-/** What a rule row proposes (CONTRACT.md, "Outcomes"). */
+/** What a rule row proposes (docs/contract.md, "Outcomes"). */
 export interface Outcome {
   remedy: Remedy;
   refund_pct?: number;

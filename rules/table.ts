@@ -4,11 +4,10 @@
  * `explainMiss` says why each row before the winner did not match, for `kefu rules explain`.
  */
 import { readFileSync } from 'node:fs';
-import { COMPLAINTS, type Complaint } from '../intents/labels.js';
 import { describeCell, matchCell } from './cells.js';
 import { compileMatcher } from './compile.js';
 import { decisionBuilder, formatValue, type DecisionBuilder } from './decision.js';
-import type { Decision, EvidenceKind, FactName, Facts } from './facts.js';
+import { COMPLAINTS, type Complaint, type Decision, type EvidenceKind, type FactName, type Facts } from './facts.js';
 import { lintModel } from './lint.js';
 import { parseModel } from './parse.js';
 import { loadTestsFor, type TableTest } from './tableTests.js';

@@ -3,8 +3,7 @@
  * and whether it may be absent. Typed as a `Record<FactName, …>` so adding a fact to `Facts`
  * without describing it here fails the type-check.
  */
-import { COMPLAINTS } from '../intents/labels.js';
-import { CATEGORIES, EVIDENCE_KINDS, MEMBER_TIERS, MERCHANT_RESPONSES, type FactName } from './facts.js';
+import { CATEGORIES, COMPLAINTS, EVIDENCE_KINDS, MEMBER_TIERS, MERCHANT_RESPONSES, type FactName } from './facts.js';
 import type { InputKind } from './types.js';
 
 export interface FactSpec {

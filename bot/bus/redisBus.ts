@@ -37,7 +37,10 @@ export class RedisBus implements Bus {
     const sub = this.connection();
     let set = this.listeners.get(channel);
     const first = set === undefined;
-    if (set === undefined) this.listeners.set(channel, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(channel, set);
+    }
     set.add(listener);
     if (first) await sub.subscribe(this.prefix + channel);
     return () => {

@@ -1,6 +1,6 @@
 /** `kefu purge`: deletes cases (and files only they used) older than the retention period, now. */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { commandConfig, UsageError, type Command } from './command.js';
 
 export const purgeCommand: Command = {
@@ -22,7 +22,7 @@ export const purgeCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    let config;
+    let config: Config;
     try {
       config = await commandConfig(io, values.days !== undefined ? { RETENTION_DAYS: values.days } : {});
     } catch (err) {

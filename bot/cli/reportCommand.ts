@@ -5,8 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadHandoffSettings } from '../handoff/settings.js';
-import { analyze, parseSince } from '../lead/analytics.js';
+import { loadHandoffSettings } from '../../domain/handoff/settings.js';
+import { analyze, parseSince } from '../../domain/analytics.js';
 import { formatAnalytics } from '../lead/analyticsText.js';
 import { withStores } from '../lead/cliStores.js';
 import type { CliIo, Command } from './command.js';

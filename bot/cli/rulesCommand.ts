@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkEvidencePlan } from '../data/evidenceCheck.js';
-import { loadEvidencePlan } from '../data/evidencePlan.js';
+import { checkEvidencePlan } from '../../domain/evidenceCheck.js';
+import { loadEvidencePlan } from '../../domain/evidencePlan.js';
 import {
   formatDiagnostic,
   loadTable,

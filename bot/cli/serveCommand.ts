@@ -1,6 +1,6 @@
 /** `kefu serve`: starts the bot with the configuration from the environment (and `.env`). */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { commandConfig, UsageError, type Command } from './command.js';
 
 export const serveCommand: Command = {
@@ -20,7 +20,7 @@ export const serveCommand: Command = {
         throw new UsageError((err as Error).message);
       }
     })();
-    let config;
+    let config: Config;
     try {
       config = await commandConfig(io, values.port ? { PORT: values.port } : {});
     } catch (err) {

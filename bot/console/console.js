@@ -2,13 +2,12 @@
 // sessionStorage for this tab only) and hears about new cases and messages over server-sent
 // events read with fetch. Shopper-provided text is only ever set with textContent.
 
-
 const $ = (id) => document.getElementById(id);
 // A sign-in link (`/console#token=...`, printed by a local kefu for its demo agent) carries the
 // token in the fragment, which never reaches a server; it is taken and wiped from the address bar.
 const linked = /^#token=([\w-]{16,})$/.exec(location.hash);
 if (linked) history.replaceState(null, '', location.pathname);
-let token = (linked && linked[1]) || sessionStorage.getItem('kefu-agent-token') || '';
+let token = linked?.[1] || sessionStorage.getItem('kefu-agent-token') || '';
 let me = null;
 let openCaseId = null;
 let queue = [];
@@ -160,7 +159,7 @@ async function api(method, path, body) {
     throw new Error('unauthorized');
   }
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-  if (!res.ok) throw new Error((data && data.message) || `HTTP ${res.status}`);
+  if (!res.ok) throw new Error(data?.message || `HTTP ${res.status}`);
   return data;
 }
 
@@ -211,8 +210,7 @@ async function listen() {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += value;
-      let cut;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
         const frame = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
         const data = frame
@@ -224,7 +222,7 @@ async function listen() {
         else if (data) onEvent(JSON.parse(data));
       }
     }
-  } catch (err) {
+  } catch {
     if (events.signal.aborted) return;
   }
   document.body.dataset.live = 'no';
@@ -357,7 +355,7 @@ function addLine(t) {
   const li = el('li', null, t.from);
   li.append(el('span', t.from === 'agent' ? `${t.agent || 'agent'}` : t.from, 'from'));
   li.append(el('span', t.text, 'text'));
-  if (t.evidence && t.evidence.length) li.append(el('small', ` [evidence: ${t.evidence.join(', ')}]`));
+  if (t.evidence?.length) li.append(el('small', ` [evidence: ${t.evidence.join(', ')}]`));
   $('transcript').append(li);
   li.scrollIntoView({ block: 'nearest' });
 }
@@ -426,7 +424,7 @@ async function showCase(file) {
   openCaseId = c.id;
   $('case-panel').hidden = false;
   $('case-id').textContent = c.id;
-  $('case-status').textContent = `${c.status}${file.queue && file.queue.agent ? ` · ${file.queue.agent}` : ''}`;
+  $('case-status').textContent = `${c.status}${file.queue?.agent ? ` · ${file.queue.agent}` : ''}`;
   const d = c.decision;
   dl(
     $('proposal'),
@@ -440,9 +438,9 @@ async function showCase(file) {
             'compensation ¥',
             d.compensation_amount === undefined
               ? undefined
-              : `${d.compensation_amount}${d.compensation && d.compensation.label ? ` (${d.compensation.label})` : ''}`,
+              : `${d.compensation_amount}${d.compensation?.label ? ` (${d.compensation.label})` : ''}`,
           ],
-          ['needs your approval', d.pending_approval && d.pending_approval.join(', ')],
+          ['needs your approval', d.pending_approval?.join(', ')],
           ['return shipping', d.return_shipping_paid_by],
           ['why', d.explain && (d.explain[c.locale] || d.explain.en)],
           ['matched', d.matched],

@@ -156,7 +156,9 @@ export class RedisDirectLineStore implements DirectLineStore {
     let closed = false;
     // Watermark delivered up to; the length at subscribe time, so only later appends go out.
     let cursor: number | undefined;
-    let chain: Promise<void> = this.redis.llen(key).then((n) => void (cursor = n));
+    let chain: Promise<void> = this.redis.llen(key).then((n) => {
+      cursor = n;
+    });
     const step = (work: () => Promise<void> | void): void => {
       chain = chain
         .then(work)
@@ -173,7 +175,7 @@ export class RedisDirectLineStore implements DirectLineStore {
       const items = await this.redis.lrange(key, cursor, -1);
       const start = cursor;
       cursor += items.length;
-      items.forEach((json, i) => deliver(json, start + i));
+      for (const [i, json] of items.entries()) deliver(json, start + i);
     };
     const onMessage = (message: string): void => {
       const bar = message.indexOf('|');

@@ -1,5 +1,5 @@
 /**
- * The agent HTTP API (README, "Handing off to a person") and the console page, mounted on the
+ * The agent HTTP API (docs/api.md) and the console page, mounted on the
  * bot's restify server. Every `/api/agent/*` route needs an agent's bearer token (401 without
  * one), so a shopper can never read a case through it. Bodies are parsed here, once, into typed
  * values; HandoffError codes map to HTTP statuses in one place.
@@ -7,12 +7,12 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../log.js';
 import type { AgentCredential } from '../config.js';
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceStore } from '../../domain/cases.js';
 import { agentAuthenticator } from './agentAuth.js';
-import { parseCloseDecision } from './closeDecision.js';
+import { parseCloseDecision } from '../../domain/handoff/closeDecision.js';
 import { consoleFiles } from './consoleFiles.js';
-import { HandoffError } from './errors.js';
-import { teamsOf } from './routing.js';
+import { HandoffError } from '../../domain/handoff/errors.js';
+import { teamsOf } from '../../domain/handoff/routing.js';
 import type { HandoffService } from './service.js';
 
 export interface AgentApiDeps {

@@ -6,7 +6,7 @@
  * agent's console hears about a case whichever instance the shopper's turn ran on.
  */
 import type { Bus } from '../bus/index.js';
-import type { QueueEntry, SlaKind } from './types.js';
+import type { QueueEntry, SlaKind } from '../../domain/handoff/types.js';
 
 export type AgentEvent =
   | { type: 'case_queued'; caseId: string; team: string; priority: number; complaint: string; reason: string }
@@ -106,8 +106,8 @@ export class AgentEvents {
   }
 
   private deliver(route: Route, event: AgentEvent): void {
-    if (route.to === 'agent') return this.publish(event, (s) => s.agent === route.agent);
-    this.publish(event, (s) => s.teams === undefined || s.teams.includes(route.team) || s.agent === route.agent);
+    if (route.to === 'agent') this.publish(event, (s) => s.agent === route.agent);
+    else this.publish(event, (s) => s.teams === undefined || s.teams.includes(route.team) || s.agent === route.agent);
   }
 
   private publish(event: AgentEvent, to: (s: Subscriber) => boolean): void {

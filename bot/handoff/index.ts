@@ -1,5 +1,5 @@
 /** The handoff room: queue, service, agent API and console. Wiring and re-exports only. */
-export * from './types.js';
+export * from '../../domain/handoff/types.js';
 export { HandoffService, type HandoffServiceDeps } from './service.js';
 export { SqliteHandoffQueue } from './sqliteQueue.js';
 export { RedisHandoffQueue } from './redisQueue.js';
@@ -10,11 +10,11 @@ export {
   parseHandoffSettings,
   type HandoffSettings,
   type SlaTarget,
-} from './settings.js';
-export { parseCloseDecision, type CloseDecision } from './closeDecision.js';
-export { HandoffError, type HandoffErrorCode } from './errors.js';
+} from '../../domain/handoff/settings.js';
+export { parseCloseDecision, type CloseDecision } from '../../domain/handoff/closeDecision.js';
+export { HandoffError, type HandoffErrorCode } from '../../domain/handoff/errors.js';
 export { AgentEvents, type AgentEvent } from './agentEvents.js';
-export type { CaseFile, QueueItem } from './views.js';
+export type { CaseFile, QueueItem } from '../../domain/handoff/views.js';
 export { mountAgentApi } from './agentApi.js';
 export {
   HANDOFF_STATES,
@@ -24,4 +24,4 @@ export {
   type HandoffState,
   type Actor,
   type Move,
-} from './lifecycle.js';
+} from '../../domain/handoff/lifecycle.js';

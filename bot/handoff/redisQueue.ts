@@ -10,7 +10,7 @@
  * prefix, so (like RedisStorage) this needs a single Redis primary, not Redis Cluster.
  */
 import type { Redis } from 'ioredis';
-import type { HandoffQueue, NewQueueEntry, QueueEntry, SlaKind } from './types.js';
+import type { HandoffQueue, NewQueueEntry, QueueEntry, SlaKind } from '../../domain/handoff/types.js';
 
 const ENQUEUE = `
 local p, id = ARGV[1], ARGV[2]

@@ -6,16 +6,22 @@
  */
 import type { Logger } from '../log.js';
 import type { AgentCredential } from '../config.js';
-import type { CaseEvent, CaseRecord, CaseStatus, CaseStore, TranscriptEntry } from '../store/types.js';
+import type { CaseEvent, CaseRecord, CaseStatus, CaseStore, TranscriptEntry } from '../../domain/cases.js';
 import { AgentEvents } from './agentEvents.js';
-import { toResolution, type CloseDecision } from './closeDecision.js';
-import { HandoffError } from './errors.js';
-import { etaSeconds, queueEntryFor, teamsOf } from './routing.js';
-import { DEFAULT_SETTINGS, type HandoffSettings } from './settings.js';
-import type { HandoffQueue, HandoffReason, QueueEntry, ShopperEvent, ShopperNotifier } from './types.js';
-import { caseFile, queueItem, type CaseFile, type QueueItem } from './views.js';
-import { maskSensitive } from './sensitive.js';
-import { handoffState, nextState, SHOPPER_LEFT_NOTE, type HandoffState } from './lifecycle.js';
+import { toResolution, type CloseDecision } from '../../domain/handoff/closeDecision.js';
+import { HandoffError } from '../../domain/handoff/errors.js';
+import { etaSeconds, queueEntryFor, teamsOf } from '../../domain/handoff/routing.js';
+import { DEFAULT_SETTINGS, type HandoffSettings } from '../../domain/handoff/settings.js';
+import type {
+  HandoffQueue,
+  HandoffReason,
+  QueueEntry,
+  ShopperEvent,
+  ShopperNotifier,
+} from '../../domain/handoff/types.js';
+import { caseFile, queueItem, type CaseFile, type QueueItem } from '../../domain/handoff/views.js';
+import { maskSensitive } from '../../domain/handoff/sensitive.js';
+import { handoffState, nextState, SHOPPER_LEFT_NOTE, type HandoffState } from '../../domain/handoff/lifecycle.js';
 import { requeueOrphans, runUpkeep } from './upkeep.js';
 
 export interface HandoffServiceDeps {

@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { migrateSqlite } from '../store/sqliteDb.js';
-import type { HandoffQueue, NewQueueEntry, QueueEntry, SlaKind } from './types.js';
+import type { HandoffQueue, NewQueueEntry, QueueEntry, SlaKind } from '../../domain/handoff/types.js';
 
 interface Row {
   case_id: string;

@@ -3,8 +3,8 @@
  * once each, and tell waiting shoppers their new place; on start, re-queue escalated cases a
  * crash left out of the queue. Every step reads durable state, so a pass after a restart finds all of it.
  */
-import { etaSeconds, queueEntryFor } from './routing.js';
-import { HANDOFF_REASONS } from './types.js';
+import { etaSeconds, queueEntryFor } from '../../domain/handoff/routing.js';
+import { HANDOFF_REASONS } from '../../domain/handoff/types.js';
 import type { HandoffService } from './service.js';
 
 export async function runUpkeep(s: HandoffService): Promise<void> {

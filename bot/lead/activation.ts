@@ -19,8 +19,8 @@ import {
   type CompiledTable,
   type Diagnostic,
 } from '../../rules/index.js';
-import type { CaseStore } from '../store/types.js';
-import { loadReplaySet } from './replay.js';
+import type { CaseStore } from '../../domain/cases.js';
+import { loadReplaySet } from '../../domain/replay.js';
 import { storedDiff, type ActivationKind, type RuleVersion, type RuleVersionStore } from './versions.js';
 
 export interface Preview {

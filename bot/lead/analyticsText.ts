@@ -1,5 +1,5 @@
 /** The analytics as plain text for `kefu report`: the figures a support lead reads first, then the details. */
-import type { Analytics, Durations } from './analytics.js';
+import type { Analytics, Durations } from '../../domain/analytics.js';
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 const yuan = (n: number): string => `¥${n.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;

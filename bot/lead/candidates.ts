@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { parseExamples } from '../../intents/dataset.js';
 import { isComplaint, type Complaint, type Lang } from '../../intents/labels.js';
-import type { CaseRecord } from '../store/types.js';
+import type { CaseRecord } from '../../domain/cases.js';
 
 export interface Candidate {
   /** The case the correction was made on. */

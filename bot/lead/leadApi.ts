@@ -8,12 +8,12 @@ import type { Request, Response, Server } from 'restify';
 import type { AgentCredential, Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Stores } from '../store/types.js';
-import type { HandoffSettings } from '../handoff/settings.js';
+import type { HandoffSettings } from '../../domain/handoff/settings.js';
 import { agentAuthenticator } from '../handoff/agentAuth.js';
 import { formatDiff } from '../../rules/diff.js';
 import { RuleTableError, type TableWatch } from '../../rules/index.js';
 import { LeadError, RuleActivation } from './activation.js';
-import { analyze, parseSince } from './analytics.js';
+import { analyze, parseSince } from '../../domain/analytics.js';
 import { leadFiles } from './leadFiles.js';
 import { PgRuleVersions, SqliteRuleVersions, type RuleVersion, type RuleVersionStore } from './versions.js';
 

@@ -7,7 +7,7 @@ import { diffTables, formatDiff } from '../../rules/diff.js';
 import { formatDiagnostic, loadTable, RuleTableError, type CompiledTable } from '../../rules/index.js';
 import type { CliIo } from '../cli/command.js';
 import { withStores } from './cliStores.js';
-import { loadReplaySet } from './replay.js';
+import { loadReplaySet } from '../../domain/replay.js';
 
 function load(file: string, role: string, io: CliIo, json: boolean): CompiledTable | undefined {
   try {

@@ -13,7 +13,8 @@
  * Evidence files are content-addressed, so a file is deleted only when no remaining case uses it.
  */
 import type { Storage } from 'botbuilder';
-import type { ActivityLedger, CaseRecord, CaseStore, CaseStatus, EvidenceStore } from '../store/types.js';
+import type { CaseRecord, CaseStore, CaseStatus, EvidenceStore } from '../../domain/cases.js';
+import type { ActivityLedger } from '../store/types.js';
 import { conversationScope } from '../resilience/activityOnce.js';
 import type { ErasePort, ShopperExport, EraseResult } from '../../dialogs/privacyDialog.js';
 

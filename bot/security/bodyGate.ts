@@ -204,7 +204,8 @@ export function bodyGate(options: BodyGateOptions, onRefuse: (req: Request, refu
     if (!hasBody(req) || contentCodings(req).length === 0) {
       // `identity` only: restify's reader refuses any Content-Encoding header it does not inflate.
       delete req.headers['content-encoding'];
-      return next();
+      next();
+      return;
     }
     void inflateBody(req, options.maxBytes).then((result) => {
       if (!Buffer.isBuffer(result)) {

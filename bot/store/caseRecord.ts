@@ -4,7 +4,7 @@
  * history kept on every status change, and parsing a stored case back at the edge. A case's
  * identity (id, shopper, conversation, creation time) never changes after it is created.
  */
-import type { CaseEvent, CaseRecord, CaseStatus, NewCase } from './types.js';
+import type { CaseEvent, CaseRecord, CaseStatus, NewCase } from '../../domain/cases.js';
 import { StoredDataError } from './errors.js';
 
 export const CASE_STATUSES: readonly CaseStatus[] = [

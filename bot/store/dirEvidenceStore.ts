@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StoredDataError } from './errors.js';
-import type { EvidenceStore, StoredEvidence } from './types.js';
+import type { EvidenceStore, StoredEvidence } from '../../domain/cases.js';
 
 const KEY = /^[0-9a-f]{64}$/;
 

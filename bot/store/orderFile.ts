@@ -1,12 +1,12 @@
 /**
- * Parses the demo order file (`data/orders.yaml`, format in the README) into shoppers and
+ * Parses the demo order file (`data/orders.yaml`, format in docs/storage.md) into shoppers and
  * orders, resolving relative times against `now`. Every mistake is reported with its
  * `file:line:col`; nothing half-valid is returned.
  */
 import { MEMBER_TIERS, CATEGORIES } from '../../rules/facts.js';
 import { DataFileError } from './errors.js';
 import { resolveDate, resolveTime } from './relativeTime.js';
-import type { Order, OrderItem, Shopper } from './types.js';
+import type { Order, OrderItem, Shopper } from '../../domain/orders.js';
 import { YamlReader } from './yamlReader.js';
 import { isScalar, type Node } from 'yaml';
 

@@ -9,7 +9,7 @@ import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCase } f
 import { newCaseId, normalizeCaseId } from './caseId.js';
 import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
 import { checkSchemaName, migratePg, type PgStep } from './pgMigrate.js';
-import type { CaseFilter, CaseRecord, CaseStore, NewCase } from './types.js';
+import type { CaseFilter, CaseRecord, CaseStore, NewCase } from '../../domain/cases.js';
 
 const CASE_MIGRATIONS: PgStep[] = [
   (s) => `

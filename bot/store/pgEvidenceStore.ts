@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { sha256Hex } from './dirEvidenceStore.js';
 import { checkSchemaName, migratePg, type PgStep } from './pgMigrate.js';
-import type { EvidenceStore, StoredEvidence } from './types.js';
+import type { EvidenceStore, StoredEvidence } from '../../domain/cases.js';
 
 const EVIDENCE_MIGRATIONS: PgStep[] = [
   (s) => `CREATE TABLE "${s}".evidence_files (

@@ -8,7 +8,7 @@ import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCaseJson
 import { newCaseId, normalizeCaseId } from './caseId.js';
 import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
 import type { SqliteDb } from './sqliteDb.js';
-import type { CaseFilter, CaseRecord, CaseStore, NewCase } from './types.js';
+import type { CaseFilter, CaseRecord, CaseStore, NewCase } from '../../domain/cases.js';
 
 const COLUMNS = `id, version, shopper_id, conversation_id, status, complaint, order_id, rule_id, table_hash,
   csat_score, created_at, updated_at, doc`;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseOrderFile } from './orderFile.js';
-import type { Order, OrderSource, Shopper } from './types.js';
+import type { Order, OrderSource, Shopper } from '../../domain/orders.js';
 
 export class YamlOrderSource implements OrderSource {
   private readonly byId: Map<string, Order>;

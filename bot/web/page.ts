@@ -46,7 +46,7 @@ const TEXT = {
   },
 } as const;
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function pickLang(requested: string | null | undefined): PageLang {
   return requested !== null && requested !== undefined && /^en\b/i.test(requested) ? 'en' : 'zh-CN';
@@ -56,8 +56,8 @@ export function renderPage(lang: PageLang, shoppers: readonly DemoShopper[]): st
   const t = TEXT[lang];
   const options = shoppers
     .map((s) => {
-      const name = s.name === undefined ? '' : ` data-name="${escape(s.name)}"`;
-      return `<option value="${escape(s.id)}"${name}>${escape(s.name === undefined ? s.id : `${s.name} (${s.id})`)}</option>`;
+      const name = s.name === undefined ? '' : ` data-name="${escapeHtml(s.name)}"`;
+      return `<option value="${escapeHtml(s.id)}"${name}>${escapeHtml(s.name === undefined ? s.id : `${s.name} (${s.id})`)}</option>`;
     })
     .join('');
   const products = t.products

@@ -23,7 +23,10 @@ const SHOPPER_ID = /^u-[a-z0-9][a-z0-9-]{0,30}$/;
 export function shoppersIn(doc: unknown): DemoShopper[] {
   const found = new Map<string, DemoShopper>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     const record = node as Record<string, unknown>;
     for (const key of ['id', 'shopperId', 'shopper']) {

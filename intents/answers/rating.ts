@@ -19,7 +19,7 @@ const WORDS: [RegExp, number][] = [
 export function recognizeRating(raw: string): number | undefined {
   const text = raw.normalize('NFKC').trim();
   if (text === '' || text.length > 60) return undefined;
-  const stars = /^[★⭐️\s]+$/u.test(text) ? [...text.matchAll(/[★⭐]/gu)].length : 0;
+  const stars = /^(?:[★⭐\s]|\uFE0F)+$/u.test(text) ? [...text.matchAll(/[★⭐]/gu)].length : 0;
   if (stars >= 1 && stars <= 5) return stars;
   const m = NUMBER.exec(text);
   if (m) {

@@ -2,7 +2,7 @@
  * Cost of building the cards a turn sends, beside a baseline in the same run: deep-copying an
  * already built card of the same size (the least any builder must do).
  */
-import { csatCard, evidenceChecklistCard, remedyProposalCard } from '../../bot/cards/index.js';
+import { csatCard, evidenceChecklistCard, remedyProposalCard } from '../../dialogs/cards/index.js';
 import type { Decision } from '../../rules/facts.js';
 
 const decision: Decision = {

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { replaySet } from '../../bot/lead/replay.js';
+import { replaySet } from '../../domain/replay.js';
 import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { COMPLAINTS } from '../../intents/labels.js';
@@ -22,7 +22,10 @@ const CASES = 100_000;
 /** A deterministic pseudo-random source, so every run replays the same cases. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function randomFacts(r: () => number): Facts {

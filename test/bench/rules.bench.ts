@@ -107,7 +107,10 @@ function interpreter(t: CompiledTable): (f: Facts) => string {
 
 function randomFacts(n: number): Facts[] {
   let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   return Array.from({ length: n }, () => ({
     complaint: pick(COMPLAINTS),

@@ -46,9 +46,9 @@ async function stories(cluster: Cluster, tag: string, count = CONVERSATIONS): Pr
     let body: Record<string, unknown> = { text: '洗发水瓶子破了，漏了一箱' };
     for (;;) {
       let replies: Reply[] = [];
-      await time(
-        async () => void (replies = await cluster.say(turn++ % cluster.instances.length, conv, 'u-lihua', body)),
-      );
+      await time(async () => {
+        replies = await cluster.say(turn++ % cluster.instances.length, conv, 'u-lihua', body);
+      });
       const next = answerFor(replies);
       if (next === 'done') return;
       body = next;

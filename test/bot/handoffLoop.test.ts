@@ -4,7 +4,7 @@
  * the agent closes with a decision, the shopper is told, rates the service, and the rating is stored.
  */
 import { expect } from 'chai';
-import { agentApi, startHarness, type Harness } from '../support/kefuHarness.js';
+import { agentApi, handedOffCaseId, startHarness, type Harness } from '../support/kefuHarness.js';
 
 describe('handoff loop through the bot', function () {
   this.timeout(30_000);
@@ -75,7 +75,7 @@ describe('handoff loop through the bot', function () {
   it('lets the shopper leave the queue', async () => {
     const conv = 'loop-2';
     const queued = await h.say(conv, 'u-zhangwei', { text: 'agent please', locale: 'en-US' });
-    const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    const caseId = handedOffCaseId(queued);
     const left = await h.say(conv, 'u-zhangwei', { text: 'leave queue', locale: 'en-US' });
     expect(left.some((r) => r.channelData?.handoff?.state === 'cancelled')).to.equal(true);
     expect((await h.app.stores.cases.get(caseId))?.status).to.equal('cancelled');

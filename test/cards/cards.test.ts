@@ -15,8 +15,8 @@ import {
   type AdaptiveCard,
   type CardLang,
   type ChecklistItem,
-} from '../../bot/cards/index.js';
-import { loadCardLabels } from '../../bot/cards/labels.js';
+} from '../../dialogs/cards/index.js';
+import { loadCardLabels } from '../../dialogs/cards/labels.js';
 import type { Decision } from '../../rules/facts.js';
 import { cardProblems, parsedVersion } from './validateCard.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cardOrText, channelCaps, csatCard, csatText, versionAtMost, CARD_VERSION } from '../../bot/cards/index.js';
+import { cardOrText, channelCaps, csatCard, csatText, versionAtMost, CARD_VERSION } from '../../dialogs/cards/index.js';
 
 describe('channel capabilities', () => {
   it('knows what Teams, Web Chat and text-only channels render', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CardLabelsError, DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../bot/cards/labels.js';
+import { CardLabelsError, DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../dialogs/cards/labels.js';
 import { REMEDIES } from '../../rules/facts.js';
 
 describe('data/cards.yaml', () => {
@@ -28,7 +28,7 @@ describe('data/cards.yaml', () => {
       expect(Object.keys(labels[lang].remedy.remedies).sort()).to.deep.equal([...REMEDIES].sort());
       expect(Object.keys(labels[lang].checklist.status).sort()).to.deep.equal([...CHECKLIST_STATUSES].sort());
       expect(labels[lang].csat.scores).to.have.length(5);
-      labels[lang].csat.scores.forEach((s, i) => expect(s.startsWith(String(i + 1))).to.equal(true));
+      for (const [i, s] of labels[lang].csat.scores.entries()) expect(s.startsWith(String(i + 1))).to.equal(true);
     }
     expect(labels['zh-CN'].remedy.accept).not.to.equal(labels.en.remedy.accept);
   });

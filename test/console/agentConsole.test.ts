@@ -55,7 +55,7 @@ describe('agent console in headless Chromium', function () {
     await page.waitForSelector(`#case-id:has-text("${c.id}")`);
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('#evidence img');
-      return img !== null && img.complete && img.naturalWidth === 2;
+      return img?.complete && img.naturalWidth === 2;
     });
     expect(await page.textContent('#proposal'))
       .to.contain('FOOD-EXPIRED-REFUSED')

@@ -4,7 +4,7 @@
  * ("5星", "great, 5 stars") is stored like a tapped one.
  */
 import { expect } from 'chai';
-import { agentApi, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import { agentApi, handedOffCaseId, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
@@ -31,7 +31,7 @@ describe('one open case per order and item; ratings typed as text', function () 
         locale: lang,
         text: lang === 'en-US' ? 'agent' : '转人工',
       });
-      const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+      const caseId = handedOffCaseId(queued);
       // The same shopper, in a new conversation (another device, a reloaded page).
       const replies = await h.say(`join-b-${lang}`, 'u-wangfang', { locale: lang, text: again });
       expect(texts(replies)).to.contain(joined).and.contain(caseId);
@@ -59,7 +59,7 @@ describe('one open case per order and item; ratings typed as text', function () 
       const conv = `csat-${Buffer.from(typed).toString('hex')}`;
       await h.say(conv, 'u-wangfang', { locale: lang, text: '电水壶不加热了 335261748392027586' });
       const queued = await h.say(conv, 'u-wangfang', { locale: lang, text: '转人工' });
-      const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+      const caseId = handedOffCaseId(queued);
       expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
       expect(
         (await agent(`/cases/${caseId}/close`, { kind: 'change', remedy: 'exchange', note: 'ok' })).status,

@@ -10,13 +10,13 @@ import { REMEDIES, type FactName } from '../../rules/facts.js';
 import { loadTable, parseTable } from '../../rules/index.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Responses } from '../../bot/data/responses.js';
-import { Controls, CONTROLS, normalise } from '../../bot/data/controls.js';
-import { loadEvidencePlan } from '../../bot/data/evidencePlan.js';
-import { checkEvidencePlan } from '../../bot/data/evidenceCheck.js';
+import { Responses } from '../../domain/responses.js';
+import { Controls, CONTROLS, normalise } from '../../domain/controls.js';
+import { loadEvidencePlan } from '../../domain/evidencePlan.js';
+import { checkEvidencePlan } from '../../domain/evidenceCheck.js';
 import { CASE_STATUSES } from '../../bot/store/index.js';
 import { HANDOFF_REASONS } from '../../bot/handoff/index.js';
-import { readYamlFile } from '../../bot/data/yamlFile.js';
+import { readYamlFile } from '../../lib/dataFile.js';
 import { ROOT } from '../support/kefuHarness.js';
 
 const data = (f: string) => path.join(ROOT, 'data', f);

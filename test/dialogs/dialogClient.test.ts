@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { ComponentDialog, type Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
-import { Controls } from '../../bot/data/controls.js';
-import { loadEvidencePlan, type SlotName } from '../../bot/data/evidencePlan.js';
-import { Responses } from '../../bot/data/responses.js';
+import { Controls } from '../../domain/controls.js';
+import { loadEvidencePlan, type SlotName } from '../../domain/evidencePlan.js';
+import { Responses } from '../../domain/responses.js';
 import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';
 import { YamlOrderSource } from '../../bot/store/yamlOrderSource.js';
@@ -101,7 +101,7 @@ describe('dialogs in isolation (DialogTestClient)', function () {
       for (const m of messages) replies.push(await say(client, m));
       return { answer: client.dialogTurnResult.result as SlotAnswer | undefined, replies };
     }
-    const valueOf = async (slot: SlotName, text: string) => (await answer(slot, '开始', text)).answer;
+    const slotValue = async (slot: SlotName, text: string) => (await answer(slot, '开始', text)).answer;
 
     it('asks with the machine-readable prompt first', async () => {
       const { replies } = await answer('affected_ratio', '开始');
@@ -109,40 +109,40 @@ describe('dialogs in isolation (DialogTestClient)', function () {
     });
 
     it('reads a share: 一半, 3/6, 30%, a bare 40', async () => {
-      expect(await valueOf('affected_ratio', '大概坏了一半')).to.deep.include({ type: 'value', value: 0.5 });
-      expect(await valueOf('affected_ratio', '6个里有3个坏了 3/6')).to.deep.include({ type: 'value', value: 0.5 });
-      expect(await valueOf('affected_ratio', '30%')).to.deep.include({ type: 'value', value: 0.3, display: '30%' });
-      expect(await valueOf('affected_ratio', '40')).to.deep.include({ type: 'value', value: 0.4 });
+      expect(await slotValue('affected_ratio', '大概坏了一半')).to.deep.include({ type: 'value', value: 0.5 });
+      expect(await slotValue('affected_ratio', '6个里有3个坏了 3/6')).to.deep.include({ type: 'value', value: 0.5 });
+      expect(await slotValue('affected_ratio', '30%')).to.deep.include({ type: 'value', value: 0.3, display: '30%' });
+      expect(await slotValue('affected_ratio', '40')).to.deep.include({ type: 'value', value: 0.4 });
     });
 
     it('reads a size in centimetres from metres, millimetres or a bare number', async () => {
-      expect(await valueOf('measured_size', '量了一下只有1.1米')).to.deep.include({ type: 'value', value: 110 });
-      expect(await valueOf('measured_size', '550mm')).to.deep.include({ type: 'value', value: 55 });
-      expect(await valueOf('measured_size', '112')).to.deep.include({ type: 'value', value: 112 });
+      expect(await slotValue('measured_size', '量了一下只有1.1米')).to.deep.include({ type: 'value', value: 110 });
+      expect(await slotValue('measured_size', '550mm')).to.deep.include({ type: 'value', value: 55 });
+      expect(await slotValue('measured_size', '112')).to.deep.include({ type: 'value', value: 112 });
     });
 
     it('reads how long the merchant has been silent, in hours', async () => {
-      expect(await valueOf('merchant_reply_hours', '两天了')).to.deep.include({ type: 'value', value: 48 });
-      expect(await valueOf('merchant_reply_hours', '3 days')).to.deep.include({ type: 'value', value: 72 });
-      expect(await valueOf('merchant_reply_hours', '36小时')).to.deep.include({ type: 'value', value: 36 });
+      expect(await slotValue('merchant_reply_hours', '两天了')).to.deep.include({ type: 'value', value: 48 });
+      expect(await slotValue('merchant_reply_hours', '3 days')).to.deep.include({ type: 'value', value: 72 });
+      expect(await slotValue('merchant_reply_hours', '36小时')).to.deep.include({ type: 'value', value: 36 });
     });
 
     it("reads the merchant's answer from a button title in either language or from the shopper's words", async () => {
-      expect(await valueOf('merchant_response', '商家拒绝了')).to.deep.include({ type: 'value', value: 'refused' });
-      expect(await valueOf('merchant_response', s.responses.t('en', 'merchant_response.no_reply'))).to.deep.include({
+      expect(await slotValue('merchant_response', '商家拒绝了')).to.deep.include({ type: 'value', value: 'refused' });
+      expect(await slotValue('merchant_response', s.responses.t('en', 'merchant_response.no_reply'))).to.deep.include({
         type: 'value',
         value: 'no_reply',
       });
-      expect(await valueOf('merchant_response', '2')).to.deep.include({ type: 'value', value: 'agreed' });
-      expect(await valueOf('merchant_response', '卖家说不管')).to.deep.include({ type: 'value', value: 'refused' });
-      expect(await valueOf('merchant_response', 'seller never replied')).to.deep.include({
+      expect(await slotValue('merchant_response', '2')).to.deep.include({ type: 'value', value: 'agreed' });
+      expect(await slotValue('merchant_response', '卖家说不管')).to.deep.include({ type: 'value', value: 'refused' });
+      expect(await slotValue('merchant_response', 'seller never replied')).to.deep.include({
         type: 'value',
         value: 'no_reply',
       });
     });
 
     it('reads a date from the label', async () => {
-      expect(await valueOf('expiry_date', '保质期到2026-11-20')).to.deep.include({
+      expect(await slotValue('expiry_date', '保质期到2026-11-20')).to.deep.include({
         type: 'value',
         value: '2026-11-20',
       });

@@ -4,7 +4,7 @@
  * bot's replies contain the expected ones, in order; the end checks the stored case.
  */
 import path from 'node:path';
-import { DataFileError, readYamlFile } from '../../bot/data/yamlFile.js';
+import { DataFileError, readYamlFile } from '../../lib/dataFile.js';
 import { dataUrlAttachment, PNG_1X1, type Harness, type Reply, type Via } from '../support/kefuHarness.js';
 
 export interface Matcher {

@@ -3,7 +3,7 @@ import restify from 'restify';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../bot/log.js';
 import { mountAgentApi } from '../../bot/handoff/index.js';
-import type { EvidenceItem } from '../../bot/store/types.js';
+import type { EvidenceItem } from '../../domain/cases.js';
 import { AGENTS, decision, harness } from './helpers.js';
 import { MemoryEvidenceStore, newCase } from './memoryStores.js';
 

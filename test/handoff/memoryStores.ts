@@ -1,13 +1,6 @@
 /** Small in-memory CaseStore / EvidenceStore and a recording notifier for the handoff tests. */
 import { createHash, randomUUID } from 'node:crypto';
-import type {
-  CaseFilter,
-  CaseRecord,
-  CaseStore,
-  EvidenceStore,
-  NewCase,
-  StoredEvidence,
-} from '../../bot/store/types.js';
+import type { CaseFilter, CaseRecord, CaseStore, EvidenceStore, NewCase, StoredEvidence } from '../../domain/cases.js';
 import type { ShopperEvent, ShopperNotifier } from '../../bot/handoff/index.js';
 
 export class MemoryCaseStore implements CaseStore {

@@ -4,7 +4,14 @@
  * a note for the case file, and the shopper reads only what is meant for them.
  */
 import { expect } from 'chai';
-import { AGENT_TOKEN, agentApi, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import {
+  AGENT_TOKEN,
+  agentApi,
+  handedOffCaseId,
+  startHarness,
+  type Harness,
+  type Reply,
+} from '../support/kefuHarness.js';
 
 describe('handoff in a real shift', function () {
   this.timeout(30_000);
@@ -28,7 +35,7 @@ describe('handoff in a real shift', function () {
   async function withAgent(conv: string, user: string): Promise<string> {
     await h.say(conv, user, { text: '你好' }, 'directline');
     const queued = [...(await h.say(conv, user, { text: '转人工' }, 'directline')), ...(h.proactive.get(conv) ?? [])];
-    const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    const caseId = handedOffCaseId(queued);
     expect((await agent(`/cases/${caseId}/claim`, {})).status).to.equal(200);
     expect((await agent(`/cases/${caseId}/messages`, { text: '您好，请问是哪件商品？' })).status).to.equal(201);
     await h.say(conv, user, { text: '牛奶过期了' }, 'directline');
@@ -68,7 +75,7 @@ describe('handoff in a real shift', function () {
     const conv = 'shift-queue';
     await h.say(conv, 'u-queue', { text: '你好' }, 'directline');
     const queued = await h.say(conv, 'u-queue', { text: '转人工' }, 'directline');
-    const caseId = (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+    const caseId = handedOffCaseId(queued);
     // One message says why, where the shopper stands (nobody ahead: no "0 位"), the wait and how to leave.
     const told = queued.filter((r) => r.type === 'message').map((r) => r.text ?? '');
     expect(told).to.have.length(1);

@@ -12,7 +12,11 @@ const examples: SparseExample[] = [
 
 function logits(w: ReturnType<typeof fitSoftmax>, features: string[]): number[] {
   const out = Array.from(w.bias);
-  for (const f of features) w.weights.get(f)?.forEach((x, l) => (out[l]! += x));
+  for (const f of features) {
+    w.weights.get(f)?.forEach((x, l) => {
+      out[l]! += x;
+    });
+  }
   return out;
 }
 

@@ -5,6 +5,26 @@ import { AGENT_TOKEN, type Harness } from '../support/kefuHarness.js';
 import { BROKEN_TABLE, NEW_TABLE, OLD_TABLE } from './fixtures.js';
 import { LEAD_TOKEN, leadHarness, until } from './leadHarness.js';
 
+interface VersionAnswer {
+  id: number;
+  hash: string;
+  kind: string;
+  diff: { changedCount: number };
+}
+
+/** The lead API's JSON answers, the fields these tests read. */
+interface LeadAnswer {
+  hash: string;
+  text: string;
+  report: string;
+  canActivate: boolean;
+  versions: VersionAnswer[];
+  basis: { id: string; basis: string }[];
+  diff: { changedCount: number; groups: { oldRule: string; newRule: string; count: number }[] };
+  diagnostics: { code: string; line: number; ruleId: string }[];
+  failures: { message: string }[];
+}
+
 describe('rule activation, versions and rollback (lead API)', function () {
   this.timeout(30_000);
   let h: Harness;
@@ -25,7 +45,7 @@ describe('rule activation, versions and rollback (lead API)', function () {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as LeadAnswer };
   };
   const serving = (hash: string) =>
     until(`table ${hash} to serve`, () => (h.app.rules.current().hash === hash ? true : undefined));
@@ -34,9 +54,9 @@ describe('rule activation, versions and rollback (lead API)', function () {
     const r = await call('GET', '/api/lead/rules', AGENT_TOKEN);
     expect(r.status).to.equal(200);
     expect(r.body.hash).to.equal(tableHash(OLD_TABLE));
-    expect(r.body.versions.map((v: any) => [v.id, v.hash, v.kind])).to.deep.equal([[1, tableHash(OLD_TABLE), 'file']]);
+    expect(r.body.versions.map((v) => [v.id, v.hash, v.kind])).to.deep.equal([[1, tableHash(OLD_TABLE), 'file']]);
     // The lead page lists what each serving row rests on.
-    expect(r.body.basis.map((b: any) => [b.id, b.basis])).to.deep.equal([
+    expect(r.body.basis.map((b) => [b.id, b.basis])).to.deep.equal([
       ['EXP', 'test'],
       ['DMG', 'test'],
       ['SIZE', 'test'],
@@ -61,7 +81,7 @@ describe('rule activation, versions and rollback (lead API)', function () {
       skipped: 1,
     });
     expect(p.body.diff.changedCount).to.equal(3);
-    expect(p.body.diff.groups.map((g: any) => `${g.oldRule}>${g.newRule}:${g.count}`)).to.deep.equal([
+    expect(p.body.diff.groups.map((g) => `${g.oldRule}>${g.newRule}:${g.count}`)).to.deep.equal([
       'DMG>DMG:2',
       'EXP>EXP-BIG:1',
     ]);
@@ -70,9 +90,7 @@ describe('rule activation, versions and rollback (lead API)', function () {
     const bad = await call('POST', '/api/lead/rules/preview', AGENT_TOKEN, { text: BROKEN_TABLE });
     expect(bad.status).to.equal(422);
     const line = BROKEN_TABLE.split('\n').findIndex((l) => l.includes('damagd_packaging')) + 1;
-    expect(bad.body.diagnostics.map((d: any) => [d.code, d.line, d.ruleId])).to.deep.equal([
-      ['unknown_value', line, 'DMG'],
-    ]);
+    expect(bad.body.diagnostics.map((d) => [d.code, d.line, d.ruleId])).to.deep.equal([['unknown_value', line, 'DMG']]);
 
     const failing = NEW_TABLE.replace(
       '{ remedy: return_refund, escalate: true, priority: 5 }',
@@ -120,7 +138,7 @@ describe('rule activation, versions and rollback (lead API)', function () {
     await serving(tableHash(OLD_TABLE));
 
     const list = await call('GET', '/api/lead/rules', AGENT_TOKEN);
-    expect(list.body.versions.map((v: any) => [v.id, v.kind])).to.deep.equal([
+    expect(list.body.versions.map((v) => [v.id, v.kind])).to.deep.equal([
       [3, 'rollback'],
       [2, 'activate'],
       [1, 'file'],

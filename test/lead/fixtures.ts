@@ -3,7 +3,7 @@
  * are known row by row, and seeded cases whose facts land on those rows.
  */
 import type { Facts } from '../../rules/facts.js';
-import type { CaseEvent, CaseRecord, CaseStore, NewCase, Resolution, TranscriptEntry } from '../../bot/store/types.js';
+import type { CaseEvent, CaseRecord, CaseStore, NewCase, Resolution, TranscriptEntry } from '../../domain/cases.js';
 
 const HEADER = `hit_policy: first
 inputs:

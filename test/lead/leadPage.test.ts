@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { analyze } from '../../bot/lead/analytics.js';
+import { analyze } from '../../domain/analytics.js';
 import { parseTable } from '../../rules/index.js';
 import type { Harness } from '../support/kefuHarness.js';
 import { LEAD_TOKEN, leadHarness, until } from './leadHarness.js';

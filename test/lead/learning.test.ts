@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../bot/cli/main.js';
-import { parseCloseDecision } from '../../bot/handoff/closeDecision.js';
+import { parseCloseDecision } from '../../domain/handoff/closeDecision.js';
 import { readCandidates } from '../../bot/lead/candidates.js';
 import { SqliteCaseStore } from '../../bot/store/sqliteCaseStore.js';
 import { openSqlite } from '../../bot/store/sqliteDb.js';

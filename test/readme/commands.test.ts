@@ -161,7 +161,7 @@ function bash(script: string, cwd: string, env: Record<string, string>, timeoutM
 }
 
 /** Why a run is not what the document promises, or undefined when it is. */
-export function problemOf(cmd: DocCommand, run: Ran): string | undefined {
+function problemOf(cmd: DocCommand, run: Ran): string | undefined {
   if (run.code !== 0) return `exited ${run.code}`;
   if (run.stdout.trim() === '') return 'printed nothing';
   if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return 'printed a stack trace';

@@ -55,7 +55,9 @@ export async function startFreezeProxy(target: string): Promise<FreezeProxy> {
       u.port = String(proxyPort);
       return u.toString();
     },
-    freeze: () => void (frozen = true),
+    freeze() {
+      frozen = true;
+    },
     thaw() {
       frozen = false;
       for (const link of links) {

@@ -22,7 +22,10 @@ const backends: { name: string; open(): Promise<{ ledger: ActivityLedger; close(
       const db = openSqlite(path.join(dir, 'kefu.sqlite'));
       return {
         ledger: new SqliteLedger(db),
-        close: async () => (db.close(), rmSync(dir, { recursive: true, force: true })),
+        close: async () => {
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
       };
     },
   },
@@ -33,7 +36,10 @@ const backends: { name: string; open(): Promise<{ ledger: ActivityLedger; close(
       const prefix = `kefu-test:${testId()}:`;
       return {
         ledger: new RedisLedger(redis, prefix),
-        close: async () => (await dropRedisPrefix(redis, prefix), redis.disconnect()),
+        close: async () => {
+          await dropRedisPrefix(redis, prefix);
+          redis.disconnect();
+        },
       };
     },
   },

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
-import { startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
+import { handedOffCaseId, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
 import { ORDER_ID } from '../scale/driver.js';
 import { startFreezeProxy, type FreezeProxy } from './freezeProxy.js';
 
@@ -158,8 +158,7 @@ describe('store outages (frozen Redis and PostgreSQL)', function () {
   it('PostgreSQL frozen while a shopper waits for a person: the turn fails unsaved and the handoff goes on', async () => {
     await timedSay(h!, 'outage-4', '电水壶不加热了 335261748392027586');
     const queued = await timedSay(h!, 'outage-4', '转人工');
-    const caseId = (queued.replies.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string })
-      .caseId;
+    const caseId = handedOffCaseId(queued.replies);
     pgProxy.freeze();
     try {
       const turn = await timedSay(h!, 'outage-4', '请问还要等多久');

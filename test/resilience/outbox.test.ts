@@ -11,7 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../bot/log.js';
 import { Outbox } from '../../bot/resilience/outbox.js';
-import { AGENT_TOKEN, ROOT, postActivity, startHarness, type Harness } from '../support/kefuHarness.js';
+import {
+  AGENT_TOKEN,
+  ROOT,
+  handedOffCaseId,
+  postActivity,
+  startHarness,
+  type Harness,
+} from '../support/kefuHarness.js';
 import { freePort } from '../scale/cluster.js';
 
 /** A channel that accepts connections and never answers (its serviceUrl hangs every call). */
@@ -65,7 +72,7 @@ async function escalate(base: string, serviceUrl: string, conv: string): Promise
     });
   await say('电水壶不加热了 335261748392027586');
   const queued = await say('转人工');
-  return (queued.find((r) => r.channelData?.handoff)?.channelData?.handoff as { caseId: string }).caseId;
+  return handedOffCaseId(queued);
 }
 
 describe('outbox to channels', function () {
@@ -77,7 +84,12 @@ describe('outbox to channels', function () {
       const outbox = new Outbox({ max: 100, timeoutMs: 1000, attempts: 1, backoffMs: 10, log });
       const sent: string[] = [];
       const slow = (what: string, ms: number) => () =>
-        new Promise<void>((r) => setTimeout(() => (sent.push(what), r()), ms));
+        new Promise<void>((r) =>
+          setTimeout(() => {
+            sent.push(what);
+            r();
+          }, ms),
+        );
       outbox.push('a', 'a1', slow('a1', 60));
       outbox.push('a', 'a2', slow('a2', 1));
       outbox.push('b', 'b1', slow('b1', 1));
@@ -91,7 +103,10 @@ describe('outbox to channels', function () {
       const at: number[] = [];
       const started = Date.now();
       // Never answers: each attempt ends at the timeout.
-      outbox.push('c', 'claim', () => (at.push(Date.now() - started), new Promise<void>(() => undefined)));
+      outbox.push('c', 'claim', () => {
+        at.push(Date.now() - started);
+        return new Promise<void>(() => undefined);
+      });
       let ok = 0;
       outbox.push('d', 'flaky', async () => {
         if (++ok < 2) throw new Error('503 from channel');

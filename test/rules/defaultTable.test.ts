@@ -85,7 +85,10 @@ describe('rules: the default table (data/rules.yaml)', () => {
 
   it('agrees with the reference cell semantics on random facts (compiled code = interpreter)', () => {
     let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const num = (max: number) => (rnd() < 0.2 ? undefined : Math.round(rnd() * max * 10) / 10);
     const firing = new Set<string>();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { PgCaseStore } from '../../bot/store/index.js';
-import type { CaseRecord } from '../../bot/store/types.js';
+import type { CaseRecord } from '../../domain/cases.js';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
 import { postActivity, ROOT, startChannelStub, type Reply } from '../support/kefuHarness.js';
 

@@ -47,7 +47,6 @@ export interface DriveResult {
  */
 export async function driveStory(
   conversation: string,
-  user: string,
   say: (instance: number, body: Record<string, unknown>) => Promise<Reply[]>,
   pick: (turn: number, attempt: number) => number,
   opts: { maxTurns?: number; maxAttempts?: number; retryDelayMs?: number; betweenTurns?: () => Promise<void> } = {},

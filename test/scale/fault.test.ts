@@ -47,7 +47,6 @@ describe('faults with several instances', function () {
         conversations.map((conv, c) =>
           driveStory(
             conv,
-            'u-lihua',
             (i, body) => cluster.say(i, conv, 'u-lihua', body),
             (turn, attempt) => (turn + c + attempt) % 3,
             { betweenTurns: afterTurn },
@@ -173,7 +172,6 @@ describe('faults with several instances', function () {
           conversations.map((conv, c) =>
             driveStory(
               conv,
-              'u-lihua',
               (i, body) => cluster.say(i, conv, 'u-lihua', body),
               (turn, attempt) => (turn + c + attempt) % 2,
               { retryDelayMs: 200 },

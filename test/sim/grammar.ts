@@ -2,7 +2,7 @@
  * What a simulated shopper says, per slot and language: several paraphrases of each true value,
  * with fillers, code-mixing and small typos, chosen by a seeded random source.
  */
-import type { Order, OrderItem } from '../../bot/store/types.js';
+import type { Order, OrderItem } from '../../domain/orders.js';
 
 export type Lang = 'zh-CN' | 'en';
 export type Rand = () => number;

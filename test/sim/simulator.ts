@@ -7,7 +7,7 @@
  */
 import { rng } from '../fuzz/generator.js';
 import { dataUrlAttachment, PNG_1X1, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
-import type { Order, OrderItem } from '../../bot/store/types.js';
+import type { Order, OrderItem } from '../../domain/orders.js';
 import type { Facts } from '../../rules/facts.js';
 import * as g from './grammar.js';
 
@@ -334,8 +334,6 @@ export async function runSimulation(o: SimOptions): Promise<SimReport> {
           evidence: [],
           ...stored.facts,
         } as Facts & { listed_size?: number; measured_size?: number };
-        void listed_size;
-        void measured_size;
         if (!wrong) {
           report.remedyChecked++;
           const d = h.app.rules.current().evaluate(facts as Facts);

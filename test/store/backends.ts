@@ -18,9 +18,8 @@ import {
   SqliteCaseStore,
   SqliteStorage,
   openSqlite,
-  type CaseStore,
-  type EvidenceStore,
 } from '../../bot/store/index.js';
+import type { CaseStore, EvidenceStore } from '../../domain/cases.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

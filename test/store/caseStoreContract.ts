@@ -3,7 +3,8 @@
  * compare-and-set updates that lose nothing under races between instances, queries.
  */
 import { expect } from 'chai';
-import { CaseNotFoundError, type CaseRecord, type NewCase } from '../../bot/store/index.js';
+import { CaseNotFoundError } from '../../bot/store/index.js';
+import type { CaseRecord, NewCase } from '../../domain/cases.js';
 import type { Fixture } from './backends.js';
 
 export function sampleCase(over: Partial<NewCase> = {}): NewCase {

@@ -3,7 +3,6 @@
  * (a new Storage instance on the same data), and continues when its turns alternate between
  * two instances.
  */
-import { expect } from 'chai';
 import { ConversationState, TestAdapter, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState } from 'botbuilder-dialogs';
 import type { Fixture } from './backends.js';

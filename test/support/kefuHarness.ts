@@ -29,14 +29,30 @@ export function agentApi(baseUrl: string, path: string, body?: unknown, token = 
   });
 }
 
+/** The parts of kefu's channelData the tests read: the machine-readable side of a reply. */
+export interface ReplyChannelData {
+  prompt?: { slot: string; kind: string; choices?: string[]; optional?: boolean };
+  triage?: Record<string, unknown>;
+  handoff?: { caseId: string; state: string; [detail: string]: unknown };
+  refused?: string;
+  [key: string]: unknown;
+}
+
 export interface Reply {
   type: string;
   text?: string;
   name?: string;
-  channelData?: Record<string, any>;
+  channelData?: ReplyChannelData;
   suggestedActions?: { actions: { title: string; value: unknown }[] };
   attachments?: { contentType: string; content?: unknown }[];
   value?: unknown;
+}
+
+/** The case id of the handoff among `replies`; throws, saying so, when no reply hands off. */
+export function handedOffCaseId(replies: readonly Reply[]): string {
+  const caseId = replies.find((r) => r.channelData?.handoff)?.channelData?.handoff?.caseId;
+  if (typeof caseId !== 'string') throw new Error(`no handoff with a case id among ${replies.length} replies`);
+  return caseId;
 }
 
 export interface Harness {

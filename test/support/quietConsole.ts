@@ -10,7 +10,9 @@ import { format } from 'node:util';
 export async function captureConsole<T>(work: () => Promise<T>): Promise<{ result: T; printed: string }> {
   const saved = { error: console.error, warn: console.warn };
   let printed = '';
-  const keep = (...args: unknown[]) => void (printed += `${format(...args)}\n`);
+  const keep = (...args: unknown[]): void => {
+    printed += `${format(...args)}\n`;
+  };
   console.error = keep;
   console.warn = keep;
   try {

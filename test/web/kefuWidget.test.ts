@@ -58,6 +58,7 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
       await waitBubble(page, /是这笔订单吗？海飞丝/);
       await action(page, '是这笔').click();
       await waitBubble(page, /已为您创建工单 KF\d{4}-[0-9A-Z]{6}/);
+      // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator (rendered text), not a DOM node
       const opened = (await bubble(page, '已为您创建工单').first().innerText()).match(/KF\d{4}-[0-9A-Z]{6}/)![0];
       await waitBubble(page, '请拍一张商品问题部位的照片');
 
@@ -80,6 +81,7 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
         .filter({ hasText: opened })
         .filter({ hasText: '补发' });
       await card.waitFor({ timeout: 20_000 });
+      // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator (rendered text), not a DOM node
       expect(await card.innerText()).to.contain('DMG-01');
       await card.getByRole('button', { name: '接受方案' }).click();
       await waitBubble(page, `方案已确认，工单 ${opened}`);

@@ -55,6 +55,7 @@ describe('a whole handoff shift in Web Chat', function () {
     await waitBubble(page, '您好');
     await say(page, '转人工');
     await waitBubble(page, '已为您转接人工客服');
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator (rendered text), not a DOM node
     const caseId = /KF\d{4}-[0-9A-Z]{6}/.exec(await bubble(page, '已为您转接人工客服').first().innerText())![0];
 
     // The agent works in the console beside the widget.
@@ -113,6 +114,7 @@ describe('a whole handoff shift in Web Chat', function () {
     await waitBubble(page, '谢谢您的评价');
     expect((await h.app.stores.cases.get(caseId))?.csat?.score).to.equal(5);
 
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator (rendered text), not a DOM node
     const everything = await page.locator('#kefu-webchat').innerText();
     expect(everything).to.not.contain('内部备注');
     expect(everything).to.not.contain('第二次索赔');

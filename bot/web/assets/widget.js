@@ -5,7 +5,6 @@
  * page's <html lang>. A shop's own page does the same, with its server minting the token.
  */
 (function () {
-  
   var config = JSON.parse(document.getElementById('kefu-config').textContent);
   var locale = /^en/i.test(document.documentElement.lang) ? 'en-US' : 'zh-CN';
   var picker = document.getElementById('kefu-shopper');
@@ -35,7 +34,7 @@
 
   /** 李华 → 李华, Emily Chen → EC, no name: from the id (u-zhang → ZH). */
   function initials(option) {
-    var name = (option && option.getAttribute('data-name')) || '';
+    var name = option?.getAttribute('data-name') || '';
     if (/^\p{Script=Han}/u.test(name)) return name.slice(0, 2);
     var words = name.split(/\s+/).filter(Boolean);
     if (words.length > 0)
@@ -59,16 +58,16 @@
     var saved = null;
     try {
       saved = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || 'null');
-    } catch (e) {
+    } catch {
       saved = null;
     }
     if (saved && saved.shopperId === shopperId && saved.expiresAt > Date.now() + 60000) {
-      var refreshed = await fetch(domain() + '/tokens/refresh', {
+      const refreshed = await fetch(domain() + '/tokens/refresh', {
         method: 'POST',
         headers: { Authorization: 'Bearer ' + saved.token },
       });
       if (refreshed.ok) {
-        var r = await refreshed.json();
+        const r = await refreshed.json();
         remember(shopperId, r);
         return { token: r.token, conversationId: r.conversationId, resumed: true };
       }

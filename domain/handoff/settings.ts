@@ -4,7 +4,7 @@
  * line and what was expected instead of misrouting a shopper later.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq } from 'yaml';
+import { LineCounter, parseDocument, isMap } from 'yaml';
 import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import { MEMBER_TIERS, type MemberTier } from '../../rules/facts.js';
 import { HANDOFF_REASONS, type HandoffReason } from './types.js';

@@ -2,9 +2,9 @@
  * What to ask a shopper for, per complaint (`data/evidence.yaml`). The plan is data so support
  * leads can change what is asked without code; a test cross-checks it against the rule table.
  */
-import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
-import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../../rules/facts.js';
-import { DataFileError, readYamlFile } from './yamlFile.js';
+import { COMPLAINTS, type Complaint } from '../intents/labels.js';
+import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../rules/facts.js';
+import { DataFileError, readYamlFile } from '../lib/dataFile.js';
 
 export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
 export const FACT_SLOTS = [

@@ -3,9 +3,9 @@
  * untrusted), with the defaults a new conversation starts with. Cases whose facts never became
  * complete (the shopper left before saying what or how much) cannot be replayed and are counted.
  */
-import { parseFacts } from '../../rules/factsInput.js';
-import type { ReplayCase } from '../../rules/diff.js';
-import type { CaseRecord, CaseStore } from '../store/types.js';
+import { parseFacts } from '../rules/factsInput.js';
+import type { ReplayCase } from '../rules/diff.js';
+import type { CaseRecord, CaseStore } from './cases.js';
 
 export interface ReplaySet {
   cases: ReplayCase[];

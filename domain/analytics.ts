@@ -4,16 +4,16 @@
  * remedies and money per complaint, and where the classifier is weak. Pure: the report command
  * and the lead page hand over the cases created in the window.
  *
- * Definitions (README, "For support leads"): a case is *contained* when the shopper accepted the
+ * Definitions (docs/lead.md, "How the bot is doing"): a case is *contained* when the shopper accepted the
  * bot's proposal (status `accepted`) and *handed off* when its history has an `escalated` event.
  * Containment = contained / (contained + handed off): cases still open or abandoned before a
  * proposal count for neither.
  */
-import { refundAmount } from '../../rules/diff.js';
-import { queueEntryFor } from '../handoff/routing.js';
-import type { HandoffSettings } from '../handoff/settings.js';
-import { HANDOFF_REASONS, type HandoffReason } from '../handoff/types.js';
-import type { CaseRecord, CaseStatus } from '../store/types.js';
+import { refundAmount } from '../rules/diff.js';
+import { queueEntryFor } from './handoff/routing.js';
+import type { HandoffSettings } from './handoff/settings.js';
+import { HANDOFF_REASONS, type HandoffReason } from './handoff/types.js';
+import type { CaseRecord, CaseStatus } from './cases.js';
 
 export interface Durations {
   count: number;

@@ -4,10 +4,10 @@
  * complaint without it (otherwise a shopper who skips it lands on the default row). Run by
  * `kefu rules check` and by `npm test`; findings point at the row in the rule table.
  */
-import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
-import type { Cond, Diagnostic, Row, TableModel } from '../../rules/index.js';
-import { strandedWithout } from '../../rules/lint.js';
-import { CATEGORIES, type Category } from '../../rules/facts.js';
+import { COMPLAINTS, type Complaint } from '../intents/labels.js';
+import type { Cond, Diagnostic, Row, TableModel } from '../rules/index.js';
+import { strandedWithout } from '../rules/lint.js';
+import { CATEGORIES, type Category } from '../rules/facts.js';
 import { FACT_SLOTS, type EvidencePlan, type PlanStep } from './evidencePlan.js';
 
 function valuesOf<T extends string>(cond: Cond | undefined, all: readonly T[]): T[] {

@@ -3,7 +3,7 @@
  * (cancel, help, a person, skip...). A message is a control word only when the whole message,
  * normalised, equals a listed phrase, so answers that merely contain one are never hijacked.
  */
-import { readYamlFile } from './yamlFile.js';
+import { readYamlFile } from '../lib/dataFile.js';
 
 export const CONTROLS = [
   'cancel',

@@ -6,7 +6,7 @@
  */
 import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import { REMEDIES, type Decision, type Remedy } from '../../rules/facts.js';
-import type { Resolution } from '../store/types.js';
+import type { Resolution } from '../cases.js';
 import { HandoffError } from './errors.js';
 
 export type CloseDecision = (

@@ -3,7 +3,7 @@
  * facts, evidence list, the rule's proposal and why). The conversation reference stays server-side,
  * and ID and bank-card numbers are masked until the agent reveals them (see `sensitive.ts`).
  */
-import type { CaseRecord } from '../store/types.js';
+import type { CaseRecord } from '../cases.js';
 import type { QueueEntry } from './types.js';
 import { maskCase } from './sensitive.js';
 import { handoffState, type HandoffState } from './lifecycle.js';

@@ -2,8 +2,8 @@
  * The reply catalogue (`data/responses.yaml`): every text kefu says, in zh-CN and en, with
  * `{name}` placeholders. Loaded once; `t()` never throws on a live conversation.
  */
-import type { Lang } from '../../intents/labels.js';
-import { readYamlFile } from './yamlFile.js';
+import type { Lang } from '../intents/labels.js';
+import { readYamlFile } from '../lib/dataFile.js';
 
 export type Vars = Record<string, string | number>;
 interface Pair {

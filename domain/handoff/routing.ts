@@ -4,7 +4,7 @@
  * times from the member tier. The queue serves priority first, then the earliest deadline, so a
  * tier breaks ties between equally urgent cases but never outranks urgency. Pure functions.
  */
-import type { CaseRecord } from '../store/types.js';
+import type { CaseRecord } from '../cases.js';
 import { MAX_PRIORITY, type HandoffSettings, type SlaTarget } from './settings.js';
 import type { HandoffReason, NewQueueEntry } from './types.js';
 

@@ -4,7 +4,7 @@
  * so no store needs a new column and a restart cannot disagree with itself. Every move the
  * service makes is checked against `MOVES`: who may take the case from where to where.
  */
-import type { CaseRecord } from '../store/types.js';
+import type { CaseRecord } from '../cases.js';
 import { HandoffError } from './errors.js';
 import type { QueueEntry } from './types.js';
 

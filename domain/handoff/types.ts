@@ -2,7 +2,7 @@
  * The shapes the handoff room shares with the bot and the agent console: why a case went to a
  * person, what the shopper is told, and the queue interface a Redis implementation can follow.
  */
-import type { CaseRecord, Resolution } from '../store/types.js';
+import type { CaseRecord, Resolution } from '../cases.js';
 
 export const HANDOFF_REASONS = [
   'rule',

@@ -5,7 +5,7 @@
  * passing the Luhn check. The checks keep order numbers, which are also long digit runs, visible:
  * agents need those. Full-width digits count too.
  */
-import type { CaseRecord } from '../store/types.js';
+import type { CaseRecord } from '../cases.js';
 
 const RUN = /(?<![\d０-９])[\d０-９](?:[ -]?[\d０-９]){12,18}(?:[ -]?[XxＸｘ])?(?![\d０-９A-Za-z])/g;
 
