@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './sqliteDb.js';
+import { writeAlong } from './storeItems.js';
 import type { ActivityLedger, LedgerEntry } from './types.js';
 
 const SWEEP_EVERY_MS = 1000;
@@ -82,6 +83,20 @@ export class SqliteLedger implements ActivityLedger {
 
   async finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void> {
     this.done(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
+  }
+
+  /** In the transaction that writes `item` to this database's `SqliteStorage`: state and mark commit together. */
+  finishAlong(item: object, key: string, replies: unknown[], ttlSeconds: number): () => boolean {
+    const json = JSON.stringify(replies);
+    let written = false;
+    writeAlong(item, () => {
+      // A mark that cannot be written must not cost the turn its state: `finish` tries again after.
+      try {
+        this.done(key, json, this.now() + ttlSeconds * 1000);
+        written = true;
+      } catch {}
+    });
+    return () => written;
   }
 
   async abandon(key: string, owner: string): Promise<void> {

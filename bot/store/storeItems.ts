@@ -43,6 +43,24 @@ export function storedJson(item: object): string | undefined {
   return readJson.get(item);
 }
 
+/** Writes to run in the same transaction as an item's next write (see `writeAlong`). */
+const along = new WeakMap<object, () => void>();
+
+/**
+ * Runs `write` (synchronous, on the same database) in the transaction of `item`'s next write, by
+ * a store that can (SQLite); the other stores ignore it. Replaces a write registered before.
+ */
+export function writeAlong(item: object, write: () => void): void {
+  along.set(item, write);
+}
+
+/** The write registered to go along with `item`, taken (it runs at most once). */
+export function takeAlong(item: object): (() => void) | undefined {
+  const write = along.get(item);
+  along.delete(item);
+  return write;
+}
+
 export function prepareWrites(changes: StoreItems): PreparedWrite[] {
   if (changes === null || typeof changes !== 'object') throw new ReferenceError('Changes are required when writing.');
   return Object.entries(changes).map(([key, item]: [string, StoreItem]) => {
