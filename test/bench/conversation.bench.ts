@@ -49,7 +49,7 @@ const FIRST_TURNS = Number(process.env.BENCH_FIRST_TURNS ?? 3000);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 60);
 const CONCURRENCY = 10;
 /** The bots take turns, a slice of the work each round, so drift in the machine's load hits all alike. */
-const ROUNDS = 3;
+const ROUNDS = 6;
 const BOTS = ['echo', 'floor', 'kefu'] as const;
 type Bot = (typeof BOTS)[number];
 const NAMES: Record<Bot, string> = { echo: 'echo bot', floor: 'dialogs only', kefu: 'kefu (SQLite)' };
