@@ -8,6 +8,7 @@ import { CasConversationState } from './casState.js';
 import { detectLang, extractEntities, loadClassifier } from '../intents/index.js';
 import { watchTable, type TableWatch } from '../rules/index.js';
 import type { KefuServices } from '../dialogs/services.js';
+import { projectPath } from '../lib/paths.js';
 import { DEFAULT_RESILIENCE, isLoopbackHost, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStores } from './store/index.js';
@@ -76,7 +77,7 @@ export interface App {
 }
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-const projectData = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'data');
+const projectData = projectPath('data');
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);

@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { projectPath } from '../lib/paths.js';
 import { INTENTS, isIntent, type Intent, type Lang } from './labels.js';
 import { FEATURE_VERSION } from './tokenize.js';
 
 export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
-export const DATA_DIR = fileURLToPath(new URL('../data/intents/', import.meta.url));
+export const DATA_DIR = projectPath('data', 'intents');
 export const MODEL_FILE = path.join(DATA_DIR, 'model.json');
 
 export class IntentDataError extends Error {}

@@ -12,9 +12,3 @@ declare module 'natural/lib/natural/tokenizers/regexp_tokenizer.js' {
     tokenize(text: string): string[];
   }
 }
-
-/** @node-rs/jieba ships its dictionaries without typings. */
-declare module '@node-rs/jieba/dict' {
-  export const dict: Uint8Array;
-  export const idf: Uint8Array;
-}

@@ -11,7 +11,7 @@
  * Changing what this returns changes the model: bump FEATURE_VERSION so the artifact goes stale.
  */
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
 import { CONCEPTS } from './concepts.js';

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { projectPath } from '../lib/paths.js';
 import type { Diagnostic } from './types.js';
 import { keyAt, nodeAt, nodePos, type PathSeg, type YamlSource } from './yamlSource.js';
 
-export const TABLE_SCHEMA_URL = new URL('../data/rules.schema.json', import.meta.url);
+export const TABLE_SCHEMA_FILE = projectPath('data', 'rules.schema.json');
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 let tableValidator: ValidateFunction | undefined;
@@ -18,7 +19,7 @@ export function compileSchema(schema: object): ValidateFunction {
 }
 
 function tableSchemaValidator(): ValidateFunction {
-  tableValidator ??= ajv.compile(JSON.parse(readFileSync(TABLE_SCHEMA_URL, 'utf8')) as object);
+  tableValidator ??= ajv.compile(JSON.parse(readFileSync(TABLE_SCHEMA_FILE, 'utf8')) as object);
   return tableValidator;
 }
 

@@ -3,15 +3,15 @@
  * figures as the /lead page (containment, handoffs, time to resolution, SLA, CSAT, money by
  * complaint, the classifier's weak spots).
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { projectPath } from '../../lib/paths.js';
 import { loadHandoffSettings } from '../../domain/handoff/settings.js';
 import { analyze, parseSince } from '../../domain/analytics.js';
 import { formatAnalytics } from '../lead/analyticsText.js';
 import { withStores } from '../lead/cliStores.js';
 import type { CliIo, Command } from './command.js';
 
-const HANDOFF_FILE = fileURLToPath(new URL('../../data/handoff.yaml', import.meta.url));
+const HANDOFF_FILE = projectPath('data', 'handoff.yaml');
 
 export const reportCommand: Command = {
   summary: 'containment, handoffs, SLA, CSAT and money from stored cases',

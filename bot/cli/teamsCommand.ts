@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { projectPath } from '../../lib/paths.js';
 import { UsageError, type Command } from './command.js';
 
 const usage = `Usage: kefu teams package --host URL [--app-id ID] [--teams-app-id ID] [--version SEMVER] [--out FILE]
@@ -17,7 +18,7 @@ Writes the Microsoft Teams app package (a zip to upload in Teams or the Teams ad
   --out FILE          where to write the zip (default: kefu-teams.zip)`;
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version?: unknown };
   return typeof pkg.version === 'string' ? pkg.version : '1.0.0';
 }
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { besideSource } from '../../lib/paths.js';
 
 const CSP = [
   "default-src 'none'",
@@ -27,23 +28,27 @@ const require = createRequire(import.meta.url);
 
 const FILES = [
   {
-    url: new URL('./assets/index.html', import.meta.url),
+    file: besideSource(import.meta.url, 'assets/index.html'),
     type: 'text/html; charset=utf-8',
     routes: ['/lead', '/lead/'],
   },
   {
-    url: new URL('./assets/lead.js', import.meta.url),
+    file: besideSource(import.meta.url, 'assets/lead.js'),
     type: 'text/javascript; charset=utf-8',
     routes: ['/lead/lead.js'],
   },
-  { url: new URL('./assets/lead.css', import.meta.url), type: 'text/css; charset=utf-8', routes: ['/lead/lead.css'] },
+  {
+    file: besideSource(import.meta.url, 'assets/lead.css'),
+    type: 'text/css; charset=utf-8',
+    routes: ['/lead/lead.css'],
+  },
 ];
 
 export function leadFiles(): LeadFile[] {
   // The package exports only its module entry points; the browser bundle sits beside them in dist/.
   const chart = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
   const files = [
-    ...FILES.map((f) => ({ ...f, body: readFileSync(f.url) })),
+    ...FILES.map((f) => ({ ...f, body: readFileSync(f.file) })),
     { type: 'text/javascript; charset=utf-8', routes: ['/lead/chart.js'], body: readFileSync(chart) },
   ];
   return files.map((f) => ({

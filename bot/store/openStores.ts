@@ -7,8 +7,6 @@
  * instead of hanging it.
  */
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { ConfigError, DEFAULT_RESILIENCE, type Config, type Resilience } from '../config.js';
 import type { Logger } from '../log.js';
 import { DirEvidenceStore } from './dirEvidenceStore.js';
@@ -76,6 +74,8 @@ async function openScaled(
 ): Promise<Stores> {
   const prefix = config.redisPrefix ?? 'kefu:';
   const schema = config.databaseSchema ?? 'kefu';
+  // The drivers load only when used: the embedded store's start-up does not pay for them.
+  const [{ Redis }, { default: pg }] = await Promise.all([import('ioredis'), import('pg')]);
   const redis = new Redis(redisUrl, redisOptions(config.resilience ?? DEFAULT_RESILIENCE));
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const pool = new pg.Pool({

@@ -4,10 +4,10 @@
  * text, so no input can change the manifest's structure.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { besideSource } from '../../lib/paths.js';
 
-export const TEAMS_DIR = fileURLToPath(new URL('.', import.meta.url));
-export const TEMPLATE_FILE = fileURLToPath(new URL('manifest.template.json', import.meta.url));
+export const TEAMS_DIR = besideSource(import.meta.url, '.');
+export const TEMPLATE_FILE = besideSource(import.meta.url, 'manifest.template.json');
 
 export interface ManifestOptions {
   /** The Azure Bot registration's Microsoft App ID (a GUID): Teams routes messages to it. */

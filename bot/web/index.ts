@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
+import { besideSource } from '../../lib/paths.js';
 import { pickLang, renderPage } from './page.js';
 import { loadShoppers } from './shoppers.js';
 import { staticFile } from './static.js';
@@ -16,7 +16,7 @@ export interface WidgetOptions {
   ordersFile?: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const assets = besideSource(import.meta.url, 'assets');
 
 export function webChatBundlePath(): string {
   const main = createRequire(import.meta.url).resolve('botframework-webchat');
@@ -40,9 +40,6 @@ export function mountWidget(server: Server, options: WidgetOptions = {}): void {
   server.get('/', page);
   server.get('/index.html', page);
   server.get('/webchat.js', staticFile(webChatBundlePath(), 'application/javascript; charset=utf-8', 86400));
-  server.get(
-    '/widget.js',
-    staticFile(path.join(here, 'assets', 'widget.js'), 'application/javascript; charset=utf-8', 300),
-  );
-  server.get('/widget.css', staticFile(path.join(here, 'assets', 'widget.css'), 'text/css; charset=utf-8', 300));
+  server.get('/widget.js', staticFile(path.join(assets, 'widget.js'), 'application/javascript; charset=utf-8', 300));
+  server.get('/widget.css', staticFile(path.join(assets, 'widget.css'), 'text/css; charset=utf-8', 300));
 }

@@ -3,9 +3,9 @@
  * leads edit that file, so a mistake is reported as `file:line:col` with what was expected.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { projectPath } from '../../lib/paths.js';
 import { REMEDIES, type Remedy } from '../../rules/facts.js';
 
 export type CardLang = 'zh-CN' | 'en';
@@ -38,7 +38,7 @@ export interface CardLabels {
   csat: { title: string; question: string; scores: string[]; reply_hint: string };
 }
 
-export const DEFAULT_CARDS_FILE = fileURLToPath(new URL('../../data/cards.yaml', import.meta.url));
+export const DEFAULT_CARDS_FILE = projectPath('data', 'cards.yaml');
 
 export class CardLabelsError extends Error {}
 
@@ -137,7 +137,13 @@ const fileSchema = {
   properties: { 'zh-CN': langSchema, en: langSchema },
 };
 
-const validate = new Ajv({ allErrors: true }).compile<Record<CardLang, CardLabels>>(fileSchema);
+let compiled: ValidateFunction<Record<CardLang, CardLabels>> | undefined;
+
+/** Compiled when labels are first read, not at import: compiling costs a start-up that sends no card yet. */
+function validator(): ValidateFunction<Record<CardLang, CardLabels>> {
+  compiled ??= new Ajv({ allErrors: true }).compile<Record<CardLang, CardLabels>>(fileSchema);
+  return compiled;
+}
 
 function describe(err: ErrorObject): string {
   const p = err.params as Record<string, unknown>;
@@ -167,6 +173,7 @@ export function loadCardLabels(file: string = DEFAULT_CARDS_FILE): Record<CardLa
     throw new CardLabelsError(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
   }
   const value: unknown = doc.toJS();
+  const validate = validator();
   if (validate(value)) return value;
   const messages = (validate.errors ?? []).map((err) => {
     const path = err.instancePath

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/kefuHarness.js';
-import { freshDataDir, KEFU } from '../support/runKefu.js';
+import { FROM_SOURCE, freshDataDir, KEFU } from '../support/runKefu.js';
 import { canonical, commandsOf, kefuWords, readDocCommands, type DocCommand } from './docCommands.js';
 
 /** Commands the test does not run, each with the reason. A rule no documented command uses fails the test. */
@@ -21,6 +21,10 @@ const NOT_RUN: { match: RegExp; reason: string; wholeBlock?: true }[] = [
   { match: /^\.ci\/run\b/, reason: 'CI itself: npm ci, then the whole suite' },
   { match: /^npx mocha\b/, reason: 'runs tests that npm test runs anyway (this one among them)' },
   { match: /^npm run bench\b/, reason: 'benchmarks print figures for minutes; they do not pass or fail' },
+  {
+    match: /^npm run build\b/,
+    reason: 'compiles every source (up to a minute); test/build/build.test.ts builds and runs the compiled kefu',
+  },
   { match: /^npm run fuzz\b/, reason: 'thousands of hostile requests; test/fuzz/fuzz.test.ts runs 400 of them' },
   {
     match: /^npm run eval:intents\b/,
@@ -219,6 +223,7 @@ describe('the documented commands run as documented (README.md, docs/*.md)', fun
       HOME: process.env.HOME ?? os.tmpdir(),
       KEFU_DATA_DIR: dataDir,
       DIRECT_LINE_SECRET: SECRET,
+      ...FROM_SOURCE,
     };
   }
 

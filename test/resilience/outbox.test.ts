@@ -19,6 +19,7 @@ import {
   startHarness,
   type Harness,
 } from '../support/kefuHarness.js';
+import { FROM_SOURCE } from '../support/runKefu.js';
 import { freePort } from '../scale/cluster.js';
 
 /** A channel that accepts connections and never answers (its serviceUrl hangs every call). */
@@ -221,6 +222,7 @@ describe('outbox to channels', function () {
         KEFU_DATA_DIR: dataDir,
         AGENT_TOKENS: `li:${AGENT_TOKEN}`,
         SHUTDOWN_TIMEOUT_MS: '2000',
+        ...FROM_SOURCE,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

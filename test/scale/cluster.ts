@@ -15,6 +15,7 @@ import { PgCaseStore } from '../../bot/store/index.js';
 import type { CaseRecord } from '../../domain/cases.js';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
 import { postActivity, ROOT, startChannelStub, type Reply } from '../support/kefuHarness.js';
+import { FROM_SOURCE } from '../support/runKefu.js';
 
 export const AGENT_TOKEN = 'agent-li-token-0123456789';
 export const AGENT_AUTH = { authorization: `Bearer ${AGENT_TOKEN}` };
@@ -86,6 +87,7 @@ export async function startCluster(count: number, options: ClusterOptions = {}):
         KEFU_DATA_DIR: dataDir,
         EVIDENCE_STORE: 'postgres',
         AGENT_TOKENS: `li:${AGENT_TOKEN}`,
+        ...FROM_SOURCE,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

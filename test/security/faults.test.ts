@@ -12,6 +12,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { startHarness, dataUrlAttachment, PNG_1X1, ROOT, type Harness, type Reply } from '../support/kefuHarness.js';
+import { FROM_SOURCE } from '../support/runKefu.js';
 import { captureLog } from './logCapture.js';
 
 // A turn that could not be saved says so (error.not_saved), never that anything was kept.
@@ -58,6 +59,7 @@ describe('security: faults', function () {
           NODE_ENV: 'development',
           MicrosoftAppId: '',
           AGENT_TOKENS: '',
+          ...FROM_SOURCE,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

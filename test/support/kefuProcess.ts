@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './kefuHarness.js';
+import { FROM_SOURCE } from './runKefu.js';
 
 export interface KefuProcess {
   url: string;
@@ -17,8 +18,8 @@ export interface KefuProcess {
   /** The child's system temp directory (its TMPDIR). */
   tmpDir: string;
   /**
-   * Files in the child's temp directory other than tsx's compile cache (the TypeScript loader
-   * kefu runs on caches compiled modules there, whatever the requests): what requests wrote.
+   * Files in the child's temp directory other than tsx's compile cache (tests run kefu's sources
+   * through tsx, which caches compiled modules there, whatever the requests): what requests wrote.
    */
   tempFiles(): string[];
   /** Everything the child printed (stdout and stderr). */
@@ -59,6 +60,8 @@ export interface KefuProcessOptions {
   dataDir?: string;
   /** Runs before the start with the data directory; returns more environment (e.g. files placed there). */
   prepare?: (dataDir: string) => Record<string, string>;
+  /** Run the build in dist/ as users do (bot/kefu.js building it when out of date), not the sources through tsx. */
+  compiled?: boolean;
 }
 
 export async function startKefuProcess(
@@ -79,6 +82,7 @@ export async function startKefuProcess(
       KEFU_DATA_DIR: dataDir,
       RATE_LIMIT_CONVERSATION: '0',
       RATE_LIMIT_ADDRESS: '0',
+      ...(options.compiled ? {} : FROM_SOURCE),
       ...env,
       ...prepared,
     },

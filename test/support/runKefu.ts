@@ -12,6 +12,13 @@ import { ROOT } from './kefuHarness.js';
 
 export const KEFU = path.join(ROOT, 'bot', 'kefu.js');
 
+/**
+ * The environment that makes `bot/kefu.js` run the TypeScript sources through tsx instead of the
+ * build in dist/: tests check the sources as they are, without a build before each run
+ * (test/build/ checks the built command itself).
+ */
+export const FROM_SOURCE = { KEFU_FROM_SOURCE: '1' } as const;
+
 export interface KefuRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -37,6 +44,7 @@ export function kefuEnv(dataDir: string, env: Record<string, string> = {}): Reco
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.tmpdir(),
     KEFU_DATA_DIR: dataDir,
+    ...FROM_SOURCE,
     ...env,
   };
 }

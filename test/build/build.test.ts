@@ -1,0 +1,126 @@
+/**
+ * The build users run: `npm run build` compiles the sources to dist/, and `kefu` (bot/kefu.js,
+ * which `npm start` runs) runs that compiled JavaScript, with no TypeScript loader, finding
+ * data/ and the static assets from there; it rebuilds first when a source is newer than the build.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { postActivity, ROOT } from '../support/kefuHarness.js';
+import { filesUnder, startKefuProcess, type KefuProcess } from '../support/kefuProcess.js';
+import { KEFU } from '../support/runKefu.js';
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command in the project folder with a bare environment (no KEFU_FROM_SOURCE): as a user runs it. */
+function run(command: string, args: string[], tmpDir: string): Promise<Ran> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpDir, TMPDIR: tmpDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const STAMP = path.join(ROOT, 'dist', '.kefu-built');
+
+describe('build: npm run build, then kefu runs the compiled output', function () {
+  this.timeout(300_000);
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));
+  let kefu: KefuProcess | undefined;
+
+  before(async () => {
+    const built = await run('npm', ['run', 'build'], tmpDir);
+    expect(built.code, built.stdout + built.stderr).to.equal(0);
+  });
+
+  after(async () => {
+    await kefu?.close();
+    rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  it('compiles every source folder to JavaScript in dist/', () => {
+    for (const file of [
+      'bot/cli/main.js',
+      'bot/app.js',
+      'dialogs/kefuDialogs.js',
+      'intents/index.js',
+      'rules/index.js',
+      'lib/paths.js',
+    ])
+      expect(existsSync(path.join(ROOT, 'dist', file)), file).to.equal(true);
+    expect(existsSync(path.join(ROOT, 'dist', 'test')), 'tests are not part of the build').to.equal(false);
+  });
+
+  it('kefu --help runs from the build without building again or loading tsx', async () => {
+    const help = await run(process.execPath, [KEFU, '--help'], tmpDir);
+    expect(help.code, help.stderr).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: kefu COMMAND/m);
+    expect(help.stdout).to.match(/^ {2}serve +\S/m);
+    expect(help.stderr, 'dist/ is current, so no build').to.equal('');
+    expect(
+      filesUnder(tmpDir).filter((f) => f.startsWith('tsx-')),
+      'no TypeScript compiled at run time',
+    ).to.deep.equal([]);
+  });
+
+  it('kefu serve from the build answers /healthz, serves the assets and holds a conversation', async () => {
+    kefu = await startKefuProcess({}, { compiled: true });
+    expect(
+      filesUnder(kefu.tmpDir).filter((f) => f.startsWith('tsx-')),
+      'no tsx cache',
+    ).to.deep.equal([]);
+
+    const health = await fetch(`${kefu.url}/healthz`);
+    expect(health.status).to.equal(200);
+    for (const [route, marker] of [
+      ['/console', '<html'],
+      ['/console/console.js', 'function'],
+      ['/widget.js', 'WebChat'],
+      ['/lead/lead.js', 'fetch'],
+      ['/', 'webchat.js'],
+    ] as const) {
+      const res = await fetch(`${kefu.url}${route}`);
+      expect(res.status, route).to.equal(200);
+      expect(await res.text(), route).to.include(marker);
+    }
+
+    const replies = await postActivity(kefu.url, {
+      id: 'b1',
+      serviceUrl: 'http://127.0.0.1:9/',
+      conversation: 'build-1',
+      user: 'u-build',
+      body: { text: '我买的电水壶坏了，不加热' },
+    });
+    const text = replies.map((r) => r.text ?? '').join('\n');
+    expect(text, JSON.stringify(replies)).to.include('订单号');
+  });
+
+  it('rebuilds first when a source is newer than the build', async () => {
+    const source = path.join(ROOT, 'lib', 'paths.ts');
+    const later = new Date();
+    expect(later.getTime()).to.be.above(statSync(STAMP).mtimeMs);
+    utimesSync(source, later, later);
+    const first = await run(process.execPath, [KEFU, '--help'], tmpDir);
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stderr).to.match(/compiling the sources to dist\//);
+    expect(first.stdout, 'build messages stay off stdout').to.match(/^kefu \(客服\)/);
+    expect(statSync(STAMP).mtimeMs).to.be.at.least(later.getTime());
+
+    const second = await run(process.execPath, [KEFU, '--help'], tmpDir);
+    expect(second.stderr, 'current again: no second build').to.equal('');
+  });
+});
