@@ -2,10 +2,12 @@
  * Conversation state saved with compare-and-set. botbuilder's BotState overwrites with eTag `*`
  * on every save, so two instances racing on one conversation silently lose a turn; this keeps
  * the eTag that was read, so the storage refuses the slower writer (EtagConflictError) and the
- * bot re-runs that turn on fresh state.
+ * bot re-runs that turn on fresh state. kefu's storages throw that typed error themselves;
+ * botbuilder's MemoryStorage (tests, benchmarks) throws a plain Error, so it is wrapped here, once.
  */
-import { ConversationState, type StoreItem, type TurnContext } from 'botbuilder';
+import { ConversationState, MemoryStorage, type Storage, type StoreItem, type TurnContext } from 'botbuilder';
 import { presetJson, storedJson, withoutEtag } from './store/storeItems.js';
+import { TypedConflicts } from './store/typedConflicts.js';
 
 /** What BotState keeps in turn state under its (private) key. */
 interface Cached {
@@ -22,6 +24,10 @@ interface Cached {
 export class CasConversationState extends ConversationState {
   /** Each state object as loaded or last saved: unchanged state is not written. */
   private readonly saved = new WeakMap<object, string>();
+
+  constructor(storage: Storage) {
+    super(storage instanceof MemoryStorage ? new TypedConflicts(storage) : storage);
+  }
 
   /** BotState's own slot in turn state, so `get`, `clear` and the property accessors see what `load` read. */
   private get key(): symbol {

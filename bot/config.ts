@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_MEMORY_LIMITS, type MemoryStoreLimits } from './directline/store.js';
+import { KefuError } from '../lib/errors.js';
 
 export interface AgentCredential {
   /** Shown in the console and stored on cases the agent touches. */
@@ -136,7 +137,11 @@ export interface BodyLimits {
 /** Inline `data:` attachments up to the 10 MB evidence limit are ~13.4 MB of base64. */
 export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 16 * 1024 * 1024, compressed: false };
 
-export class ConfigError extends Error {}
+export class ConfigError extends KefuError {
+  constructor(message: string) {
+    super('config', message);
+  }
+}
 
 const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 const ENVS = ['development', 'production', 'test'] as const;

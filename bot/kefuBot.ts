@@ -25,7 +25,7 @@ import { attachSession, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
 import type { TranscriptEntry } from '../domain/cases.js';
 import { HandoffError, type HandoffService } from './handoff/index.js';
-import { CaseNotFoundError } from './store/errors.js';
+import { CaseNotFoundError, EtagConflictError } from './store/errors.js';
 import type { HandoffBridge } from './handoffBridge.js';
 import type { Logger } from './log.js';
 import type { ActivityOnce } from './resilience/activityOnce.js';
@@ -52,8 +52,9 @@ const TRANSCRIPT_BATCH = 8;
 /** Lines kept in the session while the case cannot be written. */
 const MAX_PENDING_TRANSCRIPT = 200;
 
+/** Every state storage throws this type on a lost race (CasConversationState makes MemoryStorage do so too). */
 function isConflict(err: unknown): boolean {
-  return err instanceof Error && /etag/i.test(`${err.name} ${err.message}`);
+  return err instanceof EtagConflictError;
 }
 
 /** The language of a turn: the first message sets it; later only a clear change of script switches it. */
@@ -247,9 +248,10 @@ export class KefuBot extends ActivityHandler {
           this.deps.services.responses.t(session.lang ?? 'zh-CN', 'handoff.waiting', { caseId }),
         );
     } catch (err) {
-      // A store that failed is not a reason to end the handoff: the turn fails unsaved instead.
-      if (!(err instanceof HandoffError || err instanceof CaseNotFoundError)) throw err;
-      // The case left the queue behind our back (closed elsewhere): back to the bot.
+      // Only a case that is gone (closed elsewhere, or deleted) returns the conversation to the
+      // bot. Anything else (a refused move, a failed store) must not end the handoff: the turn
+      // fails unsaved and the shopper is still with the person.
+      if (!(err instanceof CaseNotFoundError || (err instanceof HandoffError && err.code === 'not_found'))) throw err;
       this.deps.log.warn({ err, caseId }, 'relay failed; returning the conversation to the bot');
       session.handoff = undefined;
       await this.dialogs.restart(context);

@@ -11,6 +11,7 @@ import { TokenBuckets } from './security/rateLimit.js';
 import { summarizeActivity } from './security/logSafe.js';
 import { bodyGate } from './security/bodyGate.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './config.js';
+import { sendHttpError, sendRefusal } from './httpErrors.js';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -77,7 +78,7 @@ export function createServer(options: ServerOptions): KefuServer {
     }
     const wait = Math.max(1, byAddress.retryAfter(key));
     res.setHeader('Retry-After', String(wait));
-    res.send(429, { error: 'rate_limited', message: `too many requests from this address; retry after ${wait} s` });
+    sendRefusal(res, 'rate_limited', `too many requests from this address; retry after ${wait} s`);
   };
   // Counted after authentication (inside the turn), so nobody can use up another conversation's
   // allowance with unsigned requests. The first refused message gets a polite reply; the rest of
@@ -112,7 +113,7 @@ export function createServer(options: ServerOptions): KefuServer {
   server.pre((req: Request, res: Response, next) => {
     if (draining) {
       res.setHeader('Connection', 'close');
-      res.send(503, { error: 'shutting_down', message: 'kefu is restarting; retry shortly' });
+      sendRefusal(res, 'shutting_down', 'kefu is restarting; retry shortly');
       return next(false);
     }
     if (req.method === 'POST' && limits.perAddress > 0) {
@@ -163,7 +164,7 @@ export function createServer(options: ServerOptions): KefuServer {
     const refusal = checkActivity(body, guard);
     if (refusal) {
       log.info({ path: '/api/messages', status: refusal.status, reason: refusal.error }, 'activity refused');
-      res.send(refusal.status, { error: refusal.error, message: refusal.message });
+      sendRefusal(res, refusal.error, refusal.message, refusal.status);
       return;
     }
     // Summarising (and masking) the activity costs more than the rest of the edge: only when it is logged.
@@ -172,9 +173,13 @@ export function createServer(options: ServerOptions): KefuServer {
     await adapter.process(req, res, limitedTurn);
   });
 
-  // restify answers malformed JSON and oversized bodies itself; keep those 4xx and log once.
-  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    if ((err.statusCode ?? 500) >= 500) log.error({ err, path: req.path() }, 'request failed');
+  // restify answers malformed JSON and oversized bodies itself; keep those 4xx and log once. Any
+  // other error a route let through is answered by the one mapping, so its text never reaches the
+  // caller (restify's default would send it as the message of a 500).
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    if (typeof err.statusCode !== 'number') {
+      sendHttpError(req, res, err, { log, what: 'request' });
+    } else if (err.statusCode >= 500) log.error({ err, path: req.path() }, 'request failed');
     else log.debug({ path: req.path(), status: err.statusCode, reason: err.message }, 'request refused');
     cb();
   });

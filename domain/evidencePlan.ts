@@ -4,7 +4,7 @@
  */
 import { COMPLAINTS, type Complaint } from '../intents/labels.js';
 import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../rules/facts.js';
-import { DataFileError, readYamlFile } from '../lib/dataFile.js';
+import { DataFileError, problemAt, readYamlSource, validated } from '../lib/dataFile.js';
 
 export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
 export const FACT_SLOTS = [
@@ -104,7 +104,8 @@ interface Raw {
 }
 
 export function loadEvidencePlan(file: string): EvidencePlan {
-  const raw = readYamlFile<Raw>(file, schema);
+  const source = readYamlSource(file);
+  const raw = validated<Raw>(source, schema);
   const byComplaint = new Map<Complaint, PlanStep[]>();
   for (const complaint of COMPLAINTS) {
     byComplaint.set(
@@ -122,12 +123,20 @@ export function loadEvidencePlan(file: string): EvidencePlan {
               };
         if (!(step.slot in raw.slots)) {
           throw new DataFileError(
-            `${file}: /complaints/${complaint}/${i}: slot '${step.slot}' has no definition under 'slots'`,
+            problemAt(
+              source,
+              ['complaints', complaint, i],
+              `complaints.${complaint}.${i}: slot '${step.slot}' has no definition under 'slots'`,
+            ),
           );
         }
         if (step.whenMentioned && !(MENTIONABLE_SLOTS as readonly string[]).includes(step.slot)) {
           throw new DataFileError(
-            `${file}: /complaints/${complaint}/${i}/when_mentioned: kefu cannot tell when a shopper mentions '${step.slot}' (expected one of: ${MENTIONABLE_SLOTS.join(', ')})`,
+            problemAt(
+              source,
+              ['complaints', complaint, i, 'when_mentioned'],
+              `complaints.${complaint}.${i}.when_mentioned: kefu cannot tell when a shopper mentions '${step.slot}' (expected one of: ${MENTIONABLE_SLOTS.join(', ')})`,
+            ),
           );
         }
         return step;

@@ -6,7 +6,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import {
+  DataFileError,
+  displayPath,
+  keyAt,
+  parseYamlSource,
+  problemAt,
+  problemAtNode,
+  type PathSeg,
+  type YamlSource,
+} from '../lib/dataFile.js';
 import { projectPath } from '../lib/paths.js';
 import { INTENTS, isIntent, type Intent, type Lang } from './labels.js';
 import { FEATURE_VERSION } from './tokenize.js';
@@ -14,8 +24,6 @@ import { FEATURE_VERSION } from './tokenize.js';
 export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
 export const DATA_DIR = projectPath('data', 'intents');
 export const MODEL_FILE = path.join(DATA_DIR, 'model.json');
-
-export class IntentDataError extends Error {}
 
 export interface Example {
   text: string;
@@ -41,14 +49,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export const UNCLEAR = 'unclear';
 
-function texts(list: unknown, file: string, label: string): string[] {
-  if (!Array.isArray(list)) throw new IntentDataError(`${file}: ${label}: expected a list of examples`);
-  return list.map((text: unknown, i) => {
+function fail(source: YamlSource, path: PathSeg[], message: string): never {
+  throw new DataFileError(problemAt(source, path, message));
+}
+
+function texts(source: YamlSource, list: unknown, label: string): string[] {
+  if (!Array.isArray(list)) fail(source, [label], `${label}: expected a list of examples`);
+  return (list as unknown[]).map((text: unknown, i) => {
     if (typeof text !== 'string' && typeof text !== 'number') {
-      throw new IntentDataError(`${file}: ${label}[${i}]: expected a text, got ${JSON.stringify(text)}`);
+      fail(source, [label, i], `${label}[${i}]: expected a text, got ${JSON.stringify(text)}`);
     }
     const t = String(text).trim();
-    if (t === '') throw new IntentDataError(`${file}: ${label}[${i}]: empty example`);
+    if (t === '') fail(source, [label, i], `${label}[${i}]: empty example`);
     return t;
   });
 }
@@ -56,21 +68,29 @@ function texts(list: unknown, file: string, label: string): string[] {
 /** What to do with an `unclear` list: collect it (training), skip it, or refuse it (held-out sets). */
 type UnclearMode = string[] | 'skip' | 'refuse';
 
-function parseFile(source: string, file: string, lang: Lang, unclear: UnclearMode): Example[] {
-  const doc: unknown = parse(source);
-  if (!isRecord(doc)) throw new IntentDataError(`${file}: expected a map from intent label to a list of examples`);
+function parseFile(text: string, file: string, lang: Lang, unclear: UnclearMode): Example[] {
+  const source = parseYamlSource(text, file);
+  const doc: unknown = source.doc.toJS();
+  if (!isRecord(doc) || !isMap(source.doc.contents))
+    fail(source, [], 'expected a map from intent label to a list of examples');
   const out: Example[] = [];
   for (const [label, list] of Object.entries(doc)) {
     if (label === UNCLEAR && unclear !== 'refuse') {
-      const items = texts(list, file, label);
+      const items = texts(source, list, label);
       if (Array.isArray(unclear)) unclear.push(...items);
       continue;
     }
     if (!isIntent(label)) {
       const allowed = unclear === 'refuse' ? INTENTS.join(', ') : `${INTENTS.join(', ')} or ${UNCLEAR}`;
-      throw new IntentDataError(`${file}: '${label}' is not a known intent (expected one of ${allowed})`);
+      throw new DataFileError(
+        problemAtNode(
+          source,
+          keyAt(source, [], label),
+          `'${label}' is not a known intent (expected one of ${allowed})`,
+        ),
+      );
     }
-    for (const text of texts(list, file, label)) out.push({ text, intent: label, lang });
+    for (const text of texts(source, list, label)) out.push({ text, intent: label, lang });
   }
   return out;
 }
@@ -91,28 +111,33 @@ export function parseTrainingFile(
 }
 
 /** Parses `overrides.yaml`: a list of `{ intent, why, patterns }`; every pattern must compile. */
-export function parseOverrides(source: string, file: string): OverrideRule[] {
-  const doc: unknown = parse(source);
-  if (!Array.isArray(doc)) throw new IntentDataError(`${file}: expected a list of overrides`);
-  return doc.map((entry: unknown, i): OverrideRule => {
-    const where = `${file}: override ${i + 1}`;
-    if (!isRecord(entry)) throw new IntentDataError(`${where}: expected a map with intent, why, patterns`);
-    const { intent, patterns, why } = entry;
+export function parseOverrides(text: string, file: string): OverrideRule[] {
+  const source = parseYamlSource(text, file);
+  const doc: unknown = source.doc.toJS();
+  if (!Array.isArray(doc) || !isSeq(source.doc.contents)) fail(source, [], 'expected a list of overrides');
+  return (doc as unknown[]).map((entry: unknown, i): OverrideRule => {
+    const where = `override ${i + 1}`;
+    if (!isRecord(entry)) fail(source, [i], `${where}: expected a map with intent, why, patterns`);
+    const { intent, patterns, why } = entry as Record<string, unknown>;
     if (typeof intent !== 'string' || !isIntent(intent)) {
-      throw new IntentDataError(
+      fail(
+        source,
+        [i, 'intent'],
         `${where}: intent '${String(intent)}' is not known (expected one of ${INTENTS.join(', ')})`,
       );
     }
     if (typeof why !== 'string' || why.trim() === '')
-      throw new IntentDataError(`${where}: 'why' must say why the rule is certain`);
+      fail(source, [i, 'why'], `${where}: 'why' must say why the rule is certain`);
     if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === 'string')) {
-      throw new IntentDataError(`${where}: expected 'patterns' to be a non-empty list of regular expressions`);
+      fail(source, [i, 'patterns'], `${where}: expected 'patterns' to be a non-empty list of regular expressions`);
     }
-    for (const p of patterns as string[]) {
+    for (const [j, p] of (patterns as string[]).entries()) {
       try {
         new RegExp(p, 'iu');
       } catch (err) {
-        throw new IntentDataError(
+        fail(
+          source,
+          [i, 'patterns', j],
           `${where}: pattern ${JSON.stringify(p)} is not a valid regular expression (${(err as Error).message})`,
         );
       }
@@ -142,14 +167,19 @@ export function loadTrainingData(dir: string = DATA_DIR): TrainingData {
     const file = path.join(dir, 'train', `${lang}.yaml`);
     const source = read(file);
     hash.update(`\0${lang}\0${source}`);
-    const parsed = parseTrainingFile(source, file, lang);
+    const parsed = parseTrainingFile(source, displayPath(file), lang);
     examples.push(...parsed.examples);
     unclear.push(...parsed.unclear);
   }
   const overridesFile = path.join(dir, 'overrides.yaml');
   const overridesSource = read(overridesFile);
   hash.update(`\0overrides\0${overridesSource}`);
-  return { examples, unclear, overrides: parseOverrides(overridesSource, overridesFile), hash: hash.digest('hex') };
+  return {
+    examples,
+    unclear,
+    overrides: parseOverrides(overridesSource, displayPath(overridesFile)),
+    hash: hash.digest('hex'),
+  };
 }
 
 /** Held-out sets, never trained on: `heldout/` (the issue's goal) and `heldout-fresh/` (written later, before tuning). */
@@ -160,6 +190,6 @@ export function loadHeldOut(dir: string = DATA_DIR, set: HeldOutSet = 'heldout')
   return LANGS.flatMap((lang) => {
     const file = path.join(dir, set, `${lang}.yaml`);
     // Every held-out sentence has an intent to be scored against; a vague one has no place here.
-    return parseFile(read(file), file, lang, 'refuse');
+    return parseFile(read(file), displayPath(file), lang, 'refuse');
   });
 }

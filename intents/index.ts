@@ -16,7 +16,6 @@ export {
   DATA_DIR,
   LANGS,
   HELD_OUT_SETS,
-  IntentDataError,
 } from './dataset.js';
 export type { Example, HeldOutSet, OverrideRule, TrainingData } from './dataset.js';
 export { readModel, parseModel, serializeModel, type ModelArtifact } from './model.js';

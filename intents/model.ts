@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIntent, type Intent } from './labels.js';
-import { IntentDataError, parseOverrides, type OverrideRule } from './dataset.js';
+import { DataFileError } from '../lib/dataFile.js';
+import { parseOverrides, type OverrideRule } from './dataset.js';
 
 export const MODEL_FORMAT = 'kefu-intents/2';
 
@@ -32,7 +33,13 @@ export interface ModelArtifact {
 }
 
 function fail(file: string, what: string): never {
-  throw new IntentDataError(`${file}: not a valid intent model (${what}); run \`npm run train\` to rebuild it`);
+  throw new DataFileError({
+    file,
+    line: 1,
+    column: 1,
+    code: 'model',
+    message: `not a valid intent model (${what}); run \`npm run train\` to rebuild it`,
+  });
 }
 
 /** Parses stored JSON into a typed artifact, checking every field the scorer relies on. */

@@ -1,39 +1,172 @@
 /**
- * Reads a YAML data file and validates it with a JSON Schema (ajv), turning failures into one
- * error that names the file, the place in it and what was expected.
+ * The one loader of kefu's YAML data files: parse with positions, validate with a JSON Schema
+ * (ajv), and refuse a bad file with one DataFileError whose every line reads
+ * `file:line:col: what is wrong (expected …)`, schema errors included (ajv's instancePath is
+ * mapped back to the YAML node it is about). Readers with checks a schema cannot express (cross
+ * references, regular expressions) report them through `problemAt` so they read the same.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { KefuError } from './errors.js';
+import {
+  formatProblem,
+  keyAt,
+  nodeAt,
+  nodePos,
+  parseYaml,
+  splitPointer,
+  type DataProblem,
+  type ParseOptions,
+  type PathSeg,
+  type YamlSource,
+} from './yamlSource.js';
 
-export class DataFileError extends Error {}
+export { formatProblem, keyAt, nodeAt, nodePos, posAt, problemAt, problemAtNode } from './yamlSource.js';
+export type { DataProblem, PathSeg, YamlSource } from './yamlSource.js';
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+/** A data file kefu cannot use; `problems` lists every mistake found, each with its position. */
+export class DataFileError extends KefuError {
+  readonly problems: readonly DataProblem[];
 
-function describe(e: ErrorObject): string {
-  const where = e.instancePath || '/';
-  if (e.keyword === 'enum')
-    return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  if (e.keyword === 'additionalProperties')
-    return `${where}: unknown key '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-  return `${where}: ${e.message ?? 'is not valid'}`;
+  constructor(problems: DataProblem | readonly DataProblem[]) {
+    const list = Array.isArray(problems) ? (problems as readonly DataProblem[]) : [problems as DataProblem];
+    super('data_file', list.map(formatProblem).join('\n') || 'data file is not valid');
+    this.problems = list;
+  }
 }
 
-export function readYamlFile<T>(file: string, schema: JSONSchemaType<T> | object): T {
-  const text = readFileSync(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const rel = path.relative(process.cwd(), file) || file;
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw new DataFileError(`${rel}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`);
+/** Phrases one schema error; return undefined to keep the generic phrasing. */
+export type DescribeSchemaError = (e: ErrorObject, path: PathSeg[]) => string | undefined;
+
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: false });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Compiles once per schema object. */
+export function compileSchema<T = unknown>(schema: object): ValidateFunction<T> {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
   }
-  const value: unknown = doc.toJS();
-  const validate = ajv.compile(schema);
-  if (!validate(value)) {
-    throw new DataFileError(`${rel}: ${(validate.errors ?? []).slice(0, 5).map(describe).join('; ')}`);
-  }
+  return validate as ValidateFunction<T>;
+}
+
+/** The file as people should read it: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}
+
+/** Parses YAML text with positions; throws DataFileError on a syntax error or a duplicate key. */
+export function parseYamlSource(text: string, file: string, options?: ParseOptions): YamlSource {
+  const { source, problems } = parseYaml(text, file, options);
+  if (problems.length > 0) throw new DataFileError(problems);
+  return source;
+}
+
+export function readYamlSource(file: string, options?: ParseOptions): YamlSource {
+  return parseYamlSource(readFileSync(file, 'utf8'), displayPath(file), options);
+}
+
+/** The document's value if it matches `schema`; otherwise throws DataFileError naming each mistake's place. */
+export function validated<T>(source: YamlSource, schema: object, describe?: DescribeSchemaError): T {
+  const value: unknown = source.doc.toJS();
+  const problems = schemaProblems(source, value, compileSchema(schema), describe);
+  if (problems.length > 0) throw new DataFileError(problems);
   return value as T;
+}
+
+/** Reads, parses and validates a data file. */
+export function readYamlFile<T>(file: string, schema: object, describe?: DescribeSchemaError): T {
+  return validated<T>(readYamlSource(file), schema, describe);
+}
+
+/** Parses and validates YAML text that came from `file`. */
+export function parseYamlData<T>(text: string, file: string, schema: object, describe?: DescribeSchemaError): T {
+  return validated<T>(parseYamlSource(text, file), schema, describe);
+}
+
+/** ajv's errors as problems at the YAML node each is about; `path` says where in the value. */
+export function schemaProblems(
+  source: YamlSource,
+  value: unknown,
+  validate: ValidateFunction,
+  describe?: DescribeSchemaError,
+): (DataProblem & { path: PathSeg[] })[] {
+  if (validate(value)) return [];
+  const errors = validate.errors ?? [];
+  // A failed oneOf/anyOf also reports why each branch failed. With a description, the summary
+  // says what was expected; without one, the errors inside the value (the branch that matched
+  // its shape) say it better than "one of the documented forms".
+  const kept: ErrorObject[] = [];
+  const dropped = new Set<ErrorObject>();
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') continue;
+    const inBranch = errors.filter((x) => x !== e && x.schemaPath.startsWith(`${e.schemaPath}/`));
+    const inside = inBranch.filter((x) => x.instancePath.length > e.instancePath.length);
+    const described = (e.parentSchema as { description?: string } | undefined)?.description !== undefined;
+    if (!described && inside.length > 0) {
+      dropped.add(e);
+      for (const x of inBranch) if (!inside.includes(x)) dropped.add(x);
+    } else {
+      for (const x of inBranch) dropped.add(x);
+    }
+  }
+  for (const e of errors) if (!dropped.has(e)) kept.push(e);
+  const seen = new Set<string>();
+  const out: (DataProblem & { path: PathSeg[] })[] = [];
+  for (const e of kept) {
+    const path = splitPointer(e.instancePath);
+    const node =
+      e.keyword === 'additionalProperties'
+        ? keyAt(source, path, String(e.params.additionalProperty))
+        : nodeAt(source, path);
+    const message = describe?.(e, path) ?? describeSchemaError(e, path);
+    const p = { file: source.file, ...nodePos(source, node), code: 'schema', message, path };
+    const key = `${p.line}:${p.column}:${p.message}`;
+    if (!seen.has(key)) out.push(p);
+    seen.add(key);
+  }
+  return out;
+}
+
+/** How a value reads in a message: the scalar itself, or what kind of thing it is. */
+export function found(data: unknown): string {
+  if (data === null || data === undefined) return 'nothing';
+  if (Array.isArray(data)) return 'a list';
+  if (typeof data === 'object') return 'a map';
+  if (typeof data === 'bigint') return String(data);
+  return JSON.stringify(data);
+}
+
+export function describeSchemaError(e: ErrorObject, path: PathSeg[]): string {
+  const where = path.length === 0 ? 'the file' : path.join('.');
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return path.length === 0
+        ? `'${String(p.missingProperty)}' is missing (expected it at the top level)`
+        : `${where} '${String(p.missingProperty)}' is missing (expected it to be present)`;
+    case 'additionalProperties': {
+      const props = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const expected = props.length > 0 ? ` (expected one of ${props.join(', ')})` : '';
+      return `${where}: '${String(p.additionalProperty)}' is not a known key${expected}`;
+    }
+    case 'enum':
+      return `${where} is ${found(e.data)} (expected one of ${(p.allowedValues as unknown[]).join(', ')})`;
+    case 'const':
+      return `${where} is ${found(e.data)} (expected ${JSON.stringify(p.allowedValue)})`;
+    case 'type':
+      return `${where} is ${found(e.data)} (expected ${String(p.type)})`;
+    case 'pattern':
+      return `${where} is ${found(e.data)} (expected text matching ${String(p.pattern)})`;
+    case 'oneOf':
+    case 'anyOf': {
+      const description = (e.parentSchema as { description?: string } | undefined)?.description;
+      return `${where} is ${found(e.data)} (expected ${description ?? 'one of the documented forms'})`;
+    }
+    default:
+      return `${where} ${e.message ?? 'is not valid'} (found ${found(e.data)})`;
+  }
 }

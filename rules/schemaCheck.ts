@@ -4,22 +4,22 @@
  * it is about and rephrased as "found … expected …".
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileSchema as compileOnce, found, schemaProblems } from '../lib/dataFile.js';
 import { projectPath } from '../lib/paths.js';
 import type { Diagnostic } from './types.js';
-import { keyAt, nodeAt, nodePos, type PathSeg, type YamlSource } from './yamlSource.js';
+import { toDiagnostic, type PathSeg, type YamlSource } from './yamlSource.js';
 
 export const TABLE_SCHEMA_FILE = projectPath('data', 'rules.schema.json');
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 let tableValidator: ValidateFunction | undefined;
 
 export function compileSchema(schema: object): ValidateFunction {
-  return ajv.compile(schema);
+  return compileOnce(schema);
 }
 
 function tableSchemaValidator(): ValidateFunction {
-  tableValidator ??= ajv.compile(JSON.parse(readFileSync(TABLE_SCHEMA_FILE, 'utf8')) as object);
+  tableValidator ??= compileOnce(JSON.parse(readFileSync(TABLE_SCHEMA_FILE, 'utf8')) as object);
   return tableValidator;
 }
 
@@ -27,42 +27,9 @@ export function checkTableShape(source: YamlSource, value: unknown): Diagnostic[
   return checkShape(source, value, tableSchemaValidator());
 }
 
+/** The one loader's schema check, phrased for rule tables and tagged with the row's rule id. */
 export function checkShape(source: YamlSource, value: unknown, validate: ValidateFunction): Diagnostic[] {
-  if (validate(value)) return [];
-  const errors = validate.errors ?? [];
-  // A failed oneOf/anyOf also reports why each branch failed; keep only the summary.
-  const branches = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !branches.some((b) => e.schemaPath !== b && e.schemaPath.startsWith(`${b}/`)));
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const e of kept) {
-    const path = splitPointer(e.instancePath);
-    const node =
-      e.keyword === 'additionalProperties'
-        ? keyAt(source, path, String(e.params.additionalProperty))
-        : nodeAt(source, path);
-    const d: Diagnostic = {
-      file: source.file,
-      ...nodePos(source, node),
-      ruleId: ruleIdOf(value, path),
-      severity: 'error',
-      code: 'schema',
-      message: describe(e, path),
-    };
-    const key = `${d.line}:${d.column}:${d.message}`;
-    if (!seen.has(key)) out.push(d);
-    seen.add(key);
-  }
-  return out;
-}
-
-function splitPointer(pointer: string): PathSeg[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return schemaProblems(source, value, validate, describe).map((p) => toDiagnostic(p, ruleIdOf(value, p.path)));
 }
 
 function ruleIdOf(value: unknown, path: PathSeg[]): string | undefined {
@@ -75,13 +42,6 @@ function ruleIdOf(value: unknown, path: PathSeg[]): string | undefined {
 function pick(value: unknown, key: PathSeg | undefined): unknown {
   if (key === undefined || value === null || typeof value !== 'object') return undefined;
   return (value as Record<string, unknown>)[String(key)];
-}
-
-function found(data: unknown): string {
-  if (data === null || data === undefined) return 'nothing';
-  if (Array.isArray(data)) return 'a list';
-  if (typeof data === 'object') return 'a map';
-  return JSON.stringify(data);
 }
 
 function describe(e: ErrorObject, path: PathSeg[]): string {

@@ -3,6 +3,7 @@
  * Everything here is plain data: the loader fills it from YAML, the compiler and the linter read it.
  */
 import type { Outcome } from './facts.js';
+import { KefuError } from '../lib/errors.js';
 
 /** One finding, always with a position a support lead can jump to. */
 export interface Diagnostic {
@@ -17,12 +18,15 @@ export interface Diagnostic {
 }
 
 /** Thrown when a table cannot be used; carries every error found, not only the first. */
-export class RuleTableError extends Error {
+export class RuleTableError extends KefuError {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n') || 'rule table is not valid');
-    this.name = 'RuleTableError';
+    super('invalid_table', diagnostics.map(formatDiagnostic).join('\n') || 'rule table is not valid');
     this.diagnostics = diagnostics;
+  }
+
+  override details(): Record<string, unknown> {
+    return { diagnostics: this.diagnostics };
   }
 }
 

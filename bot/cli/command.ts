@@ -4,6 +4,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { loadConfig, type Config } from '../config.js';
+import { KefuError } from '../../lib/errors.js';
 
 export interface CliIo {
   stdin: Readable;
@@ -23,8 +24,10 @@ export interface Command {
 }
 
 /** A usage error: main prints it with the command's usage and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class UsageError extends KefuError {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 /** By name as well as class: under some loaders a lazily imported command sees its own copy of this module. */

@@ -2,6 +2,7 @@
  * `kefu` entry point: picks a subcommand and runs it. Each subcommand lives in its own module
  * and is loaded only when used, so `kefu classify` never pays for the bot server's start-up.
  */
+import type { KefuError } from '../../lib/errors.js';
 import { isUsageError, type CliIo, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<Command>> = {
@@ -45,6 +46,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.stderr.write(`kefu ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
       return 2;
     }
+    // A data file with a mistake is the user's to fix: every line already says file:line:col and what was expected.
+    if (isDataFileError(err)) {
+      io.stderr.write(`kefu ${name}: cannot use a data file:\n${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
 }
@@ -56,6 +62,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 function asksForHelp(args: string[]): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** By code, so main does not load the YAML loader, and works across module copies like isUsageError. */
+function isDataFileError(err: unknown): err is KefuError {
+  return err instanceof Error && (err as Partial<KefuError>).code === 'data_file';
 }
 
 /** node:util parseArgs refusing an option or argument is the user's mistake: a usage error, not a crash. */

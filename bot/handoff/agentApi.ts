@@ -12,6 +12,7 @@ import { agentAuthenticator } from './agentAuth.js';
 import { parseCloseDecision } from '../../domain/handoff/closeDecision.js';
 import { consoleFiles } from './consoleFiles.js';
 import { HandoffError } from '../../domain/handoff/errors.js';
+import { refusal, sendHttpError } from '../httpErrors.js';
 import { teamsOf } from '../../domain/handoff/routing.js';
 import type { HandoffService } from './service.js';
 
@@ -24,8 +25,6 @@ export interface AgentApiDeps {
   consoleOff?: string;
 }
 
-const STATUS = { not_found: 404, conflict: 409, forbidden: 403, bad_request: 400 } as const;
-
 /** Content types shown inline; anything else is served as a download so it cannot run as a page. */
 const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'video/mp4', 'video/webm']);
 
@@ -36,6 +35,12 @@ type Handler = (req: Request, res: Response, agent: AgentCredential) => Promise<
 export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
   const { service, evidence, log } = deps;
   const authenticate = agentAuthenticator(deps.agents);
+  const answers = {
+    log,
+    what: 'agent API',
+    headers: API_HEADERS,
+    internal: { code: 'internal', message: 'something went wrong; the case was not changed' },
+  };
 
   const guarded =
     (handler: Handler) =>
@@ -43,22 +48,14 @@ export function mountAgentApi(server: Server, deps: AgentApiDeps): void {
       const agent = authenticate(req.header('authorization'));
       if (agent === undefined) {
         res.header('WWW-Authenticate', 'Bearer realm="kefu-agents"');
-        res.send(
-          401,
-          { error: 'unauthorized', message: 'an agent token is required: Authorization: Bearer <token>' },
-          API_HEADERS,
-        );
+        const missing = refusal('unauthorized', 'an agent token is required: Authorization: Bearer <token>');
+        sendHttpError(req, res, missing, answers);
         return;
       }
       try {
         await handler(req, res, agent);
       } catch (err) {
-        if (err instanceof HandoffError) {
-          res.send(STATUS[err.code], { error: err.code, message: err.message }, API_HEADERS);
-          return;
-        }
-        log.error({ err, path: req.path() }, 'agent API failed');
-        res.send(500, { error: 'internal', message: 'something went wrong; the case was not changed' }, API_HEADERS);
+        sendHttpError(req, res, err, answers);
       }
     };
   const json = (res: Response, status: number, body: unknown) => res.send(status, body, API_HEADERS);

@@ -5,7 +5,6 @@ export { SqliteHandoffQueue } from './sqliteQueue.js';
 export { RedisHandoffQueue } from './redisQueue.js';
 export {
   DEFAULT_SETTINGS,
-  HandoffSettingsError,
   loadHandoffSettings,
   parseHandoffSettings,
   type HandoffSettings,

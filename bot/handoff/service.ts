@@ -85,10 +85,14 @@ export class HandoffService {
     return { position, etaSeconds: eta };
   }
 
-  /** Relays a shopper's turn to the owning agent (or keeps it for whoever claims the case). */
+  /**
+   * Relays a shopper's turn to the owning agent (or keeps it for whoever claims the case). Throws
+   * HandoffError `not_found` when the case is no longer in the queue (closed or cancelled elsewhere):
+   * the one answer on which the bot takes the conversation back.
+   */
   async shopperMessage(caseId: string, text: string, evidenceIds?: string[]): Promise<void> {
     const entry = await this.queue.get(caseId);
-    if (entry === undefined) throw new HandoffError('conflict', `case ${caseId} is not with a person`);
+    if (entry === undefined) throw new HandoffError('not_found', `case ${caseId} is not with a person`);
     const at = this.iso();
     const line: TranscriptEntry = {
       at,

@@ -22,6 +22,7 @@ import {
 import type { CaseStore } from '../../domain/cases.js';
 import { loadReplaySet } from '../../domain/replay.js';
 import { storedDiff, type ActivationKind, type RuleVersion, type RuleVersionStore } from './versions.js';
+import { KefuError } from '../../lib/errors.js';
 
 export interface Preview {
   table: CompiledTable;
@@ -41,12 +42,11 @@ export interface ActivationDeps {
   now?: () => Date;
 }
 
-export class LeadError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'bad_request',
-    message: string,
-  ) {
-    super(message);
+export class LeadError extends KefuError {
+  declare readonly code: 'not_found' | 'conflict' | 'bad_request';
+
+  constructor(code: 'not_found' | 'conflict' | 'bad_request', message: string) {
+    super(code, message);
   }
 }
 

@@ -7,10 +7,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { DataFileError, problemAt, readYamlSource } from '../../lib/dataFile.js';
 import { parseExamples } from '../../intents/dataset.js';
 import { isComplaint, type Complaint, type Lang } from '../../intents/labels.js';
 import type { CaseRecord } from '../../domain/cases.js';
+import { KefuError } from '../../lib/errors.js';
 
 export interface Candidate {
   /** The case the correction was made on. */
@@ -26,7 +28,11 @@ export interface Candidate {
   status: 'pending' | 'added';
 }
 
-export class CandidateError extends Error {}
+export class CandidateError extends KefuError {
+  constructor(message: string) {
+    super('candidate', message);
+  }
+}
 
 const HEADER = `# Candidate training examples from the learning loop (written by \`kefu intents review\`).
 # Each is a shopper's first message whose complaint an agent corrected when closing the case.
@@ -39,33 +45,41 @@ export function candidatesFile(intentsDir: string): string {
   return path.join(intentsDir, 'candidates.yaml');
 }
 
+/** Throws DataFileError naming the place of the first mistake (a trainer may edit the file by hand). */
 export function readCandidates(file: string): Candidate[] {
   if (!existsSync(file)) return [];
-  const doc: unknown = parse(readFileSync(file, 'utf8'));
+  const source = readYamlSource(file);
+  const fail = (path: (string | number)[], message: string): never => {
+    throw new DataFileError(problemAt(source, path, message));
+  };
+  const doc: unknown = source.doc.toJS();
   const list = (doc as { candidates?: unknown } | null)?.candidates ?? [];
-  if (!Array.isArray(list)) throw new CandidateError(`${file}: expected 'candidates' to be a list`);
-  return list.map((raw: unknown, i): Candidate => {
-    const where = `${file}: candidate ${i + 1}`;
+  if (!Array.isArray(list)) fail(['candidates'], "expected 'candidates' to be a list");
+  return (list as unknown[]).map((raw: unknown, i): Candidate => {
+    const where = `candidate ${i + 1}`;
     const o = (raw ?? {}) as Record<string, unknown>;
     for (const k of ['id', 'text', 'lang', 'intent', 'bot_read', 'agent', 'at', 'status']) {
       if (typeof o[k] !== 'string' || o[k] === '')
-        throw new CandidateError(`${where}: expected '${k}' to be a non-empty text`);
+        fail(['candidates', i, k], `${where}: expected '${k}' to be a non-empty text`);
     }
     if (o.lang !== 'zh-CN' && o.lang !== 'en')
-      throw new CandidateError(`${where}: lang '${String(o.lang)}' is not valid (expected zh-CN or en)`);
+      fail(['candidates', i, 'lang'], `${where}: lang '${String(o.lang)}' is not valid (expected zh-CN or en)`);
     if (!isComplaint(o.intent as string))
-      throw new CandidateError(`${where}: intent '${String(o.intent)}' is not a complaint label`);
+      fail(['candidates', i, 'intent'], `${where}: intent '${String(o.intent)}' is not a complaint label`);
     if (o.status !== 'pending' && o.status !== 'added')
-      throw new CandidateError(`${where}: status '${String(o.status)}' is not valid (expected pending or added)`);
+      fail(
+        ['candidates', i, 'status'],
+        `${where}: status '${String(o.status)}' is not valid (expected pending or added)`,
+      );
     return {
       id: o.id as string,
       text: o.text as string,
-      lang: o.lang,
+      lang: o.lang as Lang,
       intent: o.intent as Complaint,
       botRead: o.bot_read as string,
       agent: o.agent as string,
       at: o.at as string,
-      status: o.status,
+      status: o.status as Candidate['status'],
     };
   });
 }

@@ -11,7 +11,8 @@ import type { Stores } from '../store/types.js';
 import type { HandoffSettings } from '../../domain/handoff/settings.js';
 import { agentAuthenticator } from '../handoff/agentAuth.js';
 import { formatDiff } from '../../rules/diff.js';
-import { RuleTableError, type TableWatch } from '../../rules/index.js';
+import type { TableWatch } from '../../rules/index.js';
+import { refusal, sendHttpError } from '../httpErrors.js';
 import { LeadError, RuleActivation } from './activation.js';
 import { analyze, parseSince } from '../../domain/analytics.js';
 import { leadFiles } from './leadFiles.js';
@@ -37,8 +38,6 @@ type Handler = (req: Request, res: Response, who: Who) => Promise<void>;
 
 const HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
 const MAX_TABLE_CHARS = 1_000_000;
-const STATUS = { not_found: 404, conflict: 409, bad_request: 400 } as const;
-
 export async function openRuleVersions(stores: Stores): Promise<RuleVersionStore> {
   if (stores.sqlite !== undefined) return new SqliteRuleVersions(stores.sqlite);
   if (stores.scaled !== undefined) return PgRuleVersions.open(stores.scaled.pool, stores.scaled.schema);
@@ -67,6 +66,12 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
   rules.onReload(() => void record('reload'));
 
   const asLead = agentAuthenticator(deps.config.leads ?? []);
+  const answers = {
+    log,
+    what: 'lead API',
+    headers: HEADERS,
+    internal: { code: 'internal', message: 'something went wrong; nothing was changed' },
+  };
   const asAgent = agentAuthenticator(deps.config.agents);
   const guarded =
     (need: Role, handler: Handler) =>
@@ -77,34 +82,23 @@ export async function mountLeadApi(server: Server, deps: LeadApiDeps): Promise<L
       const who: Who | undefined = lead ? { ...lead, role: 'lead' } : agent ? { ...agent, role: 'agent' } : undefined;
       if (who === undefined) {
         res.header('WWW-Authenticate', 'Bearer realm="kefu-leads"');
-        res.send(
-          401,
-          { error: 'unauthorized', message: 'an agent or lead token is required: Authorization: Bearer <token>' },
-          HEADERS,
-        );
+        const missing = refusal('unauthorized', 'an agent or lead token is required: Authorization: Bearer <token>');
+        sendHttpError(req, res, missing, answers);
         return;
       }
       if (need === 'lead' && who.role !== 'lead') {
-        res.send(
-          403,
-          { error: 'forbidden', message: 'activating or rolling back the rule table needs a lead token (LEAD_TOKENS)' },
-          HEADERS,
+        const notLead = refusal(
+          'forbidden',
+          'activating or rolling back the rule table needs a lead token (LEAD_TOKENS)',
         );
+        sendHttpError(req, res, notLead, answers);
         return;
       }
       try {
         await handler(req, res, who);
       } catch (err) {
-        if (err instanceof RuleTableError)
-          return void res.send(
-            422,
-            { error: 'invalid_table', message: err.message, diagnostics: err.diagnostics },
-            HEADERS,
-          );
-        if (err instanceof LeadError)
-          return void res.send(STATUS[err.code], { error: err.code, message: err.message }, HEADERS);
-        log.error({ err, path: req.path() }, 'lead API failed');
-        res.send(500, { error: 'internal', message: 'something went wrong; nothing was changed' }, HEADERS);
+        // RuleTableError answers 422 invalid_table with its diagnostics; LeadError by its code.
+        sendHttpError(req, res, err, answers);
       }
     };
   const json = (res: Response, status: number, body: unknown) => res.send(status, body, HEADERS);

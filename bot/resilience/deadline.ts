@@ -3,14 +3,14 @@
  * answers) is raced against a timer, so the caller always gets an answer in time; the work
  * itself is not cancelled, its late result is ignored.
  */
+import { KefuError } from '../../lib/errors.js';
 
-export class DeadlineError extends Error {
+export class DeadlineError extends KefuError {
   constructor(
     readonly what: string,
     readonly ms: number,
   ) {
-    super(`${what}: no answer within ${ms} ms`);
-    this.name = 'DeadlineError';
+    super('deadline', `${what}: no answer within ${ms} ms`);
   }
 }
 

@@ -14,6 +14,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request, Response } from 'restify';
 import type { BodyLimits } from '../config.js';
+import { sendRefusal as sendHttpRefusal } from '../httpErrors.js';
 
 export interface BodyGateOptions extends BodyLimits {
   /** Paths whose handlers read multipart bodies themselves (after authentication). */
@@ -186,7 +187,7 @@ export function discardBody(req: Request, res: Response, maxBytes: number): Prom
 export async function sendRefusal(req: Request, res: Response, refusal: BodyRefusal, maxBytes: number): Promise<void> {
   await discardBody(req, res, maxBytes);
   if (refusal.status === 415) res.setHeader('Accept-Encoding', 'identity');
-  res.send(refusal.status, { error: refusal.error, message: refusal.message });
+  sendHttpRefusal(res, refusal.error, refusal.message, refusal.status);
 }
 
 /**

@@ -4,10 +4,9 @@
  * `file:line:col`; nothing half-valid is returned.
  */
 import { MEMBER_TIERS, CATEGORIES } from '../../rules/facts.js';
-import { DataFileError } from './errors.js';
 import { resolveDate, resolveTime } from './relativeTime.js';
 import type { Order, OrderItem, Shopper } from '../../domain/orders.js';
-import { YamlReader } from './yamlReader.js';
+import { YamlReader } from '../../lib/yamlReader.js';
 import { isScalar, type Node } from 'yaml';
 
 export interface OrderFile {
@@ -19,8 +18,8 @@ const ORDER_ID = /^\d{18}$/;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function parseOrderFile(file: string, source: string, now: Date): OrderFile {
-  const r = new YamlReader(file, source);
-  if (r.problems.length > 0) throw new DataFileError(r.problems);
+  const r = new YamlReader(file, source, { intAsBigInt: true });
+  r.check();
   const top = r.map(r.root, 'the order file', ['shoppers', 'orders']);
   const shoppers: Shopper[] = [];
   const orders: Order[] = [];
@@ -49,7 +48,7 @@ export function parseOrderFile(file: string, source: string, now: Date): OrderFi
       if (id !== undefined) ids.add(id);
     });
   }
-  if (r.problems.length > 0) throw new DataFileError(r.problems);
+  r.check();
   return { shoppers, orders };
 }
 

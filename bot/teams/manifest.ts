@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { besideSource } from '../../lib/paths.js';
+import { KefuError } from '../../lib/errors.js';
 
 export const TEAMS_DIR = besideSource(import.meta.url, '.');
 export const TEMPLATE_FILE = besideSource(import.meta.url, 'manifest.template.json');
@@ -20,7 +21,11 @@ export interface ManifestOptions {
   version: string;
 }
 
-export class ManifestError extends Error {}
+export class ManifestError extends KefuError {
+  constructor(message: string) {
+    super('manifest', message);
+  }
+}
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;

@@ -4,7 +4,7 @@
  * `u-zhang` (and optionally a `name`) counts, so the page keeps working as that file evolves.
  */
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { parseYamlSource } from '../../lib/dataFile.js';
 
 export interface DemoShopper {
   id: string;
@@ -55,7 +55,7 @@ export async function loadShoppers(ordersFile: string | undefined): Promise<Demo
   }
   let shoppers: DemoShopper[] = [];
   try {
-    shoppers = shoppersIn(parse(text));
+    shoppers = shoppersIn(parseYamlSource(text, ordersFile).doc.toJS());
   } catch {
     // A broken orders file is reported by its own validation; the demo page still opens.
   }

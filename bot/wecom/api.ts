@@ -5,6 +5,7 @@
  * retried with backoff; every error is logged with its errcode, never with the token.
  */
 import type { Logger } from '../log.js';
+import { KefuError } from '../../lib/errors.js';
 
 export interface WeComApiOptions {
   /** `https://qyapi.weixin.qq.com`, or a test stand-in. */
@@ -20,13 +21,13 @@ export interface WeComApiOptions {
   now?: () => number;
 }
 
-export class WeComApiError extends Error {
+export class WeComApiError extends KefuError {
   constructor(
     readonly api: string,
     readonly errcode: number,
     errmsg: string,
   ) {
-    super(`WeCom ${api} failed: errcode ${errcode} (${errmsg})`);
+    super('wecom_api', `WeCom ${api} failed: errcode ${errcode} (${errmsg})`);
   }
 }
 

@@ -18,6 +18,7 @@ import { type WeComCrypto, xmlField } from './crypto.js';
 import { WeComAdapter } from './adapter.js';
 import { CHANNEL_ID, MEDIA_SCHEME, toActivity } from './activities.js';
 import type { WeComSyncState } from './syncState.js';
+import { sendRefusal } from '../httpErrors.js';
 
 export const WECOM_PATH = '/api/wecom';
 /** sync_msg returns three days of messages; a handled msgid is remembered a little longer. */
@@ -187,5 +188,5 @@ function query(req: Request): Record<string, string | undefined> {
 }
 
 function refuse(res: Response, status: number, message: string): void {
-  res.send(status, { error: status === 400 ? 'bad_request' : 'forbidden', message });
+  sendRefusal(res, status === 400 ? 'bad_request' : 'forbidden', message, status);
 }

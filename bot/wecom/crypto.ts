@@ -7,8 +7,13 @@
  * Checked against the official sample vectors (test/wecom/crypto.test.ts).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { KefuError } from '../../lib/errors.js';
 
-export class WeComCryptoError extends Error {}
+export class WeComCryptoError extends KefuError {
+  constructor(message: string) {
+    super('wecom_crypto', message);
+  }
+}
 
 const BLOCK = 32;
 

@@ -12,7 +12,6 @@ export { channelCaps, cardOrText, versionAtMost, type ChannelCaps } from './chan
 export {
   cardLabels,
   loadCardLabels,
-  CardLabelsError,
   CARD_LANGS,
   type CardLang,
   type CardLabels,

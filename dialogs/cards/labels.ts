@@ -2,9 +2,8 @@
  * The card labels in `data/cards.yaml`, parsed and validated once into a typed value. Support
  * leads edit that file, so a mistake is reported as `file:line:col` with what was expected.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import type { ErrorObject } from 'ajv';
+import { readYamlFile, type PathSeg } from '../../lib/dataFile.js';
 import { projectPath } from '../../lib/paths.js';
 import { REMEDIES, type Remedy } from '../../rules/facts.js';
 
@@ -39,8 +38,6 @@ export interface CardLabels {
 }
 
 export const DEFAULT_CARDS_FILE = projectPath('data', 'cards.yaml');
-
-export class CardLabelsError extends Error {}
 
 const text = { type: 'string', minLength: 1, maxLength: 300 } as const;
 /** Buttons: Teams truncates action titles at about 20 characters. */
@@ -137,54 +134,15 @@ const fileSchema = {
   properties: { 'zh-CN': langSchema, en: langSchema },
 };
 
-let compiled: ValidateFunction<Record<CardLang, CardLabels>> | undefined;
-
-/** Compiled when labels are first read, not at import: compiling costs a start-up that sends no card yet. */
-function validator(): ValidateFunction<Record<CardLang, CardLabels>> {
-  compiled ??= new Ajv({ allErrors: true }).compile<Record<CardLang, CardLabels>>(fileSchema);
-  return compiled;
+/** Placeholders are the one thing the generic phrasing would not say plainly. */
+function describe(err: ErrorObject, path: PathSeg[]): string | undefined {
+  if (err.keyword !== 'pattern') return undefined;
+  return `${path.join('.')} must keep the placeholder ${String(err.params.pattern).replace(/\\/g, '')}`;
 }
 
-function describe(err: ErrorObject): string {
-  const p = err.params as Record<string, unknown>;
-  switch (err.keyword) {
-    case 'required':
-      return `'${String(p.missingProperty)}' is missing`;
-    case 'additionalProperty':
-    case 'additionalProperties':
-      return `'${String(p.additionalProperty)}' is not a known key`;
-    case 'pattern':
-      return `must keep the placeholder ${String(p.pattern).replace(/\\/g, '')}`;
-    default:
-      return err.message ?? err.keyword;
-  }
-}
-
-/** Reads and checks a labels file; throws CardLabelsError naming every mistake with its position. */
+/** Reads and checks a labels file; throws DataFileError naming every mistake with its position. */
 export function loadCardLabels(file: string = DEFAULT_CARDS_FILE): Record<CardLang, CardLabels> {
-  const source = readFileSync(file, 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const where = (offset: number | undefined): string => {
-    const pos = lines.linePos(offset ?? 0);
-    return `${file}:${pos.line}:${pos.col}`;
-  };
-  if (doc.errors.length > 0) {
-    throw new CardLabelsError(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
-  }
-  const value: unknown = doc.toJS();
-  const validate = validator();
-  if (validate(value)) return value;
-  const messages = (validate.errors ?? []).map((err) => {
-    const path = err.instancePath
-      .split('/')
-      .slice(1)
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const at = path.length > 0 ? ` ${path.join('.')}` : '';
-    return `${where(node?.range?.[0])}:${at} ${describe(err)}`;
-  });
-  throw new CardLabelsError(messages.join('\n'));
+  return readYamlFile<Record<CardLang, CardLabels>>(file, fileSchema, describe);
 }
 
 let cached: Record<CardLang, CardLabels> | undefined;

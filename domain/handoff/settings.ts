@@ -4,7 +4,8 @@
  * line and what was expected instead of misrouting a shopper later.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap } from 'yaml';
+import { isMap } from 'yaml';
+import { DataFileError, displayPath, parseYamlSource, problemAt } from '../../lib/dataFile.js';
 import { COMPLAINTS, type Complaint } from '../../intents/labels.js';
 import { MEMBER_TIERS, type MemberTier } from '../../rules/facts.js';
 import { HANDOFF_REASONS, type HandoffReason } from './types.js';
@@ -67,28 +68,18 @@ export const DEFAULT_SETTINGS: HandoffSettings = {
 /** Priorities run from 1 (most urgent) to 5, as in the rule table's schema. */
 export const MAX_PRIORITY = 5;
 
-export class HandoffSettingsError extends Error {}
-
-/** Reads and checks a handoff settings file. */
+/** Reads and checks a handoff settings file; throws DataFileError naming the place of the first mistake. */
 export function loadHandoffSettings(file: string): HandoffSettings {
-  return parseHandoffSettings(readFileSync(file, 'utf8'), file);
+  return parseHandoffSettings(readFileSync(file, 'utf8'), displayPath(file));
 }
 
 export function parseHandoffSettings(text: string, file = 'handoff.yaml'): HandoffSettings {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const at = lines.linePos(e.pos[0]);
-    throw new HandoffSettingsError(`${file}:${at.line}:${at.col} ${e.message}`);
-  }
+  const source = parseYamlSource(text, file);
+  const doc = source.doc;
   const fail = (path: (string | number)[], expected: string): never => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const where = node?.range ? lines.linePos(node.range[0]) : undefined;
     const value = JSON.stringify(doc.getIn(path));
-    const loc = where ? `${file}:${where.line}:${where.col}` : file;
-    throw new HandoffSettingsError(
-      `${loc} ${path.join('.')}: ${value ?? 'missing'} is not valid (expected ${expected})`,
+    throw new DataFileError(
+      problemAt(source, path, `${path.join('.')}: ${value ?? 'missing'} is not valid (expected ${expected})`),
     );
   };
   const number = (path: (string | number)[], min: number): number => {

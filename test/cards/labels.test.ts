@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CardLabelsError, DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../dialogs/cards/labels.js';
+import { DEFAULT_CARDS_FILE, loadCardLabels, CHECKLIST_STATUSES } from '../../dialogs/cards/labels.js';
+import { DataFileError } from '../../lib/dataFile.js';
 import { REMEDIES } from '../../rules/facts.js';
 
 describe('data/cards.yaml', () => {
@@ -16,7 +17,7 @@ describe('data/cards.yaml', () => {
     try {
       loadCardLabels(file);
     } catch (err) {
-      expect(err).to.be.instanceOf(CardLabelsError);
+      expect(err).to.be.instanceOf(DataFileError);
       return (err as Error).message;
     }
     throw new Error('expected the file to be refused');

@@ -161,7 +161,7 @@ describe('data files cross-check', () => {
       ),
     );
     expect(() => loadEvidencePlan(photo)).to.throw(
-      /complaints\/damaged_packaging\/0\/when_mentioned.*'photo_package'.*expected one of: health_harm/,
+      /photo\.yaml:\d+:\d+: complaints\.damaged_packaging\.0\.when_mentioned.*'photo_package'.*expected one of: health_harm/,
     );
     const word = path.join(dir, 'word.yaml');
     writeFileSync(

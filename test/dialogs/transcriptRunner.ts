@@ -3,8 +3,7 @@
  * HTTP. Each step sends what the shopper says (text, a file, a card value) and checks that the
  * bot's replies contain the expected ones, in order; the end checks the stored case.
  */
-import path from 'node:path';
-import { DataFileError, readYamlFile } from '../../lib/dataFile.js';
+import { DataFileError, problemAt, readYamlSource, validated } from '../../lib/dataFile.js';
 import { dataUrlAttachment, PNG_1X1, type Harness, type Reply, type Via } from '../support/kefuHarness.js';
 
 export interface Matcher {
@@ -105,13 +104,14 @@ export const TRANSCRIPT_SCHEMA = closed(
 
 /** Reads and checks a transcript file; throws DataFileError naming the file, the place and what was expected. */
 export function loadTranscript(file: string): Transcript {
-  const t = readYamlFile<Transcript>(file, TRANSCRIPT_SCHEMA);
+  const source = readYamlSource(file);
+  const t = validated<Transcript>(source, TRANSCRIPT_SCHEMA);
   const silent = t.steps.findIndex(
     (s) => s.user === undefined && s.file === undefined && s.value === undefined && !s.restart,
   );
   if (silent >= 0)
     throw new DataFileError(
-      `${path.relative(process.cwd(), file) || file}: /steps/${silent}: sends nothing (expected user, file, value or restart)`,
+      problemAt(source, ['steps', silent], `steps.${silent}: sends nothing (expected user, file, value or restart)`),
     );
   return t;
 }

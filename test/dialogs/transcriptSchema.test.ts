@@ -38,18 +38,22 @@ describe('transcript files are checked against a closed schema', () => {
   });
 
   it('refuses a misspelt matcher key (promt:), naming the file and the place', () => {
-    expect(load(GOOD.replace('prompt:', 'promt:'))).to.throw(/bad\.yaml: \/steps\/0\/bot\/0: unknown key 'promt'/);
+    expect(load(GOOD.replace('prompt:', 'promt:'))).to.throw(
+      /bad\.yaml:6:9: steps\.0\.bot\.0: 'promt' is not a known key/,
+    );
   });
 
   it('refuses a misspelt step key and a misspelt top-level key', () => {
-    expect(load(GOOD.replace('user:', 'usr:'))).to.throw(/\/steps\/0: unknown key 'usr'/);
-    expect(load(GOOD.replace('shopper:', 'shoper:'))).to.throw(/unknown key 'shoper'/);
+    expect(load(GOOD.replace('user:', 'usr:'))).to.throw(/bad\.yaml:4:5: steps\.0: 'usr' is not a known key/);
+    expect(load(GOOD.replace('shopper:', 'shoper:'))).to.throw(/bad\.yaml:2:1: the file: 'shoper' is not a known key/);
   });
 
   it('refuses a file fixture that does not exist and a step that sends nothing', () => {
-    expect(load(GOOD.replace('user: 你好', 'file: photo.gif'))).to.throw(/\/steps\/0\/file: must be one of photo\.png/);
+    expect(load(GOOD.replace('user: 你好', 'file: photo.gif'))).to.throw(
+      /bad\.yaml:4:11: steps\.0\.file is "photo\.gif" \(expected one of photo\.png/,
+    );
     expect(load('title: t\nshopper: u\nsteps:\n  - bot: [{ text: hi }]\n')).to.throw(
-      /\/steps\/0: sends nothing \(expected user, file, value or restart\)/,
+      /bad\.yaml:4:5: steps\.0: sends nothing \(expected user, file, value or restart\)/,
     );
   });
 });

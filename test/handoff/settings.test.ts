@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { COMPLAINTS } from '../../intents/labels.js';
-import { HandoffSettingsError, parseHandoffSettings } from '../../bot/handoff/index.js';
+import { parseHandoffSettings } from '../../bot/handoff/index.js';
+import { DataFileError } from '../../lib/dataFile.js';
 import { fileSettings } from './helpers.js';
 
 const text = readFileSync('data/handoff.yaml', 'utf8');
@@ -36,7 +37,7 @@ describe('data/handoff.yaml', () => {
   it('rejects a priority outside 1..5, saying 1 is the most urgent', () => {
     const bad = text.replace('unsure: 4', 'unsure: 9');
     expect(() => parseHandoffSettings(bad)).to.throw(
-      HandoffSettingsError,
+      DataFileError,
       /reason_priority\.unsure: 9 is not valid \(expected a priority from 1 \(most urgent\) to 5\)/,
     );
   });
@@ -44,23 +45,20 @@ describe('data/handoff.yaml', () => {
   it('names the file, line and expectation of a misspelt complaint', () => {
     const bad = text.replace('fresh: [fresh_produce_loss]', 'fresh: [fresh_produce_los]');
     expect(() => parseHandoffSettings(bad, 'data/handoff.yaml')).to.throw(
-      HandoffSettingsError,
-      /^data\/handoff\.yaml:\d+:\d+ teams\.fresh\.0: "fresh_produce_los" is not valid \(expected one of expired_food/,
+      DataFileError,
+      /^data\/handoff\.yaml:\d+:\d+: teams\.fresh\.0: "fresh_produce_los" is not valid \(expected one of expired_food/,
     );
   });
 
   it('rejects an agent assigned to a team that does not exist', () => {
     const bad = text.replace('  # alice: [food-safety, fresh, general]', '  alice: [food-safty]');
-    expect(() => parseHandoffSettings(bad)).to.throw(
-      HandoffSettingsError,
-      /agent_teams\.alice\.0: "food-safty" is not valid/,
-    );
+    expect(() => parseHandoffSettings(bad)).to.throw(DataFileError, /agent_teams\.alice\.0: "food-safty" is not valid/);
   });
 
   it('rejects a negative timeout', () => {
     const bad = text.replace('reassign_after_seconds: 180', 'reassign_after_seconds: -5');
     expect(() => parseHandoffSettings(bad)).to.throw(
-      HandoffSettingsError,
+      DataFileError,
       /reassign_after_seconds: -5 is not valid \(expected a number >= 1\)/,
     );
   });

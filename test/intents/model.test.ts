@@ -16,7 +16,7 @@ describe('intent model artifact', () => {
   it('rejects an artifact of the old Bayes format, saying how to rebuild it', () => {
     const old = JSON.stringify({ ...saved, format: 'kefu-intents/1', weights: undefined, counts: {} });
     expect(() => parseModel(old, 'model.json')).to.throw(
-      /model\.json: not a valid intent model \(format is "kefu-intents\/1", expected kefu-intents\/2\); run `npm run train`/,
+      /model\.json:1:1: not a valid intent model \(format is "kefu-intents\/1", expected kefu-intents\/2\); run `npm run train`/,
     );
   });
 

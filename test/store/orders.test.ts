@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { DataFileError, YamlOrderSource } from '../../bot/store/index.js';
 import { CATEGORIES, MEMBER_TIERS } from '../../rules/facts.js';
+import { formatProblem } from '../../lib/dataFile.js';
 
 const FILE = path.resolve('data/orders.yaml');
 const NOW = new Date('2026-11-11T12:00:00.000Z');
@@ -16,7 +17,7 @@ function problems(source: string): string[] {
   try {
     YamlOrderSource.fromText('orders.yaml', source, NOW);
   } catch (err) {
-    if (err instanceof DataFileError) return err.problems;
+    if (err instanceof DataFileError) return err.problems.map(formatProblem);
     throw err;
   }
   return [];
@@ -89,14 +90,14 @@ describe('orders file validation', () => {
     ].join('\n');
     const found = problems(src);
     expect(found).to.include(
-      "orders.yaml:4:9 order id '12345' is not valid (expected 18 digits, like a Taobao order number)",
+      "orders.yaml:4:9: order id '12345' is not valid (expected 18 digits, like a Taobao order number)",
     );
-    expect(found.some((p) => p.startsWith('orders.yaml:6:13 ') && p.includes("'yesterday' is not a time"))).to.equal(
+    expect(found.some((p) => p.startsWith('orders.yaml:6:13: ') && p.includes("'yesterday' is not a time"))).to.equal(
       true,
     );
     expect(
       found.some(
-        (p) => p.startsWith('orders.yaml:8:38 ') && p.includes("category is 'frsh' (expected one of food, fresh"),
+        (p) => p.startsWith('orders.yaml:8:38: ') && p.includes("category is 'frsh' (expected one of food, fresh"),
       ),
     ).to.equal(true);
   });
@@ -111,6 +112,6 @@ describe('orders file validation', () => {
 
   it('reports YAML syntax errors with their position', () => {
     const found = problems('shoppers: [\n  { id: u1\n');
-    expect(found[0]).to.match(/^orders\.yaml:\d+:\d+ /);
+    expect(found[0]).to.match(/^orders\.yaml:\d+:\d+: /);
   });
 });

@@ -1,35 +1,32 @@
 /**
- * A small reader over a parsed YAML document that collects every mistake with its
- * `file:line:col`, so a trainer fixing `data/orders.yaml` sees all problems at once and where
- * each one is. Numbers are parsed as bigint so an unquoted 18-digit order id stays exact.
+ * A reader over a parsed YAML document for files whose checks go beyond a schema (cross
+ * references, computed values): it collects every mistake with its `file:line:col`, so a person
+ * fixing e.g. `data/orders.yaml` sees all problems at once and where each one is. Built on the one
+ * loader's parsing, so syntax errors and positions read the same as everywhere else.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { DataFileError } from './dataFile.js';
+import { nodePos, parseYaml, type DataProblem, type ParseOptions, type YamlSource } from './yamlSource.js';
 
 export class YamlReader {
-  readonly problems: string[] = [];
+  readonly problems: DataProblem[] = [];
   readonly root: Node | null;
-  private readonly lines = new LineCounter();
+  readonly source: YamlSource;
 
-  constructor(
-    readonly file: string,
-    source: string,
-  ) {
-    const doc = parseDocument(source, { intAsBigInt: true, lineCounter: this.lines, prettyErrors: false });
-    for (const e of doc.errors) {
-      const pos = this.lines.linePos(e.pos[0]);
-      this.problems.push(`${file}:${pos.line}:${pos.col} ${e.message.split('\n')[0]}`);
-    }
-    this.root = doc.errors.length > 0 ? null : (doc.contents as Node | null);
+  constructor(file: string, text: string, options?: ParseOptions) {
+    const { source, problems } = parseYaml(text, file, options);
+    this.source = source;
+    this.problems.push(...problems);
+    this.root = problems.length > 0 ? null : (source.doc.contents as Node | null);
   }
 
-  where(node: Node | null | undefined): string {
-    const offset = node?.range?.[0] ?? 0;
-    const pos = this.lines.linePos(offset);
-    return `${this.file}:${pos.line}:${pos.col}`;
+  /** Throws DataFileError with every problem found so far, if any. */
+  check(): void {
+    if (this.problems.length > 0) throw new DataFileError(this.problems);
   }
 
   fail(node: Node | null | undefined, message: string): undefined {
-    this.problems.push(`${this.where(node)} ${message}`);
+    this.problems.push({ file: this.source.file, ...nodePos(this.source, node), code: 'invalid', message });
     return undefined;
   }
 
