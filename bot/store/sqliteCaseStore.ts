@@ -25,6 +25,7 @@ export class SqliteCaseStore implements CaseStore {
   private readonly insert;
   private readonly selectDoc;
   private readonly casUpdate;
+  private readonly casUpdateSameStatus;
   private readonly remove;
   private readonly listings = new Map<string, Statement<(string | number)[], { doc: string }>>();
 
@@ -36,6 +37,12 @@ export class SqliteCaseStore implements CaseStore {
     this.casUpdate = db.prepare<[Row & { expected: number }]>(
       `UPDATE cases SET (version, status, complaint, order_id, rule_id, table_hash, csat_score, updated_at, doc) =
          (@version, @status, @complaint, @orderId, @ruleId, @tableHash, @csatScore, @updatedAt, @doc)
+       WHERE id = @id AND version = @expected`,
+    );
+    // Most updates keep the status: naming it anyway would rewrite both status indexes for nothing.
+    this.casUpdateSameStatus = db.prepare<[Row & { expected: number }]>(
+      `UPDATE cases SET (version, complaint, order_id, rule_id, table_hash, csat_score, updated_at, doc) =
+         (@version, @complaint, @orderId, @ruleId, @tableHash, @csatScore, @updatedAt, @doc)
        WHERE id = @id AND version = @expected`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM cases WHERE id = ?');
@@ -72,11 +79,12 @@ export class SqliteCaseStore implements CaseStore {
       const found = this.read(id);
       if (found === undefined) throw new CaseNotFoundError(id);
       const current = parseCaseJson(found.doc, `case ${found.key}`);
-      const expected = current.version;
+      const { version: expected, status } = current;
       const next = applyChange(current, change, new Date(), found.doc);
       // Nothing to write; parsed again, as `change` may have mutated `current`.
       if (next === undefined) return parseCaseJson(found.doc, `case ${found.key}`);
-      if (this.casUpdate.run({ ...row(next), expected }).changes === 1) return next;
+      const update = next.status === status ? this.casUpdateSameStatus : this.casUpdate;
+      if (update.run({ ...row(next), expected }).changes === 1) return next;
     }
     throw new CaseUpdateConflictError(id, MAX_UPDATE_ATTEMPTS);
   }

@@ -102,6 +102,24 @@ export function caseStoreContract(fixture: () => Fixture): void {
     expect(await cases.get(created.id)).to.deep.equal(agent);
   });
 
+  it('finds a case by its current status after updates that keep it and updates that change it', async () => {
+    const { cases } = fixture().a;
+    const created = await cases.create(sampleCase({ status: 'open' }));
+    const byStatus = async (status: CaseRecord['status']) => [
+      (await cases.list({ status: [status] })).map((c) => c.id),
+      (await cases.list({ shopperId: 'u-lihua', status: [status] })).map((c) => c.id),
+    ];
+    const kept = await cases.update(created.id, (c) => ({ ...c, facts: { ...c.facts, prior_claims_90d: 1 } }));
+    expect([kept.version, kept.status]).to.deep.equal([2, 'open']);
+    expect(await byStatus('open')).to.deep.equal([[created.id], [created.id]]);
+    await cases.update(created.id, (c) => ({ ...c, status: 'proposed' }));
+    await cases.update(created.id, (c) => ({ ...c, facts: { ...c.facts, prior_claims_90d: 2 } }));
+    expect(await byStatus('open')).to.deep.equal([[], []]);
+    expect(await byStatus('proposed')).to.deep.equal([[created.id], [created.id]]);
+    const final = (await cases.get(created.id))!;
+    expect([final.version, final.status, final.facts.prior_claims_90d]).to.deep.equal([4, 'proposed', 2]);
+  });
+
   it('writes nothing for a change that alters nothing: the version and update time stay', async () => {
     const { cases } = fixture().a;
     const created = await cases.create(sampleCase());
