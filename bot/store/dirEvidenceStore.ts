@@ -1,13 +1,15 @@
 /**
  * Evidence files in a directory (by default `<KEFU_DATA_DIR>/evidence`), content-addressed: the
  * key is the SHA-256 of the bytes, so the same photo sent twice is kept once and a key names
- * exactly one content. Layout: `<dir>/<first two hex digits>/<sha256>` plus `<sha256>.json`
- * holding the content type. Files are written to a temporary name and renamed, so a crash never
- * leaves a half-written file under a key.
+ * exactly one content. Layout: `<dir>/<first two hex digits>/<sha256>`, plus `<sha256>.json`
+ * holding the content type when the type cannot be told from the file's first bytes (every type
+ * kefu accepts from shoppers can, so a photo is one file). Files are written to a temporary name
+ * and renamed, so a crash never leaves a half-written file under a key.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sniff } from '../directline/fileTypes.js';
 import { StoredDataError } from './errors.js';
 import type { EvidenceStore, StoredEvidence } from '../../domain/cases.js';
 
@@ -55,7 +57,13 @@ export class DirEvidenceStore implements EvidenceStore {
       await writeFile(from, content);
       await rename(from, to);
     };
-    await Promise.all([place(`${tmp}.json`, `${file}.json`, JSON.stringify({ contentType })), place(tmp, file, data)]);
+    // A type the bytes tell needs no `.json`; one left by an earlier put of the same bytes under
+    // another declared type goes, so the type read back is always the last one put.
+    const meta =
+      sniff(data)?.contentType === contentType
+        ? rm(`${file}.json`, { force: true })
+        : place(`${tmp}.json`, `${file}.json`, JSON.stringify({ contentType }));
+    await Promise.all([meta, place(tmp, file, data)]);
   }
 
   async get(key: string): Promise<{ data: Buffer; contentType: string } | undefined> {
@@ -71,12 +79,13 @@ export class DirEvidenceStore implements EvidenceStore {
     let meta: unknown;
     try {
       meta = JSON.parse(await readFile(`${file}.json`, 'utf8'));
-    } catch {
-      meta = undefined;
+    } catch (err) {
+      // No `.json`: the type is the one the bytes tell (see `write`).
+      meta = (err as NodeJS.ErrnoException).code === 'ENOENT' ? { contentType: sniff(data)?.contentType } : undefined;
     }
     const contentType = (meta as { contentType?: unknown } | undefined)?.contentType;
     if (typeof contentType !== 'string')
-      throw new StoredDataError(`evidence ${key}`, 'a .json file with its contentType');
+      throw new StoredDataError(`evidence ${key}`, 'a .json file with its contentType, or a type its bytes tell');
     return { data, contentType };
   }
 

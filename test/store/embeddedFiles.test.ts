@@ -3,10 +3,10 @@
  * thread (not by a shopper's turn), and the evidence directory survives being tidied up.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DirEvidenceStore, openSqlite, SqliteCaseStore } from '../../bot/store/index.js';
+import { DirEvidenceStore, openSqlite, SqliteCaseStore, StoredDataError } from '../../bot/store/index.js';
 import { SAFETY_PAGES, startWalCheckpointer } from '../../bot/store/walCheckpointer.js';
 import { PNG_1X1 } from '../support/kefuHarness.js';
 import { sampleCase } from './caseStoreContract.js';
@@ -61,7 +61,43 @@ describe('embedded store files', () => {
     rmSync(path.join(dir, 'evidence', first.key.slice(0, 2)), { recursive: true });
     const again = await store.put(PNG_1X1, 'image/png');
     expect(again.key).to.equal(first.key);
-    expect(existsSync(path.join(dir, 'evidence', first.key.slice(0, 2), `${first.key}.json`))).to.equal(true);
+    expect(existsSync(path.join(dir, 'evidence', first.key.slice(0, 2), first.key))).to.equal(true);
     expect((await store.get(again.key))?.data.equals(PNG_1X1)).to.equal(true);
+  });
+
+  it('keeps a photo as one file, and a type its bytes do not tell in a .json beside it', async () => {
+    const store = new DirEvidenceStore(path.join(dir, 'evidence'));
+    const sub = (key: string) => path.join(dir, 'evidence', key.slice(0, 2));
+    const photo = await store.put(PNG_1X1, 'image/png');
+    expect(readdirSync(sub(photo.key))).to.deep.equal([photo.key]);
+    expect((await store.get(photo.key))?.contentType).to.equal('image/png');
+    const text = Buffer.from('not a photo');
+    const note = await store.put(text, 'text/plain');
+    expect(readdirSync(sub(note.key)).sort()).to.deep.equal([note.key, `${note.key}.json`]);
+    expect(await store.get(note.key)).to.deep.equal({ data: text, contentType: 'text/plain' });
+    // The same bytes put again under another type: the type read back is the last one put.
+    const other = Buffer.concat([PNG_1X1, Buffer.from('other')]);
+    const key = (await store.put(other, 'application/octet-stream')).key;
+    expect((await store.get(key))?.contentType).to.equal('application/octet-stream');
+    await store.put(other, 'image/png');
+    expect(readdirSync(sub(key))).to.deep.equal([key]);
+    expect((await store.get(key))?.contentType).to.equal('image/png');
+  });
+
+  it('reads files kept with a .json beside them, and refuses a file whose type nothing tells', async () => {
+    const store = new DirEvidenceStore(path.join(dir, 'evidence'));
+    const photo = await store.put(PNG_1X1, 'image/png');
+    const file = path.join(dir, 'evidence', photo.key.slice(0, 2), photo.key);
+    writeFileSync(`${file}.json`, JSON.stringify({ contentType: 'image/x-kept' }));
+    expect((await store.get(photo.key))?.contentType).to.equal('image/x-kept');
+    const note = await store.put(Buffer.from('plain words'), 'text/plain');
+    rmSync(path.join(dir, 'evidence', note.key.slice(0, 2), `${note.key}.json`));
+    let err: unknown;
+    try {
+      await store.get(note.key);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(StoredDataError);
   });
 });
