@@ -5,6 +5,7 @@
  */
 import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Complaint } from '../intents/labels.js';
+import { mayMentionDates } from '../intents/entities.js';
 import type { Entities } from '../intents/types.js';
 import type { Facts } from '../rules/facts.js';
 import {
@@ -76,7 +77,7 @@ function prefill(services: KefuServices, o: EvidenceOptions, entities: Entities)
 
 /** The first message's facts, with its dates read again around the order's delivery day. */
 function firstFacts(services: KefuServices, o: ComplaintOptions, deliveredAt: string | undefined): Entities {
-  if (o.text === undefined || deliveredAt === undefined) return o.entities;
+  if (o.text === undefined || deliveredAt === undefined || !mayMentionDates(o.text)) return o.entities;
   return services.extract(o.text, services.now(), { reference: new Date(deliveredAt) });
 }
 

@@ -27,6 +27,19 @@ export function extractEntities(text: string, now: Date = new Date(), dates: Dat
   return extractEntitiesOfNormalized(normalize(typeof text === 'string' ? text : String(text ?? '')), now, dates);
 }
 
+/**
+ * False when `text` holds nothing `extractEntities` could read as a date: then its result does not
+ * depend on the date options, and a second reading with other options would find the same.
+ */
+export function mayMentionDates(text: string): boolean {
+  return DATE_WORDS.test(maskOrderIds(normalize(text)));
+}
+
+/** Order ids blanked out, so their digits are not read as amounts, sizes or dates. */
+function maskOrderIds(clean: string): string {
+  return clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));
+}
+
 /** `extractEntities` of text already passed through `normalize` (the classifier normalises once). */
 export function extractEntitiesOfNormalized(
   clean: string,
@@ -35,7 +48,7 @@ export function extractEntitiesOfNormalized(
 ): Entities {
   // Order ids first, then masked, so their digits are not read as amounts, sizes or dates.
   const orderIds = /\d{6}|订单|单号|order/iu.test(clean) ? extractOrderIds(clean) : [];
-  const rest = clean.replace(/\d{16,19}/g, (d) => '_'.repeat(d.length));
+  const rest = maskOrderIds(clean);
   const numeric = NUMERIC.test(rest);
   const entities: Entities = {
     orderIds,

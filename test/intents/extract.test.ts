@@ -10,6 +10,7 @@ import {
   extractSizes,
   extractWeights,
 } from '../../intents/index.js';
+import { mayMentionDates } from '../../intents/entities.js';
 
 const now = new Date(2026, 4, 20); // Wednesday 2026-05-20
 
@@ -179,5 +180,32 @@ describe('fact extraction', () => {
     expect(e.dates).to.deep.equal([]);
     expect(e.amounts).to.deep.equal([]);
     expect(e.shares.map((s) => s.ratio)).to.deep.equal([0.5]);
+  });
+});
+
+describe('messages that may mention dates', () => {
+  const reference = new Date(2024, 1, 10);
+  it('tells a message whose facts do not depend on the reference day', () => {
+    for (const text of [
+      '洗发水瓶子破了，漏了一箱 284716350192837465',
+      'the lid was cracked, order 284716350192837465',
+    ]) {
+      expect(mayMentionDates(text), text).to.equal(false);
+      expect(extractEntities(text, now, { reference }), text).to.deep.equal(extractEntities(text, now));
+    }
+  });
+
+  it('keeps every message with a date word, number or month name', () => {
+    for (const text of [
+      '2月29日过期的牛奶',
+      '昨天收到的',
+      '保质期到３月１日',
+      'expired on Feb 29',
+      'it came 3 days ago',
+    ])
+      expect(mayMentionDates(text), text).to.equal(true);
+    // The reason it matters: a year-less date is placed around the reference day.
+    const text = '2月29日过期的牛奶';
+    expect(extractEntities(text, now, { reference }).dates).to.not.deep.equal(extractEntities(text, now).dates);
   });
 });
