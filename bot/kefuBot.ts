@@ -118,6 +118,9 @@ export class KefuBot extends ActivityHandler {
     });
     let lang: Lang | undefined;
     let claim: Awaited<ReturnType<ActivityOnce['claim']>> | undefined;
+    // Only an expectReplies caller is answered from the ledger; other channels already got the
+    // replies, so none are kept (they are shopper data).
+    const keep = () => (context.activity.deliveryMode === 'expectReplies' ? outbox : []);
     try {
       claim = this.deps.once ? await this.deps.once.claim(context.activity) : undefined;
       if (claim?.kind === 'replay') {
@@ -139,16 +142,15 @@ export class KefuBot extends ActivityHandler {
             await super.run(context);
             lang = session.lang;
             await this.keepTranscript(session, before, context.activity, outbox);
+            // On the embedded store the "handled" mark commits with the state, in one transaction.
+            if (claim?.kind === 'run') claim.finishAlong(this.deps.conversationState.get(context) as object, keep());
           });
         } finally {
           this.deps.bridge.leaveTurn(context);
         }
         // Saved: a failure to remember the replies only means a redelivery is handled again.
-        // Only an expectReplies caller is answered from the ledger; other channels already got
-        // the replies, so none are kept (they are shopper data).
-        const keep = context.activity.deliveryMode === 'expectReplies' ? outbox : [];
         await claim
-          ?.finish(keep)
+          ?.finish(keep())
           .catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
       }
     } catch (err) {

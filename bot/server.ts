@@ -167,7 +167,9 @@ export function createServer(options: ServerOptions): KefuServer {
       sendRefusal(res, refusal.error, refusal.message, refusal.status);
       return;
     }
-    log.debug({ activity: summarizeActivity(body as Record<string, unknown>) }, 'activity in');
+    // Summarising (and masking) the activity costs more than the rest of the edge: only when it is logged.
+    if (log.isLevelEnabled('debug'))
+      log.debug({ activity: summarizeActivity(body as Record<string, unknown>) }, 'activity in');
     await adapter.process(req, res, limitedTurn);
   });
 

@@ -169,8 +169,12 @@ export function found(data: unknown): string {
   return JSON.stringify(data);
 }
 
-export function describeSchemaError(e: ErrorObject, path: PathSeg[]): string {
-  const where = path.length === 0 ? 'the file' : path.join('.');
+/** What a schema error means, phrased as "… is X (expected Y)"; `where` names the value. */
+export function describeSchemaError(
+  e: ErrorObject,
+  path: PathSeg[],
+  where = path.length === 0 ? 'the file' : path.join('.'),
+): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':

@@ -4,7 +4,13 @@
  * it is about and rephrased as "found … expected …".
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { compileSchema as compileOnce, found, schemaFileValidator, schemaProblems } from '../lib/dataFile.js';
+import {
+  compileSchema as compileOnce,
+  describeSchemaError,
+  found,
+  schemaFileValidator,
+  schemaProblems,
+} from '../lib/dataFile.js';
 import { projectPath } from '../lib/paths.js';
 import type { Diagnostic } from './types.js';
 import { toDiagnostic, type PathSeg, type YamlSource } from './yamlSource.js';
@@ -43,6 +49,7 @@ function pick(value: unknown, key: PathSeg | undefined): unknown {
   return (value as Record<string, unknown>)[String(key)];
 }
 
+/** The table's own phrasing where it differs from the loader's; the rest is the loader's. */
 function describe(e: ErrorObject, path: PathSeg[]): string {
   const where = path.length === 0 ? 'the table' : `'${path.join('.')}'`;
   const p = e.params as Record<string, unknown>;
@@ -53,17 +60,14 @@ function describe(e: ErrorObject, path: PathSeg[]): string {
       const props = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return `'${String(p.additionalProperty)}' is not a known field of ${where} (expected one of ${props.join(', ')})`;
     }
-    case 'enum':
-      return `${where} is ${found(e.data)} (expected one of ${(p.allowedValues as unknown[]).join(', ')})`;
-    case 'const':
-      return `${where} is ${found(e.data)} (expected ${JSON.stringify(p.allowedValue)})`;
-    case 'type':
-      return `${where} is ${found(e.data)} (expected ${String(p.type)})`;
     case 'pattern':
       return `${where} is ${found(e.data)} (expected text matching ${String(p.pattern)}, e.g. FRESH-03)`;
+    case 'enum':
+    case 'const':
+    case 'type':
     case 'oneOf':
     case 'anyOf':
-      return `${where} is ${found(e.data)} (expected ${String((e.parentSchema as { description?: string } | undefined)?.description ?? 'one of the documented forms')})`;
+      return describeSchemaError(e, path, where);
     default:
       return `${where} is ${found(e.data)} (expected it to ${e.message ?? 'match the schema'})`;
   }

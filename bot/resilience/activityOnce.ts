@@ -24,7 +24,17 @@ export interface ActivityOnceOptions {
 /** What a turn may do with its activity. */
 export type Claim =
   | { kind: 'replay'; replies: Partial<Activity>[] }
-  | { kind: 'run'; finish(replies: Partial<Activity>[]): Promise<void>; abandon(): Promise<void> };
+  | {
+      kind: 'run';
+      /**
+       * Marks the activity handled in the same transaction as the next write of `state`, where
+       * the ledger and the state share a database (the embedded store); `finish` then only
+       * stops the renewals. Call it right before saving, with the replies the turn will send.
+       */
+      finishAlong(state: object, replies: Partial<Activity>[]): void;
+      finish(replies: Partial<Activity>[]): Promise<void>;
+      abandon(): Promise<void>;
+    };
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -41,7 +51,12 @@ export function conversationScope(channelId: string, conversationId: string): st
   return hash(`${channelId}\n${conversationId}`);
 }
 
-const UNTRACKED: Claim = { kind: 'run', finish: async () => undefined, abandon: async () => undefined };
+const UNTRACKED: Claim = {
+  kind: 'run',
+  finishAlong: () => undefined,
+  finish: async () => undefined,
+  abandon: async () => undefined,
+};
 
 export class ActivityOnce {
   private readonly leaseMs: number;
@@ -74,11 +89,15 @@ export class ActivityOnce {
       Math.max(50, Math.floor(this.leaseMs / 3)),
     );
     renew.unref();
+    let writtenAlong = () => false;
     return {
       kind: 'run',
+      finishAlong: (state, replies) => {
+        if (ledger.finishAlong) writtenAlong = ledger.finishAlong(state, key, replies, this.options.ttlSeconds);
+      },
       finish: async (replies) => {
         clearInterval(renew);
-        await ledger.finish(key, replies, this.options.ttlSeconds);
+        if (!writtenAlong()) await ledger.finish(key, replies, this.options.ttlSeconds);
       },
       abandon: async () => {
         clearInterval(renew);

@@ -7,12 +7,27 @@
  */
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import {
+  AuthenticationConstants,
   AuthenticationError,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
+  type ConnectorClient,
   type ConnectorFactory,
+  type UserTokenClient,
 } from 'botframework-connector';
 import type { Config } from '../config.js';
+
+/** Connector and token clients kept (by app id, service URL and audience). */
+const MAX_CACHED_CLIENTS = 1000;
+
+/** The bot's app id a request was for, as botbuilder reads it (audience claim, else appid claim). */
+function appIdOf(identity: ClaimsIdentity): string {
+  return (
+    identity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    identity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
+}
 
 /** How long the signing keys may take to load before the request is refused. */
 export const KEY_LOOKUP_TIMEOUT_MS = 10_000;
@@ -39,18 +54,46 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
    * holds the key), so a proactive message to the widget needs no token from Microsoft Entra.
    */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const remote = super.createConnectorFactory(claimsIdentity);
     const local = this.localServiceUrl;
-    if (local === undefined) return remote;
-    const anonymous = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(claimsIdentity);
+    const appId = appIdOf(claimsIdentity);
     return {
       create: (serviceUrl: string, audience?: string) => {
-        const own = local();
+        const own = local?.();
         const isLocal =
           own !== undefined && (serviceUrl.replace(/\/+$/, '') === own || serviceUrl.startsWith(`${own}/`));
-        return (isLocal ? anonymous : remote).create(serviceUrl, audience);
+        return this.cached(this.connectors, `${isLocal}\n${appId}\n${serviceUrl}\n${audience ?? ''}`, () => {
+          this.anonymous ??= new ConfigurationBotFrameworkAuthentication({});
+          return (isLocal ? this.anonymous : this.base())
+            .createConnectorFactory(claimsIdentity)
+            .create(serviceUrl, audience);
+        });
       },
     };
+  }
+
+  /** Clients by what makes them differ: botbuilder builds a new one (an HTTP pipeline and credentials) on every turn. */
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
+  private anonymous?: ConfigurationBotFrameworkAuthentication;
+
+  private base(): { createConnectorFactory(identity: ClaimsIdentity): ConnectorFactory } {
+    return { createConnectorFactory: (identity) => super.createConnectorFactory(identity) };
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.cached(this.tokenClients, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  /** A client per key, made once; a failed one is made again next time. Bounded: a full cache starts over. */
+  private cached<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+    let client = cache.get(key);
+    if (client === undefined) {
+      if (cache.size >= MAX_CACHED_CLIENTS) cache.clear();
+      client = make();
+      cache.set(key, client);
+      client.catch(() => cache.delete(key));
+    }
+    return client;
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
@@ -65,7 +108,20 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
       );
     });
     try {
-      return await Promise.race([super.authenticateRequest(activity, authHeader), timeout]);
+      const result = await Promise.race([super.authenticateRequest(activity, authHeader), timeout]);
+      // botbuilder's factory for this identity, with each client it makes kept for the next turns.
+      const factory = result.connectorFactory;
+      if (factory === undefined) return result;
+      const appId = appIdOf(result.claimsIdentity);
+      return {
+        ...result,
+        connectorFactory: {
+          create: (serviceUrl: string, audience?: string) =>
+            this.cached(this.connectors, `in\n${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
+              factory.create(serviceUrl, audience),
+            ),
+        },
+      };
     } catch (err) {
       if (err instanceof AuthenticationError) throw err;
       throw new AuthenticationError(

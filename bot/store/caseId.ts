@@ -4,7 +4,7 @@
  * that instances need no coordination; a rare collision is caught by the primary key and the
  * store draws again.
  */
-import { randomBytes } from 'node:crypto';
+import { randomChunk } from './randomPool.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const SHAPE = /^KF\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/;
@@ -12,7 +12,7 @@ const SHAPE = /^KF\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/;
 export function newCaseId(now: Date = new Date()): string {
   const yy = String(now.getUTCFullYear() % 100).padStart(2, '0');
   const mm = String(now.getUTCMonth() + 1).padStart(2, '0');
-  const bytes = randomBytes(6);
+  const bytes = randomChunk(6);
   let tail = '';
   for (const b of bytes) tail += ALPHABET[b & 31];
   return `KF${yy}${mm}-${tail}`;

@@ -3,6 +3,7 @@
  * exactly) beside a few columns for queries. `create` returns only after the row is committed,
  * so the id may then be shown to the shopper.
  */
+import type { Statement } from 'better-sqlite3';
 import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCaseJson } from './caseRecord.js';
 import { newCaseId, normalizeCaseId } from './caseId.js';
 import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
@@ -25,6 +26,7 @@ export class SqliteCaseStore implements CaseStore {
   private readonly selectDoc;
   private readonly casUpdate;
   private readonly remove;
+  private readonly listings = new Map<string, Statement<(string | number)[], { doc: string }>>();
 
   constructor(private readonly db: SqliteDb) {
     this.insert = db.prepare<[Row]>(`INSERT INTO cases (${COLUMNS}) VALUES (${VALUES})`);
@@ -99,10 +101,20 @@ export class SqliteCaseStore implements CaseStore {
       where.push('created_at >= ?');
       params.push(new Date(filter.since).toISOString());
     }
-    const sql = `SELECT doc FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    // A shopper's cases in some statuses: SQLite alone would walk every case of the shopper in
+    // date order (cases_shopper) and test each one's status.
+    const index =
+      filter.status !== undefined && filter.shopperId !== undefined ? 'INDEXED BY cases_shopper_status' : '';
+    const sql = `SELECT doc FROM cases ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id LIMIT ?`;
     params.push(filter.limit ?? -1);
-    const rows = this.db.prepare<(string | number)[], { doc: string }>(sql).all(...params);
+    let statement = this.listings.get(sql);
+    if (statement === undefined) {
+      // One statement per shape of filter (a handful), prepared once.
+      statement = this.db.prepare<(string | number)[], { doc: string }>(sql);
+      this.listings.set(sql, statement);
+    }
+    const rows = statement.all(...params);
     return rows.map((r) => parseCaseJson(r.doc, 'case in list'));
   }
 

@@ -83,4 +83,7 @@ const STORE_MIGRATIONS = [
      expires_at INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX activity_ledger_expires ON activity_ledger (expires_at);`,
+  // A shopper's cases in given statuses (a new complaint joins an active case about its item):
+  // without it the lookup reads every case the shopper ever had, on every first turn.
+  'CREATE INDEX cases_shopper_status ON cases (shopper_id, status, created_at);',
 ];

@@ -1,11 +1,15 @@
 /**
  * The activity ledger in the embedded SQLite file: one row per activity, claimed or handled.
  * Every read-and-claim is one IMMEDIATE transaction, so two processes on the same file cannot
- * both claim an activity. Expired rows are swept a few at a time on each claim.
+ * both claim an activity. Expired rows are swept a few at a time, at most once a second, by a claim.
  */
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './sqliteDb.js';
+import { writeAlong } from './storeItems.js';
 import type { ActivityLedger, LedgerEntry } from './types.js';
+
+const SWEEP_EVERY_MS = 1000;
+const SWEEP_BATCH = 50;
 
 interface Row {
   owner: string;
@@ -17,7 +21,8 @@ interface Row {
 export class SqliteLedger implements ActivityLedger {
   private readonly claim: (key: string, owner: string, leaseMs: number) => LedgerEntry;
   private readonly extend: Statement<[number, string, string]>;
-  private readonly done: Statement<[string, string, number]>;
+  private readonly done: (key: string, replies: string, expiresAt: number) => void;
+  private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly release: Statement<[string, string]>;
   private readonly drop: Statement<[string]>;
 
@@ -32,11 +37,15 @@ export class SqliteLedger implements ActivityLedger {
       'INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, ?, 0, NULL, ?)',
     );
     const sweep = db.prepare(
-      'DELETE FROM activity_ledger WHERE key IN (SELECT key FROM activity_ledger WHERE expires_at < ? LIMIT 50)',
+      `DELETE FROM activity_ledger WHERE key IN (SELECT key FROM activity_ledger WHERE expires_at < ? LIMIT ${SWEEP_BATCH})`,
     );
     const tx = db.transaction((key: string, owner: string, leaseMs: number): LedgerEntry => {
       const at = this.now();
-      sweep.run(at);
+      // Expired rows are only clutter (every read checks `expires_at`), so they are swept at most
+      // once a second rather than on every claim; a full batch means more wait, so the next claim
+      // sweeps again.
+      if (at - this.sweptAt >= SWEEP_EVERY_MS || at < this.sweptAt)
+        this.sweptAt = sweep.run(at).changes < SWEEP_BATCH ? at : Number.NEGATIVE_INFINITY;
       const row = read.get(key);
       if (row !== undefined && row.expires_at > at) {
         return row.done === 1
@@ -48,9 +57,17 @@ export class SqliteLedger implements ActivityLedger {
     });
     this.claim = (key, owner, leaseMs) => tx.immediate(key, owner, leaseMs);
     this.extend = db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0');
-    this.done = db.prepare(
+    // The claim's row is there (unless it expired and was swept): an UPDATE in place rewrites less
+    // than a REPLACE, which deletes and inserts both the row and its index entry.
+    const markDone = db.prepare<[string, number, string]>(
+      "UPDATE activity_ledger SET owner = '', done = 1, replies = ?, expires_at = ? WHERE key = ?",
+    );
+    const insertDone = db.prepare<[string, string, number]>(
       "INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, '', 1, ?, ?)",
     );
+    this.done = (key, replies, expiresAt) => {
+      if (markDone.run(replies, expiresAt, key).changes === 0) insertDone.run(key, replies, expiresAt);
+    };
     this.release = db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0');
     // Keys are `<hex scope>:<hex id>`, so the pattern has no LIKE wildcards of its own.
     this.drop = db.prepare("DELETE FROM activity_ledger WHERE key LIKE ? || ':%'");
@@ -65,7 +82,21 @@ export class SqliteLedger implements ActivityLedger {
   }
 
   async finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void> {
-    this.done.run(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
+    this.done(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
+  }
+
+  /** In the transaction that writes `item` to this database's `SqliteStorage`: state and mark commit together. */
+  finishAlong(item: object, key: string, replies: unknown[], ttlSeconds: number): () => boolean {
+    const json = JSON.stringify(replies);
+    let written = false;
+    writeAlong(item, () => {
+      // A mark that cannot be written must not cost the turn its state: `finish` tries again after.
+      try {
+        this.done(key, json, this.now() + ttlSeconds * 1000);
+        written = true;
+      } catch {}
+    });
+    return () => written;
   }
 
   async abandon(key: string, owner: string): Promise<void> {

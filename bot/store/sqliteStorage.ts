@@ -6,7 +6,7 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import { EtagConflictError } from './errors.js';
 import type { SqliteDb } from './sqliteDb.js';
-import { markWritten, prepareWrites, restoreItem, type PreparedWrite } from './storeItems.js';
+import { markWritten, type PreparedWrite, prepareWrites, restoreItem, takeAlong } from './storeItems.js';
 
 interface StateRow {
   etag: string;
@@ -30,9 +30,11 @@ export class SqliteStorage implements Storage {
        WHERE @expected IS NULL OR state.etag = @expected`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
-    // Several keys: one IMMEDIATE transaction, all applied or none.
-    this.writeAll = db.transaction((writes: PreparedWrite[], now: number) => {
+    // Several keys, or writes that go along (the activity ledger's): one IMMEDIATE transaction,
+    // all applied or none.
+    this.writeAll = db.transaction((writes: PreparedWrite[], now: number, extra: (() => void)[]) => {
       for (const w of writes) this.writeOne(w, now);
+      for (const write of extra) write();
     });
     this.removeAll = db.transaction((keys: string[]) => {
       for (const key of keys) this.remove.run(key);
@@ -57,8 +59,9 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     const writes = prepareWrites(changes);
-    if (writes.length === 1) this.writeOne(writes[0]!, Date.now());
-    else this.writeAll.immediate(writes, Date.now());
+    const extra = writes.map((w) => takeAlong(w.item)).filter((w) => w !== undefined);
+    if (writes.length === 1 && extra.length === 0) this.writeOne(writes[0]!, Date.now());
+    else this.writeAll.immediate(writes, Date.now(), extra);
     markWritten(writes);
   }
 

@@ -48,6 +48,13 @@ export interface ActivityLedger {
   renew(key: string, owner: string, leaseMs: number): Promise<void>;
   /** Records the activity as handled, with its replies, for `ttlSeconds`. */
   finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void>;
+  /**
+   * Optional: records the activity as handled in the same transaction as the next write of
+   * `item` (the turn's conversation state) to a store on the same database, so the turn's state
+   * and its "handled" mark commit together. Returns a check of whether that write took it along;
+   * if not (nothing was written), `finish` is still due.
+   */
+  finishAlong?(item: object, key: string, replies: unknown[], ttlSeconds: number): () => boolean;
   /** Gives up a claim (the turn failed), so a redelivery is handled afresh. */
   abandon(key: string, owner: string): Promise<void>;
   /**

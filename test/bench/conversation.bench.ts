@@ -1,14 +1,24 @@
 /**
- * Full complaint conversations over HTTP on loopback (`/api/messages` with expectReplies), against
- * kefu on its embedded defaults and against an echo bot on the same stack (restify + CloudAdapter +
- * kefu's own server module), measured in the same run with the same requests and concurrency.
+ * kefu's turns beside two bots on the same stack (restify + CloudAdapter + kefu's own server
+ * module), measured in the same run with the same requests:
+ * - **echo**: replies with the text; what the stack alone costs.
+ * - **dialogs only**: a dialog stack as deep as kefu's during evidence collection (complaint →
+ *   evidence round → slot prompt, under the main dialog) on MemoryStorage, with no kefu logic and
+ *   no disk: what botbuilder-dialogs at kefu's depth costs, the ceiling for kefu.
+ * - **kefu** on its embedded defaults (SQLite file, evidence directory).
  *
- * A third bot shows what botbuilder-dialogs itself costs: the same stack and a dialog stack as deep
- * as kefu's during evidence collection (complaint → evidence round → slot prompt, under the main
- * dialog), on MemoryStorage, with no kefu logic and no disk. Its ratio to the echo bot is the
- * ceiling for any bot that runs its conversation on botbuilder-dialogs this deep.
+ * Three measurements:
+ * 1. Whole complaint conversations (6 turns), 10 at a time, client in this process; the bots take
+ *    turns in rounds so drift in the machine's load hits all alike.
+ * 2. First complaint turns (each a new conversation), from a load client in its own process over
+ *    10 keep-alive connections, so each server has the event loop to itself; rounds as above.
+ * 3. CPU per turn by step, one conversation at a time (client and server, this process), so the
+ *    remaining gap is visible step by step.
+ *
+ * `npm run bench -- conversation --write-docs` also writes the figures into docs/benchmarks.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -20,66 +30,104 @@ import {
 } from 'botbuilder';
 import {
   Dialog,
+  type DialogContext,
   DialogSet,
+  type DialogState,
   DialogTurnStatus,
   WaterfallDialog,
-  type DialogContext,
-  type DialogState,
 } from 'botbuilder-dialogs';
+import { startApp } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { createServer } from '../../bot/server.js';
-import { startApp } from '../../bot/app.js';
 import { PNG_1X1, ROOT } from '../support/kefuHarness.js';
-import { throughput, type Throughput } from './latency.js';
+import { type Throughput, throughput } from './latency.js';
+import type { LoadJob, LoadResult } from './loadClient.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 300);
+const FIRST_TURNS = Number(process.env.BENCH_FIRST_TURNS ?? 3000);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 60);
 const CONCURRENCY = 10;
-/** The bots take turns, a slice of the conversations each round, so drift in the machine's load hits all alike. */
-const ROUNDS = 3;
-const photo = { contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG_1X1.toString('base64')}` };
-const SCRIPT: Record<string, unknown>[] = [
-  { text: '洗发水瓶子破了，漏了一箱 284716350192837465' },
-  { attachments: [photo] },
-  { text: '跳过' },
-  { text: '跳过' },
-  { text: '还没联系商家' },
-  { text: '接受' },
+/** The bots take turns, a slice of the work each round, so drift in the machine's load hits all alike. */
+const ROUNDS = 6;
+const BOTS = ['echo', 'floor', 'kefu'] as const;
+type Bot = (typeof BOTS)[number];
+const NAMES: Record<Bot, string> = { echo: 'echo bot', floor: 'dialogs only', kefu: 'kefu (SQLite)' };
+/** A photo of its own for every conversation (bytes after the PNG's end), as shoppers' photos differ. */
+const photoOf = (conversation: string) => ({
+  contentType: 'image/png',
+  contentUrl: `data:image/png;base64,${Buffer.concat([PNG_1X1, Buffer.from(conversation)]).toString('base64')}`,
+});
+/** The story every conversation follows, each turn named by what kefu does with it. */
+const SCRIPT: { kind: string; body: Record<string, unknown> }[] = [
+  { kind: 'first complaint (opens the case)', body: { text: '洗发水瓶子破了，漏了一箱 284716350192837465' } },
+  { kind: 'photo of the item', body: { attachments: [] } },
+  { kind: 'skip: package photo', body: { text: '跳过' } },
+  { kind: 'skip: share affected', body: { text: '跳过' } },
+  { kind: "seller's answer → remedy", body: { text: '还没联系商家' } },
+  { kind: 'accept the remedy', body: { text: '接受' } },
 ];
+const DOCS = path.join(ROOT, 'docs', 'benchmarks.md');
+const BEGIN = '<!-- bench:conversation:begin -->';
+const END = '<!-- bench:conversation:end -->';
 
-interface Run {
-  latencies: number[];
-  seconds: number;
-  settled: number;
+const activity = (conversation: string, i: number, body: Record<string, unknown>) => ({
+  type: 'message',
+  id: `a${i}`,
+  channelId: 'bench',
+  serviceUrl: 'http://127.0.0.1:9/',
+  deliveryMode: 'expectReplies',
+  locale: 'zh-CN',
+  from: { id: 'u-lihua' },
+  recipient: { id: 'kefu' },
+  conversation: { id: conversation },
+  ...body,
+  ...(body.attachments ? { attachments: [photoOf(conversation)] } : {}),
+});
+
+interface Reply {
+  text?: string;
+  channelData?: { refused?: unknown };
 }
 
-/** Runs `count` conversations named `label-…` and adds their figures to `into`. */
-async function drive(url: string, label: string, count: number, into: Run): Promise<void> {
+/** One turn: its replies, or undefined when it failed (a status other than 200, no reply, a refusal). */
+async function say(url: string, conversation: string, i: number): Promise<Reply[] | undefined> {
+  const res = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity(conversation, i, SCRIPT[i]!.body)),
+  });
+  if (res.status !== 200) {
+    await res.arrayBuffer();
+    return undefined;
+  }
+  const replies = ((await res.json()) as { activities?: Reply[] }).activities ?? [];
+  return replies.length === 0 || replies.some((a) => a.channelData?.refused !== undefined) ? undefined : replies;
+}
+
+interface Run {
+  /** Latencies by step of the script. */
+  steps: number[][];
+  seconds: number;
+  settled: number;
+  errors: number;
+}
+
+const newRun = (): Run => ({ steps: SCRIPT.map(() => []), seconds: 0, settled: 0, errors: 0 });
+const all = (r: Run) => r.steps.flat();
+
+/** Runs `count` whole conversations named `label-…`, `CONCURRENCY` at a time, and adds their figures to `into`. */
+async function conversations(url: string, label: string, count: number, into: Run): Promise<void> {
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     for (let n = next++; n < count; n = next++) {
-      for (const [i, step] of SCRIPT.entries()) {
+      for (let i = 0; i < SCRIPT.length; i++) {
         const t0 = performance.now();
-        const res = await fetch(`${url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'message',
-            id: `a${i}`,
-            channelId: 'bench',
-            serviceUrl: 'http://127.0.0.1:9/',
-            deliveryMode: 'expectReplies',
-            locale: 'zh-CN',
-            from: { id: 'u-lihua' },
-            recipient: { id: 'kefu' },
-            conversation: { id: `${label}-${n}` },
-            ...step,
-          }),
-        });
-        const body = (await res.json()) as { activities: { text?: string }[] };
-        into.latencies.push(performance.now() - t0);
-        if (i === SCRIPT.length - 1 && body.activities.some((a) => a.text?.includes('方案已确认'))) into.settled++;
+        const replies = await say(url, `${label}-${n}`, i).catch(() => undefined);
+        into.steps[i]!.push(performance.now() - t0);
+        if (replies === undefined) into.errors++;
+        if (i === SCRIPT.length - 1 && replies?.some((a) => a.text?.includes('方案已确认'))) into.settled++;
       }
     }
   };
@@ -87,9 +135,54 @@ async function drive(url: string, label: string, count: number, into: Run): Prom
   into.seconds += (performance.now() - started) / 1000;
 }
 
-const figures = ({ latencies, seconds }: Run): Throughput => throughput(latencies, seconds * 1000);
+/** CPU (client and server, this process) of each step, one conversation at a time; adds to `into` (ms). */
+async function cpuBySteps(url: string, label: string, count: number, into: number[][]): Promise<number> {
+  let errors = 0;
+  for (let n = 0; n < count; n++) {
+    for (let i = 0; i < SCRIPT.length; i++) {
+      const before = process.cpuUsage();
+      const replies = await say(url, `${label}-${n}`, i);
+      const used = process.cpuUsage(before);
+      into[i]!.push((used.user + used.system) / 1000);
+      if (replies === undefined) errors++;
+    }
+  }
+  return errors;
+}
 
-const newRun = (): Run => ({ latencies: [], seconds: 0, settled: 0 });
+/** Posts `count` first turns from the load client process; adds latencies and wall time to `into`. */
+function firstTurns(url: string, prefix: string, count: number, into: Load): Promise<void> {
+  const job: LoadJob = {
+    url,
+    activity: activity('', 0, SCRIPT[0]!.body),
+    prefix,
+    count,
+    connections: CONCURRENCY,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'bench', 'loadClient.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  // The client is another process: this process's CPU meanwhile is the servers' (only one is loaded).
+  const cpuBefore = process.cpuUsage();
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  child.stdin.end(JSON.stringify(job));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load client exited with ${code}`));
+      const r = JSON.parse(out) as LoadResult;
+      const used = process.cpuUsage(cpuBefore);
+      into.serverCpuMs += (used.user + used.system) / 1000;
+      into.latencies.push(...r.latencies);
+      into.wallMs += r.wallMs;
+      into.errors += r.errors;
+      resolve();
+    });
+  });
+}
 
 /** The dialogs-only bot: three waterfalls, each starting the next, and a prompt on top, as in kefu. */
 function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
@@ -121,31 +214,26 @@ function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
   };
 }
 
-/** CPU (this process: client and server) per turn, one turn at a time: greetings, each in a new conversation. */
-async function cpuPerGreeting(url: string, text: string, label: string, turns = 1000): Promise<number> {
-  const before = process.cpuUsage();
-  for (let i = 0; i < turns; i++) {
-    await fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `g${i}`,
-        channelId: 'bench',
-        serviceUrl: 'http://127.0.0.1:9/',
-        deliveryMode: 'expectReplies',
-        from: { id: 'u-lihua' },
-        recipient: { id: 'kefu' },
-        conversation: { id: `${label}-${i}` },
-        text,
-      }),
-    }).then((r) => r.text());
-  }
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / turns;
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const n0 = (x: number) => x.toFixed(0);
+const n1 = (x: number) => x.toFixed(1);
+const n2 = (x: number) => x.toFixed(2);
+
+/** Markdown table rows. */
+function table(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
 }
 
 export default async function conversationBench(): Promise<void> {
+  const writeDocs = process.argv.includes('--write-docs');
   const log = createLogger('silent');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const echo = createServer({
@@ -153,9 +241,7 @@ export default async function conversationBench(): Promise<void> {
     log,
     onTurn: async (ctx) => void (await ctx.sendActivity(`echo: ${ctx.activity.text ?? ''}`)),
   });
-  const echoPort = await echo.listen(0, '127.0.0.1');
   const floor = createServer({ adapter, log, onTurn: dialogsOnlyTurn() });
-  const floorPort = await floor.listen(0, '127.0.0.1');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
   const app = await startApp(loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir }, ROOT), {
     log,
@@ -163,41 +249,154 @@ export default async function conversationBench(): Promise<void> {
     timers: false,
   });
   try {
-    const bots = { echo: `http://127.0.0.1:${echoPort}`, floor: `http://127.0.0.1:${floorPort}`, kefu: app.url };
+    const bots: Record<Bot, string> = {
+      echo: `http://127.0.0.1:${await echo.listen(0, '127.0.0.1')}`,
+      floor: `http://127.0.0.1:${await floor.listen(0, '127.0.0.1')}`,
+      kefu: app.url,
+    };
+    const lines: string[] = [];
+    const out = (line = '') => {
+      console.log(line);
+      lines.push(line);
+    };
+    // Unmeasured warm-up (JIT, caches) for every bot.
+    for (const bot of BOTS) await conversations(bots[bot], `warm-${bot}`, 30, newRun());
+
+    // 1. Whole conversations.
     const runs = { echo: newRun(), floor: newRun(), kefu: newRun() };
-    for (const [name, url] of Object.entries(bots)) await drive(url, `warm-${name}`, 30, newRun());
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const name of ['echo', 'floor', 'kefu'] as const)
-        await drive(bots[name], `${name}-${round}`, Math.ceil(CONVERSATIONS / ROUNDS), runs[name]);
-    }
-    const [baseline, dialogsOnly, kefu] = [
-      figures(runs.echo),
-      figures(runs.floor),
-      { ...figures(runs.kefu), settled: runs.kefu.settled },
+    const perRound = Math.ceil(CONVERSATIONS / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++)
+      for (const bot of BOTS) await conversations(bots[bot], `${bot}-${round}`, perRound, runs[bot]);
+    const whole = Object.fromEntries(BOTS.map((b) => [b, throughput(all(runs[b]), runs[b].seconds * 1000)])) as Record<
+      Bot,
+      Throughput
+    >;
+
+    // 2. First turns from a separate load client.
+    const first = { echo: newLoad(), floor: newLoad(), kefu: newLoad() };
+    for (const bot of BOTS) await firstTurns(bots[bot], `fwarm-${bot}`, 300, newLoad());
+    for (let round = 0; round < ROUNDS; round++)
+      for (const bot of BOTS)
+        await firstTurns(bots[bot], `first-${bot}-${round}`, Math.ceil(FIRST_TURNS / ROUNDS), first[bot]);
+    const firstFig = Object.fromEntries(
+      BOTS.map((b) => [b, throughput(first[b].latencies, first[b].wallMs)]),
+    ) as Record<Bot, Throughput>;
+
+    // 3. CPU by step, one conversation at a time.
+    const cpu = {
+      echo: SCRIPT.map((): number[] => []),
+      floor: SCRIPT.map((): number[] => []),
+      kefu: SCRIPT.map((): number[] => []),
+    };
+    let cpuErrors = 0;
+    for (let round = 0; round < ROUNDS; round++)
+      for (const bot of BOTS)
+        cpuErrors += await cpuBySteps(bots[bot], `cpu-${bot}-${round}`, Math.ceil(SEQUENTIAL / ROUNDS), cpu[bot]);
+
+    const ratio = (bot: Bot, f: Record<Bot, Throughput>) => f[bot].perSecond / f.floor.perSecond;
+    const row = (bot: Bot, f: Record<Bot, Throughput>, errors: number) => [
+      NAMES[bot],
+      n0(f[bot].perSecond),
+      `${n2(ratio(bot, f))}×`,
+      n1(f[bot].p50),
+      n1(f[bot].p99),
+      String(errors),
     ];
-    const row = (label: string, r: Throughput) =>
-      `  ${label.padEnd(22)}${r.perSecond.toFixed(0).padStart(5)} turns/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`;
-    console.log(
-      `${CONVERSATIONS} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} concurrent, expectReplies over loopback`,
+    const head = ['bot', 'turns/s', '÷ dialogs only', 'p50 ms', 'p99 ms', 'errors'];
+    out(
+      `Machine: ${os.cpus().length} cores, Node.js ${process.versions.node}; load average at the end ${os.loadavg()[0]!.toFixed(1)}.`,
     );
-    console.log(row('echo bot (baseline):', baseline));
-    console.log(row('dialogs only:', dialogsOnly));
-    console.log(
-      `${row('kefu (SQLite):', kefu)}  (${kefu.settled}/${ROUNDS * Math.ceil(CONVERSATIONS / ROUNDS)} settled)`,
+    out();
+    out(
+      `**Whole conversations**: ${ROUNDS * perRound} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} at a time, client in the same process, \`expectReplies\` over loopback (kefu settled ${runs.kefu.settled}/${ROUNDS * perRound}; the others joined a case another conversation had open for the same item).`,
     );
-    console.log(`  ratio kefu / echo:         ${(kefu.perSecond / baseline.perSecond).toFixed(2)}× (goal ≥ 0.8×)`);
-    console.log(
-      `  ratio dialogs only / echo: ${(dialogsOnly.perSecond / baseline.perSecond).toFixed(2)}× (botbuilder-dialogs alone, kefu's depth: the ceiling)`,
+    out();
+    for (const l of table(
+      head,
+      BOTS.map((b) => row(b, whole, runs[b].errors)),
+    ))
+      out(l);
+    out();
+    out(
+      `**First complaint turn**: ${ROUNDS * Math.ceil(FIRST_TURNS / ROUNDS)} first turns, each a new conversation, from a load client in its own process over ${CONCURRENCY} keep-alive connections.`,
     );
-    const echoCpu = await cpuPerGreeting(`http://127.0.0.1:${echoPort}`, 'hi', 'cpu-echo');
-    const kefuCpu = await cpuPerGreeting(app.url, '你好', 'cpu-kefu');
-    console.log(
-      `one turn at a time, CPU per turn (client + server, one process): echo ${echoCpu.toFixed(2)} ms, kefu greeting ${kefuCpu.toFixed(2)} ms (${(kefuCpu / echoCpu).toFixed(2)}×)`,
+    out();
+    const serverCpu = (b: Bot) => first[b].serverCpuMs / first[b].latencies.length;
+    for (const l of table(
+      [...head, 'server CPU ms/turn', 'dialogs only ÷ by CPU'],
+      BOTS.map((b) => [
+        ...row(b, firstFig, first[b].errors),
+        n2(serverCpu(b)),
+        `${n2(serverCpu('floor') / serverCpu(b))}×`,
+      ]),
+    ))
+      out(l);
+    out();
+    out(
+      `**By step**: CPU per turn (client and server, one process), mean of ${ROUNDS * Math.ceil(SEQUENTIAL / ROUNDS)} conversations one at a time; and p50 latency under load (whole conversations above).`,
     );
+    out();
+    const stepRows = SCRIPT.map((s, i) => {
+      const [f, k] = [mean(cpu.floor[i]!), mean(cpu.kefu[i]!)];
+      return [
+        `${i + 1}. ${s.kind}`,
+        n2(mean(cpu.echo[i]!)),
+        n2(f),
+        n2(k),
+        `${n2(k / f)}×`,
+        n1(median(runs.floor.steps[i]!)),
+        n1(median(runs.kefu.steps[i]!)),
+      ];
+    });
+    const cf = mean(cpu.floor.flat());
+    const ck = mean(cpu.kefu.flat());
+    stepRows.push([
+      'all steps',
+      n2(mean(cpu.echo.flat())),
+      n2(cf),
+      n2(ck),
+      `${n2(ck / cf)}×`,
+      n1(whole.floor.p50),
+      n1(whole.kefu.p50),
+    ]);
+    for (const l of table(
+      [
+        'step',
+        'echo CPU ms',
+        'dialogs only CPU ms',
+        'kefu CPU ms',
+        'kefu ÷ dialogs only',
+        'dialogs only p50 ms',
+        'kefu p50 ms',
+      ],
+      stepRows,
+    ))
+      out(l);
+    if (cpuErrors > 0) out(`\n${cpuErrors} failed turns in the one-at-a-time runs.`);
+    out();
+    out(
+      `kefu ÷ dialogs only: whole conversations ${n2(ratio('kefu', whole))}×, first turn ${n2(ratio('kefu', firstFig))}× (by server CPU ${n2(serverCpu('floor') / serverCpu('kefu'))}×; goal ≥ 0.8×); dialogs only ÷ echo: ${n2(whole.floor.perSecond / whole.echo.perSecond)}×, ${n2(firstFig.floor.perSecond / firstFig.echo.perSecond)}×.`,
+    );
+    if (writeDocs) {
+      const doc = readFileSync(DOCS, 'utf8');
+      const from = doc.indexOf(BEGIN);
+      const to = doc.indexOf(END);
+      if (from < 0 || to < from) throw new Error(`${DOCS}: expected the markers ${BEGIN} and ${END}`);
+      writeFileSync(DOCS, `${doc.slice(0, from + BEGIN.length)}\n${lines.join('\n')}\n${doc.slice(to)}`);
+      console.log(`\nwritten to ${path.relative(ROOT, DOCS)}`);
+    }
   } finally {
     await app.close();
     await echo.close();
     await floor.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+interface Load extends LoadResult {
+  serverCpuMs: number;
+}
+
+function newLoad(): Load {
+  return { latencies: [], wallMs: 0, errors: 0, serverCpuMs: 0 };
 }

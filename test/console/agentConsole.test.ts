@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { apiServer } from '../handoff/apiServer.js';
 import { AGENTS } from '../handoff/helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from '../support/browser.js';
 
 describe('agent console in headless Chromium', function () {
   this.timeout(60_000);
@@ -12,17 +11,7 @@ describe('agent console in headless Chromium', function () {
   let api: Awaited<ReturnType<typeof apiServer>>;
 
   before(async function () {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => browser?.close());
   beforeEach(async () => (api = await apiServer()));

@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { startApp } from '../../bot/app.js';
@@ -22,10 +23,7 @@ describe('entering the agent console', function () {
     let browser: Browser;
     before(async () => {
       kefu = await startKefuProcess();
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-      });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { mkdirSync, rmSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { analyze } from '../../domain/analytics.js';
 import { parseTable } from '../../rules/index.js';
 import type { Harness } from '../support/kefuHarness.js';
 import { LEAD_TOKEN, leadHarness, until } from './leadHarness.js';
 import { acceptedCase, facts, NEW_TABLE, OLD_TABLE, resolvedCase } from './fixtures.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 
 describe('lead page in headless Chromium', function () {
@@ -17,17 +17,7 @@ describe('lead page in headless Chromium', function () {
   let dir: string;
 
   before(async function () {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     ({ h, dir } = await leadHarness());
     // Beside the replay set: two cases the bot settled and two handed to a person (one misread).

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { RedisLedger, SqliteLedger, openSqlite, type ActivityLedger } from '../../bot/store/index.js';
-import { ActivityOnce } from '../../bot/resilience/activityOnce.js';
+import { RedisLedger, SqliteLedger, SqliteStorage, openSqlite, type ActivityLedger } from '../../bot/store/index.js';
+import { ActivityOnce, activityKey } from '../../bot/resilience/activityOnce.js';
 import { REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,3 +103,60 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('activity ledger and conversation state on one SQLite file', () => {
+  let dir: string;
+  let db: ReturnType<typeof openSqlite>;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-ledger-'));
+    db = openSqlite(path.join(dir, 'kefu.sqlite'));
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const KEY = 'test/conversations/c1/';
+
+  it("commits the turn's state and its handled mark together, or neither when the state loses its eTag race", async () => {
+    const ledger = new SqliteLedger(db);
+    const storage = new SqliteStorage(db);
+    const once = new ActivityOnce({ ledger, ttlSeconds: 60 });
+    const activity = (id: string) => ({
+      id,
+      channelId: 'test',
+      conversation: { id: 'c1', isGroup: false, conversationType: '', name: '' },
+    });
+
+    // Won: the state write also marks the activity handled; `finish` has nothing left to write.
+    const first = await once.claim(activity('m1'));
+    if (first.kind !== 'run') throw new Error('expected a fresh claim');
+    const state: Record<string, unknown> = { session: { unsure: 0 } };
+    first.finishAlong(state, [{ type: 'message', text: '已收到商品照片。' }]);
+    await storage.write({ [KEY]: state });
+    expect(await once.claim(activity('m1'))).to.deep.equal({
+      kind: 'replay',
+      replies: [{ type: 'message', text: '已收到商品照片。' }],
+    });
+    await first.finish([{ type: 'message', text: 'not written again' }]);
+    expect(await once.claim(activity('m1'))).to.deep.include({ kind: 'replay' });
+    expect(await ledger.begin(activityKey('test', 'c1', 'm1'), 'x', 5000)).to.deep.equal({
+      state: 'done',
+      replies: [{ type: 'message', text: '已收到商品照片。' }],
+    });
+
+    // Lost: another instance saved the conversation first, so neither the state nor the mark is kept.
+    const second = await once.claim(activity('m2'));
+    if (second.kind !== 'run') throw new Error('expected a fresh claim');
+    const stale = (await storage.read([KEY]))[KEY]!;
+    await storage.write({ [KEY]: { ...stale, session: { unsure: 1 } } });
+    second.finishAlong(stale, [{ type: 'message', text: 'lost' }]);
+    const refused = await storage.write({ [KEY]: stale }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(String(refused)).to.match(/etag/i);
+    expect(await ledger.begin(activityKey('test', 'c1', 'm2'), 'x', 5000)).to.deep.equal({ state: 'busy' });
+    expect((await storage.read([KEY]))[KEY]).to.deep.include({ session: { unsure: 1 } });
+  });
+});

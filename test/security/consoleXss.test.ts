@@ -4,11 +4,10 @@
  * never run or become elements (checked in headless Chromium).
  */
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SCRIPT_PAYLOADS } from '../fuzz/generator.js';
 import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from '../support/browser.js';
 
 describe('security: agent console renders hostile text as text', function () {
   this.timeout(60_000);
@@ -16,17 +15,7 @@ describe('security: agent console renders hostile text as text', function () {
   let h: Harness;
 
   before(async function () {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     h = await startHarness();
   });
   after(async () => {

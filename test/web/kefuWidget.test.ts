@@ -8,12 +8,12 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
 import { solidPng } from './png.js';
 import { action, attach, bubble, eventually, openChat, say, waitBubble, watchErrors } from './webchat.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
 const SHAMPOO_ORDER = '284716350192837465';
 const KETTLE_ORDER = '335261748392027586';
@@ -26,17 +26,7 @@ describe('the kefu widget with the real bot, in headless Chromium', function () 
 
   before(async () => {
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

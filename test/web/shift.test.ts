@@ -7,7 +7,8 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { AGENT_TOKEN, startHarness, type Harness } from '../support/kefuHarness.js';
 import { bubble, openChat, say, waitBubble, watchErrors } from './webchat.js';
 
@@ -26,10 +27,7 @@ describe('a whole handoff shift in Web Chat', function () {
   let browser: Browser;
   before(async () => {
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mountWidget } from '../../bot/web/index.js';
 import { startHarness, type Harness } from '../directline/echoBot.js';
 import { solidPng } from './png.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
 const PNG = solidPng(64, 48, [255, 0, 54]);
 
@@ -33,17 +33,7 @@ describe('web widget in headless Chromium', function () {
 
   before(async () => {
     h = await startHarness({}, (server) => mountWidget(server, { ordersFile: '/nonexistent/orders.yaml' }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('response', (r) => {
