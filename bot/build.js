@@ -9,10 +9,10 @@
  * `npm install` runs what the sources and the installed packages say.
  *
  * "Older" compares modification times: the newest `.ts` source (test files and the folders in
- * NOT_SOURCES left out), this file, tsconfig.json, package.json and npm's record of the installed
- * packages against a stamp written after each successful build, dated when that build started.
- * That costs a few milliseconds per start. A lock folder keeps processes started together
- * (several `kefu serve` on one machine) from building at once.
+ * NOT_SOURCES left out), this file, tsconfig.json, package.json, package-lock.json (the bundled
+ * packages' versions) and the precompiled schema against a stamp written after each successful
+ * build, dated when that build started. That costs a few milliseconds per start. A lock folder
+ * keeps processes started together (several `kefu serve` on one machine) from building at once.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -25,13 +25,7 @@ export const OUT_DIR = path.join(ROOT, 'dist');
 /** Top-level folders that hold no sources of the build. */
 const NOT_SOURCES = new Set(['node_modules', 'dist', 'test', 'var', 'data', 'docs']);
 /** Files whose change makes the build out of date, besides the sources. */
-const INPUTS = [
-  'bot/build.js',
-  'tsconfig.json',
-  'package.json',
-  'node_modules/.package-lock.json',
-  'data/rules.schema.json',
-];
+const INPUTS = ['bot/build.js', 'tsconfig.json', 'package.json', 'package-lock.json', 'data/rules.schema.json'];
 /**
  * Packages left out of the bundle and loaded from node_modules at run time: native addons
  * (a `.node` binary cannot be bundled), the optional Redis and PostgreSQL clients (imported only
