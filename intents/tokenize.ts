@@ -10,8 +10,9 @@
  *
  * Changing what this returns changes the model: bump FEATURE_VERSION so the artifact goes stale.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
 import { CONCEPTS } from './concepts.js';
@@ -19,10 +20,16 @@ import { normalize } from './normalize.js';
 
 export const FEATURE_VERSION = 'features-v3';
 
+/**
+ * jieba's default dictionary, the one `@node-rs/jieba/dict` exports, read on its own: that module
+ * also reads a 6 MB IDF table for keyword extraction, which kefu does not use.
+ */
+const DICT_FILE = createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt');
+
 let jieba: Jieba | undefined;
 /** Loads jieba's dictionary once (~0.2 s); call early to keep it off the first request. */
 export function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
+  jieba ??= Jieba.withDict(readFileSync(DICT_FILE));
   return jieba;
 }
 

@@ -5,10 +5,13 @@
  * mapped back to the YAML node it is about). Readers with checks a schema cannot express (cross
  * references, regular expressions) report them through `problemAt` so they read the same.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { KefuError } from './errors.js';
+import { projectPath } from './paths.js';
 import {
   formatProblem,
   keyAt,
@@ -39,8 +42,34 @@ export class DataFileError extends KefuError {
 /** Phrases one schema error; return undefined to keep the generic phrasing. */
 export type DescribeSchemaError = (e: ErrorObject, path: PathSeg[]) => string | undefined;
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: false });
+/** How every data file's schema is compiled; bot/build.js precompiles schema files with the same options. */
+export const AJV_OPTIONS = { allErrors: true, allowUnionTypes: true, verbose: true, strict: false };
+const ajv = new Ajv(AJV_OPTIONS);
 const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Where the build puts the validator it compiled ahead of time for a JSON Schema file with this
+ * exact text: named by a hash of the text and the ajv options, so an edited schema (or other
+ * options) never meets a stale validator.
+ */
+export function precompiledValidatorFile(schemaText: string): string {
+  const hash = createHash('sha256').update(JSON.stringify(AJV_OPTIONS)).update('\0').update(schemaText);
+  return projectPath('dist', 'validators', `${hash.digest('hex').slice(0, 24)}.cjs`);
+}
+
+/**
+ * The validator for the JSON Schema in `file`. The build compiles the schema files kefu ships
+ * (`data/rules.schema.json`) into standalone validators (ajv generates several hundred KB of
+ * code for the rule table's schema, most of a start-up's data loading), so a start from the
+ * build loads that code instead of compiling the schema again. Without a matching one (running
+ * from the sources, or the schema edited since the build) ajv compiles it here.
+ */
+export function schemaFileValidator<T = unknown>(file: string): ValidateFunction<T> {
+  const text = readFileSync(file, 'utf8');
+  const ready = precompiledValidatorFile(text);
+  if (existsSync(ready)) return createRequire(import.meta.url)(ready).default as ValidateFunction<T>;
+  return compileSchema<T>(JSON.parse(text) as object);
+}
 
 /** Compiles once per schema object. */
 export function compileSchema<T = unknown>(schema: object): ValidateFunction<T> {

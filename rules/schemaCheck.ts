@@ -3,9 +3,14 @@
  * the same file editors use for completion), with each ajv error mapped back to the YAML node
  * it is about and rephrased as "found … expected …".
  */
-import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { compileSchema as compileOnce, describeSchemaError, found, schemaProblems } from '../lib/dataFile.js';
+import {
+  compileSchema as compileOnce,
+  describeSchemaError,
+  found,
+  schemaFileValidator,
+  schemaProblems,
+} from '../lib/dataFile.js';
 import { projectPath } from '../lib/paths.js';
 import type { Diagnostic } from './types.js';
 import { toDiagnostic, type PathSeg, type YamlSource } from './yamlSource.js';
@@ -19,7 +24,7 @@ export function compileSchema(schema: object): ValidateFunction {
 }
 
 function tableSchemaValidator(): ValidateFunction {
-  tableValidator ??= compileOnce(JSON.parse(readFileSync(TABLE_SCHEMA_FILE, 'utf8')) as object);
+  tableValidator ??= schemaFileValidator(TABLE_SCHEMA_FILE);
   return tableValidator;
 }
 

@@ -4,7 +4,7 @@
  * origin or blob: (evidence is fetched with the agent's token, then shown from a blob URL).
  */
 import { readFileSync } from 'node:fs';
-import { besideSource } from '../../lib/paths.js';
+import { projectPath } from '../../lib/paths.js';
 
 const CSP = [
   "default-src 'none'",
@@ -33,7 +33,7 @@ const FILES = [
 export function consoleFiles(): ConsoleFile[] {
   return FILES.map((f) => ({
     routes: f.routes,
-    body: readFileSync(besideSource(import.meta.url, `../console/${f.name}`)),
+    body: readFileSync(projectPath('bot', 'console', f.name)),
     headers: {
       'Content-Type': f.type,
       'Content-Security-Policy': CSP,

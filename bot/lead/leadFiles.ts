@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { besideSource } from '../../lib/paths.js';
+import { projectPath } from '../../lib/paths.js';
 
 const CSP = [
   "default-src 'none'",
@@ -28,17 +28,17 @@ const require = createRequire(import.meta.url);
 
 const FILES = [
   {
-    file: besideSource(import.meta.url, 'assets/index.html'),
+    file: projectPath('bot', 'lead', 'assets', 'index.html'),
     type: 'text/html; charset=utf-8',
     routes: ['/lead', '/lead/'],
   },
   {
-    file: besideSource(import.meta.url, 'assets/lead.js'),
+    file: projectPath('bot', 'lead', 'assets', 'lead.js'),
     type: 'text/javascript; charset=utf-8',
     routes: ['/lead/lead.js'],
   },
   {
-    file: besideSource(import.meta.url, 'assets/lead.css'),
+    file: projectPath('bot', 'lead', 'assets', 'lead.css'),
     type: 'text/css; charset=utf-8',
     routes: ['/lead/lead.css'],
   },

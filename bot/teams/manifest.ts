@@ -4,11 +4,11 @@
  * text, so no input can change the manifest's structure.
  */
 import { readFileSync } from 'node:fs';
-import { besideSource } from '../../lib/paths.js';
+import { projectPath } from '../../lib/paths.js';
 import { KefuError } from '../../lib/errors.js';
 
-export const TEAMS_DIR = besideSource(import.meta.url, '.');
-export const TEMPLATE_FILE = besideSource(import.meta.url, 'manifest.template.json');
+export const TEAMS_DIR = projectPath('bot', 'teams');
+export const TEMPLATE_FILE = projectPath('bot', 'teams', 'manifest.template.json');
 
 export interface ManifestOptions {
   /** The Azure Bot registration's Microsoft App ID (a GUID): Teams routes messages to it. */

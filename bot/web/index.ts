@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import { besideSource } from '../../lib/paths.js';
+import { projectPath } from '../../lib/paths.js';
 import { pickLang, renderPage } from './page.js';
 import { loadShoppers } from './shoppers.js';
 import { staticFile } from './static.js';
@@ -16,7 +16,7 @@ export interface WidgetOptions {
   ordersFile?: string;
 }
 
-const assets = besideSource(import.meta.url, 'assets');
+const assets = projectPath('bot', 'web', 'assets');
 
 export function webChatBundlePath(): string {
   const main = createRequire(import.meta.url).resolve('botframework-webchat');

@@ -1,8 +1,9 @@
 /**
- * Start-up of `kefu serve`: from spawning the process to the first 200 from /healthz, and the
- * resident memory once it has been idle for a moment. The baseline is the same command running
+ * Start-up of `kefu serve`: from spawning the process to the first 200 from /readyz (the rule
+ * table, the classifier and the stores loaded: ready for a turn), and the resident memory once it
+ * has been idle for a moment. The baseline is the same command running
  * the TypeScript sources through tsx (KEFU_FROM_SOURCE=1, its compile cache warm); the floor is
- * a process that only loads the Bot Framework SDK and restify and answers /healthz, which is
+ * a process that only loads the Bot Framework SDK and restify and answers /readyz, which is
  * what no change in kefu can remove. Starts are interleaved round by round, medians printed.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ import 'botbuilder';
 import 'botbuilder-dialogs';
 import restify from 'restify';
 const server = restify.createServer();
-server.get('/healthz', (req, res, next) => { res.send(200, { ok: true }); next(); });
+server.get('/readyz', (req, res, next) => { res.send(200, { ok: true }); next(); });
 server.listen(0, '127.0.0.1', () => console.log('listening on http://localhost:' + server.address().port + '/api/messages'));
 `;
 
@@ -66,10 +67,10 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<S
     let cpuMs = 0;
     while (ms === undefined) {
       if (exited) throw new Error(`exited during start:\n${out}`);
-      if (performance.now() - started > 120_000) throw new Error(`no /healthz in 120 s:\n${out}`);
+      if (performance.now() - started > 120_000) throw new Error(`no /readyz in 120 s:\n${out}`);
       const port = /localhost:(\d+)\/api\/messages/.exec(out)?.[1];
       if (port !== undefined) {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
         await res?.arrayBuffer();
         if (res?.status === 200) {
           ms = performance.now() - started;
@@ -114,7 +115,7 @@ export default async (): Promise<void> => {
   const fastest = results.map((rs) => Math.min(...rs.map((s) => s.ms)));
   const cpu = results.map((rs) => median(rs.map((s) => s.cpuMs)));
   const rss = results.map((rs) => median(rs.map((s) => s.rssMb)));
-  console.log(`kefu serve: spawn to the first 200 from /healthz (median and fastest of ${rounds} interleaved`);
+  console.log(`kefu serve: spawn to the first 200 from /readyz (median and fastest of ${rounds} interleaved`);
   console.log(
     `starts), the CPU time that took, and the resident memory ${IDLE_MS / 1000} s later; ratios to the tsx start`,
   );

@@ -1,16 +1,18 @@
 /**
- * The build users run: `npm run build` compiles the sources to dist/, and `kefu` (bot/kefu.js,
+ * The build users run: `npm run build` bundles the sources to dist/, and `kefu` (bot/kefu.js,
  * which `npm start` runs) runs that compiled JavaScript, with no TypeScript loader, finding
  * data/ and the static assets from there; it rebuilds first when a source is newer than the build.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { postActivity, ROOT } from '../support/kefuHarness.js';
 import { filesUnder, startKefuProcess, type KefuProcess } from '../support/kefuProcess.js';
-import { KEFU } from '../support/runKefu.js';
+import { FROM_SOURCE, KEFU } from '../support/runKefu.js';
+import { precompiledValidatorFile } from '../../lib/dataFile.js';
+import { TABLE_SCHEMA_FILE } from '../../rules/schemaCheck.js';
 
 interface Ran {
   code: number | null;
@@ -18,11 +20,11 @@ interface Ran {
   stderr: string;
 }
 
-/** A command in the project folder with a bare environment (no KEFU_FROM_SOURCE): as a user runs it. */
-function run(command: string, args: string[], tmpDir: string): Promise<Ran> {
+/** A command in the project folder with a bare environment (no KEFU_FROM_SOURCE unless given): as a user runs it. */
+function run(command: string, args: string[], tmpDir: string, env: Record<string, string> = {}): Promise<Ran> {
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpDir, TMPDIR: tmpDir },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpDir, TMPDIR: tmpDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -52,17 +54,33 @@ describe('build: npm run build, then kefu runs the compiled output', function ()
     rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  it('compiles every source folder to JavaScript in dist/', () => {
-    for (const file of [
-      'bot/cli/main.js',
-      'bot/app.js',
-      'dialogs/kefuDialogs.js',
-      'intents/index.js',
-      'rules/index.js',
-      'lib/paths.js',
+  it('bundles every source folder and the packages they use into a few modules in dist/', () => {
+    const files = filesUnder(path.join(ROOT, 'dist')).filter((f) => f.endsWith('.js'));
+    expect(files, 'the entry point bot/kefu.js imports').to.include(path.join('bot', 'cli', 'main.js'));
+    const code = files.map((f) => readFileSync(path.join(ROOT, 'dist', f), 'utf8')).join('\n');
+    for (const source of [
+      'bot/app.ts',
+      'dialogs/kefuDialogs.ts',
+      'domain/responses.ts',
+      'intents/classifier.ts',
+      'rules/table.ts',
+      'lib/paths.ts',
     ])
-      expect(existsSync(path.join(ROOT, 'dist', file)), file).to.equal(true);
-    expect(existsSync(path.join(ROOT, 'dist', 'test')), 'tests are not part of the build').to.equal(false);
+      expect(code, source).to.include(`// ${source}\n`);
+    expect(code, 'tests are not part of the build').not.to.match(/^\/\/ test\//m);
+    // What the bundle still loads at run time: Node's own modules, its own chunks, and the
+    // packages left out on purpose (native addons, optional clients); botbuilder & co. are inside.
+    const loaded = new Set(
+      [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)"|\bimport\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2]!),
+    );
+    const outside = [...loaded].filter((s) => !s.startsWith('node:') && !s.startsWith('.'));
+    expect(outside.sort()).to.include.members(['better-sqlite3']);
+    for (const bundled of ['botbuilder', 'botbuilder-dialogs', 'restify', 'yaml', 'ajv', 'natural'])
+      expect(
+        outside.filter((s) => s === bundled || s.startsWith(`${bundled}/`)),
+        bundled,
+      ).to.deep.equal([]);
+    expect(files.length, 'a few modules, not one per source file').to.be.below(150);
   });
 
   it('kefu --help runs from the build without building again or loading tsx', async () => {
@@ -107,6 +125,26 @@ describe('build: npm run build, then kefu runs the compiled output', function ()
     });
     const text = replies.map((r) => r.text ?? '').join('\n');
     expect(text, JSON.stringify(replies)).to.include('订单号');
+  });
+
+  it('checks a rule table with the schema validator the build compiled, finding what the sources find', async () => {
+    const schema = readFileSync(TABLE_SCHEMA_FILE, 'utf8');
+    expect(existsSync(precompiledValidatorFile(schema)), 'dist/validators/ has the current schema').to.equal(true);
+    const bad = path.join(tmpDir, 'bad-rules.yaml');
+    const table = readFileSync(path.join(ROOT, 'data', 'rules.yaml'), 'utf8');
+    writeFileSync(
+      bad,
+      table.replace('hit_policy: first', 'hit_policy: sometimes').replace(/^( {2}- id: \S+)$/m, '$1\n    colour: red'),
+    );
+    const args = [KEFU, 'rules', 'check', bad, '--json'];
+    const built = await run(process.execPath, args, tmpDir);
+    const source = await run(process.execPath, args, tmpDir, { ...FROM_SOURCE });
+    expect(built.code, built.stderr).to.equal(1);
+    const found = (JSON.parse(built.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    expect(found.map((d) => d.message).join('\n'))
+      .to.match(/hit_policy/)
+      .and.to.match(/colour/);
+    expect(built.stdout, 'the same findings, word for word').to.equal(source.stdout);
   });
 
   it('rebuilds first when a source is newer than the build', async () => {
