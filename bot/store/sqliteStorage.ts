@@ -11,37 +11,23 @@ import { markWritten, type PreparedWrite, prepareWrites, restoreItem, takeAlong 
 interface StateRow {
   etag: string;
   data: string;
-  updated_at: number;
 }
-
-/**
- * How stale a row's `updated_at` may get before a write refreshes it. It only tells idle state
- * from live (`purgeIdle`, days), and leaving it alone spares the write its index entry.
- */
-export const STAMP_SLACK_MS = 10 * 60_000;
 
 export class SqliteStorage implements Storage {
   private readonly selectOne;
   private readonly casUpsert;
-  private readonly casUpdateUnstamped;
-  /** When each item read here was last stamped (`updated_at`), by item. */
-  private readonly stamps = new WeakMap<object, number>();
   private readonly remove;
   private readonly writeAll;
   private readonly removeAll;
 
   /** `db` comes from `openSqlite`, which creates the `state` table. */
   constructor(private readonly db: SqliteDb) {
-    this.selectOne = db.prepare<[string], StateRow>('SELECT etag, data, updated_at FROM state WHERE key = ?');
+    this.selectOne = db.prepare<[string], StateRow>('SELECT etag, data FROM state WHERE key = ?');
     // One statement per key: insert, or overwrite when no eTag is expected or the stored one matches.
     this.casUpsert = db.prepare<[{ key: string; eTag: string; json: string; now: number; expected: string | null }]>(
       `INSERT INTO state (key, etag, data, updated_at) VALUES (@key, @eTag, @json, @now)
        ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
        WHERE @expected IS NULL OR state.etag = @expected`,
-    );
-    // An item read a moment ago: its eTag pins the row, whose stamp is recent enough to keep.
-    this.casUpdateUnstamped = db.prepare<[{ key: string; eTag: string; json: string; expected: string }]>(
-      'UPDATE state SET etag = @eTag, data = @json WHERE key = @key AND etag = @expected',
     );
     this.remove = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
     // Several keys, or writes that go along (the activity ledger's): one IMMEDIATE transaction,
@@ -57,15 +43,8 @@ export class SqliteStorage implements Storage {
 
   private writeOne(w: PreparedWrite, now: number): void {
     const { key, eTag, json, expected } = w;
-    const stamp = this.stamps.get(w.item);
-    if (expected !== undefined && stamp !== undefined && now >= stamp && now - stamp < STAMP_SLACK_MS) {
-      // Not stored any more (deleted or purged since it was read): the upsert below inserts it.
-      if (this.casUpdateUnstamped.run({ key, eTag, json, expected }).changes === 1) return;
-      if (this.selectOne.get(key) !== undefined) throw new EtagConflictError(key);
-    }
     if (this.casUpsert.run({ key, eTag, json, now, expected: expected ?? null }).changes === 0)
       throw new EtagConflictError(key);
-    this.stamps.set(w.item, now);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -73,10 +52,7 @@ export class SqliteStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = this.selectOne.get(key);
-      if (row === undefined) continue;
-      const item = restoreItem(row.data, row.etag, key);
-      this.stamps.set(item, row.updated_at);
-      items[key] = item;
+      if (row !== undefined) items[key] = restoreItem(row.data, row.etag, key);
     }
     return items;
   }

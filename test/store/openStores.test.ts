@@ -11,7 +11,6 @@ import pg from 'pg';
 import { loadConfig, ConfigError } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import {
-  EtagConflictError,
   newCaseId,
   normalizeCaseId,
   openSqlite,
@@ -22,7 +21,6 @@ import {
   SqliteStorage,
   StoredDataError,
 } from '../../bot/store/index.js';
-import { STAMP_SLACK_MS } from '../../bot/store/sqliteStorage.js';
 import { DATABASE_URL, dropRedisPrefix, REDIS_URL, rejection, testId } from './backends.js';
 import { sampleCase } from './caseStoreContract.js';
 
@@ -136,47 +134,6 @@ describe('SQLite specifics', () => {
     await storage.write({ fresh: { v: 1 } });
     expect(storage.purgeIdle(3600)).to.equal(1);
     expect(Object.keys(await storage.read(['old', 'fresh']))).to.deep.equal(['fresh']);
-    db.close();
-  });
-
-  it("refreshes a row's idle stamp only when it is older than the slack, and keeps compare-and-set", async () => {
-    const db = openSqlite(path.join(dir, 'k.sqlite'));
-    const storage = new SqliteStorage(db);
-    const stamp = () =>
-      (db.prepare("SELECT updated_at FROM state WHERE key = 's'").get() as { updated_at: number }).updated_at;
-    const read = async () => (await storage.read(['s'])).s!;
-    await storage.write({ s: { v: 1 } });
-    const first = stamp();
-    // Read a minute later: written again without a new stamp, and the eTag still guards the row.
-    db.prepare("UPDATE state SET updated_at = updated_at - 60000 WHERE key = 's'").run();
-    const item = await read();
-    const rival = await read();
-    item.v = 2;
-    await storage.write({ s: item });
-    item.v = 3;
-    await storage.write({ s: item });
-    expect(stamp()).to.equal(first - 60_000);
-    rival.v = 9;
-    let err: unknown;
-    try {
-      await storage.write({ s: rival });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).to.be.instanceOf(EtagConflictError);
-    expect((await read()).v).to.equal(3);
-    // Read once the stamp is older than the slack: the write stamps it again.
-    db.prepare("UPDATE state SET updated_at = updated_at - ? WHERE key = 's'").run(STAMP_SLACK_MS);
-    const old = await read();
-    old.v = 4;
-    await storage.write({ s: old });
-    expect(stamp()).to.be.at.least(first);
-    // Deleted after it was read: the write stores it again, as any write to a missing key does.
-    const gone = await read();
-    await storage.delete(['s']);
-    gone.v = 5;
-    await storage.write({ s: gone });
-    expect((await read()).v).to.equal(5);
     db.close();
   });
 
