@@ -47,8 +47,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return 2;
     }
     // A data file with a mistake is the user's to fix: every line already says file:line:col and what was expected.
-    if (isDataFileError(err)) {
+    if (hasCode(err, 'data_file')) {
       io.stderr.write(`kefu ${name}: cannot use a data file:\n${err.message}\n`);
+      return 1;
+    }
+    // So is a setting: the message names the variable, its value and what was expected.
+    if (hasCode(err, 'config')) {
+      io.stderr.write(`kefu ${name}: ${err.message}\n`);
       return 1;
     }
     throw err;
@@ -64,9 +69,9 @@ function asksForHelp(args: string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
-/** By code, so main does not load the YAML loader, and works across module copies like isUsageError. */
-function isDataFileError(err: unknown): err is KefuError {
-  return err instanceof Error && (err as Partial<KefuError>).code === 'data_file';
+/** By code, so main loads neither the YAML loader nor the configuration, and works across module copies like isUsageError. */
+function hasCode(err: unknown, code: string): err is KefuError {
+  return err instanceof Error && (err as Partial<KefuError>).code === code;
 }
 
 /** node:util parseArgs refusing an option or argument is the user's mistake: a usage error, not a crash. */

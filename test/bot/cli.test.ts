@@ -105,6 +105,13 @@ describe('kefu CLI (child processes)', function () {
     expect(run.stderr).to.contain("kefu rules: Unknown option '--bogus'").and.contain('Usage: kefu rules check');
   });
 
+  it('names a bad setting in one line with exit 1, not a stack trace', async () => {
+    const run = await runKefu(['report'], { dataDir, env: { RETENTION_DAYS: 'x' } });
+    expectNoCrash(run);
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim()).to.equal("kefu report: RETENTION_DAYS='x' is not valid (expected a whole number ≥ 0)");
+  });
+
   it('ends quietly when the reader closes the pipe early (| head)', async () => {
     const input = 'box arrived crushed\n'.repeat(5000);
     const run = await runKefu(['classify'], { dataDir, input, closeAfterFirstChunk: true });
