@@ -18,7 +18,7 @@
  * `npm run bench -- conversation --write-docs` also writes the figures into docs/benchmarks.md.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -37,6 +37,7 @@ import {
   WaterfallDialog,
 } from 'botbuilder-dialogs';
 import { startApp } from '../../bot/app.js';
+import { machine, writeBenchSection, writingDocs } from './docs.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { createServer } from '../../bot/server.js';
@@ -67,9 +68,6 @@ const SCRIPT: { kind: string; body: Record<string, unknown> }[] = [
   { kind: "seller's answer → remedy", body: { text: '还没联系商家' } },
   { kind: 'accept the remedy', body: { text: '接受' } },
 ];
-const DOCS = path.join(ROOT, 'docs', 'benchmarks.md');
-const BEGIN = '<!-- bench:conversation:begin -->';
-const END = '<!-- bench:conversation:end -->';
 
 const activity = (conversation: string, i: number, body: Record<string, unknown>) => ({
   type: 'message',
@@ -233,7 +231,7 @@ function table(head: string[], rows: string[][]): string[] {
 }
 
 export default async function conversationBench(): Promise<void> {
-  const writeDocs = process.argv.includes('--write-docs');
+  const writeDocs = writingDocs();
   const log = createLogger('silent');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const echo = createServer({
@@ -303,9 +301,7 @@ export default async function conversationBench(): Promise<void> {
       String(errors),
     ];
     const head = ['bot', 'turns/s', '÷ dialogs only', 'p50 ms', 'p99 ms', 'errors'];
-    out(
-      `Machine: ${os.cpus().length} cores, Node.js ${process.versions.node}; load average at the end ${os.loadavg()[0]!.toFixed(1)}.`,
-    );
+    out(machine());
     out();
     out(
       `**Whole conversations**: ${ROUNDS * perRound} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} at a time, client in the same process, \`expectReplies\` over loopback (kefu settled ${runs.kefu.settled}/${ROUNDS * perRound}; the others joined a case another conversation had open for the same item).`,
@@ -377,14 +373,7 @@ export default async function conversationBench(): Promise<void> {
     out(
       `kefu ÷ dialogs only: whole conversations ${n2(ratio('kefu', whole))}×, first turn ${n2(ratio('kefu', firstFig))}× (by server CPU ${n2(serverCpu('floor') / serverCpu('kefu'))}×; goal ≥ 0.8×); dialogs only ÷ echo: ${n2(whole.floor.perSecond / whole.echo.perSecond)}×, ${n2(firstFig.floor.perSecond / firstFig.echo.perSecond)}×.`,
     );
-    if (writeDocs) {
-      const doc = readFileSync(DOCS, 'utf8');
-      const from = doc.indexOf(BEGIN);
-      const to = doc.indexOf(END);
-      if (from < 0 || to < from) throw new Error(`${DOCS}: expected the markers ${BEGIN} and ${END}`);
-      writeFileSync(DOCS, `${doc.slice(0, from + BEGIN.length)}\n${lines.join('\n')}\n${doc.slice(to)}`);
-      console.log(`\nwritten to ${path.relative(ROOT, DOCS)}`);
-    }
+    if (writeDocs) writeBenchSection('conversation', lines);
   } finally {
     await app.close();
     await echo.close();

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/kefuHarness.js';
 import { FROM_SOURCE, KEFU } from '../support/runKefu.js';
+import { machine, writeBenchSection, writingDocs } from './docs.js';
 
 interface Start {
   ms: number;
@@ -129,4 +130,22 @@ export default async (): Promise<void> => {
   });
   const own = `${Math.round(ms[1]! - ms[2]!)} ms wall, ${Math.round(cpu[1]! - cpu[2]!)} ms CPU`;
   console.log(`  compiled minus the SDK floor: ${own} of kefu's own start-up`);
+  if (!writingDocs()) return;
+  const num = (n: number) => Math.round(n).toLocaleString('en-US');
+  const docCell = (values: number[], i: number, unit: string) =>
+    `${num(values[i]!)} ${unit}${i === 0 ? '' : ` (${(values[i]! / values[0]!).toFixed(2)}×)`}`;
+  writeBenchSection('startup', [
+    machine(),
+    '',
+    `Median and fastest of ${rounds} interleaved starts; ratios to the tsx start.`,
+    '',
+    '| variant | wall (median) | fastest | CPU | idle RSS |',
+    '|---|---:|---:|---:|---:|',
+    ...variants.map(
+      (v, i) =>
+        `| ${v.name} | ${docCell(ms, i, 'ms')} | ${docCell(fastest, i, 'ms')} | ${docCell(cpu, i, 'ms')} | ${docCell(rss, i, 'MB')} |`,
+    ),
+    '',
+    `The build minus the SDK floor: ${own} of kefu's own start-up.`,
+  ]);
 };
