@@ -11,24 +11,15 @@ import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
-import type { HandoffReason } from '../domain/handoff/types.js';
+import { HANDOFF_REASONS, type HandoffReason } from '../domain/handoff/types.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
 const ANSWER = 'remedyAnswer';
 export const REMEDY_PROMPTS = [new TextPrompt(ANSWER, textOrValue)];
-const REASONS: readonly HandoffReason[] = [
-  'rule',
-  'request_human',
-  'declined',
-  'unsure',
-  'merchant_refused',
-  'large_payout',
-  'health_harm',
-];
 
 /** Why the case goes to a person, as the handoff names it. */
 function handoffReason(d: Decision, facts: Facts): HandoffReason {
-  const named = REASONS.find((x) => x === d.escalate_reason);
+  const named = HANDOFF_REASONS.find((x) => x === d.escalate_reason);
   if (named) return named;
   if (d.pending_approval) return 'approval';
   return facts.merchant_response === 'refused' || facts.merchant_response === 'no_reply' ? 'merchant_refused' : 'rule';
