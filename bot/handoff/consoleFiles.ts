@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../lib/paths.js';
+import { pageHeaders } from '../security/pageHeaders.js';
 
 const CSP = [
   "default-src 'none'",
@@ -34,12 +35,6 @@ export function consoleFiles(): ConsoleFile[] {
   return FILES.map((f) => ({
     routes: f.routes,
     body: readFileSync(projectPath('bot', 'console', f.name)),
-    headers: {
-      'Content-Type': f.type,
-      'Content-Security-Policy': CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-cache',
-    },
+    headers: pageHeaders(f.type, CSP),
   }));
 }

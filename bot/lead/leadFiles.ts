@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectPath } from '../../lib/paths.js';
+import { pageHeaders } from '../security/pageHeaders.js';
 
 const CSP = [
   "default-src 'none'",
@@ -54,12 +55,6 @@ export function leadFiles(): LeadFile[] {
   return files.map((f) => ({
     routes: f.routes,
     body: f.body,
-    headers: {
-      'Content-Type': f.type,
-      'Content-Security-Policy': CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-cache',
-    },
+    headers: pageHeaders(f.type, CSP),
   }));
 }

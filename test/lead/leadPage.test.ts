@@ -90,7 +90,11 @@ describe('lead page in headless Chromium', function () {
       )
         errors.push(`${r.status()} ${url.pathname}`);
     });
-    await page.goto(`${h.app.url}/lead`);
+    const served = await page.goto(`${h.app.url}/lead`);
+    const headers = served!.headers();
+    expect(headers['content-security-policy']).to.contain("default-src 'none'").and.contain("script-src 'self'");
+    expect(headers['x-content-type-options']).to.equal('nosniff');
+    expect(headers['referrer-policy']).to.equal('no-referrer');
 
     await page.fill('#token', 'not-a-real-token-000');
     await page.click('#sign-in-form button[type=submit]');
