@@ -3,7 +3,8 @@
  *   bot/ (edge) > dialogs/ > domain/ > intents/ > rules/ > lib/
  * A folder may import its own folder and any folder to its right, never one to its left.
  * botbuilder and restify (and the SDK's connector) appear only in bot/ and dialogs/; storage
- * drivers only in bot/. There is no exceptions list.
+ * drivers only in bot/; botbuilder-dialogs only part by part, through dialogs/sdk.ts. There is no
+ * exceptions list.
  */
 const LAYERS = ['bot', 'dialogs', 'domain', 'intents', 'rules', 'lib'];
 
@@ -31,6 +32,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^(dialogs|domain|intents|rules|lib)/' },
       to: { path: '(^|/)node_modules/(better-sqlite3|pg|ioredis)/' },
+    },
+    {
+      name: 'dialogs-sdk-index',
+      comment:
+        "botbuilder-dialogs' index loads every prompt and the Recognizers-Text cultures at start-up: import its parts through dialogs/sdk.ts",
+      severity: 'error',
+      from: { path: '^(bot|dialogs|domain|intents|rules|lib)/' },
+      to: { path: '(^|/)node_modules/botbuilder-dialogs/lib/index\\.(js|d\\.ts)$' },
     },
     {
       name: 'no-unresolvable',

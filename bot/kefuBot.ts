@@ -16,7 +16,7 @@ import {
   type Activity,
   type ResourceResponse,
 } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from '../dialogs/sdk.js';
 import type { Lang } from '../intents/labels.js';
 import { recognizeRating } from '../intents/answers/index.js';
 import { KefuDialogs } from '../dialogs/kefuDialogs.js';

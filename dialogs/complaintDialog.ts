@@ -3,7 +3,7 @@
  * a remedy, and hand off when the rules or the shopper ask for it. "Cancel" and "a person" work
  * at every step (help is answered by the step itself, so it can ask the same thing again).
  */
-import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from './sdk.js';
 import type { Complaint } from '../intents/labels.js';
 import { mayMentionDates } from '../intents/entities.js';
 import type { Entities } from '../intents/types.js';

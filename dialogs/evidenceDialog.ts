@@ -3,7 +3,7 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';

@@ -6,7 +6,7 @@
  * is answered as such.
  */
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from './sdk.js';
 import { controlByMeaning, recognizeDecline } from '../intents/answers/index.js';
 import { normalise, type Control } from '../domain/controls.js';
 import { ComplaintDialog } from './complaintDialog.js';

@@ -3,7 +3,7 @@
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
  * "My data" and "delete my data" work at any step (see `interrupt`).
  */
-import { TextPrompt, WaterfallDialog, type DialogContext, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type DialogContext, type WaterfallStepContext } from './sdk.js';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';

@@ -7,7 +7,7 @@
  * twice, then a person takes over; the item question works the same way.
  */
 import type { TurnContext } from 'botbuilder';
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
 import {
   matchItem,
   matchOrder,

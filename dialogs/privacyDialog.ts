@@ -6,7 +6,7 @@
  * Both act only for a verified shopper (see `identity.ts`): anyone else is asked politely to
  * use the shop's signed-in chat, and nothing is read.
  */
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
 import { recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { sessionOf } from './session.js';

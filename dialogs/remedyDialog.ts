@@ -5,7 +5,7 @@
  */
 import { MessageFactory, type Activity } from 'botbuilder';
 import { channelCaps, remedyProposalCard } from './cards/index.js';
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';

@@ -4,7 +4,7 @@
  */
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { channelCaps } from './cards/index.js';
-import type { PromptValidatorContext } from 'botbuilder-dialogs';
+import type { PromptValidatorContext } from './sdk.js';
 import type { Lang } from '../intents/labels.js';
 
 export type PromptKind = 'text' | 'choice' | 'confirm' | 'attachment' | 'date' | 'number';

@@ -6,7 +6,7 @@
  * example; the second re-ask also offers buttons and a person, and a third miss moves on, so the
  * shopper never sees the same question a fourth time in a row.
  */
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { Attachment } from 'botbuilder';
 import type { Lang } from '../intents/labels.js';
 import type { EvidenceItem } from '../domain/cases.js';

@@ -1,5 +1,5 @@
 /** Questions about the one flat dialog stack every kefu dialog runs on. */
-import type { DialogContext } from 'botbuilder-dialogs';
+import type { DialogContext } from './sdk.js';
 
 /** Whether dialog `id` is anywhere on the stack, not only on top (a prompt of it may be on top). */
 export function onStack(dc: DialogContext, id: string): boolean {

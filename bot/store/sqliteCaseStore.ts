@@ -113,9 +113,12 @@ export class SqliteCaseStore implements CaseStore {
     // date order (cases_shopper) and test each one's status.
     const index =
       filter.status !== undefined && filter.shopperId !== undefined ? 'INDEXED BY cases_shopper_status' : '';
+    // No LIMIT unless one is asked for: with one (even -1), SQLite walks every case of the shopper
+    // in date order instead of seeking each status, which grows with the shopper's history.
+    const limit = filter.limit === undefined ? '' : 'LIMIT ?';
+    if (filter.limit !== undefined) params.push(filter.limit);
     const sql = `SELECT doc FROM cases ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, id LIMIT ?`;
-    params.push(filter.limit ?? -1);
+      ORDER BY created_at DESC, id ${limit}`;
     let statement = this.listings.get(sql);
     if (statement === undefined) {
       // One statement per shape of filter (a handful), prepared once.

@@ -49,7 +49,8 @@ describe('layers: bot > dialogs > domain > intents > rules > lib', function () {
       symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
       const files: Record<string, string> = {
         'bot/edge.ts': "import { Storage } from 'botbuilder';\nexport type S = Storage;\n",
-        'dialogs/talk.ts': 'export const talk = 1;\n',
+        'dialogs/talk.ts':
+          "import { WaterfallDialog } from 'botbuilder-dialogs';\nexport const talk = 1;\nexport const W = WaterfallDialog;\n",
         'domain/model.ts':
           'export type Pool = import(\'pg\').Pool;\nexport type T = import("../dialogs/talk.js").Nothing;\n',
         'intents/understand.ts': 'export const load = () => import("../domain/model.js");\n',
@@ -71,6 +72,7 @@ describe('layers: bot > dialogs > domain > intents > rules > lib', function () {
       const found = [...out.matchAll(/error (\S+): (\S+) → (\S+)/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
       expect(found).to.deep.equal(
         [
+          'dialogs-sdk-index dialogs/talk.ts node_modules/botbuilder-dialogs/lib/index.js',
           'domain-imports-upward domain/model.ts dialogs/talk.ts',
           'intents-imports-upward intents/understand.ts domain/model.ts',
           'no-unresolvable lib/util.ts ../rules/missing.js',
