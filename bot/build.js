@@ -14,7 +14,7 @@
  * build, dated when that build started. That costs a few milliseconds per start. A lock folder
  * keeps processes started together (several `kefu serve` on one machine) from building at once.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -123,6 +123,8 @@ export async function build() {
       target: 'node20',
       external: EXTERNAL,
       banner: { js: BANNER },
+      // A new id each build: names lib/startCache.ts's entries, so a new build never reads an old one.
+      define: { KEFU_BUILD_ID: JSON.stringify(randomUUID()) },
       chunkNames: 'chunks/[name]-[hash]',
       sourcemap: 'linked',
       logLevel: 'error',

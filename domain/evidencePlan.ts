@@ -5,6 +5,7 @@
 import { COMPLAINTS, type Complaint } from '../intents/labels.js';
 import { CATEGORIES, EVIDENCE_KINDS, type Category, type EvidenceKind, type Facts } from '../rules/facts.js';
 import { DataFileError, problemAt, readYamlSource, validated } from '../lib/dataFile.js';
+import { derivedFromFiles } from '../lib/startCache.js';
 
 export const HELPER_SLOTS = ['expiry_date', 'listed_size', 'measured_size', 'measured_weight'] as const;
 export const FACT_SLOTS = [
@@ -103,7 +104,13 @@ interface Raw {
   complaints: Record<Complaint, RawStep[]>;
 }
 
+/** The plan in `file`; from the build, a plan already checked with exactly these bytes comes from the start cache. */
 export function loadEvidencePlan(file: string): EvidencePlan {
+  const { slots, byComplaint } = derivedFromFiles('evidence-plan', [file], () => readPlan(file));
+  return { slots, steps: (c) => byComplaint.get(c) ?? [] };
+}
+
+function readPlan(file: string): { slots: Record<SlotName, SlotSpec>; byComplaint: Map<Complaint, PlanStep[]> } {
   const source = readYamlSource(file);
   const raw = validated<Raw>(source, schema);
   const byComplaint = new Map<Complaint, PlanStep[]>();
@@ -143,7 +150,7 @@ export function loadEvidencePlan(file: string): EvidencePlan {
       }),
     );
   }
-  return { slots: raw.slots as Record<SlotName, SlotSpec>, steps: (c) => byComplaint.get(c) ?? [] };
+  return { slots: raw.slots as Record<SlotName, SlotSpec>, byComplaint };
 }
 
 /** Whether an `ask_if` condition holds for the facts gathered so far (absent facts: false). */

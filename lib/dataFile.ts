@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { KefuError } from './errors.js';
 import { projectPath } from './paths.js';
+import { derivedFromFiles } from './startCache.js';
 import {
   formatProblem,
   keyAt,
@@ -106,9 +107,22 @@ export function validated<T>(source: YamlSource, schema: object, describe?: Desc
   return value as T;
 }
 
-/** Reads, parses and validates a data file. */
+/** Reads, parses and validates a data file (from the start cache, running from the build, when its bytes were seen before). */
 export function readYamlFile<T>(file: string, schema: object, describe?: DescribeSchemaError): T {
-  return validated<T>(readYamlSource(file), schema, describe);
+  return derivedFromFiles(`yaml-${schemaKey(schema)}`, [file], () =>
+    validated<T>(readYamlSource(file), schema, describe),
+  );
+}
+
+const schemaKeys = new WeakMap<object, string>();
+/** Names a schema in cache entries: the same file read against another schema is another entry. */
+function schemaKey(schema: object): string {
+  let key = schemaKeys.get(schema);
+  if (key === undefined) {
+    key = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+    schemaKeys.set(schema, key);
+  }
+  return key;
 }
 
 /** Parses and validates YAML text that came from `file`. */

@@ -107,6 +107,22 @@ export function loadTable(file: string): CompiledTable {
   return table;
 }
 
+/** What a table is made from once it has been parsed and checked: plain data, kept by the start cache. */
+export interface TableParts {
+  model: TableModel;
+  warnings: Diagnostic[];
+  tests: readonly TableTest[];
+}
+
+export function partsOf(table: CompiledTable): TableParts {
+  return { model: table.model, warnings: table.warnings, tests: table.tests };
+}
+
+/** The table from parts `parseTable` or `loadTable` checked before. */
+export function tableFromParts(parts: TableParts): CompiledTable {
+  return compileTable(parts.model, parts.warnings, parts.tests);
+}
+
 function compileTable(model: TableModel, warnings: Diagnostic[], tests: readonly TableTest[]): CompiledTable {
   const match = compileMatcher(model);
   const builders: DecisionBuilder[] = model.rows.map((r) => decisionBuilder(r, model.hash, model.approval));

@@ -8,7 +8,8 @@
  */
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { loadTable, type CompiledTable } from './table.js';
+import { derivedFromFiles } from '../lib/startCache.js';
+import { loadTable, partsOf, tableFromParts, type CompiledTable } from './table.js';
 import { runTableTests, testFailures, testsFileFor } from './tableTests.js';
 import { RuleTableError, formatDiagnostic } from './types.js';
 
@@ -25,12 +26,19 @@ export interface TableWatch {
   onReject(cb: (err: RuleTableError) => void): void;
 }
 
-/** Loads the table and runs its tests; throws RuleTableError when either fails. */
+/**
+ * Loads the table and runs its tests; throws RuleTableError when either fails. From the build,
+ * a table already verified with exactly these bytes (table and tests) comes from the start cache.
+ */
 export function loadVerifiedTable(file: string): CompiledTable {
-  const table = loadTable(file);
-  const failures = testFailures(runTableTests(table, table.tests));
-  if (failures.length > 0) throw new RuleTableError(failures);
-  return table;
+  let loaded: CompiledTable | undefined;
+  const parts = derivedFromFiles('rule-table', [file, testsFileFor(file)], () => {
+    loaded = loadTable(file);
+    const failures = testFailures(runTableTests(loaded, loaded.tests));
+    if (failures.length > 0) throw new RuleTableError(failures);
+    return partsOf(loaded);
+  });
+  return loaded ?? tableFromParts(parts);
 }
 
 /** Debounces bursts of file events (editors write, rename and chmod in quick succession). */

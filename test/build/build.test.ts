@@ -4,7 +4,17 @@
  * data/ and the static assets from there; it rebuilds first when a source is newer than the build.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -129,6 +139,37 @@ describe('build: npm run build, then kefu runs the compiled output', function ()
     });
     const text = replies.map((r) => r.text ?? '').join('\n');
     expect(text, JSON.stringify(replies)).to.include('订单号');
+  });
+
+  it('a second start of the build reads the checked rule table from dist/cache/; an edited table is read anew', async () => {
+    const rules = path.join(tmpDir, 'cached-rules.yaml');
+    copyFileSync(path.join(ROOT, 'data', 'rules.yaml'), rules);
+    copyFileSync(path.join(ROOT, 'data', 'rules.tests.yaml'), path.join(tmpDir, 'cached-rules.tests.yaml'));
+    const cache = path.join(ROOT, 'dist', 'cache');
+    const tableEntries = () =>
+      existsSync(cache) ? readdirSync(cache).filter((f) => f.startsWith('rule-table-')) : ([] as string[]);
+    const servedHash = async () => {
+      const started = await startKefuProcess({ RULES_FILE: rules }, { compiled: true });
+      try {
+        return ((await (await fetch(`${started.url}/healthz`)).json()) as { rules: string }).rules;
+      } finally {
+        await started.close();
+      }
+    };
+    const before = new Set(tableEntries());
+    const first = await servedHash();
+    const added = tableEntries().filter((f) => !before.has(f));
+    expect(added, 'the first start keeps the checked table').to.have.length(1);
+    const entry = path.join(cache, added[0]!);
+    const written = statSync(entry).mtimeMs;
+
+    expect(await servedHash()).to.equal(first);
+    expect(statSync(entry).mtimeMs, 'the second start read the entry, wrote nothing').to.equal(written);
+
+    writeFileSync(rules, `${readFileSync(rules, 'utf8')}\n# edited by a lead\n`);
+    const edited = await servedHash();
+    expect(edited, 'the edited table, not the cached one').to.not.equal(first);
+    expect(existsSync(entry), "the old version's entry is replaced").to.equal(false);
   });
 
   it('checks a rule table with the schema validator the build compiled, finding what the sources find', async () => {
