@@ -1,7 +1,8 @@
 /**
  * The activity ledger in the embedded SQLite file: one row per activity, claimed or handled.
- * Every read-and-claim is one IMMEDIATE transaction, so two processes on the same file cannot
- * both claim an activity. Expired rows are swept a few at a time, at most once a second, by a claim.
+ * A claim is one upsert statement, which SQLite applies atomically under its write lock, so two
+ * processes on the same file cannot both claim an activity. Expired rows are swept a few at a
+ * time, at most once a second, by a claim.
  */
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './sqliteDb.js';
@@ -33,29 +34,33 @@ export class SqliteLedger implements ActivityLedger {
     const read = db.prepare<[string], Row>(
       'SELECT owner, done, replies, expires_at FROM activity_ledger WHERE key = ?',
     );
-    const put = db.prepare(
-      'INSERT OR REPLACE INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (?, ?, 0, NULL, ?)',
+    // The claim is one statement (SQLite runs each atomically, holding the write lock): a new key
+    // is inserted, an expired row is taken over, and a live one (claimed or handled) is left as it is.
+    const take = db.prepare<[{ key: string; owner: string; expires: number; now: number }]>(
+      `INSERT INTO activity_ledger (key, owner, done, replies, expires_at) VALUES (@key, @owner, 0, NULL, @expires)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, done = 0, replies = NULL, expires_at = excluded.expires_at
+       WHERE activity_ledger.expires_at <= @now`,
     );
     const sweep = db.prepare(
       `DELETE FROM activity_ledger WHERE key IN (SELECT key FROM activity_ledger WHERE expires_at < ? LIMIT ${SWEEP_BATCH})`,
     );
-    const tx = db.transaction((key: string, owner: string, leaseMs: number): LedgerEntry => {
-      const at = this.now();
-      // Expired rows are only clutter (every read checks `expires_at`), so they are swept at most
-      // once a second rather than on every claim; a full batch means more wait, so the next claim
-      // sweeps again.
-      if (at - this.sweptAt >= SWEEP_EVERY_MS || at < this.sweptAt)
-        this.sweptAt = sweep.run(at).changes < SWEEP_BATCH ? at : Number.NEGATIVE_INFINITY;
-      const row = read.get(key);
-      if (row !== undefined && row.expires_at > at) {
+    this.claim = (key, owner, leaseMs) => {
+      for (;;) {
+        const now = this.now();
+        // Expired rows are only clutter (every claim checks `expires_at`), so they are swept at most
+        // once a second rather than on every claim; a full batch means more wait, so the next claim
+        // sweeps again.
+        if (now - this.sweptAt >= SWEEP_EVERY_MS || now < this.sweptAt)
+          this.sweptAt = sweep.run(now).changes < SWEEP_BATCH ? now : Number.NEGATIVE_INFINITY;
+        if (take.run({ key, owner, expires: now + leaseMs, now }).changes === 1) return { state: 'new' };
+        const row = read.get(key);
+        // Released or expired since the claim found it live: claim again.
+        if (row === undefined || row.expires_at <= now) continue;
         return row.done === 1
           ? { state: 'done', replies: JSON.parse(row.replies ?? '[]') as unknown[] }
           : { state: 'busy' };
       }
-      put.run(key, owner, at + leaseMs);
-      return { state: 'new' };
-    });
-    this.claim = (key, owner, leaseMs) => tx.immediate(key, owner, leaseMs);
+    };
     this.extend = db.prepare('UPDATE activity_ledger SET expires_at = ? WHERE key = ? AND owner = ? AND done = 0');
     // The claim's row is there (unless it expired and was swept): an UPDATE in place rewrites less
     // than a REPLACE, which deletes and inserts both the row and its index entry.

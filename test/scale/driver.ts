@@ -52,7 +52,11 @@ export async function driveStory(
   opts: { maxTurns?: number; maxAttempts?: number; retryDelayMs?: number; betweenTurns?: () => Promise<void> } = {},
 ): Promise<DriveResult> {
   const result: DriveResult = { turns: 0, retries: 0, errors: [] };
-  let body: Record<string, unknown> = { text: '洗发水瓶子破了，漏了一箱' };
+  // Every driven conversation is the same shopper's complaint about the same item. With the order
+  // in the first message, each opens its own case at once; a conversation that lagged behind
+  // (turns retried after a fault) and named the order later would join a case another one had
+  // brought to a proposal, as kefu does with a shopper's second complaint about one item.
+  let body: Record<string, unknown> = { text: `洗发水瓶子破了，漏了一箱 ${ORDER_ID}` };
   for (let turn = 0; turn < (opts.maxTurns ?? 20); turn++) {
     let replies: Reply[] | undefined;
     for (let attempt = 0; replies === undefined; attempt++) {
