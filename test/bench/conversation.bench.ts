@@ -5,6 +5,10 @@
  * - **dialogs only**: a dialog stack as deep as kefu's during evidence collection (complaint →
  *   evidence round → slot prompt, under the main dialog) on MemoryStorage, with no kefu logic and
  *   no disk: what botbuilder-dialogs at kefu's depth costs, the ceiling for kefu.
+ * - **dialogs only, kefu's durability**: the same dialogs with what kefu guarantees every turn and
+ *   nothing else: the activity claimed once in the SQLite ledger, replies held until the state is
+ *   saved with compare-and-set on the SQLite file, the "handled" mark in the state's transaction.
+ *   What durability alone costs, the ceiling for kefu with its guarantees.
  * - **kefu** on its embedded defaults (SQLite file, evidence directory).
  *
  * Three measurements:
@@ -22,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  type Activity,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
@@ -37,6 +42,9 @@ import {
   WaterfallDialog,
 } from 'botbuilder-dialogs';
 import { startApp } from '../../bot/app.js';
+import { CasConversationState } from '../../bot/casState.js';
+import { ActivityOnce } from '../../bot/resilience/activityOnce.js';
+import { openSqlite, type SqliteDb, SqliteLedger, SqliteStorage } from '../../bot/store/index.js';
 import { machine, writeBenchSection, writingDocs } from './docs.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
@@ -51,9 +59,14 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 60);
 const CONCURRENCY = 10;
 /** The bots take turns, a slice of the work each round, so drift in the machine's load hits all alike. */
 const ROUNDS = 6;
-const BOTS = ['echo', 'floor', 'kefu'] as const;
+const BOTS = ['echo', 'floor', 'durable', 'kefu'] as const;
 type Bot = (typeof BOTS)[number];
-const NAMES: Record<Bot, string> = { echo: 'echo bot', floor: 'dialogs only', kefu: 'kefu (SQLite)' };
+const NAMES: Record<Bot, string> = {
+  echo: 'echo bot',
+  floor: 'dialogs only',
+  durable: "dialogs only, kefu's durability",
+  kefu: 'kefu (SQLite)',
+};
 /** A photo of its own for every conversation (bytes after the PNG's end), as shoppers' photos differ. */
 const photoOf = (conversation: string) => ({
   contentType: 'image/png',
@@ -183,7 +196,7 @@ function firstTurns(url: string, prefix: string, count: number, into: Load): Pro
 }
 
 /** The dialogs-only bot: three waterfalls, each starting the next, and a prompt on top, as in kefu. */
-function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
+function dialogsOnly(state: ConversationState): (context: TurnContext) => Promise<void> {
   class Ask extends Dialog {
     override async beginDialog(dc: DialogContext) {
       await dc.context.sendActivity('question?');
@@ -194,7 +207,6 @@ function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
       return dc.endDialog(dc.context.activity.text);
     }
   }
-  const state = new ConversationState(new MemoryStorage());
   const dialogs = new DialogSet(state.createProperty<DialogState>('dialogs'));
   const level = (id: string, child: string) =>
     new WaterfallDialog(id, [async (step) => step.beginDialog(child), async (step) => step.replaceDialog(id)]);
@@ -208,7 +220,47 @@ function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
   return async (context) => {
     const dc = await dialogs.createContext(context);
     if ((await dc.continueDialog()).status === DialogTurnStatus.empty) await dc.beginDialog('main');
+  };
+}
+
+function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
+  const state = new ConversationState(new MemoryStorage());
+  const run = dialogsOnly(state);
+  return async (context) => {
+    await run(context);
     await state.saveChanges(context);
+  };
+}
+
+/**
+ * The same dialogs with kefu's guarantees and nothing else: each activity claimed once in the
+ * SQLite ledger, replies held until the state is saved with compare-and-set on the SQLite file,
+ * the "handled" mark committed in the state's transaction. No understanding, no case, no rules.
+ */
+function durableDialogsTurn(db: SqliteDb): (context: TurnContext) => Promise<void> {
+  const state = new CasConversationState(new SqliteStorage(db));
+  const once = new ActivityOnce({ ledger: new SqliteLedger(db), ttlSeconds: 3600 });
+  const run = dialogsOnly(state);
+  return async (context) => {
+    const claim = await once.claim(context.activity);
+    if (claim.kind === 'replay') {
+      await context.sendActivities(claim.replies);
+      return;
+    }
+    const outbox: Partial<Activity>[] = [];
+    let holding = true;
+    context.onSendActivities(async (_ctx, activities, next) => {
+      if (!holding) return next();
+      outbox.push(...activities);
+      return activities.map(() => ({ id: '' }));
+    });
+    await state.load(context);
+    await run(context);
+    claim.finishAlong(state.get(context) as object, outbox);
+    await state.saveChanges(context);
+    await claim.finish(outbox);
+    holding = false;
+    await context.sendActivities(outbox);
   };
 }
 
@@ -241,6 +293,8 @@ export default async function conversationBench(): Promise<void> {
   });
   const floor = createServer({ adapter, log, onTurn: dialogsOnlyTurn() });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
+  const durableDb = openSqlite(path.join(dataDir, 'durable-dialogs.sqlite'));
+  const durable = createServer({ adapter, log, onTurn: durableDialogsTurn(durableDb) });
   const app = await startApp(loadConfig({ PORT: '0', KEFU_DATA_DIR: dataDir }, ROOT), {
     log,
     host: '127.0.0.1',
@@ -250,6 +304,7 @@ export default async function conversationBench(): Promise<void> {
     const bots: Record<Bot, string> = {
       echo: `http://127.0.0.1:${await echo.listen(0, '127.0.0.1')}`,
       floor: `http://127.0.0.1:${await floor.listen(0, '127.0.0.1')}`,
+      durable: `http://127.0.0.1:${await durable.listen(0, '127.0.0.1')}`,
       kefu: app.url,
     };
     const lines: string[] = [];
@@ -261,7 +316,7 @@ export default async function conversationBench(): Promise<void> {
     for (const bot of BOTS) await conversations(bots[bot], `warm-${bot}`, 30, newRun());
 
     // 1. Whole conversations.
-    const runs = { echo: newRun(), floor: newRun(), kefu: newRun() };
+    const runs = perBot(newRun);
     const perRound = Math.ceil(CONVERSATIONS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++)
       for (const bot of BOTS) await conversations(bots[bot], `${bot}-${round}`, perRound, runs[bot]);
@@ -271,7 +326,7 @@ export default async function conversationBench(): Promise<void> {
     >;
 
     // 2. First turns from a separate load client.
-    const first = { echo: newLoad(), floor: newLoad(), kefu: newLoad() };
+    const first = perBot(newLoad);
     for (const bot of BOTS) await firstTurns(bots[bot], `fwarm-${bot}`, 300, newLoad());
     for (let round = 0; round < ROUNDS; round++)
       for (const bot of BOTS)
@@ -281,11 +336,7 @@ export default async function conversationBench(): Promise<void> {
     ) as Record<Bot, Throughput>;
 
     // 3. CPU by step, one conversation at a time.
-    const cpu = {
-      echo: SCRIPT.map((): number[] => []),
-      floor: SCRIPT.map((): number[] => []),
-      kefu: SCRIPT.map((): number[] => []),
-    };
+    const cpu = perBot(() => SCRIPT.map((): number[] => []));
     let cpuErrors = 0;
     for (let round = 0; round < ROUNDS; round++)
       for (const bot of BOTS)
@@ -332,36 +383,34 @@ export default async function conversationBench(): Promise<void> {
       `**By step**: CPU per turn (client and server, one process), mean of ${ROUNDS * Math.ceil(SEQUENTIAL / ROUNDS)} conversations one at a time; and p50 latency under load (whole conversations above).`,
     );
     out();
-    const stepRows = SCRIPT.map((s, i) => {
-      const [f, k] = [mean(cpu.floor[i]!), mean(cpu.kefu[i]!)];
-      return [
+    const stepRow = (name: string, ms: (b: Bot) => number, p50: (b: Bot) => number) => [
+      name,
+      ...BOTS.map((b) => n2(ms(b))),
+      `${n2(ms('kefu') / ms('floor'))}×`,
+      `${n2(ms('kefu') / ms('durable'))}×`,
+      n1(p50('floor')),
+      n1(p50('kefu')),
+    ];
+    const stepRows = SCRIPT.map((s, i) =>
+      stepRow(
         `${i + 1}. ${s.kind}`,
-        n2(mean(cpu.echo[i]!)),
-        n2(f),
-        n2(k),
-        `${n2(k / f)}×`,
-        n1(median(runs.floor.steps[i]!)),
-        n1(median(runs.kefu.steps[i]!)),
-      ];
-    });
-    const cf = mean(cpu.floor.flat());
-    const ck = mean(cpu.kefu.flat());
-    stepRows.push([
-      'all steps',
-      n2(mean(cpu.echo.flat())),
-      n2(cf),
-      n2(ck),
-      `${n2(ck / cf)}×`,
-      n1(whole.floor.p50),
-      n1(whole.kefu.p50),
-    ]);
+        (b) => mean(cpu[b][i]!),
+        (b) => median(runs[b].steps[i]!),
+      ),
+    );
+    stepRows.push(
+      stepRow(
+        'all steps',
+        (b) => mean(cpu[b].flat()),
+        (b) => whole[b].p50,
+      ),
+    );
     for (const l of table(
       [
         'step',
-        'echo CPU ms',
-        'dialogs only CPU ms',
-        'kefu CPU ms',
+        ...BOTS.map((b) => `${NAMES[b]} CPU ms`),
         'kefu ÷ dialogs only',
+        "kefu ÷ dialogs only, kefu's durability",
         'dialogs only p50 ms',
         'kefu p50 ms',
       ],
@@ -373,11 +422,16 @@ export default async function conversationBench(): Promise<void> {
     out(
       `kefu ÷ dialogs only: whole conversations ${n2(ratio('kefu', whole))}×, first turn ${n2(ratio('kefu', firstFig))}× (by server CPU ${n2(serverCpu('floor') / serverCpu('kefu'))}×; goal ≥ 0.8×); dialogs only ÷ echo: ${n2(whole.floor.perSecond / whole.echo.perSecond)}×, ${n2(firstFig.floor.perSecond / firstFig.echo.perSecond)}×.`,
     );
+    out(
+      `Durability alone (dialogs only with kefu's durability ÷ dialogs only): whole conversations ${n2(ratio('durable', whole))}×, first turn ${n2(ratio('durable', firstFig))}× (by server CPU ${n2(serverCpu('floor') / serverCpu('durable'))}×); kefu ÷ that bot: ${n2(whole.kefu.perSecond / whole.durable.perSecond)}×, ${n2(firstFig.kefu.perSecond / firstFig.durable.perSecond)}× (by server CPU ${n2(serverCpu('durable') / serverCpu('kefu'))}×).`,
+    );
     if (writeDocs) writeBenchSection('conversation', lines);
   } finally {
     await app.close();
     await echo.close();
     await floor.close();
+    await durable.close();
+    durableDb.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -385,6 +439,8 @@ export default async function conversationBench(): Promise<void> {
 interface Load extends LoadResult {
   serverCpuMs: number;
 }
+
+const perBot = <T>(make: () => T): Record<Bot, T> => Object.fromEntries(BOTS.map((b) => [b, make()])) as Record<Bot, T>;
 
 function newLoad(): Load {
   return { latencies: [], wallMs: 0, errors: 0, serverCpuMs: 0 };
