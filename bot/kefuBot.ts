@@ -43,6 +43,8 @@ export interface KefuBotDeps {
   once?: ActivityOnce;
   /** Longest wait for a channel to take the turn's replies (not with `expectReplies`). */
   replyTimeoutMs?: number;
+  /** Resolves once every store write so far is durable (`Stores.settled`). */
+  settled?: () => Promise<void>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -153,6 +155,8 @@ export class KefuBot extends ActivityHandler {
           ?.finish(keep())
           .catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
       }
+      // Whatever this turn read was written durably before it is answered (see Stores.settled).
+      await this.deps.settled?.();
     } catch (err) {
       holding = false;
       if (claim?.kind === 'run') await claim.abandon().catch(() => undefined);

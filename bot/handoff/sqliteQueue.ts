@@ -4,6 +4,7 @@
  * first-response deadline, then insertion order. Each method is one statement or transaction.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { committed } from '../store/groupCommit.js';
 import { migrateSqlite } from '../store/sqliteDb.js';
 import type { HandoffQueue, NewQueueEntry, QueueEntry, SlaKind } from '../../domain/handoff/types.js';
 
@@ -130,7 +131,7 @@ export class SqliteHandoffQueue implements HandoffQueue {
   }
 
   async enqueue(entry: NewQueueEntry): Promise<QueueEntry> {
-    this.q.insert!.run(entry);
+    await committed(this.db, () => this.q.insert!.run(entry));
     return toEntry(this.q.get!.get(entry.caseId) as Row);
   }
 
@@ -165,20 +166,20 @@ export class SqliteHandoffQueue implements HandoffQueue {
   }
 
   async setLastPosition(caseId: string, position: number): Promise<void> {
-    this.q.setLastPosition!.run(position, caseId);
+    await committed(this.db, () => this.q.setLastPosition!.run(position, caseId));
   }
 
   async claim(caseId: string, agent: string, now: number): Promise<QueueEntry | undefined> {
-    const row = this.q.claim!.get(agent, now, caseId) as Row | undefined;
+    const row = (await committed(this.db, () => this.q.claim!.get(agent, now, caseId))) as Row | undefined;
     return row && toEntry(row);
   }
 
   async markAnswered(caseId: string, now: number): Promise<void> {
-    this.q.answered!.run(now, caseId);
+    await committed(this.db, () => this.q.answered!.run(now, caseId));
   }
 
   async release(caseId: string): Promise<QueueEntry | undefined> {
-    const row = this.q.release!.get(caseId) as Row | undefined;
+    const row = (await committed(this.db, () => this.q.release!.get(caseId))) as Row | undefined;
     return row && toEntry(row);
   }
 
@@ -199,11 +200,11 @@ export class SqliteHandoffQueue implements HandoffQueue {
   }
 
   async markBreach(caseId: string, kind: SlaKind): Promise<void> {
-    this.q.markBreach!.run({ caseId, kind });
+    await committed(this.db, () => this.q.markBreach!.run({ caseId, kind }));
   }
 
   async remove(caseId: string): Promise<boolean> {
-    return this.q.remove!.run(caseId).changes > 0;
+    return (await committed(this.db, () => this.q.remove!.run(caseId))).changes > 0;
   }
 
   async size(): Promise<number> {

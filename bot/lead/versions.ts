@@ -5,6 +5,7 @@
  * table through the storage layer's migration helpers under the component name `lead`.
  */
 import type { Pool } from 'pg';
+import { committed } from '../store/groupCommit.js';
 import { migrateSqlite, type SqliteDb } from '../store/sqliteDb.js';
 import { checkSchemaName, migratePg, type PgStep } from '../store/pgMigrate.js';
 import { StoredDataError } from '../store/errors.js';
@@ -87,9 +88,8 @@ export class SqliteRuleVersions implements RuleVersionStore {
   }
 
   async add(v: NewRuleVersion): Promise<RuleVersion> {
-    const r = this.db
-      .prepare('INSERT INTO rule_versions (hash, at, doc) VALUES (?, ?, ?)')
-      .run(v.hash, v.at, JSON.stringify(v));
+    const insert = this.db.prepare('INSERT INTO rule_versions (hash, at, doc) VALUES (?, ?, ?)');
+    const r = await committed(this.db, () => insert.run(v.hash, v.at, JSON.stringify(v)));
     return { ...v, id: Number(r.lastInsertRowid) };
   }
 

@@ -16,6 +16,7 @@ import { RedisLedger } from './redisLedger.js';
 import { RedisStorage } from './redisStorage.js';
 import { SqliteLedger } from './sqliteLedger.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
+import { commitNow, writesSettled } from './groupCommit.js';
 import { openSqlite } from './sqliteDb.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { startWalCheckpointer } from './walCheckpointer.js';
@@ -52,7 +53,9 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
     sqlite: db,
     ledger: new SqliteLedger(db),
     probes: { sqlite: async () => void db.prepare('SELECT 1').get() },
+    settled: () => writesSettled(db),
     close: async () => {
+      commitNow(db);
       await checkpointer.stop();
       db.close();
     },

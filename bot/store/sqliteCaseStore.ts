@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCaseJson } from './caseRecord.js';
 import { newCaseId, normalizeCaseId } from './caseId.js';
 import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
+import { committed } from './groupCommit.js';
 import type { SqliteDb } from './sqliteDb.js';
 import type { CaseFilter, CaseRecord, CaseStore, NewCase } from '../../domain/cases.js';
 
@@ -53,7 +54,7 @@ export class SqliteCaseStore implements CaseStore {
       const now = new Date();
       const record = buildCase(input, newCaseId(now), now);
       try {
-        this.insert.run(row(record));
+        await committed(this.db, () => this.insert.run(row(record)));
         return record;
       } catch (err) {
         const code = (err as { code?: string }).code;
@@ -84,7 +85,7 @@ export class SqliteCaseStore implements CaseStore {
       // Nothing to write; parsed again, as `change` may have mutated `current`.
       if (next === undefined) return parseCaseJson(found.doc, `case ${found.key}`);
       const update = next.status === status ? this.casUpdateSameStatus : this.casUpdate;
-      if (update.run({ ...row(next), expected }).changes === 1) return next;
+      if ((await committed(this.db, () => update.run({ ...row(next), expected }))).changes === 1) return next;
     }
     throw new CaseUpdateConflictError(id, MAX_UPDATE_ATTEMPTS);
   }
@@ -131,6 +132,6 @@ export class SqliteCaseStore implements CaseStore {
 
   async delete(id: string): Promise<boolean> {
     const key = normalizeCaseId(id);
-    return key !== undefined && this.remove.run(key).changes === 1;
+    return key !== undefined && (await committed(this.db, () => this.remove.run(key))).changes === 1;
   }
 }

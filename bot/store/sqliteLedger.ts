@@ -5,6 +5,7 @@
  * time, at most once a second, by a claim.
  */
 import type { Statement } from 'better-sqlite3';
+import { committed } from './groupCommit.js';
 import type { SqliteDb } from './sqliteDb.js';
 import { writeAlong } from './storeItems.js';
 import type { ActivityLedger, LedgerEntry } from './types.js';
@@ -25,10 +26,10 @@ export class SqliteLedger implements ActivityLedger {
   private readonly done: (key: string, replies: string, expiresAt: number) => void;
   private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly release: Statement<[string, string]>;
-  private readonly drop: Statement<[string]>;
+  private readonly dropAll: (scopes: string[]) => void;
 
   constructor(
-    db: SqliteDb,
+    private readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
   ) {
     const read = db.prepare<[string], Row>(
@@ -75,19 +76,22 @@ export class SqliteLedger implements ActivityLedger {
     };
     this.release = db.prepare('DELETE FROM activity_ledger WHERE key = ? AND owner = ? AND done = 0');
     // Keys are `<hex scope>:<hex id>`, so the pattern has no LIKE wildcards of its own.
-    this.drop = db.prepare("DELETE FROM activity_ledger WHERE key LIKE ? || ':%'");
+    const drop = db.prepare("DELETE FROM activity_ledger WHERE key LIKE ? || ':%'");
+    this.dropAll = db.transaction((scopes: string[]) => {
+      for (const scope of scopes) drop.run(scope);
+    });
   }
 
   async begin(key: string, owner: string, leaseMs: number): Promise<LedgerEntry> {
-    return this.claim(key, owner, leaseMs);
+    return committed(this.db, () => this.claim(key, owner, leaseMs));
   }
 
   async renew(key: string, owner: string, leaseMs: number): Promise<void> {
-    this.extend.run(this.now() + leaseMs, key, owner);
+    await committed(this.db, () => this.extend.run(this.now() + leaseMs, key, owner));
   }
 
   async finish(key: string, replies: unknown[], ttlSeconds: number): Promise<void> {
-    this.done(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000);
+    await committed(this.db, () => this.done(key, JSON.stringify(replies), this.now() + ttlSeconds * 1000));
   }
 
   /** In the transaction that writes `item` to this database's `SqliteStorage`: state and mark commit together. */
@@ -105,10 +109,10 @@ export class SqliteLedger implements ActivityLedger {
   }
 
   async abandon(key: string, owner: string): Promise<void> {
-    this.release.run(key, owner);
+    await committed(this.db, () => this.release.run(key, owner));
   }
 
   async forget(scopes: string[]): Promise<void> {
-    for (const scope of scopes) this.drop.run(scope);
+    await committed(this.db, () => this.dropAll(scopes));
   }
 }

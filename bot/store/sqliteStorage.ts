@@ -5,6 +5,7 @@
  */
 import type { Storage, StoreItems } from 'botbuilder';
 import { EtagConflictError } from './errors.js';
+import { committed } from './groupCommit.js';
 import type { SqliteDb } from './sqliteDb.js';
 import { markWritten, type PreparedWrite, prepareWrites, restoreItem, takeAlong } from './storeItems.js';
 
@@ -60,14 +61,17 @@ export class SqliteStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     const writes = prepareWrites(changes);
     const extra = writes.map((w) => takeAlong(w.item)).filter((w) => w !== undefined);
-    if (writes.length === 1 && extra.length === 0) this.writeOne(writes[0]!, Date.now());
-    else this.writeAll.immediate(writes, Date.now(), extra);
+    await committed(this.db, () =>
+      writes.length === 1 && extra.length === 0
+        ? this.writeOne(writes[0]!, Date.now())
+        : this.writeAll(writes, Date.now(), extra),
+    );
     markWritten(writes);
   }
 
   async delete(keys: string[]): Promise<void> {
     if (!keys) throw new ReferenceError('Keys are required when deleting.');
-    this.removeAll.immediate(keys);
+    await committed(this.db, () => this.removeAll(keys));
   }
 
   /** Deletes items not written for `idleSeconds` (SQLite has no TTL); returns how many. */

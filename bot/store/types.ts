@@ -23,6 +23,11 @@ export interface Stores {
   scaled?: { redis: import('ioredis').Redis; pool: import('pg').Pool; prefix: string; schema: string };
   /** Handled activity ids, for exactly-once turns across instances. */
   ledger: ActivityLedger;
+  /**
+   * Resolves once every write made so far is durable. The embedded store commits the writes of
+   * one event-loop tick together (`groupCommit.ts`); the others commit each write before it resolves.
+   */
+  settled?(): Promise<void>;
   /** One cheap round trip per store (`/readyz`), by name: `sqlite`, or `redis` and `postgres`. */
   probes: Record<string, () => Promise<void>>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@
  * embedded SQLite file, or in Redis when kefu is scaled out.
  */
 import type { Redis } from 'ioredis';
+import { committed } from '../store/groupCommit.js';
 import { migrateSqlite, type SqliteDb } from '../store/sqliteDb.js';
 
 export interface WeComSyncState {
@@ -41,10 +42,10 @@ export function sqliteSyncState(db: SqliteDb, now: () => number = Date.now): WeC
   });
   return {
     cursor: async (kf) => (getCursor.get(kf) as { cursor: string } | undefined)?.cursor,
-    setCursor: async (kf, cursor) => void putCursor.run(kf, cursor, now()),
+    setCursor: async (kf, cursor) => void (await committed(db, () => putCursor.run(kf, cursor, now()))),
     accounts: async () => (listAccounts.all() as { open_kfid: string }[]).map((r) => r.open_kfid),
     seen: async (key) => getSeen.get(key, now()) !== undefined,
-    mark: async (key, ttl) => mark.immediate(key, ttl),
+    mark: (key, ttl) => committed(db, () => mark(key, ttl)),
   };
 }
 

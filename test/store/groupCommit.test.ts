@@ -1,0 +1,131 @@
+/**
+ * Group commit on the embedded SQLite file (bot/store/groupCommit.ts): the writes of one
+ * event-loop tick share one transaction, and each write's promise settles only once that
+ * transaction is committed, so a write is durable, seen by another connection, when its caller
+ * goes on. Checked through a second connection to the same file, as another process would see it.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { commitNow, committed, writesSettled } from '../../bot/store/groupCommit.js';
+import { openSqlite, SqliteCaseStore, SqliteLedger, SqliteStorage, type SqliteDb } from '../../bot/store/index.js';
+import { sampleCase } from './caseStoreContract.js';
+
+describe('group commit on the embedded SQLite file', () => {
+  let dir: string;
+  let db: SqliteDb;
+  let other: Database.Database;
+  const seen = () => (other.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map((r) => r.v);
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-group-'));
+    db = openSqlite(path.join(dir, 'kefu.sqlite'));
+    db.exec(`CREATE TABLE t (v TEXT PRIMARY KEY);
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`);
+    other = new Database(path.join(dir, 'kefu.sqlite'), { readonly: true });
+  });
+  afterEach(() => {
+    other.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (v: string) => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (err: Error) => err.message,
+    );
+
+  it('commits the writes of one tick together, and each resolves only once another connection sees it', async () => {
+    const a = committed(db, () => insert('a'));
+    const b = committed(db, () => insert('b'));
+    expect(db.inTransaction, 'one open transaction for the tick').to.equal(true);
+    expect(seen(), 'nothing is visible before the commit').to.deep.equal([]);
+    let resolvedEarly = false;
+    void a.then(() => {
+      resolvedEarly = seen().length === 0;
+    });
+    await Promise.all([a, b]);
+    expect(resolvedEarly).to.equal(false);
+    expect(seen()).to.deep.equal(['a', 'b']);
+    expect(db.inTransaction).to.equal(false);
+  });
+
+  it('a write that fails is undone alone; the others of its tick commit', async () => {
+    await committed(db, () => insert('x'));
+    const ok = committed(db, () => insert('a'));
+    const dup = committed(db, () => insert('x'));
+    const ok2 = committed(db, () => insert('b'));
+    expect(await failure(dup)).to.match(/UNIQUE/);
+    await Promise.all([ok, ok2]);
+    expect(seen()).to.deep.equal(['a', 'b', 'x']);
+  });
+
+  it('a write that fails alone leaves no transaction open', async () => {
+    await committed(db, () => insert('x'));
+    expect(await failure(committed(db, () => insert('x')))).to.match(/UNIQUE/);
+    expect(db.inTransaction).to.equal(false);
+    await committed(db, () => insert('y'));
+    expect(seen()).to.deep.equal(['x', 'y']);
+  });
+
+  it('a commit that fails rejects every write of its tick and keeps none of them', async () => {
+    const a = committed(db, () => insert('a'));
+    // A deferred foreign key is checked at COMMIT: this write makes the whole commit fail.
+    const orphan = committed(db, () => db.prepare('INSERT INTO child (p) VALUES (42)').run());
+    const results = await Promise.allSettled([a, orphan]);
+    expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+    expect(seen()).to.deep.equal([]);
+    expect(db.inTransaction).to.equal(false);
+    await committed(db, () => insert('after'));
+    expect(seen()).to.deep.equal(['after']);
+  });
+
+  it('a second connection to the file in this process commits the open group first instead of waiting for it', async () => {
+    const second = openSqlite(path.join(dir, 'kefu.sqlite'));
+    second.pragma('busy_timeout = 200');
+    try {
+      const a = committed(db, () => insert('a'));
+      // Waiting would end in SQLITE_BUSY: only this thread can release the first group's lock.
+      const b = committed(second, () => second.prepare('INSERT INTO t (v) VALUES (?)').run('b'));
+      expect(seen(), "the first connection's group is committed").to.deep.equal(['a']);
+      await Promise.all([a, b]);
+      expect(seen()).to.deep.equal(['a', 'b']);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('writesSettled waits for the open group, and resolves at once when nothing is pending', async () => {
+    await writesSettled(db);
+    void committed(db, () => insert('a'));
+    await writesSettled(db);
+    expect(seen()).to.deep.equal(['a']);
+  });
+
+  it('commitNow commits the open group at once (before the connection closes)', async () => {
+    const a = committed(db, () => insert('a'));
+    commitNow(db);
+    expect(seen()).to.deep.equal(['a']);
+    await a;
+  });
+
+  it("kefu's stores: a turn's state, case and ledger writes made together are all durable when they resolve", async () => {
+    const state = new SqliteStorage(db);
+    const cases = new SqliteCaseStore(db);
+    const ledger = new SqliteLedger(db);
+    const [, created, claim] = await Promise.all([
+      state.write({ 'c/conversations/1/': { turn: 1 } }),
+      cases.create(sampleCase()),
+      ledger.begin('scope:1', 'owner', 10_000),
+    ]);
+    expect(claim).to.deep.equal({ state: 'new' });
+    expect(other.prepare('SELECT key FROM state').all()).to.deep.equal([{ key: 'c/conversations/1/' }]);
+    expect(other.prepare('SELECT id FROM cases').all()).to.deep.equal([{ id: created.id }]);
+    expect(other.prepare('SELECT owner FROM activity_ledger').all()).to.deep.equal([{ owner: 'owner' }]);
+  });
+});
