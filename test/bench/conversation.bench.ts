@@ -355,7 +355,7 @@ export default async function conversationBench(): Promise<void> {
     out(machine());
     out();
     out(
-      `**Whole conversations**: ${ROUNDS * perRound} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} at a time, client in the same process, \`expectReplies\` over loopback (kefu settled ${runs.kefu.settled}/${ROUNDS * perRound}; the others joined a case another conversation had open for the same item).`,
+      `**Whole conversations**: ${ROUNDS * perRound} complaint conversations × ${SCRIPT.length} turns, ${CONCURRENCY} at a time, client in the same process, \`expectReplies\` over loopback (kefu settled ${runs.kefu.settled}/${ROUNDS * perRound}${runs.kefu.settled < ROUNDS * perRound ? '; the others joined a case another conversation had open for the same item' : ''}).`,
     );
     out();
     for (const l of table(

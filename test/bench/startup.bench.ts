@@ -136,12 +136,12 @@ export default async (): Promise<void> => {
     `starts), the CPU time that took, and the resident memory ${IDLE_MS / 1000} s later; ratios to the tsx start`,
   );
   const head = ['wall', 'fastest', 'CPU', 'idle RSS'].map((h) => h.padStart(15)).join('');
-  console.log(`  ${''.padEnd(38)}${head}`);
+  console.log(`  ${''.padEnd(62)}${head}`);
   variants.forEach((v, i) => {
     const cell = (value: number, base: number, unit: string) =>
       `${Math.round(value)} ${unit}${i === 0 ? '' : ` ${(value / base).toFixed(2)}x`}`.padStart(15);
     const cells = [cell(ms[i]!, ms[0]!, 'ms'), cell(fastest[i]!, fastest[0]!, 'ms'), cell(cpu[i]!, cpu[0]!, 'ms')];
-    console.log(`  ${v.name.padEnd(38)}${cells.join('')}${cell(rss[i]!, rss[0]!, 'MB')}`);
+    console.log(`  ${v.name.padEnd(62)}${cells.join('')}${cell(rss[i]!, rss[0]!, 'MB')}`);
   });
   const own = `${Math.round(ms[1]! - ms[2]!)} ms wall, ${Math.round(cpu[1]! - cpu[2]!)} ms CPU`;
   console.log(`  compiled minus the SDK floor: ${own} of kefu's own start-up`);
