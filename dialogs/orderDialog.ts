@@ -68,6 +68,11 @@ function candidate(order: Order): OrderCandidate {
   };
 }
 
+/** The item a complaint is about when it needs no question: the order's only one, or the one named. */
+function knownItem(order: Order, sku: string | undefined): OrderItem | undefined {
+  return order.items.length === 1 ? order.items[0] : order.items.find((i) => i.sku === sku);
+}
+
 export class OrderDialog extends WaterfallDialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
@@ -109,11 +114,13 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
       if (id !== undefined) {
         const found = await this.check(o.shopperId, id);
         if (found.ok) {
-          // "卡乐比只剩三天了，订单…": the first message may also name the item.
-          const sku = o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined;
-          return sku
-            ? step.replaceDialog(ORDER_DIALOG, { ...o, orderId: found.order.id, sku })
-            : step.next(found.order);
+          // "卡乐比只剩三天了，订单…": the first message may also name the item. Known at once
+          // (named, or the order's only one): the dialog ends here, with nothing to ask.
+          const item = knownItem(
+            found.order,
+            o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined,
+          );
+          return item ? step.endDialog({ order: found.order, item } satisfies OrderResult) : step.next(found.order);
         }
         await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
       } else if (o.text) {
@@ -235,7 +242,7 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     const order = step.result as Order;
     const o = step.options;
     (step.values as { order?: Order }).order = order;
-    const known = order.items.length === 1 ? order.items[0] : order.items.find((i) => i.sku === o.sku);
+    const known = knownItem(order, o.sku);
     if (known) return step.endDialog({ order, item: known } satisfies OrderResult);
     const lang = langOf(step.context);
     const r = this.services.responses;
