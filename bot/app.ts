@@ -188,7 +188,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     once: new ActivityOnce({ ledger: stores.ledger, ttlSeconds: resilience.dedupeSeconds }),
     replyTimeoutMs: resilience.outbox.timeoutMs,
-    ...(stores.settled ? { settled: () => stores.settled!() } : {}),
+    settled: () => stores.settled?.() ?? Promise.resolve(),
   });
   const kefuBot = bot;
 

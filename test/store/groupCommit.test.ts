@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { commitNow, committed, writesSettled } from '../../bot/store/groupCommit.js';
 import { openSqlite, SqliteCaseStore, SqliteLedger, SqliteStorage, type SqliteDb } from '../../bot/store/index.js';
 import { sampleCase } from './caseStoreContract.js';
+import { startHarness } from '../support/kefuHarness.js';
 
 describe('group commit on the embedded SQLite file', () => {
   let dir: string;
@@ -127,5 +128,39 @@ describe('group commit on the embedded SQLite file', () => {
     expect(other.prepare('SELECT key FROM state').all()).to.deep.equal([{ key: 'c/conversations/1/' }]);
     expect(other.prepare('SELECT id FROM cases').all()).to.deep.equal([{ id: created.id }]);
     expect(other.prepare('SELECT owner FROM activity_ledger').all()).to.deep.equal([{ owner: 'owner' }]);
+  });
+});
+
+describe("a turn's replies wait until every store write so far is durable", () => {
+  it('holds the replies until the stores have settled, and answers "not saved" when they cannot', async () => {
+    const h = await startHarness();
+    try {
+      const stores = h.app.stores;
+      let open: () => void = () => undefined;
+      let settles = 0;
+      stores.settled = () => {
+        settles++;
+        return new Promise<void>((resolve) => {
+          open = resolve;
+        });
+      };
+      let answered = false;
+      const turn = h.say('c-settle', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱 284716350192837465' }).then((r) => {
+        answered = true;
+        return r;
+      });
+      while (settles === 0) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(answered, 'no reply before the stores settle').to.equal(false);
+      open();
+      const replies = await turn;
+      expect(replies.map((r) => r.text ?? '').join('\n')).to.match(/KF\d{4}-/);
+
+      stores.settled = () => Promise.reject(new Error('disk full'));
+      const refused = await h.say('c-settle', 'u-lihua', { text: '跳过' });
+      expect(refused.map((r) => (r.channelData as { refused?: string } | undefined)?.refused)).to.include('not_saved');
+    } finally {
+      await h.close();
+    }
   });
 });
