@@ -18,7 +18,7 @@ import {
 } from './evidenceDialog.js';
 import { activeCaseFor, baseFacts, openCase } from './openCase.js';
 import type { CaseRecord } from '../domain/cases.js';
-import { ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
+import { knownAtOnce, ORDER_DIALOG, type OrderOptions, type OrderResult } from './orderDialog.js';
 import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { itemName, langOf } from './reply.js';
@@ -132,11 +132,14 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
 
   private async order(step: WaterfallStepContext<ComplaintOptions>) {
     const { entities, text } = step.options;
-    return step.beginDialog(ORDER_DIALOG, {
+    const options: OrderOptions = {
       shopperId: step.context.activity.from.id,
       mentioned: entities.orderIds,
       ...(text ? { text } : {}),
-    } satisfies OrderOptions);
+    };
+    // Named in the first message, order and item: nothing to ask, so no order dialog to run.
+    const known = await knownAtOnce(this.services, options);
+    return known ? step.next(known) : step.beginDialog(ORDER_DIALOG, options);
   }
 
   private async open(step: WaterfallStepContext<ComplaintOptions>) {

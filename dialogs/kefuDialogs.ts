@@ -6,12 +6,18 @@
  * is answered as such.
  */
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from './sdk.js';
+import {
+  DialogSet,
+  DialogTurnStatus,
+  type DialogContext,
+  type DialogState,
+  type DialogStateManagerConfiguration,
+} from './sdk.js';
 import { controlByMeaning, recognizeDecline } from '../intents/answers/index.js';
 import { normalise, type Control } from '../domain/controls.js';
 import { ComplaintDialog } from './complaintDialog.js';
 import { EVIDENCE_PROMPTS, EvidenceDialog } from './evidenceDialog.js';
-import { MAIN_DIALOG, MAIN_PROMPTS, MainDialog } from './mainDialog.js';
+import { MAIN_PROMPTS, MainDialog } from './mainDialog.js';
 import { ORDER_PROMPTS, OrderDialog } from './orderDialog.js';
 import { PRIVACY_PROMPTS, PrivacyDialog } from './privacyDialog.js';
 import { REMEDY_PROMPTS, RemedyDialog } from './remedyDialog.js';
@@ -21,11 +27,19 @@ import type { KefuServices } from './services.js';
 
 /** Keys a button or card puts in `value`, by the question it answers (`action`: the remedy card). */
 const VALUE_SLOTS: Record<string, string> = { action: 'accept_remedy' };
+/** Where a DialogStateManager looks for its configuration in turn state (botbuilder-dialogs' own key). */
+const STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 export class KefuDialogs {
   private readonly set: DialogSet;
   private readonly main: MainDialog;
   private readonly complaint: ComplaintDialog;
+  /**
+   * The memory scopes and path resolvers of every DialogContext. botbuilder-dialogs builds them
+   * anew on each turn's first context; they hold no state of their own, so they are built once
+   * and given to every turn, as the SDK's DialogManager does with its `stateConfiguration`.
+   */
+  private stateConfiguration?: DialogStateManagerConfiguration;
 
   constructor(
     state: StatePropertyAccessor<DialogState>,
@@ -56,13 +70,13 @@ export class KefuDialogs {
 
   /** One message: a stale button, a control that works at any step, else the active dialog, else a new conversation. */
   async turn(context: TurnContext): Promise<void> {
-    const dc = await this.set.createContext(context);
+    const dc = await this.createContext(context);
     if (await this.stale(dc)) return;
     const text = context.activity.text;
     const control = this.services.controls.match(text) ?? this.byMeaning(dc, text);
     if ((await this.main.interrupt(dc, control)) || (await this.complaint.interrupt(dc, control))) return;
     const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
+    if (result.status === DialogTurnStatus.empty) await this.main.start(dc);
   }
 
   /**
@@ -97,8 +111,14 @@ export class KefuDialogs {
 
   /** Starts over at the main dialog (e.g. after a handoff that ended behind the bot's back). */
   async restart(context: TurnContext): Promise<void> {
+    await this.main.start(await this.createContext(context));
+  }
+
+  private async createContext(context: TurnContext): Promise<DialogContext> {
+    if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     const dc = await this.set.createContext(context);
-    await dc.beginDialog(MAIN_DIALOG);
+    this.stateConfiguration ??= dc.state.configuration;
+    return dc;
   }
 }
 

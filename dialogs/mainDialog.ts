@@ -3,7 +3,14 @@
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
  * "My data" and "delete my data" work at any step (see `interrupt`).
  */
-import { TextPrompt, WaterfallDialog, type DialogContext, type WaterfallStepContext } from './sdk.js';
+import type { TurnContext } from 'botbuilder';
+import {
+  TextPrompt,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from './sdk.js';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
@@ -30,6 +37,8 @@ interface ClarifyValues {
   options?: Complaint[];
 }
 const clarifyValues = (step: WaterfallStepContext): ClarifyValues => step.values as ClarifyValues;
+/** The turn's first message as the main dialog read it when it began (turn state, never saved). */
+const CLASSIFIED = Symbol('kefu.mainDialog.classified');
 
 export class MainDialog extends WaterfallDialog {
   constructor(private readonly services: KefuServices) {
@@ -51,9 +60,28 @@ export class MainDialog extends WaterfallDialog {
     return true;
   }
 
+  /**
+   * Starts on the shopper's message with nothing on the stack. A clear complaint goes straight to
+   * its dialog; this waterfall (a step context for each step) runs only for what needs routing or
+   * a clarifying question.
+   */
+  async start(dc: DialogContext): Promise<DialogTurnResult> {
+    const c = this.classify(dc.context);
+    if (c.unsure || !isComplaint(c.intent)) {
+      dc.context.turnState.set(CLASSIFIED, c);
+      return dc.beginDialog(MAIN_DIALOG);
+    }
+    sessionOf(dc.context).unsure = 0;
+    return dc.beginDialog(COMPLAINT_DIALOG, complaintOptions(dc.context, c.intent, c));
+  }
+
+  private classify(context: TurnContext): Classification {
+    return this.services.classifier.classify(context.activity.text ?? '', { now: this.services.now() });
+  }
+
   private async route(step: WaterfallStepContext) {
     const text = step.context.activity.text ?? '';
-    const c = this.services.classifier.classify(text, { now: this.services.now() });
+    const c: Classification = step.context.turnState.get(CLASSIFIED) ?? this.classify(step.context);
     const session = sessionOf(step.context);
     const lang = langOf(step.context);
     const r = this.services.responses;
@@ -104,12 +132,7 @@ export class MainDialog extends WaterfallDialog {
   private async dispatch(step: WaterfallStepContext, c: Classification) {
     const lang = langOf(step.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent))
-      return step.replaceDialog(COMPLAINT_DIALOG, {
-        complaint: c.intent,
-        entities: c.entities,
-        text: step.context.activity.text ?? '',
-      } satisfies ComplaintOptions);
+    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, complaintOptions(step.context, c.intent, c));
     switch (c.intent) {
       case 'request_human':
         return this.toPerson(step, 'request_human');
@@ -138,4 +161,8 @@ export class MainDialog extends WaterfallDialog {
     await this.services.handoff.escalate(step.context, caseId, reason);
     return step.endDialog();
   }
+}
+
+function complaintOptions(context: TurnContext, complaint: Complaint, c: Classification): ComplaintOptions {
+  return { complaint, entities: c.entities, text: context.activity.text ?? '' };
 }

@@ -73,17 +73,39 @@ function knownItem(order: Order, sku: string | undefined): OrderItem | undefined
   return order.items.length === 1 ? order.items[0] : order.items.find((i) => i.sku === sku);
 }
 
+async function check(services: KefuServices, shopperId: string, orderId: string): Promise<Check> {
+  const order = await services.orders.getOrder(orderId);
+  if (!order) return { ok: false, key: 'order.not_found', orderId };
+  if (order.shopperId !== shopperId) return { ok: false, key: 'order.not_yours', orderId };
+  return { ok: true, order };
+}
+
+/**
+ * The order an id in the first message names, checked, with its item when that needs no question
+ * (named too, or the order's only one): "卡乐比只剩三天了，订单…".
+ */
+async function mentioned(services: KefuServices, o: OrderOptions, id: string): Promise<Check & { item?: OrderItem }> {
+  const found = await check(services, o.shopperId, id);
+  if (!found.ok) return found;
+  const item = knownItem(found.order, o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined);
+  return item ? { ...found, item } : found;
+}
+
+/**
+ * The order and item when the first message settles both, so there is nothing to ask and the
+ * order dialog need not run at all; otherwise undefined (the dialog asks, and says what was wrong).
+ */
+export async function knownAtOnce(services: KefuServices, o: OrderOptions): Promise<OrderResult | undefined> {
+  const id = o.mentioned[0];
+  if (id === undefined) return undefined;
+  const found = await mentioned(services, o, id);
+  return found.ok && found.item ? { order: found.order, item: found.item } : undefined;
+}
+
 export class OrderDialog extends WaterfallDialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
     for (const step of [this.askOrder, this.readOrder, this.askItem, this.readItem]) this.addStep(step.bind(this));
-  }
-
-  private async check(shopperId: string, orderId: string): Promise<Check> {
-    const order = await this.services.orders.getOrder(orderId);
-    if (!order) return { ok: false, key: 'order.not_found', orderId };
-    if (order.shopperId !== shopperId) return { ok: false, key: 'order.not_yours', orderId };
-    return { ok: true, order };
   }
 
   /** The shopper's orders, most recent first: the first five are what the order question lists. */
@@ -112,16 +134,11 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     if ((o.tries ?? 0) === 0 && !o.confirm && !o.offer) {
       const id = o.mentioned[0];
       if (id !== undefined) {
-        const found = await this.check(o.shopperId, id);
-        if (found.ok) {
-          // "卡乐比只剩三天了，订单…": the first message may also name the item. Known at once
-          // (named, or the order's only one): the dialog ends here, with nothing to ask.
-          const item = knownItem(
-            found.order,
-            o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined,
-          );
-          return item ? step.endDialog({ order: found.order, item } satisfies OrderResult) : step.next(found.order);
-        }
+        const found = await mentioned(this.services, o, id);
+        if (found.ok)
+          return found.item
+            ? step.endDialog({ order: found.order, item: found.item } satisfies OrderResult)
+            : step.next(found.order);
         await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
       } else if (o.text) {
         // The first message may name the product: one order is confirmed, several are offered.
@@ -206,7 +223,7 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     }
     const ids = typeof value === 'string' ? [value] : this.services.extract(text, this.services.now()).orderIds;
     if (ids.length > 0) {
-      const found = await this.check(o.shopperId, ids[0]!);
+      const found = await check(this.services, o.shopperId, ids[0]!);
       if (found.ok) return step.next(found.order);
       return retry(r.t(lang, found.key, { orderId: found.orderId }));
     }

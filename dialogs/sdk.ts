@@ -7,6 +7,7 @@
  */
 export { Dialog, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
 export type { DialogContext, DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
+export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';
 export type { PromptValidatorContext } from 'botbuilder-dialogs/lib/prompts/prompt.js';
 export { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt.js';
