@@ -87,7 +87,10 @@ async function check(services: KefuServices, shopperId: string, orderId: string)
 async function mentioned(services: KefuServices, o: OrderOptions, id: string): Promise<Check & { item?: OrderItem }> {
   const found = await check(services, o.shopperId, id);
   if (!found.ok) return found;
-  const item = knownItem(found.order, o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined);
+  const item = knownItem(
+    found.order,
+    o.text ? matchItem(o.text, candidate(found.order), FIRST_MESSAGE_MIN) : undefined,
+  );
   return item ? { ...found, item } : found;
 }
 
