@@ -56,6 +56,14 @@ import type { LoadJob, LoadResult } from './loadClient.js';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 300);
 const FIRST_TURNS = Number(process.env.BENCH_FIRST_TURNS ?? 3000);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 60);
+/**
+ * Unmeasured turns each bot gets first, so the figures are a running server's, not its first
+ * seconds': V8 optimises a function only after many calls, and code that runs once a turn (most of
+ * kefu's) takes a few thousand turns to get there. Conversations before the whole-conversation
+ * runs; first turns before the first-turn runs.
+ */
+const WARM_CONVERSATIONS = Number(process.env.BENCH_WARM_CONVERSATIONS ?? 300);
+const WARM_FIRST_TURNS = Number(process.env.BENCH_WARM_FIRST_TURNS ?? 3000);
 const CONCURRENCY = 10;
 /** The bots take turns, a slice of the work each round, so drift in the machine's load hits all alike. */
 const ROUNDS = 6;
@@ -223,7 +231,7 @@ function dialogsOnly(state: ConversationState): (context: TurnContext) => Promis
   };
 }
 
-function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
+export function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
   const state = new ConversationState(new MemoryStorage());
   const run = dialogsOnly(state);
   return async (context) => {
@@ -237,7 +245,7 @@ function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
  * SQLite ledger, replies held until the state is saved with compare-and-set on the SQLite file,
  * the "handled" mark committed in the state's transaction. No understanding, no case, no rules.
  */
-function durableDialogsTurn(db: SqliteDb): (context: TurnContext) => Promise<void> {
+export function durableDialogsTurn(db: SqliteDb): (context: TurnContext) => Promise<void> {
   const state = new CasConversationState(new SqliteStorage(db));
   const once = new ActivityOnce({ ledger: new SqliteLedger(db), ttlSeconds: 3600 });
   const run = dialogsOnly(state);
@@ -312,8 +320,7 @@ export default async function conversationBench(): Promise<void> {
       console.log(line);
       lines.push(line);
     };
-    // Unmeasured warm-up (JIT, caches) for every bot.
-    for (const bot of BOTS) await conversations(bots[bot], `warm-${bot}`, 30, newRun());
+    for (const bot of BOTS) await conversations(bots[bot], `warm-${bot}`, WARM_CONVERSATIONS, newRun());
 
     // 1. Whole conversations.
     const runs = perBot(newRun);
@@ -327,7 +334,7 @@ export default async function conversationBench(): Promise<void> {
 
     // 2. First turns from a separate load client.
     const first = perBot(newLoad);
-    for (const bot of BOTS) await firstTurns(bots[bot], `fwarm-${bot}`, 300, newLoad());
+    for (const bot of BOTS) await firstTurns(bots[bot], `fwarm-${bot}`, WARM_FIRST_TURNS, newLoad());
     for (let round = 0; round < ROUNDS; round++)
       for (const bot of BOTS)
         await firstTurns(bots[bot], `first-${bot}-${round}`, Math.ceil(FIRST_TURNS / ROUNDS), first[bot]);
