@@ -3,10 +3,11 @@
  * thread (not by a shopper's turn), and the evidence directory survives being tidied up.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DirEvidenceStore, openSqlite, SqliteCaseStore, StoredDataError } from '../../bot/store/index.js';
+import { SYNC_WRITE_MAX } from '../../bot/store/dirEvidenceStore.js';
 import { SAFETY_PAGES, startWalCheckpointer } from '../../bot/store/walCheckpointer.js';
 import { PNG_1X1 } from '../support/kefuHarness.js';
 import { sampleCase } from './caseStoreContract.js';
@@ -55,15 +56,25 @@ describe('embedded store files', () => {
     }
   });
 
-  it('writes evidence again after its sub-directory was removed behind its back', async () => {
-    const store = new DirEvidenceStore(path.join(dir, 'evidence'));
-    const first = await store.put(PNG_1X1, 'image/png');
-    rmSync(path.join(dir, 'evidence', first.key.slice(0, 2)), { recursive: true });
-    const again = await store.put(PNG_1X1, 'image/png');
-    expect(again.key).to.equal(first.key);
-    expect(existsSync(path.join(dir, 'evidence', first.key.slice(0, 2), first.key))).to.equal(true);
-    expect((await store.get(again.key))?.data.equals(PNG_1X1)).to.equal(true);
-  });
+  // A small photo is written with synchronous calls, a large one through the thread pool: both the same way.
+  for (const [size, photo] of [
+    ['small', PNG_1X1],
+    ['large', Buffer.concat([PNG_1X1, Buffer.alloc(SYNC_WRITE_MAX, 7)])],
+  ] as const) {
+    it(`writes evidence again after its sub-directory was removed behind its back (${size} file)`, async () => {
+      const store = new DirEvidenceStore(path.join(dir, 'evidence'));
+      const first = await store.put(photo, 'image/png');
+      rmSync(path.join(dir, 'evidence', first.key.slice(0, 2)), { recursive: true });
+      const again = await store.put(photo, 'image/png');
+      expect(again.key).to.equal(first.key);
+      const sub = path.join(dir, 'evidence', first.key.slice(0, 2));
+      expect(readdirSync(sub), 'one file, no .tmp left').to.deep.equal([first.key]);
+      expect((await store.get(again.key))?.data.equals(photo)).to.equal(true);
+      const note = await store.put(photo, 'application/octet-stream');
+      expect(readdirSync(sub).sort()).to.deep.equal([first.key, `${first.key}.json`]);
+      expect((await store.get(note.key))?.contentType).to.equal('application/octet-stream');
+    });
+  }
 
   it('keeps a photo as one file, and a type its bytes do not tell in a .json beside it', async () => {
     const store = new DirEvidenceStore(path.join(dir, 'evidence'));
