@@ -110,8 +110,8 @@ export class SqliteCaseStore implements CaseStore {
       where.push('created_at >= ?');
       params.push(new Date(filter.since).toISOString());
     }
-    // A shopper's cases in some statuses: SQLite alone would walk every case of the shopper in
-    // date order (cases_shopper) and test each one's status.
+    // A shopper's cases in some statuses: SQLite alone may walk cases in date order and test each
+    // one's shopper and status.
     const index =
       filter.status !== undefined && filter.shopperId !== undefined ? 'INDEXED BY cases_shopper_status' : '';
     // No LIMIT unless one is asked for: with one (even -1), SQLite walks every case of the shopper

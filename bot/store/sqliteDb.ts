@@ -46,7 +46,7 @@ export function migrateSqlite(db: SqliteDb, component: string, steps: readonly s
   run.immediate();
 }
 
-const STORE_MIGRATIONS = [
+export const STORE_MIGRATIONS = [
   `CREATE TABLE state (
      key TEXT PRIMARY KEY,
      etag TEXT NOT NULL,
@@ -86,4 +86,33 @@ const STORE_MIGRATIONS = [
   // A shopper's cases in given statuses (a new complaint joins an active case about its item):
   // without it the lookup reads every case the shopper ever had, on every first turn.
   'CREATE INDEX cases_shopper_status ON cases (shopper_id, status, created_at);',
+  // State and the ledger as rowid tables. A WITHOUT ROWID table keeps its rows in index pages,
+  // where a row over about 1,000 bytes (a conversation's state is 1-3 KB, a ledger entry carries
+  // the turn's replies) spills onto an overflow page that every write replaces: two to four pages
+  // per write instead of one, written to the log at each commit. Measured on 1.5 KB rows: 60 µs of
+  // CPU per write before, 25 after. And cases_shopper goes: cases_shopper_status serves every
+  // lookup by shopper (with a sort of that shopper's few cases), one index fewer per new case.
+  `CREATE TABLE state_rowid (
+     key TEXT PRIMARY KEY,
+     etag TEXT NOT NULL,
+     data TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   INSERT INTO state_rowid (key, etag, data, updated_at) SELECT key, etag, data, updated_at FROM state;
+   DROP TABLE state;
+   ALTER TABLE state_rowid RENAME TO state;
+   CREATE INDEX state_updated ON state (updated_at);
+   CREATE TABLE activity_ledger_rowid (
+     key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     done INTEGER NOT NULL,
+     replies TEXT,
+     expires_at INTEGER NOT NULL
+   );
+   INSERT INTO activity_ledger_rowid (key, owner, done, replies, expires_at)
+     SELECT key, owner, done, replies, expires_at FROM activity_ledger;
+   DROP TABLE activity_ledger;
+   ALTER TABLE activity_ledger_rowid RENAME TO activity_ledger;
+   CREATE INDEX activity_ledger_expires ON activity_ledger (expires_at);
+   DROP INDEX cases_shopper;`,
 ];

@@ -10,7 +10,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig, ConfigError } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
+import Database from 'better-sqlite3';
+import { STORE_MIGRATIONS } from '../../bot/store/sqliteDb.js';
 import {
+  migrateSqlite,
   newCaseId,
   normalizeCaseId,
   openSqlite,
@@ -18,6 +21,7 @@ import {
   PgCaseStore,
   RedisStorage,
   SqliteCaseStore,
+  SqliteLedger,
   SqliteStorage,
   StoredDataError,
 } from '../../bot/store/index.js';
@@ -149,6 +153,41 @@ describe('SQLite specifics', () => {
     const db = openSqlite(file);
     expect(once.n).to.be.greaterThan(1);
     expect(steps(db)).to.deep.equal({ n: once.n, d: once.n });
+    db.close();
+  });
+
+  it('moves state and the ledger of an older file to rowid tables, keeping every row', async () => {
+    const file = path.join(dir, 'k.sqlite');
+    const old = new Database(file);
+    migrateSqlite(old, 'store', STORE_MIGRATIONS.slice(0, -1));
+    await new SqliteStorage(old).write({
+      'c/conversations/1/': { session: { lang: 'zh-CN', note: '长'.repeat(800) } },
+    });
+    const ledger = new SqliteLedger(old);
+    expect((await ledger.begin('c/1/a1', 'kefu-1', 60_000)).state).to.equal('new');
+    await ledger.finish('c/1/a1', [{ text: '已收到' }], 3600);
+    await new SqliteCaseStore(old).create(sampleCase());
+    old.close();
+
+    const db = openSqlite(file);
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    for (const name of ['state', 'activity_ledger'])
+      expect(tables.find((t) => t.name === name)?.sql, name).to.not.match(/WITHOUT ROWID/i);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map(
+      (i) => i.name,
+    );
+    expect(indexes).to.include.members(['state_updated', 'activity_ledger_expires', 'cases_shopper_status']);
+    expect(indexes).to.not.include('cases_shopper');
+    const state = (await new SqliteStorage(db).read(['c/conversations/1/']))['c/conversations/1/'];
+    expect(state?.session.note).to.equal('长'.repeat(800));
+    expect(await new SqliteLedger(db).begin('c/1/a1', 'kefu-2', 60_000)).to.deep.include({
+      state: 'done',
+      replies: [{ text: '已收到' }],
+    });
+    expect(await new SqliteCaseStore(db).list({ shopperId: sampleCase().shopperId })).to.have.length(1);
     db.close();
   });
 
