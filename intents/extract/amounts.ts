@@ -11,7 +11,11 @@ const PATTERNS: RegExp[] = [
   new RegExp(`(${CN_NUMBER})(?:元(?!旦|素|宵)|块钱)`, 'gu'),
 ];
 
+/** What every pattern above needs (a currency sign, word or unit): text without any holds no amount. */
+const ANY_CURRENCY = /[¥元块]|rmb|cny|yuan|kuai/iu;
+
 export function extractAmounts(text: string): { yuan: number; text: string }[] {
+  if (!ANY_CURRENCY.test(text)) return [];
   const out: { yuan: number; text: string; at: number }[] = [];
   for (const re of PATTERNS) {
     for (const m of text.matchAll(re)) {

@@ -38,6 +38,8 @@ const UNITS: Record<string, SizeUnit> = {
 const UNIT =
   '(毫米|厘米|公分|英寸|毫升|公升|mm|cm|ml|inches|inch|meters?|metres?|liters?|litres?|米|寸|升(?!级|值|温|高)|m|l|")(?![a-z])';
 const SEP = '\\s*[x×*乘]\\s*';
+/** Every pattern below ends in a unit (一米八 too): text without one holds no size. */
+const ANY_UNIT = new RegExp(UNIT, 'iu');
 
 const DIMS = new RegExp(`(${AR_NUMBER})${SEP}(${AR_NUMBER})(?:${SEP}(${AR_NUMBER}))?\\s*${UNIT}`, 'giu');
 const SINGLE = new RegExp(`(${NUMBER})\\s*${UNIT}`, 'giu');
@@ -47,6 +49,7 @@ const METRE_AND_TENTHS = /([一二两三])米([一二三四五六七八九])([�
 type Size = Entities['sizes'][number];
 
 export function extractSizes(text: string): Size[] {
+  if (!ANY_UNIT.test(text)) return [];
   const out: (Size & { at: number; end: number })[] = [];
   const taken = (at: number, end: number) => out.some((s) => at < s.end && end > s.at);
   for (const m of text.matchAll(DIMS)) {

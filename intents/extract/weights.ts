@@ -27,13 +27,15 @@ const GRAMS: Record<string, number> = {
   ounces: 28.35,
 };
 
-const WEIGHT = new RegExp(
-  `(${NUMBER}|半)\\s*(kgs?|kilos?|grams?|g|千克|公斤|克|斤|两(?![天个次年月周件下句人位块包瓶箱袋盒只条份])|jin|lbs?|pounds?|oz|ounces?)(?![a-z0-9])(半)?`,
-  'giu',
-);
+const UNIT =
+  '(kgs?|kilos?|grams?|g|千克|公斤|克|斤|两(?![天个次年月周件下句人位块包瓶箱袋盒只条份])|jin|lbs?|pounds?|oz|ounces?)(?![a-z0-9])';
+const WEIGHT = new RegExp(`(${NUMBER}|半)\\s*${UNIT}(半)?`, 'giu');
+/** A weight ends in its unit: text without one holds no weight. */
+const ANY_UNIT = new RegExp(UNIT, 'iu');
 
 export function extractWeights(text: string): { grams: number; text: string }[] {
   const out: { grams: number; text: string }[] = [];
+  if (!ANY_UNIT.test(text)) return out;
   for (const m of text.matchAll(WEIGHT)) {
     const n = m[1] === '半' ? 0.5 : parseNumber(m[1]!);
     const perUnit = GRAMS[m[2]!.toLowerCase()];
