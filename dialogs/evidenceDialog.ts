@@ -3,7 +3,7 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
+import { Dialog, TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
@@ -113,12 +113,30 @@ export function shortfallFacts(nominal: number | undefined, measured: number): P
   return { net_content_shortfall: shortfall, weight_shortfall_pct: Math.round((shortfall / nominal) * 10000) / 100 };
 }
 
-/** One question per round: each answer replaces this dialog with the next round (a loop). */
-export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
+/**
+ * One question per round, a loop: the round's options are this dialog's state, each answer (the
+ * slot prompt's, or the correction pick's) is read when the question ends, and the next round
+ * starts in the same dialog context. A plain Dialog rather than a two-step waterfall replaced at
+ * every answer: botbuilder-dialogs builds a DialogContext for each waterfall step, so an answer
+ * costs no context beyond the turn's own.
+ */
+export class EvidenceDialog extends Dialog<EvidenceOptions> {
   constructor(private readonly services: KefuServices) {
     super(EVIDENCE_DIALOG);
-    this.addStep(this.ask.bind(this));
-    this.addStep(this.read.bind(this));
+  }
+
+  override beginDialog(dc: DialogContext, options?: EvidenceOptions): Promise<DialogTurnResult> {
+    return this.round(dc, options!);
+  }
+
+  /** The question of this round was answered: read the answer, then the next round. */
+  override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    return this.read(dc, optionsOf(dc), result);
+  }
+
+  /** A message with no question open (none should reach it): ask this round's question again. */
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.round(dc, optionsOf(dc));
   }
 
   private nextSlot(o: EvidenceOptions): PlanStep | undefined {
@@ -126,32 +144,33 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
     return applicableSteps(this.services, o).find((s) => o.answers[s.slot] === undefined);
   }
 
-  private async ask(step: WaterfallStepContext<EvidenceOptions>) {
-    const o = step.options;
-    const lang = langOf(step.context);
+  /** Starts a round with these options: asks its question, or ends with the facts when none is left. */
+  private async round(dc: DialogContext, o: EvidenceOptions): Promise<DialogTurnResult> {
+    dc.activeDialog!.state.options = o;
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     if (o.correcting) {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
       if (answered.length === 0) {
-        await step.context.sendActivity(r.t(lang, 'correct.nothing'));
-        return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: false });
+        await dc.context.sendActivity(r.t(lang, 'correct.nothing'));
+        return this.round(dc, { ...o, correcting: false });
       }
       const titles = [...answered.map((s) => r.t(lang, `label.${s}`)), r.t(lang, 'correct.cancel_choice')];
       const prompt = promptActivity(
         r.t(lang, 'correct.which'),
         { slot: 'correct', kind: 'choice', choices: [...answered, 'keep'], titles },
-        step.context.activity.channelId,
+        dc.context.activity.channelId,
       );
-      return step.prompt(PICK, { prompt });
+      return dc.prompt(PICK, { prompt });
     }
     // Illness or injury goes to a person at once: no more questions first.
     const next = o.facts.health_harm === true ? undefined : this.nextSlot(o);
-    if (!next) return step.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
+    if (!next) return dc.endDialog({ facts: o.facts, evidence: o.evidence } satisfies EvidenceResult);
     const others = this.services.plan
       .steps(o.complaint)
       .map((s) => s.slot)
       .filter((s) => s !== next.slot);
-    return step.beginDialog(SLOT_PROMPT, {
+    return dc.beginDialog(SLOT_PROMPT, {
       slot: next.slot,
       spec: this.services.plan.slots[next.slot],
       optional: next.optional,
@@ -163,14 +182,15 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
 
   /** Facts for other slots given in passing: each replaces what was there, then the same question again. */
   private async fill(
-    step: WaterfallStepContext<EvidenceOptions>,
+    dc: DialogContext,
+    o: EvidenceOptions,
     fills: SlotFill[],
     asked: PlanStep,
     mentioned: SlotName[] | undefined,
   ) {
-    const lang = langOf(step.context);
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    let updated = withMentioned(step.options, mentioned);
+    let updated = withMentioned(o, mentioned);
     // A mention that puts another question first (harm to confirm) is not this question asked again.
     const moved = this.nextSlot(updated)?.slot !== asked.slot;
     for (const f of fills) {
@@ -180,26 +200,22 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
         { type: 'value', value: f.value, display: f.display },
         this.services.now(),
       );
-      await step.context.sendActivity(
+      await dc.context.sendActivity(
         r.t(lang, 'noted.value', { label: r.t(lang, `label.${f.slot}`), value: f.display }),
       );
     }
-    const repeats = moved ? 0 : (step.options.repeats ?? 0) + 1;
+    const repeats = moved ? 0 : (o.repeats ?? 0) + 1;
     if (repeats >= MAX_ATTEMPTS) {
       // Asked three times in a row already: move on rather than ask a fourth time.
-      await step.context.sendActivity(r.t(lang, asked.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
+      await dc.context.sendActivity(r.t(lang, asked.optional ? 'reask.gave_up_optional' : 'reask.gave_up'));
       updated = applyAnswer(updated, asked.slot, { type: asked.optional ? 'skipped' : 'missing' }, this.services.now());
     }
     const facts = updated.facts;
     await this.services.cases.update(updated.caseId, (c) => ({ ...c, facts: { ...c.facts, ...facts } }));
-    return step.replaceDialog(EVIDENCE_DIALOG, {
-      ...updated,
-      repeats: repeats >= MAX_ATTEMPTS || repeats === 0 ? undefined : repeats,
-    });
+    return this.round(dc, { ...updated, repeats: repeats >= MAX_ATTEMPTS || repeats === 0 ? undefined : repeats });
   }
 
-  private async read(step: WaterfallStepContext<EvidenceOptions>) {
-    const o = step.options;
+  private async read(dc: DialogContext, o: EvidenceOptions, result: unknown) {
     if (o.correcting) {
       const answered = (Object.keys(o.answers) as SlotName[]).filter((s) => o.answers[s] !== undefined);
       // Which answer to change, by name in either language or position; anything else keeps the answers.
@@ -208,18 +224,13 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
         value: slot,
         names: [r.t('zh-CN', `label.${slot}`), r.t('en', `label.${slot}`)],
       }));
-      const value = (step.context.activity.value as { correct?: unknown } | undefined)?.correct;
-      const picked = recognizeChoice(String(step.result ?? ''), value, options);
-      return step.replaceDialog(EVIDENCE_DIALOG, {
-        ...o,
-        correcting: false,
-        redo: picked.ok ? (picked.value as SlotName) : undefined,
-      });
+      const value = (dc.context.activity.value as { correct?: unknown } | undefined)?.correct;
+      const picked = recognizeChoice(String(result ?? ''), value, options);
+      return this.round(dc, { ...o, correcting: false, redo: picked.ok ? (picked.value as SlotName) : undefined });
     }
-    const answer = step.result as SlotAnswer;
-    if (answer.type === 'correct')
-      return step.replaceDialog(EVIDENCE_DIALOG, { ...o, correcting: true, redo: undefined });
-    if (answer.type === 'fills') return this.fill(step, answer.fills, this.nextSlot(o)!, answer.mentioned);
+    const answer = result as SlotAnswer;
+    if (answer.type === 'correct') return this.round(dc, { ...o, correcting: true, redo: undefined });
+    if (answer.type === 'fills') return this.fill(dc, o, answer.fills, this.nextSlot(o)!, answer.mentioned);
     const slot = this.nextSlot(o)!.slot;
     // A corrected file slot replaces the files given before.
     const evidence = o.redo && answer.type === 'files' ? o.evidence.filter((e) => e.kind !== slot) : o.evidence;
@@ -230,8 +241,8 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
       this.services.now(),
     );
     if (answer.type === 'value') {
-      const lang = langOf(step.context);
-      await step.context.sendActivity(
+      const lang = langOf(dc.context);
+      await dc.context.sendActivity(
         this.services.responses.t(lang, 'noted.value', {
           label: this.services.responses.t(lang, `label.${slot}`),
           value: answer.display,
@@ -243,6 +254,11 @@ export class EvidenceDialog extends WaterfallDialog<EvidenceOptions> {
       facts: { ...c.facts, ...updated.facts },
       evidence: updated.evidence,
     }));
-    return step.replaceDialog(EVIDENCE_DIALOG, updated);
+    return this.round(dc, updated);
   }
+}
+
+/** This round's options, kept in the dialog's state. */
+function optionsOf(dc: DialogContext): EvidenceOptions {
+  return (dc.activeDialog!.state as { options: EvidenceOptions }).options;
 }

@@ -6,7 +6,9 @@
 import { ComponentRegistration } from 'botbuilder';
 import { DialogsComponentRegistration } from 'botbuilder-dialogs/lib/dialogsComponentRegistration.js';
 import { expect } from 'chai';
-import { startHarness, type Harness } from '../support/kefuHarness.js';
+import { PNG_1X1, startHarness, type Harness } from '../support/kefuHarness.js';
+
+const photo = { contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG_1X1.toString('base64')}` };
 
 /** Counts calls of `owner[name]` while `run` runs. */
 async function counting<T extends object>(owner: T, name: keyof T, run: () => Promise<void>): Promise<number> {
@@ -30,15 +32,24 @@ describe('turn cost in dialog contexts', function () {
   beforeEach(async () => (h = await startHarness()));
   afterEach(async () => h?.close());
 
-  it('a first complaint naming its order and item builds four dialog contexts, as deep as its stack', async () => {
-    // Stack after the turn: complaint → evidence → the slot's prompt. One context for the turn,
+  it('a first complaint naming its order and item builds three dialog contexts', async () => {
+    // Stack after the turn: complaint → evidence → the slot's prompt. One context for the turn and
     // one per waterfall step run: the complaint's two (order known, so straight on to opening the
-    // case) and the evidence round's first question.
+    // case). The evidence round is a plain dialog: it asks in the turn's context.
     const contexts = await counting(ComponentRegistration, 'add', async () => {
       const replies = await h.say('cost-first', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱 284716350192837465' });
       expect(replies.map((r) => r.text).join('\n')).to.contain('已为您创建工单');
     });
-    expect(contexts).to.equal(4);
+    expect(contexts).to.equal(3);
+  });
+
+  it('an answer during evidence collection builds only the turn’s own dialog context', async () => {
+    await h.say('cost-answer', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱 284716350192837465' });
+    const contexts = await counting(ComponentRegistration, 'add', async () => {
+      const replies = await h.say('cost-answer', 'u-lihua', { attachments: [photo] });
+      expect(replies.map((r) => r.text).join('\n')).to.contain('已收到商品照片');
+    });
+    expect(contexts).to.equal(1);
   });
 
   it('a first message naming only the product still goes through the order question', async () => {
