@@ -3,7 +3,7 @@
  * a remedy, and hand off when the rules or the shopper ask for it. "Cancel" and "a person" work
  * at every step (help is answered by the step itself, so it can ask the same thing again).
  */
-import { WaterfallDialog, type DialogContext, type WaterfallStepContext } from './sdk.js';
+import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { Complaint } from '../intents/labels.js';
 import { mayMentionDates } from '../intents/entities.js';
 import type { Entities } from '../intents/types.js';
@@ -81,10 +81,52 @@ function firstFacts(services: KefuServices, o: ComplaintOptions, deliveredAt: st
   return services.extract(o.text, services.now(), { reference: new Date(deliveredAt) });
 }
 
-export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
+/** What the complaint is waiting for: the order question, the evidence round, the remedy. */
+type Stage = 'order' | 'evidence' | 'remedy';
+/** The stage of a complaint saved by the waterfall this dialog once was, by its step index. */
+const WATERFALL_STAGES: readonly Stage[] = ['order', 'evidence', 'remedy'];
+
+interface ComplaintState {
+  options: ComplaintOptions;
+  stage?: Stage;
+  stepIndex?: number;
+}
+
+/**
+ * A complaint runs its stages in order (order, case, evidence, remedy), each a child dialog whose
+ * result the next one reads. A plain Dialog rather than a waterfall: botbuilder-dialogs builds a
+ * DialogContext for each waterfall step, and a stage here runs in the context it resumes in.
+ */
+export class ComplaintDialog extends Dialog<ComplaintOptions> {
   constructor(private readonly services: KefuServices) {
     super(COMPLAINT_DIALOG);
-    for (const step of [this.order, this.open, this.remedy, this.finish]) this.addStep(step.bind(this));
+  }
+
+  override beginDialog(dc: DialogContext, options?: ComplaintOptions): Promise<DialogTurnResult> {
+    stateOf(dc).options = options!;
+    return this.order(dc, options!);
+  }
+
+  /** A stage's dialog ended: the next stage reads its result. */
+  override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    const state = stateOf(dc);
+    const stage = state.stage ?? WATERFALL_STAGES[state.stepIndex ?? 0];
+    if (stage === 'evidence') return this.remedy(dc, result as EvidenceResult);
+    if (stage === 'remedy') return this.finish(dc, result as RemedyResult);
+    return this.open(dc, result as OrderResult | undefined);
+  }
+
+  /** A message with no stage's question open (none should reach it): the stage reads it, as a waterfall step would. */
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
+  }
+
+  /** Starts a stage's dialog, to be resumed with its result. */
+  private stage(dc: DialogContext, stage: Stage, dialogId: string, options: object): Promise<DialogTurnResult> {
+    const state = stateOf(dc);
+    state.stage = stage;
+    delete state.stepIndex;
+    return dc.beginDialog(dialogId, options);
   }
 
   /**
@@ -130,29 +172,28 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
     await this.services.handoff.escalate(dc.context, caseId, reason);
   }
 
-  private async order(step: WaterfallStepContext<ComplaintOptions>) {
-    const { entities, text } = step.options;
+  private async order(dc: DialogContext, o: ComplaintOptions) {
     const options: OrderOptions = {
-      shopperId: step.context.activity.from.id,
-      mentioned: entities.orderIds,
-      ...(text ? { text } : {}),
+      shopperId: dc.context.activity.from.id,
+      mentioned: o.entities.orderIds,
+      ...(o.text ? { text: o.text } : {}),
     };
     // Named in the first message, order and item: nothing to ask, so no order dialog to run.
     const known = await knownAtOnce(this.services, options);
-    return known ? step.next(known) : step.beginDialog(ORDER_DIALOG, options);
+    return known ? this.open(dc, known) : this.stage(dc, 'order', ORDER_DIALOG, options);
   }
 
-  private async open(step: WaterfallStepContext<ComplaintOptions>) {
-    const { complaint } = step.options;
-    const found = step.result as OrderResult | undefined;
+  private async open(dc: DialogContext, found: OrderResult | undefined) {
+    const o = stateOf(dc).options;
+    const { complaint } = o;
     if (!found) {
-      await this.escalate(step, 'unsure', complaint);
-      return step.endDialog();
+      await this.escalate(dc, 'unsure', complaint);
+      return dc.endDialog();
     }
-    const active = await activeCaseFor(this.services, step.context.activity.from.id, found.order.id, found.item.sku);
-    if (active) return this.join(step, active);
+    const active = await activeCaseFor(this.services, dc.context.activity.from.id, found.order.id, found.item.sku);
+    if (active) return this.join(dc, o, active);
     const facts = await baseFacts(this.services, complaint, found.order, found.item);
-    const record = await openCase(step.context, this.services, complaint, facts, found.order.id, found.item.sku);
+    const record = await openCase(dc.context, this.services, complaint, facts, found.order.id, found.item.sku);
     const deliveredAt = found.order.deliveredAt;
     const base: EvidenceOptions = {
       caseId: record.id,
@@ -163,15 +204,15 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       answers: {},
       ...(deliveredAt ? { deliveredAt } : {}),
     };
-    const options = prefill(this.services, base, firstFacts(this.services, step.options, deliveredAt));
+    const options = prefill(this.services, base, firstFacts(this.services, o, deliveredAt));
     if (options.facts !== facts) await this.services.cases.update(record.id, (c) => ({ ...c, facts: options.facts }));
-    const lang = langOf(step.context);
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     const todo = applicableSteps(this.services, options).filter((s) => options.answers[s.slot] === undefined);
     const list = todo
       .map((s) => r.t(lang, s.optional ? 'case.optional_item' : 'case.item', { label: r.t(lang, `label.${s.slot}`) }))
       .join(r.t(lang, 'case.list_separator'));
-    await step.context.sendActivity(
+    await dc.context.sendActivity(
       r.t(lang, 'case.opened', { caseId: record.id, item: itemName(lang, found.item), count: todo.length, list }),
     );
     // What the first message already told us, said back once so a wrong reading can be corrected.
@@ -179,38 +220,34 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       r.t(lang, 'noted.item', { label: r.t(lang, `label.${slot}`), value: options.answers[slot]! }),
     );
     if (known.length > 0)
-      await step.context.sendActivity(
+      await dc.context.sendActivity(
         r.t(lang, 'noted.from_first_message', { list: known.join(r.t(lang, 'case.list_separator')) }),
       );
-    return step.beginDialog(EVIDENCE_DIALOG, options);
+    return this.stage(dc, 'evidence', EVIDENCE_DIALOG, options);
   }
 
   /** A second complaint about an item whose case is with the rules or a person: it joins that case. */
-  private async join(step: WaterfallStepContext<ComplaintOptions>, active: CaseRecord) {
-    const session = sessionOf(step.context);
-    const lang = langOf(step.context);
+  private async join(dc: DialogContext, o: ComplaintOptions, active: CaseRecord) {
+    const session = sessionOf(dc.context);
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     const at = this.services.now().toISOString();
-    const said = step.options.text ? [{ at, from: 'shopper' as const, text: step.options.text }] : [];
+    const said = o.text ? [{ at, from: 'shopper' as const, text: o.text }] : [];
     await this.services.cases.update(active.id, (c) => ({
       ...c,
-      history: [
-        ...c.history,
-        { at, status: c.status, by: 'shopper', note: `complained again (${step.options.complaint})` },
-      ],
+      history: [...c.history, { at, status: c.status, by: 'shopper', note: `complained again (${o.complaint})` }],
       transcript: [...c.transcript, ...session.transcript, ...said],
     }));
     session.transcript = [];
     session.caseId = undefined;
-    await step.context.sendActivity(
+    await dc.context.sendActivity(
       r.t(lang, 'case.joined', { caseId: active.id, status: r.t(lang, `status.state.${active.status}`) }),
     );
-    return step.endDialog();
+    return dc.endDialog();
   }
 
-  private async remedy(step: WaterfallStepContext<ComplaintOptions>) {
-    const { facts } = step.result as EvidenceResult;
-    const session = sessionOf(step.context);
+  private async remedy(dc: DialogContext, { facts }: EvidenceResult) {
+    const session = sessionOf(dc.context);
     const complete: Facts = {
       merchant_response: 'not_contacted',
       evidence: [],
@@ -224,13 +261,17 @@ export class ComplaintDialog extends WaterfallDialog<ComplaintOptions> {
       measured_size?: number;
       measured_weight?: number;
     };
-    return step.beginDialog(REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
+    return this.stage(dc, 'remedy', REMEDY_DIALOG, { caseId: session.caseId!, facts: ruleFacts });
   }
 
-  private async finish(step: WaterfallStepContext<ComplaintOptions>) {
-    const result = step.result as RemedyResult;
-    if (result.outcome === 'escalate') await this.escalate(step, result.reason, step.options.complaint);
-    else sessionOf(step.context).caseId = undefined;
-    return step.endDialog();
+  private async finish(dc: DialogContext, result: RemedyResult) {
+    if (result.outcome === 'escalate') await this.escalate(dc, result.reason, stateOf(dc).options.complaint);
+    else sessionOf(dc.context).caseId = undefined;
+    return dc.endDialog();
   }
+}
+
+/** This complaint's saved state: its options and the stage it waits in. */
+function stateOf(dc: DialogContext): ComplaintState {
+  return dc.activeDialog!.state as ComplaintState;
 }

@@ -5,7 +5,7 @@
  * `intents/`. kefu's sources import botbuilder-dialogs only through this file (`npm run layers`
  * checks it); tests may use the index.
  */
-export { Dialog, type DialogReason, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
+export { Dialog, DialogReason, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
 export type { DialogContext, DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
 export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';
