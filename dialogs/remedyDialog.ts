@@ -5,7 +5,7 @@
  */
 import { MessageFactory, type Activity } from 'botbuilder';
 import { channelCaps, remedyProposalCard } from './cards/index.js';
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
+import { Dialog, TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
@@ -67,16 +67,32 @@ export function triageData(caseId: string, complaint: string, d: Decision) {
   };
 }
 
-export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
+/**
+ * Proposes, then reads the answer (asking again at most twice). A plain Dialog rather than a
+ * waterfall, so the proposal and the answer run in the turn's own DialogContext.
+ */
+export class RemedyDialog extends Dialog<RemedyOptions> {
   constructor(private readonly services: KefuServices) {
     super(REMEDY_DIALOG);
-    this.addStep(this.propose.bind(this));
-    this.addStep(this.read.bind(this));
   }
 
-  private async propose(step: WaterfallStepContext<RemedyOptions>) {
-    const o = step.options;
-    const lang = langOf(step.context);
+  override beginDialog(dc: DialogContext, options?: RemedyOptions): Promise<DialogTurnResult> {
+    return this.propose(dc, options!);
+  }
+
+  /** The proposal's question was answered. */
+  override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    return this.read(dc, optionsOf(dc), result);
+  }
+
+  /** A message with no question open (none should reach it): it is read as the answer. */
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.read(dc, optionsOf(dc), dc.context.activity.text);
+  }
+
+  private async propose(dc: DialogContext, o: RemedyOptions): Promise<DialogTurnResult> {
+    dc.activeDialog!.state.options = o;
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     let decision = o.decision;
     if (!decision) {
@@ -90,7 +106,7 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
         history: d.escalate ? c.history : [...c.history, { at: now, status: 'proposed', by: 'bot', note: d.ruleId }],
       }));
       const text = remedyText(this.services, lang, o.caseId, d);
-      if (!d.escalate && channelCaps(step.context.activity.channelId).adaptiveCards) {
+      if (!d.escalate && channelCaps(dc.context.activity.channelId).adaptiveCards) {
         // The card shows the proposal with Accept / Decline buttons and is itself the question.
         const card: Partial<Activity> = {
           type: 'message',
@@ -107,15 +123,15 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
             prompt: { slot: 'accept_remedy', kind: 'confirm', choices: ['accept', 'decline'] },
           },
         };
-        return step.prompt(ANSWER, { prompt: card });
+        return dc.prompt(ANSWER, { prompt: card });
       }
       const proposal = MessageFactory.text(text);
       proposal.channelData = { triage: triageData(o.caseId, o.facts.complaint, d) };
-      await step.context.sendActivity(proposal);
+      await dc.context.sendActivity(proposal);
       if (d.escalate) {
         // "This proposal needs review" only when there is a proposal; otherwise the handoff message says why.
-        if (d.remedy !== 'none') await step.context.sendActivity(r.t(lang, 'remedy.review'));
-        return step.endDialog({ outcome: 'escalate', reason: handoffReason(d, o.facts) } satisfies RemedyResult);
+        if (d.remedy !== 'none') await dc.context.sendActivity(r.t(lang, 'remedy.review'));
+        return dc.endDialog({ outcome: 'escalate', reason: handoffReason(d, o.facts) } satisfies RemedyResult);
       }
     }
     const question = promptActivity(
@@ -126,9 +142,9 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
         choices: ['accept', 'decline'],
         titles: [r.t(lang, 'remedy.accept'), r.t(lang, 'remedy.decline')],
       },
-      step.context.activity.channelId,
+      dc.context.activity.channelId,
     );
-    return step.prompt(ANSWER, { prompt: question });
+    return dc.prompt(ANSWER, { prompt: question });
   }
 
   /** Accept or decline, from a card or button value, a button title, a list number or yes/no in words ("可以，谢谢"). */
@@ -148,11 +164,10 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
     return yes === undefined ? undefined : yes ? 'accept' : 'decline';
   }
 
-  private async read(step: WaterfallStepContext<RemedyOptions>) {
-    const o = step.options;
-    const lang = langOf(step.context);
+  private async read(dc: DialogContext, o: RemedyOptions, result: unknown): Promise<DialogTurnResult> {
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    const answer = this.answerOf(step.context.activity.value, String(step.result ?? '').trim());
+    const answer = this.answerOf(dc.context.activity.value, String(result ?? '').trim());
     const accepted = answer === 'accept';
     const declined = answer === 'decline';
     if (accepted) {
@@ -162,16 +177,21 @@ export class RemedyDialog extends WaterfallDialog<RemedyOptions> {
         status: 'accepted',
         history: [...c.history, { at: now, status: 'accepted', by: 'shopper' }],
       }));
-      await step.context.sendActivity(r.t(lang, 'remedy.accepted', { caseId: o.caseId }));
-      return step.endDialog({ outcome: 'accepted' } satisfies RemedyResult);
+      await dc.context.sendActivity(r.t(lang, 'remedy.accepted', { caseId: o.caseId }));
+      return dc.endDialog({ outcome: 'accepted' } satisfies RemedyResult);
     }
     if (declined || (o.asked ?? 0) >= 2)
-      return step.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
-    await step.context.sendActivity(r.t(lang, 'reask.confirm'));
-    return step.replaceDialog(REMEDY_DIALOG, {
+      return dc.endDialog({ outcome: 'escalate', reason: 'declined' } satisfies RemedyResult);
+    await dc.context.sendActivity(r.t(lang, 'reask.confirm'));
+    return this.propose(dc, {
       ...o,
       decision: o.decision ?? (await this.services.cases.get(o.caseId))?.decision,
       asked: (o.asked ?? 0) + 1,
     });
   }
+}
+
+/** The proposal's options, kept in the dialog's state. */
+function optionsOf(dc: DialogContext): RemedyOptions {
+  return (dc.activeDialog!.state as { options: RemedyOptions }).options;
 }
