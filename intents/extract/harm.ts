@@ -56,8 +56,19 @@ const RULES: [HarmKind, RegExp][] = [
 const NEGATED_ZH = /(?:没有人?|没人|没|未|并没有|还好没|不会|无人)$/u;
 const NEGATED_EN = /\b(?:no one|nobody|not|never|n't|no)\s+(?:\w+\s+)?$/iu;
 
+/**
+ * Each rule is in one script: the Chinese ones match only Han characters, the English ones only
+ * words in Latin letters. Text without that script is not scanned by its rules.
+ */
+const HAN = /\p{Script=Han}/u;
+const LATIN = /[a-z]/iu;
+const IN_HAN = RULES.map(([, re]) => HAN.test(re.source));
+
 export function extractHarm(text: string): { kind: HarmKind; text: string } | undefined {
-  for (const [kind, re] of RULES) {
+  const han = HAN.test(text);
+  const latin = LATIN.test(text);
+  for (const [i, [kind, re]] of RULES.entries()) {
+    if (!(IN_HAN[i] ? han : latin)) continue;
     const m = re.exec(text);
     if (!m) continue;
     const before = text.slice(Math.max(0, m.index - 12), m.index);
