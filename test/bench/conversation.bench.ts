@@ -54,7 +54,7 @@ import { type Throughput, throughput } from './latency.js';
 import type { LoadJob, LoadResult } from './loadClient.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 300);
-const FIRST_TURNS = Number(process.env.BENCH_FIRST_TURNS ?? 3000);
+const FIRST_TURNS = Number(process.env.BENCH_FIRST_TURNS ?? 5000);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 60);
 /**
  * Unmeasured turns each bot gets first, so the figures are a running server's, not its first
@@ -66,7 +66,7 @@ const WARM_CONVERSATIONS = Number(process.env.BENCH_WARM_CONVERSATIONS ?? 300);
 const WARM_FIRST_TURNS = Number(process.env.BENCH_WARM_FIRST_TURNS ?? 3000);
 const CONCURRENCY = 10;
 /** The bots take turns, a slice of the work each round, so drift in the machine's load hits all alike. */
-const ROUNDS = 6;
+const ROUNDS = 10;
 const BOTS = ['echo', 'floor', 'durable', 'kefu'] as const;
 type Bot = (typeof BOTS)[number];
 const NAMES: Record<Bot, string> = {
