@@ -23,7 +23,7 @@ import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { itemName, langOf } from './reply.js';
 import { mentionedSlots } from './slotPrompt.js';
-import { onStack } from './stack.js';
+import { activeState, onStack } from './stack.js';
 import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';
@@ -103,13 +103,13 @@ export class ComplaintDialog extends Dialog<ComplaintOptions> {
   }
 
   override beginDialog(dc: DialogContext, options?: ComplaintOptions): Promise<DialogTurnResult> {
-    stateOf(dc).options = options!;
+    activeState<ComplaintState>(dc).options = options!;
     return this.order(dc, options!);
   }
 
   /** A stage's dialog ended: the next stage reads its result. */
   override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
-    const state = stateOf(dc);
+    const state = activeState<ComplaintState>(dc);
     const stage = state.stage ?? WATERFALL_STAGES[state.stepIndex ?? 0];
     if (stage === 'evidence') return this.remedy(dc, result as EvidenceResult);
     if (stage === 'remedy') return this.finish(dc, result as RemedyResult);
@@ -123,7 +123,7 @@ export class ComplaintDialog extends Dialog<ComplaintOptions> {
 
   /** Starts a stage's dialog, to be resumed with its result. */
   private stage(dc: DialogContext, stage: Stage, dialogId: string, options: object): Promise<DialogTurnResult> {
-    const state = stateOf(dc);
+    const state = activeState<ComplaintState>(dc);
     state.stage = stage;
     delete state.stepIndex;
     return dc.beginDialog(dialogId, options);
@@ -184,7 +184,7 @@ export class ComplaintDialog extends Dialog<ComplaintOptions> {
   }
 
   private async open(dc: DialogContext, found: OrderResult | undefined) {
-    const o = stateOf(dc).options;
+    const o = activeState<ComplaintState>(dc).options;
     const { complaint } = o;
     if (!found) {
       await this.escalate(dc, 'unsure', complaint);
@@ -265,13 +265,9 @@ export class ComplaintDialog extends Dialog<ComplaintOptions> {
   }
 
   private async finish(dc: DialogContext, result: RemedyResult) {
-    if (result.outcome === 'escalate') await this.escalate(dc, result.reason, stateOf(dc).options.complaint);
+    if (result.outcome === 'escalate')
+      await this.escalate(dc, result.reason, activeState<ComplaintState>(dc).options.complaint);
     else sessionOf(dc.context).caseId = undefined;
     return dc.endDialog();
   }
-}
-
-/** This complaint's saved state: its options and the stage it waits in. */
-function stateOf(dc: DialogContext): ComplaintState {
-  return dc.activeDialog!.state as ComplaintState;
 }

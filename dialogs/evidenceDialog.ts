@@ -13,6 +13,7 @@ import { askIfHolds, type PlanStep, type SlotName } from '../domain/evidencePlan
 import { daysBetween } from './answers.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { MAX_ATTEMPTS, SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
+import { activeState } from './stack.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
@@ -131,12 +132,12 @@ export class EvidenceDialog extends Dialog<EvidenceOptions> {
 
   /** The question of this round was answered: read the answer, then the next round. */
   override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
-    return this.read(dc, optionsOf(dc), result);
+    return this.read(dc, activeState<{ options: EvidenceOptions }>(dc).options, result);
   }
 
   /** A message with no question open (none should reach it): ask this round's question again. */
   override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.round(dc, optionsOf(dc));
+    return this.round(dc, activeState<{ options: EvidenceOptions }>(dc).options);
   }
 
   private nextSlot(o: EvidenceOptions): PlanStep | undefined {
@@ -146,7 +147,7 @@ export class EvidenceDialog extends Dialog<EvidenceOptions> {
 
   /** Starts a round with these options: asks its question, or ends with the facts when none is left. */
   private async round(dc: DialogContext, o: EvidenceOptions): Promise<DialogTurnResult> {
-    dc.activeDialog!.state.options = o;
+    activeState<{ options: EvidenceOptions }>(dc).options = o;
     const lang = langOf(dc.context);
     const r = this.services.responses;
     if (o.correcting) {
@@ -256,9 +257,4 @@ export class EvidenceDialog extends Dialog<EvidenceOptions> {
     }));
     return this.round(dc, updated);
   }
-}
-
-/** This round's options, kept in the dialog's state. */
-function optionsOf(dc: DialogContext): EvidenceOptions {
-  return (dc.activeDialog!.state as { options: EvidenceOptions }).options;
 }

@@ -11,6 +11,7 @@ import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
+import { activeState } from './stack.js';
 import { HANDOFF_REASONS, type HandoffReason } from '../domain/handoff/types.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
@@ -82,16 +83,16 @@ export class RemedyDialog extends Dialog<RemedyOptions> {
 
   /** The proposal's question was answered. */
   override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
-    return this.read(dc, optionsOf(dc), result);
+    return this.read(dc, activeState<{ options: RemedyOptions }>(dc).options, result);
   }
 
   /** A message with no question open (none should reach it): it is read as the answer. */
   override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.read(dc, optionsOf(dc), dc.context.activity.text);
+    return this.read(dc, activeState<{ options: RemedyOptions }>(dc).options, dc.context.activity.text);
   }
 
   private async propose(dc: DialogContext, o: RemedyOptions): Promise<DialogTurnResult> {
-    dc.activeDialog!.state.options = o;
+    activeState<{ options: RemedyOptions }>(dc).options = o;
     const lang = langOf(dc.context);
     const r = this.services.responses;
     let decision = o.decision;
@@ -189,9 +190,4 @@ export class RemedyDialog extends Dialog<RemedyOptions> {
       asked: (o.asked ?? 0) + 1,
     });
   }
-}
-
-/** The proposal's options, kept in the dialog's state. */
-function optionsOf(dc: DialogContext): RemedyOptions {
-  return (dc.activeDialog!.state as { options: RemedyOptions }).options;
 }
