@@ -7,7 +7,7 @@
  * twice, then a person takes over; the item question works the same way.
  */
 import type { TurnContext } from 'botbuilder';
-import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk.js';
+import { Dialog, DialogReason, TextPrompt, type DialogContext, type DialogTurnResult } from './sdk.js';
 import {
   matchItem,
   matchOrder,
@@ -19,6 +19,7 @@ import type { Lang } from '../intents/labels.js';
 import type { Order, OrderItem } from '../domain/orders.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
+import { activeState } from './stack.js';
 
 export const ORDER_DIALOG = 'orderDialog';
 const ORDER_TEXT = 'orderText';
@@ -105,10 +106,41 @@ export async function knownAtOnce(services: KefuServices, o: OrderOptions): Prom
   return found.ok && found.item ? { order: found.order, item: found.item } : undefined;
 }
 
-export class OrderDialog extends WaterfallDialog<OrderOptions> {
+/** Which question the order dialog waits on, with the order when it is the item question. */
+interface OrderState {
+  options: OrderOptions;
+  asked?: 'order' | 'item';
+  order?: Order;
+  /** Saved by the waterfall this dialog once was: step 0 waits on the order, 2 on the item. */
+  stepIndex?: number;
+  values?: { order?: Order };
+}
+
+/**
+ * The order question, then the item question when the order has several items; each re-asked in
+ * place with the reason. A plain Dialog rather than a waterfall, so a question and its answer run
+ * in the turn's own DialogContext.
+ */
+export class OrderDialog extends Dialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
-    for (const step of [this.askOrder, this.readOrder, this.askItem, this.readItem]) this.addStep(step.bind(this));
+  }
+
+  override beginDialog(dc: DialogContext, options?: OrderOptions): Promise<DialogTurnResult> {
+    return this.askOrder(dc, options!);
+  }
+
+  /** A question was answered: the order, or the item of the order chosen. */
+  override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    const state = activeState<OrderState>(dc);
+    if (state.asked === 'item' || (state.asked === undefined && state.stepIndex === 2))
+      return this.readItem(dc, state.options, (state.order ?? state.values?.order)!, result);
+    return this.readOrder(dc, state.options, result);
+  }
+
+  /** A message with no question open (none should reach it): it is read as the answer. */
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
   }
 
   /** The shopper's orders, most recent first: the first five are what the order question lists. */
@@ -126,13 +158,14 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     });
   }
 
-  private async askOrder(step: WaterfallStepContext<OrderOptions>) {
-    const o = step.options;
-    const lang = langOf(step.context);
+  /** Asks which order (a round: the dialog's state starts over with these options). */
+  private async askOrder(dc: DialogContext, o: OrderOptions): Promise<DialogTurnResult> {
+    dc.activeDialog!.state = { options: o } satisfies OrderState;
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     if (o.orderId) {
       const order = await this.services.orders.getOrder(o.orderId);
-      if (order) return step.next(order);
+      if (order) return this.askItem(dc, o, order);
     }
     if ((o.tries ?? 0) === 0 && !o.confirm && !o.offer) {
       const id = o.mentioned[0];
@@ -140,9 +173,9 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         const found = await mentioned(this.services, o, id);
         if (found.ok)
           return found.item
-            ? step.endDialog({ order: found.order, item: found.item } satisfies OrderResult)
-            : step.next(found.order);
-        await step.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
+            ? dc.endDialog({ order: found.order, item: found.item } satisfies OrderResult)
+            : this.askItem(dc, o, found.order);
+        await dc.context.sendActivity(r.t(lang, found.key, { orderId: found.orderId }));
       } else if (o.text) {
         // The first message may name the product: one order is confirmed, several are offered.
         const match = matchOrder(
@@ -152,16 +185,17 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
           FIRST_MESSAGE_MIN,
         );
         if (match.kind === 'one')
-          return step.replaceDialog(ORDER_DIALOG, {
+          return this.askOrder(dc, {
             ...o,
             confirm: { orderId: match.orderId, ...(match.sku ? { sku: match.sku } : {}) },
           });
         if (match.kind === 'several')
-          return step.replaceDialog(ORDER_DIALOG, { ...o, offer: match.orderIds, reason: r.t(lang, 'order.several') });
+          return this.askOrder(dc, { ...o, offer: match.orderIds, reason: r.t(lang, 'order.several') });
       }
     }
-    if (o.reason) await step.context.sendActivity(o.reason);
-    return step.prompt(ORDER_TEXT, { prompt: await this.orderPrompt(step.context, o) });
+    if (o.reason) await dc.context.sendActivity(o.reason);
+    activeState<OrderState>(dc).asked = 'order';
+    return dc.prompt(ORDER_TEXT, { prompt: await this.orderPrompt(dc.context, o) });
   }
 
   private async orderPrompt(context: TurnContext, o: OrderOptions) {
@@ -196,23 +230,21 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     );
   }
 
-  private async readOrder(step: WaterfallStepContext<OrderOptions>) {
-    if (step.result && typeof step.result === 'object') return step.next(step.result);
-    const o = step.options;
-    const lang = langOf(step.context);
+  private async readOrder(dc: DialogContext, o: OrderOptions, result: unknown): Promise<DialogTurnResult> {
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    const text = String(step.result ?? '').trim();
-    const value = (step.context.activity.value as { order_id?: unknown } | undefined)?.order_id;
+    const text = String(result ?? '').trim();
+    const value = (dc.context.activity.value as { order_id?: unknown } | undefined)?.order_id;
     const retry = (reason: string, more: Partial<OrderOptions> = {}) => {
       const tries = (o.tries ?? 0) + 1;
-      if (tries >= MAX_TRIES) return this.giveUp(step);
+      if (tries >= MAX_TRIES) return this.giveUp(dc);
       const { confirm, ...rest } = o;
-      return step.replaceDialog(ORDER_DIALOG, { ...rest, tries, reason, ...more });
+      return this.askOrder(dc, { ...rest, tries, reason, ...more });
     };
     if (o.confirm && typeof value !== 'string') {
       const yes = value === 'yes' ? true : value === 'no' ? false : recognizeYesNo(text);
       if (yes === true)
-        return step.replaceDialog(ORDER_DIALOG, {
+        return this.askOrder(dc, {
           ...o,
           confirm: undefined,
           reason: undefined,
@@ -221,13 +253,13 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         });
       if (yes === false) {
         const { confirm, ...rest } = o;
-        return step.replaceDialog(ORDER_DIALOG, { ...rest, tries: 1, reason: undefined });
+        return this.askOrder(dc, { ...rest, tries: 1, reason: undefined });
       }
     }
     const ids = typeof value === 'string' ? [value] : this.services.extract(text, this.services.now()).orderIds;
     if (ids.length > 0) {
       const found = await check(this.services, o.shopperId, ids[0]!);
-      if (found.ok) return step.next(found.order);
+      if (found.ok) return this.askItem(dc, o, found.order);
       return retry(r.t(lang, found.key, { orderId: found.orderId }));
     }
     const all = await this.ordersOf(o.shopperId);
@@ -237,8 +269,8 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     const match = byPosition.kind === 'one' ? byPosition : matchOrder(text, all.map(candidate), this.services.now());
     if (match.kind === 'one') {
       const order = all.find((x) => x.id === match.orderId)!;
-      await step.context.sendActivity(r.t(lang, 'order.picked', { order: this.title(lang, order) }));
-      return step.replaceDialog(ORDER_DIALOG, {
+      await dc.context.sendActivity(r.t(lang, 'order.picked', { order: this.title(lang, order) }));
+      return this.askOrder(dc, {
         ...o,
         confirm: undefined,
         reason: undefined,
@@ -253,20 +285,17 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
     );
   }
 
-  private async giveUp(step: WaterfallStepContext<OrderOptions>) {
-    await step.context.sendActivity(this.services.responses.t(langOf(step.context), 'order.give_up'));
-    return step.endDialog(undefined);
+  private async giveUp(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(this.services.responses.t(langOf(dc.context), 'order.give_up'));
+    return dc.endDialog(undefined);
   }
 
-  private async askItem(step: WaterfallStepContext<OrderOptions>) {
-    const order = step.result as Order;
-    const o = step.options;
-    (step.values as { order?: Order }).order = order;
+  private async askItem(dc: DialogContext, o: OrderOptions, order: Order): Promise<DialogTurnResult> {
     const known = knownItem(order, o.sku);
-    if (known) return step.endDialog({ order, item: known } satisfies OrderResult);
-    const lang = langOf(step.context);
+    if (known) return dc.endDialog({ order, item: known } satisfies OrderResult);
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    if (o.reason && o.orderId) await step.context.sendActivity(o.reason);
+    if (o.reason && o.orderId) await dc.context.sendActivity(o.reason);
     const wayOut = (o.itemTries ?? 0) >= MAX_TRIES - 1 ? [r.t(lang, 'reask.person_button')] : [];
     const prompt = promptActivity(
       r.t(lang, 'order.item_ask'),
@@ -276,24 +305,23 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
         choices: order.items.map((i) => i.sku),
         titles: [...order.items.map((i) => itemName(lang, i)), ...wayOut],
       },
-      step.context.activity.channelId,
+      dc.context.activity.channelId,
     );
-    return step.prompt(ITEM_TEXT, { prompt });
+    Object.assign(activeState<OrderState>(dc), { asked: 'item', order } satisfies Partial<OrderState>);
+    return dc.prompt(ITEM_TEXT, { prompt });
   }
 
-  private async readItem(step: WaterfallStepContext<OrderOptions>) {
-    const o = step.options;
-    const order = (step.values as { order?: Order }).order!;
-    const lang = langOf(step.context);
+  private async readItem(dc: DialogContext, o: OrderOptions, order: Order, result: unknown): Promise<DialogTurnResult> {
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    const text = String(step.result ?? '').trim();
-    const value = (step.context.activity.value as { item?: unknown } | undefined)?.item;
+    const text = String(result ?? '').trim();
+    const value = (dc.context.activity.value as { item?: unknown } | undefined)?.item;
     const options = order.items.map((i) => ({ value: i.sku, names: [i.name, ...(i.nameEn ? [i.nameEn] : []), i.sku] }));
     const picked = recognizeChoice(text, value, options);
     if (picked.ok)
-      return step.endDialog({ order, item: order.items.find((i) => i.sku === picked.value)! } satisfies OrderResult);
+      return dc.endDialog({ order, item: order.items.find((i) => i.sku === picked.value)! } satisfies OrderResult);
     const itemTries = (o.itemTries ?? 0) + 1;
-    if (itemTries >= MAX_TRIES) return this.giveUp(step);
+    if (itemTries >= MAX_TRIES) return this.giveUp(dc);
     const names =
       picked.reason === 'ambiguous'
         ? picked.values.map((sku) => itemName(lang, order.items.find((i) => i.sku === sku)!))
@@ -302,6 +330,6 @@ export class OrderDialog extends WaterfallDialog<OrderOptions> {
       names.length > 1
         ? r.t(lang, 'reask.ambiguous', { options: names.join(r.t(lang, 'case.list_separator')) })
         : r.t(lang, 'order.item_no_match', { example: itemName(lang, order.items[0]!).split(/\s/)[0]! });
-    return step.replaceDialog(ORDER_DIALOG, { ...o, orderId: order.id, itemTries, reason });
+    return this.askOrder(dc, { ...o, orderId: order.id, itemTries, reason });
   }
 }

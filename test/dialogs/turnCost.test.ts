@@ -59,32 +59,47 @@ describe('turn cost in dialog contexts', function () {
     expect(contexts).to.deep.equal([1, 1, 1, 1, 1, 1]);
   });
 
-  it('a first message naming only the product still goes through the order question', async () => {
-    const replies = await h.say('cost-ask', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
-    expect(replies.map((r) => r.text)).to.deep.equal(['是这笔订单吗？海飞丝去屑洗发水 750ml（11-30）']);
+  it('the order question and its answer build only the turn’s own dialog context too', async () => {
+    const asked = await counting(ComponentRegistration, 'add', async () => {
+      const replies = await h.say('cost-ask', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
+      expect(replies.map((r) => r.text)).to.deep.equal(['是这笔订单吗？海飞丝去屑洗发水 750ml（11-30）']);
+    });
+    const answered = await counting(ComponentRegistration, 'add', async () => {
+      const replies = await h.say('cost-ask', 'u-lihua', { text: '是的' });
+      expect(JSON.stringify(replies)).to.contain('已为您创建工单');
+    });
+    expect([asked, answered]).to.deep.equal([1, 1]);
+  });
+
+  it('goes on with an order question saved while the order dialog was a waterfall', async () => {
+    await h.say('cost-order-saved', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
+    rewriteStack(h, '/cost-order-saved/', 'orderDialog', (state) => {
+      expect(state.asked).to.equal('order');
+      // As the waterfall saved it: waiting in its first step (the order question).
+      return { options: state.options, values: { instanceId: 'saved' }, stepIndex: 0 };
+    });
+    const replies = await h.say('cost-order-saved', 'u-lihua', { text: '是的' });
+    expect(JSON.stringify(replies)).to.contain('已为您创建工单');
+    // The item question, saved in the waterfall's third step with the order in its values.
+    await h.say('cost-item-saved', 'u-wangfang', { text: '零食过期了，订单301928374650112233' });
+    rewriteStack(h, '/cost-item-saved/', 'orderDialog', (state) => {
+      expect(state.asked).to.equal('item');
+      return { options: state.options, values: { instanceId: 'saved', order: state.order }, stepIndex: 2 };
+    });
+    // "The second one" is the second item here; read as an answer to the order question it would be an order.
+    const item = await h.say('cost-item-saved', 'u-wangfang', { text: '第二个' });
+    expect(JSON.stringify(item)).to.contain('已为您创建工单').and.contain('海苔');
   });
 
   it('goes on with a complaint saved while it was a waterfall (a step index, no stage)', async () => {
     const opened = await h.say('cost-saved', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱 284716350192837465' });
     const caseId = /KF\d{4}-[0-9A-Z]{6}/.exec(opened[0]?.text ?? '')?.[0];
     expect(caseId).to.be.a('string');
-    const db = new Database(path.join(h.dataDir, SQLITE_FILE_NAME));
-    try {
-      const row = db.prepare("SELECT key, data FROM state WHERE key LIKE '%/cost-saved/'").get() as {
-        key: string;
-        data: string;
-      };
-      const state = JSON.parse(row.data) as {
-        dialogs: { dialogStack: { id: string; state: Record<string, unknown> }[] };
-      };
-      const complaint = state.dialogs.dialogStack.find((d) => d.id === 'complaintDialog')!;
-      expect(complaint.state.stage).to.equal('evidence');
+    rewriteStack(h, '/cost-saved/', 'complaintDialog', (state) => {
+      expect(state.stage).to.equal('evidence');
       // As the waterfall saved it: waiting in its second step (the evidence round).
-      complaint.state = { options: complaint.state.options, values: { instanceId: 'saved' }, stepIndex: 1 };
-      db.prepare('UPDATE state SET data = ? WHERE key = ?').run(JSON.stringify(state), row.key);
-    } finally {
-      db.close();
-    }
+      return { options: state.options, values: { instanceId: 'saved' }, stepIndex: 1 };
+    });
     await h.say('cost-saved', 'u-lihua', { attachments: [photo] });
     await h.say('cost-saved', 'u-lihua', { text: '跳过' });
     await h.say('cost-saved', 'u-lihua', { text: '跳过' });
@@ -100,3 +115,27 @@ describe('turn cost in dialog contexts', function () {
     expect(builds).to.be.at.most(1);
   });
 });
+
+/** Rewrites the saved state of dialog `id` on the stack of the conversation whose key ends in `key`. */
+function rewriteStack(
+  h: Harness,
+  key: string,
+  id: string,
+  rewrite: (state: Record<string, unknown>) => Record<string, unknown>,
+): void {
+  const db = new Database(path.join(h.dataDir, SQLITE_FILE_NAME));
+  try {
+    const row = db.prepare('SELECT key, data FROM state WHERE key LIKE ?').get(`%${key}`) as {
+      key: string;
+      data: string;
+    };
+    const state = JSON.parse(row.data) as {
+      dialogs: { dialogStack: { id: string; state: Record<string, unknown> }[] };
+    };
+    const dialog = state.dialogs.dialogStack.find((d) => d.id === id)!;
+    dialog.state = rewrite(dialog.state);
+    db.prepare('UPDATE state SET data = ? WHERE key = ?').run(JSON.stringify(state), row.key);
+  } finally {
+    db.close();
+  }
+}
