@@ -17,7 +17,7 @@ import { controlByMeaning, recognizeDecline } from '../intents/answers/index.js'
 import { normalise, type Control } from '../domain/controls.js';
 import { ComplaintDialog } from './complaintDialog.js';
 import { EVIDENCE_PROMPTS, EvidenceDialog } from './evidenceDialog.js';
-import { MAIN_PROMPTS, MainDialog } from './mainDialog.js';
+import { MAIN_DIALOG, MAIN_PROMPTS, MainDialog } from './mainDialog.js';
 import { ORDER_PROMPTS, OrderDialog } from './orderDialog.js';
 import { PRIVACY_PROMPTS, PrivacyDialog } from './privacyDialog.js';
 import { REMEDY_PROMPTS, RemedyDialog } from './remedyDialog.js';
@@ -76,7 +76,7 @@ export class KefuDialogs {
     const control = this.services.controls.match(text) ?? this.byMeaning(dc, text);
     if ((await this.main.interrupt(dc, control)) || (await this.complaint.interrupt(dc, control))) return;
     const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await this.main.start(dc);
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(MAIN_DIALOG);
   }
 
   /**
@@ -111,7 +111,7 @@ export class KefuDialogs {
 
   /** Starts over at the main dialog (e.g. after a handoff that ended behind the bot's back). */
   async restart(context: TurnContext): Promise<void> {
-    await this.main.start(await this.createContext(context));
+    await (await this.createContext(context)).beginDialog(MAIN_DIALOG);
   }
 
   private async createContext(context: TurnContext): Promise<DialogContext> {

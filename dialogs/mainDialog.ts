@@ -4,13 +4,7 @@
  * "My data" and "delete my data" work at any step (see `interrupt`).
  */
 import type { TurnContext } from 'botbuilder';
-import {
-  TextPrompt,
-  WaterfallDialog,
-  type DialogContext,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from './sdk.js';
+import { Dialog, DialogReason, TextPrompt, type DialogContext, type DialogTurnResult } from './sdk.js';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
@@ -19,7 +13,7 @@ import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
 import { verifiedShopper } from './identity.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
-import { onStack } from './stack.js';
+import { activeState, onStack } from './stack.js';
 import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
@@ -29,22 +23,37 @@ export const MAIN_DIALOG = 'mainDialog';
 const CLARIFY = 'clarify';
 export const MAIN_PROMPTS = [new TextPrompt(CLARIFY, textOrValue)];
 
-/** What the clarifying question remembers between its two steps. */
+/** What the clarifying question remembers until it is answered (`values`, as the waterfall this dialog once was kept it). */
 interface ClarifyValues {
   entities?: Classification['entities'];
   /** The message that was unclear: its words may still name the product. */
   text?: string;
   options?: Complaint[];
 }
-const clarifyValues = (step: WaterfallStepContext): ClarifyValues => step.values as ClarifyValues;
-/** The turn's first message as the main dialog read it when it began (turn state, never saved). */
-const CLASSIFIED = Symbol('kefu.mainDialog.classified');
+const clarifyValues = (dc: DialogContext): ClarifyValues => (activeState<{ values?: ClarifyValues }>(dc).values ??= {});
 
-export class MainDialog extends WaterfallDialog {
+/**
+ * Routes the shopper's message when nothing is on the stack; waits only for the answer to a
+ * clarifying question. A plain Dialog rather than a waterfall, so routing runs in the turn's own
+ * DialogContext and a clear complaint replaces it at once.
+ */
+export class MainDialog extends Dialog {
   constructor(private readonly services: KefuServices) {
     super(MAIN_DIALOG);
-    this.addStep(this.route.bind(this));
-    this.addStep(this.clarified.bind(this));
+  }
+
+  override beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.route(dc);
+  }
+
+  /** The clarifying question was answered. */
+  override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    return this.clarified(dc, result);
+  }
+
+  /** A message with no question open (none should reach it): it is read as the answer. */
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
   }
 
   /**
@@ -60,106 +69,87 @@ export class MainDialog extends WaterfallDialog {
     return true;
   }
 
-  /**
-   * Starts on the shopper's message with nothing on the stack. A clear complaint goes straight to
-   * its dialog; this waterfall (a step context for each step) runs only for what needs routing or
-   * a clarifying question.
-   */
-  async start(dc: DialogContext): Promise<DialogTurnResult> {
-    const c = this.classify(dc.context);
-    if (c.unsure || !isComplaint(c.intent)) {
-      dc.context.turnState.set(CLASSIFIED, c);
-      return dc.beginDialog(MAIN_DIALOG);
-    }
-    sessionOf(dc.context).unsure = 0;
-    return dc.beginDialog(COMPLAINT_DIALOG, complaintOptions(dc.context, c.intent, c));
-  }
-
-  private classify(context: TurnContext): Classification {
-    return this.services.classifier.classify(context.activity.text ?? '', { now: this.services.now() });
-  }
-
-  private async route(step: WaterfallStepContext) {
-    const text = step.context.activity.text ?? '';
-    const c: Classification = step.context.turnState.get(CLASSIFIED) ?? this.classify(step.context);
-    const session = sessionOf(step.context);
-    const lang = langOf(step.context);
+  private async route(dc: DialogContext): Promise<DialogTurnResult> {
+    const text = dc.context.activity.text ?? '';
+    const c = this.services.classifier.classify(text, { now: this.services.now() });
+    const session = sessionOf(dc.context);
+    const lang = langOf(dc.context);
     const r = this.services.responses;
     if (c.unsure && c.intent !== 'request_human') {
       session.unsure += 1;
-      if (session.unsure >= 2) return this.toPerson(step, 'unsure');
+      if (session.unsure >= 2) return this.toPerson(dc, 'unsure');
       const options = c.candidates
         .map((x) => x.intent)
         .filter(isComplaint)
         .slice(0, 3);
-      Object.assign(clarifyValues(step), { entities: c.entities, options, text } satisfies ClarifyValues);
+      Object.assign(clarifyValues(dc), { entities: c.entities, options, text } satisfies ClarifyValues);
       const titles = [...options.map((o) => r.t(lang, `intent.${o}`)), r.t(lang, 'unsure_other')];
       const prompt = promptActivity(
         r.t(lang, 'unsure_ask'),
         { slot: 'complaint', kind: 'choice', choices: [...options, 'other'], titles },
-        step.context.activity.channelId,
+        dc.context.activity.channelId,
       );
-      return step.prompt(CLARIFY, { prompt });
+      return dc.prompt(CLARIFY, { prompt });
     }
     session.unsure = 0;
-    return this.dispatch(step, c);
+    return this.dispatch(dc, c);
   }
 
-  private async clarified(step: WaterfallStepContext) {
-    const { options = [], entities, text: first } = clarifyValues(step);
-    const text = String(step.result ?? '').trim();
-    const value = (step.context.activity.value as { complaint?: unknown } | undefined)?.complaint;
+  private async clarified(dc: DialogContext, result: unknown): Promise<DialogTurnResult> {
+    const { options = [], entities, text: first } = clarifyValues(dc);
+    const text = String(result ?? '').trim();
+    const value = (dc.context.activity.value as { complaint?: unknown } | undefined)?.complaint;
     const r = this.services.responses;
     const choices = options.map((o) => ({ value: o, names: [r.t('zh-CN', `intent.${o}`), r.t('en', `intent.${o}`)] }));
     const answer = recognizeChoice(text, value, choices);
     const picked = answer.ok ? options.find((o) => o === answer.value) : undefined;
     if (picked) {
-      sessionOf(step.context).unsure = 0;
-      return step.replaceDialog(COMPLAINT_DIALOG, {
+      sessionOf(dc.context).unsure = 0;
+      return dc.replaceDialog(COMPLAINT_DIALOG, {
         complaint: picked,
         entities: entities!,
         ...(first ? { text: first } : {}),
       } satisfies ComplaintOptions);
     }
     const c = this.services.classifier.classify(text, { now: this.services.now() });
-    if (!c.unsure && c.intent !== 'other') return this.dispatch(step, c);
-    sessionOf(step.context).unsure += 1;
-    if (sessionOf(step.context).unsure >= 2) return this.toPerson(step, 'unsure');
-    await step.context.sendActivity(r.t(langOf(step.context), 'unsure_again'));
-    return step.endDialog();
+    if (!c.unsure && c.intent !== 'other') return this.dispatch(dc, c);
+    sessionOf(dc.context).unsure += 1;
+    if (sessionOf(dc.context).unsure >= 2) return this.toPerson(dc, 'unsure');
+    await dc.context.sendActivity(r.t(langOf(dc.context), 'unsure_again'));
+    return dc.endDialog();
   }
 
-  private async dispatch(step: WaterfallStepContext, c: Classification) {
-    const lang = langOf(step.context);
+  private async dispatch(dc: DialogContext, c: Classification): Promise<DialogTurnResult> {
+    const lang = langOf(dc.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent)) return step.replaceDialog(COMPLAINT_DIALOG, complaintOptions(step.context, c.intent, c));
+    if (isComplaint(c.intent)) return dc.replaceDialog(COMPLAINT_DIALOG, complaintOptions(dc.context, c.intent, c));
     switch (c.intent) {
       case 'request_human':
-        return this.toPerson(step, 'request_human');
+        return this.toPerson(dc, 'request_human');
       case 'check_status':
-        await step.context.sendActivity(await statusReply(step.context, this.services));
+        await dc.context.sendActivity(await statusReply(dc.context, this.services));
         break;
       case 'greeting':
-        await step.context.sendActivity(r.t(lang, 'greeting'));
+        await dc.context.sendActivity(r.t(lang, 'greeting'));
         break;
       case 'help':
-        await step.context.sendActivity(r.t(lang, 'help_general'));
+        await dc.context.sendActivity(r.t(lang, 'help_general'));
         break;
       case 'cancel':
-        await step.context.sendActivity(r.t(lang, 'nothing_to_cancel'));
+        await dc.context.sendActivity(r.t(lang, 'nothing_to_cancel'));
         break;
       default:
-        await step.context.sendActivity(r.t(lang, 'out_of_scope'));
+        await dc.context.sendActivity(r.t(lang, 'out_of_scope'));
     }
-    return step.endDialog();
+    return dc.endDialog();
   }
 
-  private async toPerson(step: WaterfallStepContext, reason: 'unsure' | 'request_human') {
-    const session = sessionOf(step.context);
+  private async toPerson(dc: DialogContext, reason: 'unsure' | 'request_human'): Promise<DialogTurnResult> {
+    const session = sessionOf(dc.context);
     session.unsure = 0;
-    const caseId = session.caseId ?? (await openCase(step.context, this.services, 'other', {})).id;
-    await this.services.handoff.escalate(step.context, caseId, reason);
-    return step.endDialog();
+    const caseId = session.caseId ?? (await openCase(dc.context, this.services, 'other', {})).id;
+    await this.services.handoff.escalate(dc.context, caseId, reason);
+    return dc.endDialog();
   }
 }
 

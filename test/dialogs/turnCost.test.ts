@@ -71,6 +71,32 @@ describe('turn cost in dialog contexts', function () {
     expect([asked, answered]).to.deep.equal([1, 1]);
   });
 
+  it('a greeting, and a clarifying question and its answer, build only the turn’s own dialog context', async () => {
+    const turns: [string, string, Record<string, unknown>, string][] = [
+      ['cost-hello', 'u-lihua', { text: '你好' }, '您好'],
+      ['cost-unsure', 'u-zhangwei', { text: '东西有点问题' }, '哪种问题'],
+      ['cost-unsure', 'u-zhangwei', { text: '包装或商品破损' }, 'order_id'],
+    ];
+    const contexts: number[] = [];
+    for (const [conversation, shopper, body, expected] of turns)
+      contexts.push(
+        await counting(ComponentRegistration, 'add', async () => {
+          expect(JSON.stringify(await h.say(conversation, shopper, body))).to.contain(expected);
+        }),
+      );
+    expect(contexts).to.deep.equal([1, 1, 1]);
+  });
+
+  it('goes on with a clarifying question saved while the main dialog was a waterfall', async () => {
+    await h.say('cost-unsure-saved', 'u-zhangwei', { text: '东西有点问题' });
+    rewriteStack(h, '/cost-unsure-saved/', 'mainDialog', (state) => ({
+      values: { instanceId: 'saved', ...(state.values as object) },
+      stepIndex: 0,
+    }));
+    const replies = await h.say('cost-unsure-saved', 'u-zhangwei', { text: '包装或商品破损' });
+    expect(JSON.stringify(replies)).to.contain('order_id');
+  });
+
   it('goes on with an order question saved while the order dialog was a waterfall', async () => {
     await h.say('cost-order-saved', 'u-lihua', { text: '洗发水瓶子破了，漏了一箱' });
     rewriteStack(h, '/cost-order-saved/', 'orderDialog', (state) => {
