@@ -3,7 +3,7 @@
  * a remedy, and hand off when the rules or the shopper ask for it. "Cancel" and "a person" work
  * at every step (help is answered by the step itself, so it can ask the same thing again).
  */
-import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from './sdk.js';
+import type { DialogReason, DialogContext, DialogTurnResult } from './sdk.js';
 import type { Complaint } from '../intents/labels.js';
 import { mayMentionDates } from '../intents/entities.js';
 import type { Entities } from '../intents/types.js';
@@ -23,7 +23,7 @@ import { PRIVACY_DIALOG } from './privacyDialog.js';
 import { REMEDY_DIALOG, type RemedyResult } from './remedyDialog.js';
 import { itemName, langOf } from './reply.js';
 import { mentionedSlots } from './slotPrompt.js';
-import { activeState, onStack } from './stack.js';
+import { activeState, KefuDialog, onStack } from './stack.js';
 import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
 import type { KefuServices } from './services.js';
@@ -97,7 +97,7 @@ interface ComplaintState {
  * result the next one reads. A plain Dialog rather than a waterfall: botbuilder-dialogs builds a
  * DialogContext for each waterfall step, and a stage here runs in the context it resumes in.
  */
-export class ComplaintDialog extends Dialog<ComplaintOptions> {
+export class ComplaintDialog extends KefuDialog<ComplaintOptions> {
   constructor(private readonly services: KefuServices) {
     super(COMPLAINT_DIALOG);
   }
@@ -114,11 +114,6 @@ export class ComplaintDialog extends Dialog<ComplaintOptions> {
     if (stage === 'evidence') return this.remedy(dc, result as EvidenceResult);
     if (stage === 'remedy') return this.finish(dc, result as RemedyResult);
     return this.open(dc, result as OrderResult | undefined);
-  }
-
-  /** A message with no stage's question open (none should reach it): the stage reads it, as a waterfall step would. */
-  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
   }
 
   /** Starts a stage's dialog, to be resumed with its result. */

@@ -3,7 +3,7 @@
  * them. Every answer is written to the case at once, so nothing the shopper gave is lost if they
  * leave or the process restarts. The shopper may correct an earlier answer at any step.
  */
-import { Dialog, TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
+import { TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import type { Complaint } from '../intents/labels.js';
 import type { Category, EvidenceKind, Facts } from '../rules/facts.js';
@@ -13,7 +13,7 @@ import { askIfHolds, type PlanStep, type SlotName } from '../domain/evidencePlan
 import { daysBetween } from './answers.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import { MAX_ATTEMPTS, SLOT_PROMPT, type SlotAnswer, type SlotFill } from './slotPrompt.js';
-import { activeState } from './stack.js';
+import { activeState, KefuDialog } from './stack.js';
 import type { KefuServices } from './services.js';
 
 export const EVIDENCE_DIALOG = 'evidenceDialog';
@@ -121,7 +121,7 @@ export function shortfallFacts(nominal: number | undefined, measured: number): P
  * every answer: botbuilder-dialogs builds a DialogContext for each waterfall step, so an answer
  * costs no context beyond the turn's own.
  */
-export class EvidenceDialog extends Dialog<EvidenceOptions> {
+export class EvidenceDialog extends KefuDialog<EvidenceOptions> {
   constructor(private readonly services: KefuServices) {
     super(EVIDENCE_DIALOG);
   }

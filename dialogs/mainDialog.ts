@@ -4,7 +4,7 @@
  * "My data" and "delete my data" work at any step (see `interrupt`).
  */
 import type { TurnContext } from 'botbuilder';
-import { Dialog, DialogReason, TextPrompt, type DialogContext, type DialogTurnResult } from './sdk.js';
+import { TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
 import { COMPLAINT_DIALOG, type ComplaintOptions } from './complaintDialog.js';
@@ -13,7 +13,7 @@ import { PRIVACY_DIALOG, type PrivacyOptions } from './privacyDialog.js';
 import { verifiedShopper } from './identity.js';
 import { recognizeChoice } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
-import { activeState, onStack } from './stack.js';
+import { activeState, KefuDialog, onStack } from './stack.js';
 import type { Control } from '../domain/controls.js';
 import { sessionOf } from './session.js';
 import { statusReply } from './status.js';
@@ -37,7 +37,7 @@ const clarifyValues = (dc: DialogContext): ClarifyValues => (activeState<{ value
  * clarifying question. A plain Dialog rather than a waterfall, so routing runs in the turn's own
  * DialogContext and a clear complaint replaces it at once.
  */
-export class MainDialog extends Dialog {
+export class MainDialog extends KefuDialog {
   constructor(private readonly services: KefuServices) {
     super(MAIN_DIALOG);
   }
@@ -49,11 +49,6 @@ export class MainDialog extends Dialog {
   /** The clarifying question was answered. */
   override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
     return this.clarified(dc, result);
-  }
-
-  /** A message with no question open (none should reach it): it is read as the answer. */
-  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
   }
 
   /**

@@ -7,7 +7,7 @@
  * twice, then a person takes over; the item question works the same way.
  */
 import type { TurnContext } from 'botbuilder';
-import { Dialog, DialogReason, TextPrompt, type DialogContext, type DialogTurnResult } from './sdk.js';
+import { TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import {
   matchItem,
   matchOrder,
@@ -19,7 +19,7 @@ import type { Lang } from '../intents/labels.js';
 import type { Order, OrderItem } from '../domain/orders.js';
 import { itemName, langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
-import { activeState } from './stack.js';
+import { activeState, KefuDialog } from './stack.js';
 
 export const ORDER_DIALOG = 'orderDialog';
 const ORDER_TEXT = 'orderText';
@@ -121,7 +121,7 @@ interface OrderState {
  * place with the reason. A plain Dialog rather than a waterfall, so a question and its answer run
  * in the turn's own DialogContext.
  */
-export class OrderDialog extends Dialog<OrderOptions> {
+export class OrderDialog extends KefuDialog<OrderOptions> {
   constructor(private readonly services: KefuServices) {
     super(ORDER_DIALOG);
   }
@@ -136,11 +136,6 @@ export class OrderDialog extends Dialog<OrderOptions> {
     if (state.asked === 'item' || (state.asked === undefined && state.stepIndex === 2))
       return this.readItem(dc, state.options, (state.order ?? state.values?.order)!, result);
     return this.readOrder(dc, state.options, result);
-  }
-
-  /** A message with no question open (none should reach it): it is read as the answer. */
-  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
   }
 
   /** The shopper's orders, most recent first: the first five are what the order question lists. */

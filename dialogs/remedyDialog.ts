@@ -5,13 +5,13 @@
  */
 import { MessageFactory, type Activity } from 'botbuilder';
 import { channelCaps, remedyProposalCard } from './cards/index.js';
-import { Dialog, TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
+import { TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import type { Lang } from '../intents/labels.js';
 import type { Decision, Facts } from '../rules/facts.js';
 import { recognizeChoice, recognizeYesNo } from '../intents/answers/index.js';
 import { langOf, promptActivity, textOrValue } from './reply.js';
 import type { KefuServices } from './services.js';
-import { activeState } from './stack.js';
+import { activeState, KefuDialog } from './stack.js';
 import { HANDOFF_REASONS, type HandoffReason } from '../domain/handoff/types.js';
 
 export const REMEDY_DIALOG = 'remedyDialog';
@@ -72,7 +72,7 @@ export function triageData(caseId: string, complaint: string, d: Decision) {
  * Proposes, then reads the answer (asking again at most twice). A plain Dialog rather than a
  * waterfall, so the proposal and the answer run in the turn's own DialogContext.
  */
-export class RemedyDialog extends Dialog<RemedyOptions> {
+export class RemedyDialog extends KefuDialog<RemedyOptions> {
   constructor(private readonly services: KefuServices) {
     super(REMEDY_DIALOG);
   }
@@ -84,11 +84,6 @@ export class RemedyDialog extends Dialog<RemedyOptions> {
   /** The proposal's question was answered. */
   override resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
     return this.read(dc, activeState<{ options: RemedyOptions }>(dc).options, result);
-  }
-
-  /** A message with no question open (none should reach it): it is read as the answer. */
-  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.read(dc, activeState<{ options: RemedyOptions }>(dc).options, dc.context.activity.text);
   }
 
   private async propose(dc: DialogContext, o: RemedyOptions): Promise<DialogTurnResult> {

@@ -1,5 +1,5 @@
 /** Questions about the one flat dialog stack every kefu dialog runs on. */
-import type { DialogContext } from './sdk.js';
+import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from './sdk.js';
 
 /** Whether dialog `id` is anywhere on the stack, not only on top (a prompt of it may be on top). */
 export function onStack(dc: DialogContext, id: string): boolean {
@@ -12,4 +12,15 @@ export function onStack(dc: DialogContext, id: string): boolean {
  */
 export function activeState<T extends object>(dc: DialogContext): T {
   return dc.activeDialog!.state as T;
+}
+
+/**
+ * A plain dialog that waits only on the prompts and dialogs it begins, kefu's alternative to a
+ * waterfall (which builds a DialogContext for every step it runs). A message that reaches it with
+ * none of them open is read as their answer, as a waterfall step would read it.
+ */
+export abstract class KefuDialog<O extends object = object> extends Dialog<O> {
+  override continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.resumeDialog(dc, DialogReason.continueCalled, dc.context.activity.text);
+  }
 }
