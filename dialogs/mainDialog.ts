@@ -3,7 +3,6 @@
  * classifier is unsure it asks "A or B?" with buttons; unsure twice in a row goes to a person.
  * "My data" and "delete my data" work at any step (see `interrupt`).
  */
-import type { TurnContext } from 'botbuilder';
 import { TextPrompt, type DialogContext, type DialogReason, type DialogTurnResult } from './sdk.js';
 import { isComplaint, type Complaint } from '../intents/labels.js';
 import type { Classification } from '../intents/types.js';
@@ -117,7 +116,12 @@ export class MainDialog extends KefuDialog {
   private async dispatch(dc: DialogContext, c: Classification): Promise<DialogTurnResult> {
     const lang = langOf(dc.context);
     const r = this.services.responses;
-    if (isComplaint(c.intent)) return dc.replaceDialog(COMPLAINT_DIALOG, complaintOptions(dc.context, c.intent, c));
+    if (isComplaint(c.intent))
+      return dc.replaceDialog(COMPLAINT_DIALOG, {
+        complaint: c.intent,
+        entities: c.entities,
+        text: dc.context.activity.text ?? '',
+      } satisfies ComplaintOptions);
     switch (c.intent) {
       case 'request_human':
         return this.toPerson(dc, 'request_human');
@@ -146,8 +150,4 @@ export class MainDialog extends KefuDialog {
     await this.services.handoff.escalate(dc.context, caseId, reason);
     return dc.endDialog();
   }
-}
-
-function complaintOptions(context: TurnContext, complaint: Complaint, c: Classification): ComplaintOptions {
-  return { complaint, entities: c.entities, text: context.activity.text ?? '' };
 }

@@ -231,7 +231,7 @@ function dialogsOnly(state: ConversationState): (context: TurnContext) => Promis
   };
 }
 
-export function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
+function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
   const state = new ConversationState(new MemoryStorage());
   const run = dialogsOnly(state);
   return async (context) => {
@@ -245,7 +245,7 @@ export function dialogsOnlyTurn(): (context: TurnContext) => Promise<void> {
  * SQLite ledger, replies held until the state is saved with compare-and-set on the SQLite file,
  * the "handled" mark committed in the state's transaction. No understanding, no case, no rules.
  */
-export function durableDialogsTurn(db: SqliteDb): (context: TurnContext) => Promise<void> {
+function durableDialogsTurn(db: SqliteDb): (context: TurnContext) => Promise<void> {
   const state = new CasConversationState(new SqliteStorage(db));
   const once = new ActivityOnce({ ledger: new SqliteLedger(db), ttlSeconds: 3600 });
   const run = dialogsOnly(state);
