@@ -4,7 +4,8 @@
  * held until the turn's state is saved: if another instance saved this conversation first (eTag
  * conflict), the turn is re-run on fresh state and only the winning replies are sent. A turn
  * that could not be saved (a store failed or did not answer in time) sends none of its replies,
- * only "not saved, please send again". Each activity id is handled once (`ActivityOnce`): a
+ * only "not saved, please send again"; that includes a write the stores left to commit later
+ * (`TurnWrites`), which the replies wait for. Each activity id is handled once (`ActivityOnce`): a
  * redelivery gets the first answer again.
  */
 import {
@@ -21,9 +22,9 @@ import type { Lang } from '../intents/labels.js';
 import { recognizeRating } from '../intents/answers/index.js';
 import { KefuDialogs } from '../dialogs/kefuDialogs.js';
 import { setLang } from '../dialogs/reply.js';
-import { attachSession, newSession, type Session } from '../dialogs/session.js';
+import { attachSession, attachTurnWrites, newSession, type Session } from '../dialogs/session.js';
 import type { KefuServices } from '../dialogs/services.js';
-import type { TranscriptEntry } from '../domain/cases.js';
+import { TurnWrites, type TranscriptEntry } from '../domain/cases.js';
 import { HandoffError, type HandoffService } from './handoff/index.js';
 import { CaseNotFoundError, EtagConflictError } from './store/errors.js';
 import type { HandoffBridge } from './handoffBridge.js';
@@ -120,6 +121,7 @@ export class KefuBot extends ActivityHandler {
     });
     let lang: Lang | undefined;
     let claim: Awaited<ReturnType<ActivityOnce['claim']>> | undefined;
+    let writes: TurnWrites | undefined;
     // Only an expectReplies caller is answered from the ledger; other channels already got the
     // replies, so none are kept (they are shopper data).
     const keep = () => (context.activity.deliveryMode === 'expectReplies' ? outbox : []);
@@ -138,12 +140,16 @@ export class KefuBot extends ActivityHandler {
         try {
           await this.withSession(context, async (session) => {
             outbox.length = 0; // a re-run starts over: only the winning attempt's replies are sent
+            writes = new TurnWrites();
             attachSession(context, session);
+            attachTurnWrites(context, writes);
             lang = session.lang;
             const before = { caseId: session.caseId, relaying: session.handoff !== undefined };
             await super.run(context);
             lang = session.lang;
             await this.keepTranscript(session, before, context.activity, outbox);
+            // A case this turn opened that failed to commit: the state must not be saved pointing at it.
+            writes.throwIfFailed();
             // On the embedded store the "handled" mark commits with the state, in one transaction.
             if (claim?.kind === 'run') claim.finishAlong(this.deps.conversationState.get(context) as object, keep());
           });
@@ -155,8 +161,8 @@ export class KefuBot extends ActivityHandler {
           ?.finish(keep())
           .catch((err: unknown) => this.deps.log.warn({ err }, 'activity handled but not recorded as handled'));
       }
-      // Whatever this turn read was written durably before it is answered (see Stores.settled).
-      await this.deps.settled?.();
+      // Whatever this turn wrote or read was written durably before it is answered (see Stores.settled).
+      await Promise.all([writes?.durable(), this.deps.settled?.()]);
     } catch (err) {
       holding = false;
       if (claim?.kind === 'run') await claim.abandon().catch(() => undefined);

@@ -1,8 +1,8 @@
 /**
  * Opens the case record for a complaint. The case is durable before its id is shown to the
- * shopper, and it starts with what the order source knows (category, what was paid for the item,
- * whether and when it was delivered, shelf life, net content, member tier) plus the short
- * transcript kept so far.
+ * shopper (the bot holds the turn's replies until its commit; see `TurnWrites`), and it starts
+ * with what the order source knows (category, what was paid for the item, whether and when it
+ * was delivered, shelf life, net content, member tier) plus the short transcript kept so far.
  */
 import { TurnContext } from 'botbuilder';
 import type { Complaint } from '../intents/labels.js';
@@ -10,7 +10,7 @@ import type { Facts } from '../rules/facts.js';
 import type { CaseRecord } from '../domain/cases.js';
 import type { Order, OrderItem } from '../domain/orders.js';
 import { langOf } from './reply.js';
-import { sessionOf } from './session.js';
+import { sessionOf, turnWritesOf } from './session.js';
 import type { KefuServices } from './services.js';
 
 /** Yuan paid for the affected item: quantity × the unit price after discounts (not the order's list total). */
@@ -68,22 +68,25 @@ export async function openCase(
     session.transcript = [];
     return existing;
   }
-  const record = await services.cases.create({
-    ...(origin ? { origin } : {}),
-    shopperId: activity.from.id,
-    conversationId: activity.conversation.id,
-    channelId: activity.channelId,
-    conversationRef: TurnContext.getConversationReference(activity),
-    locale: langOf(context),
-    ...(orderId ? { orderId } : {}),
-    ...(itemSku ? { itemSku } : {}),
-    complaint,
-    facts,
-    evidence: [],
-    status: 'open',
-    history: [{ at: now, status: 'open', by: 'bot' }],
-    transcript: session.transcript,
-  });
+  const record = await services.cases.create(
+    {
+      ...(origin ? { origin } : {}),
+      shopperId: activity.from.id,
+      conversationId: activity.conversation.id,
+      channelId: activity.channelId,
+      conversationRef: TurnContext.getConversationReference(activity),
+      locale: langOf(context),
+      ...(orderId ? { orderId } : {}),
+      ...(itemSku ? { itemSku } : {}),
+      complaint,
+      facts,
+      evidence: [],
+      status: 'open',
+      history: [{ at: now, status: 'open', by: 'bot' }],
+      transcript: session.transcript,
+    },
+    turnWritesOf(context),
+  );
   session.caseId = record.id;
   session.transcript = [];
   return record;

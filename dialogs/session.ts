@@ -5,7 +5,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Lang } from '../intents/labels.js';
-import type { TranscriptEntry } from '../domain/cases.js';
+import type { TranscriptEntry, TurnWrites } from '../domain/cases.js';
 
 export interface Session {
   lang?: Lang;
@@ -39,4 +39,15 @@ export function sessionOf(context: TurnContext): Session {
 
 export function attachSession(context: TurnContext, session: Session): void {
   context.turnState.set(SESSION_KEY, session);
+}
+
+const WRITES_KEY = 'kefu.turnWrites';
+
+/** Where this turn's stores may leave commits the turn waits for before it answers (see `TurnWrites`). */
+export function turnWritesOf(context: TurnContext): TurnWrites | undefined {
+  return context.turnState.get(WRITES_KEY) as TurnWrites | undefined;
+}
+
+export function attachTurnWrites(context: TurnContext, writes: TurnWrites): void {
+  context.turnState.set(WRITES_KEY, writes);
 }

@@ -100,9 +100,41 @@ export interface CaseFilter {
   limit?: number;
 }
 
+/**
+ * Writes of one turn whose commit a store left pending (see `CaseStore.create`). The bot checks
+ * them before it saves the turn's state, so the state never commits pointing at a case that did
+ * not, and waits for them before it answers, so nothing shown rests on a write a crash could undo.
+ */
+export class TurnWrites {
+  private readonly pending: Promise<void>[] = [];
+  private failed?: { error: unknown };
+
+  defer(durable: Promise<void>): void {
+    this.pending.push(durable);
+    durable.catch((error: unknown) => {
+      this.failed ??= { error };
+    });
+  }
+
+  /** Throws the failure of a commit seen so far, if any. */
+  throwIfFailed(): void {
+    if (this.failed) throw this.failed.error;
+  }
+
+  /** Resolves once every deferred write is durable; rejects when one of their commits failed. */
+  async durable(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+}
+
 export interface CaseStore {
-  /** Durable when the promise resolves: the id may then be shown to the shopper. */
-  create(input: NewCase): Promise<CaseRecord>;
+  /**
+   * Durable when the promise resolves: the id may then be shown to the shopper. Given the turn's
+   * `writes`, a store may resolve as soon as the case is written (readable, not yet committed)
+   * and leave its commit in `writes`; the turn then shows the id only once `writes.durable()`
+   * has resolved. A commit that fails rejects it, and the turn answers "not saved".
+   */
+  create(input: NewCase, writes?: TurnWrites): Promise<CaseRecord>;
   get(id: string): Promise<CaseRecord | undefined>;
   /**
    * Applies `change` to the latest stored version and writes it with compare-and-set on

@@ -6,7 +6,7 @@
  * The claim is a lease, renewed while the turn runs, so a claim of a crashed instance frees
  * itself; a failed turn gives its claim up at once, so a redelivery is handled afresh.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash as digest, randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { ActivityLedger } from '../store/types.js';
 import { sleep } from './deadline.js';
@@ -36,7 +36,7 @@ export type Claim =
       abandon(): Promise<void>;
     };
 
-const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const hash = (text: string) => digest('sha256', text, 'hex').slice(0, 32);
 
 /**
  * `<conversation hash>:<activity hash>`: fixed length whatever the ids, and every entry of one

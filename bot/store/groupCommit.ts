@@ -27,14 +27,6 @@ const groups = new WeakMap<SqliteDb, GroupCommit>();
  */
 const openByFile = new Map<string, GroupCommit>();
 
-function attempt<T>(write: () => T): Promise<T> {
-  try {
-    return Promise.resolve(write());
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
 class GroupCommit {
   private waiters: Waiter[] = [];
   private readonly begin;
@@ -48,27 +40,48 @@ class GroupCommit {
   }
 
   run<T>(write: () => T): Promise<T> {
+    let applied: { value: T; own: boolean };
+    try {
+      applied = this.apply(write);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { value, own } = applied;
+    if (own) return Promise.resolve(value);
+    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: () => resolve(value), reject }));
+  }
+
+  runNow<T>(write: () => T): { value: T; durable: Promise<void> } {
+    const { value, own } = this.apply(write);
+    const durable = own
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return { value, durable };
+  }
+
+  /**
+   * Runs `write` in the open group, opening one if none is. `own`: the caller's own transaction
+   * holds it instead, and that transaction's commit is the one that counts.
+   */
+  private apply<T>(write: () => T): { value: T; own: boolean } {
     if (this.waiters.length === 0) {
-      // Called inside a caller's own transaction: that transaction's commit is the one that counts.
-      if (this.db.inTransaction) return attempt(write);
+      if (this.db.inTransaction) return { value: write(), own: true };
       const other = openByFile.get(this.db.name);
       if (other !== undefined && other !== this) other.commit();
       this.begin.run();
       openByFile.set(this.db.name, this);
       setImmediate(() => this.commit());
     }
-    let value: T;
     try {
-      value = write();
+      return { value: write(), own: false };
     } catch (err) {
       // Alone in the group: undo whatever it did. Otherwise its statement was undone on its own.
       if (this.waiters.length === 0 && this.db.inTransaction) {
         this.rollback.run();
         this.closed();
       }
-      return Promise.reject(err);
+      throw err;
     }
-    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: () => resolve(value), reject }));
   }
 
   /** Resolves once everything written so far is committed (at once when nothing is pending). */
@@ -113,6 +126,16 @@ function groupOf(db: SqliteDb): GroupCommit {
  */
 export function committed<T>(db: SqliteDb, write: () => T): Promise<T> {
   return groupOf(db).run(write);
+}
+
+/**
+ * Runs `write` in the current group's transaction at once and returns its value, with `durable`,
+ * which settles when that group commits (and rejects when the commit fails). Reads on this
+ * connection see the write at once; nothing may be told to anyone on the strength of it before
+ * `durable` resolves. Throws what `write` throws.
+ */
+export function writtenNow<T>(db: SqliteDb, write: () => T): { value: T; durable: Promise<void> } {
+  return groupOf(db).runNow(write);
 }
 
 /**

@@ -1,15 +1,17 @@
 /**
  * Cases in the embedded SQLite file. The whole case is one JSON document (so it round-trips
  * exactly) beside a few columns for queries. `create` returns only after the row is committed,
- * so the id may then be shown to the shopper.
+ * so the id may then be shown to the shopper; within a turn (given its `TurnWrites`) it returns
+ * once the row is written, and the turn's replies wait for the commit. That spares a turn a wait
+ * for a commit of its own (the case usually commits with the turn's state, in one transaction).
  */
 import type { Statement } from 'better-sqlite3';
 import { applyChange, buildCase, caseColumns, MAX_UPDATE_ATTEMPTS, parseCaseJson } from './caseRecord.js';
 import { newCaseId, normalizeCaseId } from './caseId.js';
 import { CaseNotFoundError, CaseUpdateConflictError } from './errors.js';
-import { committed } from './groupCommit.js';
+import { committed, writtenNow } from './groupCommit.js';
 import type { SqliteDb } from './sqliteDb.js';
-import type { CaseFilter, CaseRecord, CaseStore, NewCase } from '../../domain/cases.js';
+import type { CaseFilter, CaseRecord, CaseStore, NewCase, TurnWrites } from '../../domain/cases.js';
 
 const COLUMNS = `id, version, shopper_id, conversation_id, status, complaint, order_id, rule_id, table_hash,
   csat_score, created_at, updated_at, doc`;
@@ -49,12 +51,14 @@ export class SqliteCaseStore implements CaseStore {
     this.remove = db.prepare<[string]>('DELETE FROM cases WHERE id = ?');
   }
 
-  async create(input: NewCase): Promise<CaseRecord> {
+  async create(input: NewCase, writes?: TurnWrites): Promise<CaseRecord> {
     for (let attempt = 0; ; attempt++) {
       const now = new Date();
       const record = buildCase(input, newCaseId(now), now);
       try {
-        await committed(this.db, () => this.insert.run(row(record)));
+        const { durable } = writtenNow(this.db, () => this.insert.run(row(record)));
+        if (writes) writes.defer(durable);
+        else await durable;
         return record;
       } catch (err) {
         const code = (err as { code?: string }).code;

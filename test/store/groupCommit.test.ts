@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { commitNow, committed, writesSettled } from '../../bot/store/groupCommit.js';
+import { commitNow, committed, writesSettled, writtenNow } from '../../bot/store/groupCommit.js';
+import { TurnWrites } from '../../domain/cases.js';
 import { openSqlite, SqliteCaseStore, SqliteLedger, SqliteStorage, type SqliteDb } from '../../bot/store/index.js';
 import { sampleCase } from './caseStoreContract.js';
 import { startHarness } from '../support/kefuHarness.js';
@@ -108,6 +109,43 @@ describe('group commit on the embedded SQLite file', () => {
     expect(seen()).to.deep.equal(['a']);
   });
 
+  it('writtenNow returns at once with the write readable here, and durable settles with the commit', async () => {
+    const { value, durable } = writtenNow(db, () => insert('a').changes);
+    expect(value).to.equal(1);
+    expect(db.prepare('SELECT v FROM t').all(), 'this connection reads it at once').to.deep.equal([{ v: 'a' }]);
+    expect(seen(), 'another connection does not, until the commit').to.deep.equal([]);
+    await durable;
+    expect(seen()).to.deep.equal(['a']);
+    expect(() => writtenNow(db, () => insert('a')), 'a write that fails throws at once').to.throw(/UNIQUE/);
+    expect(db.inTransaction).to.equal(false);
+  });
+
+  it('writtenNow: a commit that fails rejects durable, and keeps nothing', async () => {
+    const { durable } = writtenNow(db, () => insert('a'));
+    void committed(db, () => db.prepare('INSERT INTO child (p) VALUES (42)').run()).catch(() => undefined);
+    expect(await failure(durable)).to.match(/FOREIGN KEY/);
+    expect(seen()).to.deep.equal([]);
+  });
+
+  it('a case created within a turn is readable at once and durable by TurnWrites; a failed commit shows there', async () => {
+    const cases = new SqliteCaseStore(db);
+    const writes = new TurnWrites();
+    const created = await cases.create(sampleCase(), writes);
+    expect((await cases.get(created.id))?.id, 'read on this connection before the commit').to.equal(created.id);
+    expect(other.prepare('SELECT id FROM cases').all(), 'not yet committed').to.deep.equal([]);
+    await writes.durable();
+    expect(other.prepare('SELECT id FROM cases').all()).to.deep.equal([{ id: created.id }]);
+    writes.throwIfFailed();
+
+    const failing = new TurnWrites();
+    const lost = await cases.create(sampleCase(), failing);
+    void committed(db, () => db.prepare('INSERT INTO child (p) VALUES (42)').run()).catch(() => undefined);
+    expect(() => failing.throwIfFailed(), 'nothing has failed before the commit').not.to.throw();
+    expect(await failure(failing.durable())).to.match(/FOREIGN KEY/);
+    expect(() => failing.throwIfFailed()).to.throw(/FOREIGN KEY/);
+    expect(await cases.get(lost.id)).to.equal(undefined);
+  });
+
   it('commitNow commits the open group at once (before the connection closes)', async () => {
     const a = committed(db, () => insert('a'));
     commitNow(db);
@@ -159,6 +197,37 @@ describe("a turn's replies wait until every store write so far is durable", () =
       stores.settled = () => Promise.reject(new Error('disk full'));
       const refused = await h.say('c-settle', 'u-lihua', { text: '跳过' });
       expect(refused.map((r) => (r.channelData as { refused?: string } | undefined)?.refused)).to.include('not_saved');
+    } finally {
+      await h.close();
+    }
+  });
+  it('a case whose commit fails is never shown: the turn answers "not saved", no state points at it, and sent again it opens', async () => {
+    const h = await startHarness();
+    try {
+      const db = h.app.stores.sqlite!;
+      // Every case insert drags in a row whose deferred foreign key fails at COMMIT.
+      db.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+        CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TRIGGER lose_cases AFTER INSERT ON cases BEGIN INSERT INTO child (p) VALUES (42); END;`);
+      const complaint = { text: '洗发水瓶子破了，漏了一箱 284716350192837465' };
+      const refused = await h.say('c-lost', 'u-lihua', complaint);
+      expect(refused.map((r) => r.text ?? '').join('\n')).not.to.match(/KF\d{4}-/);
+      expect(refused.map((r) => (r.channelData as { refused?: string } | undefined)?.refused)).to.include('not_saved');
+      expect(db.prepare('SELECT count(*) AS n FROM cases').get()).to.deep.equal({ n: 0 });
+      const states = db.prepare('SELECT data FROM state').all() as { data: string }[];
+      expect(
+        states.filter((s) => s.data.includes('caseId')),
+        'no saved state names a case',
+      ).to.deep.equal([]);
+
+      db.exec('DROP TRIGGER lose_cases');
+      const opened = await h.say('c-lost', 'u-lihua', complaint);
+      const id = opened
+        .map((r) => r.text ?? '')
+        .join('\n')
+        .match(/KF\d{4}-\w+/)?.[0];
+      expect(id, 'the case number is shown').to.be.a('string');
+      expect(db.prepare('SELECT id FROM cases').all()).to.deep.equal([{ id }]);
     } finally {
       await h.close();
     }
