@@ -156,4 +156,10 @@ export interface EvidenceStore {
   put(data: Buffer, contentType: string): Promise<StoredEvidence>;
   get(key: string): Promise<{ data: Buffer; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes evidence last written before `before` that no case uses (`inUse` keys), and leftovers
+   * of interrupted writes older than `tmpBefore`; returns how many went. Offered by the stores
+   * that keep evidence on this machine (the purge housekeeping runs it).
+   */
+  sweep?(inUse: Set<string>, before: Date, tmpBefore?: Date): Promise<number>;
 }

@@ -16,6 +16,11 @@ import type { EvidenceStore, StoredEvidence } from '../../domain/cases.js';
 
 const KEY = /^[0-9a-f]{64}$/;
 
+/** A key as `put` makes them (64 hex digits): anything else is never looked up, let alone made a path. */
+export function isEvidenceKey(key: string): boolean {
+  return KEY.test(key);
+}
+
 /**
  * Files up to this size are written with synchronous calls. Each asynchronous call is a trip
  * through libuv's thread pool and back (a photo takes five), which costs more CPU than the system

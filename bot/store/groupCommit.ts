@@ -3,14 +3,15 @@
  * transaction per turn of the event loop: the first write of a tick opens it (BEGIN IMMEDIATE)
  * and it commits once the tick's work is done (setImmediate). Each write's promise settles only
  * after that commit, so a write is durable when its caller goes on, exactly as with a commit of
- * its own; but concurrent turns share one commit (about 100 µs of CPU each: writing, checksumming
- * and indexing the log's pages) instead of paying one per statement. A write that throws is
- * undone on its own (SQLite undoes a failed statement; several statements go in a
- * `db.transaction`, a savepoint) and the others commit; a commit that fails (a full disk) rejects
- * every write of the group. Reads on this connection see the open group's writes before they are
- * committed, so a turn's replies wait for `writesSettled` (kefuBot): nothing a shopper is told
- * rests on a write a crash could still undo. Other processes on the file wait for the group (the
- * busy timeout) as for any writer.
+ * its own (`writtenNow` instead returns at once and hands its caller the commit to wait for);
+ * but concurrent turns share one commit (about 100 µs of CPU each: writing, checksumming and
+ * indexing the log's pages) instead of paying one per statement. A write that throws is undone
+ * on its own (SQLite undoes a failed statement; several statements go in a `db.transaction`, a
+ * savepoint) and the others commit; a commit that fails (a full disk) rejects every write of the
+ * group. Reads on this connection see the open group's writes before they are committed, so a
+ * turn's replies wait for `writesSettled` (kefuBot): nothing a shopper is told rests on a write a
+ * crash could still undo. Other processes on the file wait for the group (the busy timeout) as
+ * for any writer.
  */
 import type { SqliteDb } from './sqliteDb.js';
 

@@ -5,6 +5,7 @@ export { openSqlite, migrateSqlite, type SqliteDb } from './sqliteDb.js';
 export { SqliteStorage } from './sqliteStorage.js';
 export { SqliteCaseStore } from './sqliteCaseStore.js';
 export { DirEvidenceStore, sha256Hex } from './dirEvidenceStore.js';
+export { IN_FILE_MAX, SqliteEvidenceStore } from './sqliteEvidenceStore.js';
 export { RedisStorage, type RedisStorageOptions } from './redisStorage.js';
 export { RedisLedger } from './redisLedger.js';
 export { SqliteLedger } from './sqliteLedger.js';

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ConfigError, DEFAULT_RESILIENCE, type Config, type Resilience } from '../config.js';
 import type { Logger } from '../log.js';
 import { DirEvidenceStore } from './dirEvidenceStore.js';
+import { SqliteEvidenceStore } from './sqliteEvidenceStore.js';
 import { PgCaseStore } from './pgCaseStore.js';
 import { PgEvidenceStore } from './pgEvidenceStore.js';
 import { RedisLedger } from './redisLedger.js';
@@ -48,7 +49,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
     evidence:
       config.evidenceStore === 'postgres'
         ? badEvidenceChoice()
-        : new DirEvidenceStore(path.join(config.dataDir, 'evidence')),
+        : new SqliteEvidenceStore(db, new DirEvidenceStore(path.join(config.dataDir, 'evidence'))),
     orders,
     sqlite: db,
     ledger: new SqliteLedger(db),

@@ -1,11 +1,11 @@
 /**
  * Erase and purge are complete. The inventory below is every place kefu keeps a shopper's data
  * on the embedded backend: the SQLite tables (cases with their transcripts, conversation state,
- * the handoff queue, and any table added later: all are searched), the evidence directory, the
- * Direct Line's uploads directory, the Direct Line's transcripts, and `.tmp` leftovers of
- * interrupted writes in both directories. After "删除我的数据" and after `kefu purge`, none of
- * them holds the shopper's id, phone or ID number, or a file of theirs. And erasing in one
- * conversation leaves the shopper's other open conversation working.
+ * the handoff queue, evidence, and any table added later: all are searched), the evidence
+ * directory, the Direct Line's uploads directory, the Direct Line's transcripts, and `.tmp`
+ * leftovers of interrupted writes in both directories. After "删除我的数据" and after
+ * `kefu purge`, none of them holds the shopper's id, phone or ID number, or a file of theirs. And
+ * erasing in one conversation leaves the shopper's other open conversation working.
  */
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
@@ -45,6 +45,16 @@ function sqliteText(dataDir: string): string {
   }
 }
 
+/** Keys of the evidence kept as rows of the SQLite file (photos up to 256 KiB). */
+function evidenceRows(dataDir: string): string[] {
+  const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('SELECT key FROM evidence').all() as { key: string }[]).map((r) => r.key);
+  } finally {
+    db.close();
+  }
+}
+
 /** A stale leftover of a write interrupted an hour and more ago. */
 function leftover(dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
@@ -68,7 +78,8 @@ async function fillEverything(h: Harness): Promise<{ open: DirectLineChat; other
   leftover(path.join(h.dataDir, 'evidence', 'ab'), 'abcd.1234.tmp');
   leftover(path.join(h.dataDir, 'directline-uploads'), 'x.json.5678.tmp');
   // The inventory is not empty to begin with, so "empty afterwards" means something.
-  expect(filesUnder(path.join(h.dataDir, 'evidence')).length).to.be.greaterThan(1);
+  expect(evidenceRows(h.dataDir), 'the photo, a row of the SQLite file').to.have.length(1);
+  expect(filesUnder(path.join(h.dataDir, 'evidence')).length).to.be.greaterThan(0);
   expect(filesUnder(path.join(h.dataDir, 'directline-uploads')).length).to.be.greaterThan(1);
   expect(sqliteText(h.dataDir)).to.include('u-lihua').and.to.include(PHONE);
   return { open, other };
@@ -78,6 +89,7 @@ function expectNothingOfHers(dataDir: string): void {
   const rows = sqliteText(dataDir);
   for (const secret of ['u-lihua', PHONE, ID_NUMBER, '284716350192837465'])
     expect(rows, `SQLite still holds ${secret}`).to.not.include(secret);
+  expect(evidenceRows(dataDir), 'evidence in the SQLite file').to.deep.equal([]);
   expect(filesUnder(path.join(dataDir, 'evidence')), 'evidence directory').to.deep.equal([]);
   expect(filesUnder(path.join(dataDir, 'directline-uploads')), 'uploads directory').to.deep.equal([]);
 }

@@ -7,6 +7,7 @@
  * refusal everyone else gets).
  */
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -18,12 +19,19 @@ const say = (h: Harness, conversation: string, shopper: string, body: Record<str
   h.say(conversation, shopper, body, 'directline');
 const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
+/** The evidence kept on the embedded backend: rows of the SQLite file, and files in the evidence directory. */
 function evidenceFiles(dataDir: string): string[] {
+  const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
+  const rows = (db.prepare('SELECT key FROM evidence').all() as { key: string }[]).map((r) => r.key);
+  db.close();
   const dir = path.join(dataDir, 'evidence');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.endsWith('.json'))
-    .map((e) => e.name);
+  if (!existsSync(dir)) return rows;
+  return [
+    ...rows,
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.endsWith('.json'))
+      .map((e) => e.name),
+  ];
 }
 
 /** Stories 1 (u-lihua) and 2 (u-wangfang) up to the first photo: a case with one file. */

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
+import { IN_FILE_MAX } from '../../bot/store/index.js';
 import { startHarness, dataUrlAttachment, PNG_1X1, ROOT, type Harness, type Reply } from '../support/kefuHarness.js';
 import { FROM_SOURCE } from '../support/runKefu.js';
 import { captureLog } from './logCapture.js';
@@ -190,12 +191,14 @@ describe('security: faults', function () {
       await openShampooCase(say);
       const caseId = (await h.app.stores.cases.list({ shopperId: 'u-lihua' }))[0]!.id;
 
-      const failed = await say({ attachments: [dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png')] });
+      // Too large to be a row of the SQLite file: it goes to the evidence directory.
+      const photo = Buffer.concat([PNG_1X1, Buffer.alloc(IN_FILE_MAX, 1)]);
+      const failed = await say({ attachments: [dataUrlAttachment(photo, 'image/png', 'photo.png')] });
       expect(texts(failed)).to.match(GENERIC_ERROR);
       execFileSync('umount', [evidenceDir]);
       mountPoint = undefined;
 
-      const retried = await say({ attachments: [dataUrlAttachment(PNG_1X1, 'image/png', 'photo.png')] });
+      const retried = await say({ attachments: [dataUrlAttachment(photo, 'image/png', 'photo.png')] });
       expect(texts(retried)).to.include('已收到');
       expect((await h.app.stores.cases.get(caseId))!.evidence).to.have.length(1);
     });

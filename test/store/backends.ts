@@ -16,6 +16,7 @@ import {
   PgEvidenceStore,
   RedisStorage,
   SqliteCaseStore,
+  SqliteEvidenceStore,
   SqliteStorage,
   openSqlite,
 } from '../../bot/store/index.js';
@@ -56,7 +57,7 @@ export const sqliteBackend: Backend = {
       return {
         state: new SqliteStorage(db),
         cases: new SqliteCaseStore(db),
-        evidence: new DirEvidenceStore(path.join(dir, 'evidence')),
+        evidence: new SqliteEvidenceStore(db, new DirEvidenceStore(path.join(dir, 'evidence'))),
       };
     };
     return {

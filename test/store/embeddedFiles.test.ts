@@ -1,12 +1,20 @@
 /**
  * What only the embedded backend's files need: the write-ahead log is copied back by a worker
- * thread (not by a shopper's turn), and the evidence directory survives being tidied up.
+ * thread (not by a shopper's turn), the evidence directory survives being tidied up, and small
+ * evidence is kept in the SQLite file while large files and those written before stay files.
  */
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DirEvidenceStore, openSqlite, SqliteCaseStore, StoredDataError } from '../../bot/store/index.js';
+import {
+  DirEvidenceStore,
+  IN_FILE_MAX,
+  openSqlite,
+  SqliteCaseStore,
+  SqliteEvidenceStore,
+  StoredDataError,
+} from '../../bot/store/index.js';
 import { SYNC_WRITE_MAX } from '../../bot/store/dirEvidenceStore.js';
 import { SAFETY_PAGES, startWalCheckpointer } from '../../bot/store/walCheckpointer.js';
 import { PNG_1X1 } from '../support/kefuHarness.js';
@@ -110,5 +118,66 @@ describe('embedded store files', () => {
       err = e;
     }
     expect(err).to.be.instanceOf(StoredDataError);
+  });
+
+  describe('evidence in the SQLite file', () => {
+    const filesIn = (sub: string) =>
+      readdirSync(sub, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const open = () => {
+      const db = openSqlite(path.join(dir, 'kefu.sqlite'));
+      return { db, store: new SqliteEvidenceStore(db, new DirEvidenceStore(path.join(dir, 'evidence'))) };
+    };
+
+    it('keeps a photo as a row and creates no file; a file over IN_FILE_MAX goes to the directory', async () => {
+      const { db, store } = open();
+      try {
+        const small = await store.put(PNG_1X1, 'image/png');
+        expect(db.prepare('SELECT key, content_type FROM evidence').all()).to.deep.equal([
+          { key: small.key, content_type: 'image/png' },
+        ]);
+        expect(filesIn(dir).map((e) => e.name)).to.deep.equal(['kefu.sqlite', 'kefu.sqlite-shm', 'kefu.sqlite-wal']);
+        const video = Buffer.concat([PNG_1X1, Buffer.alloc(IN_FILE_MAX, 3)]);
+        const large = await store.put(video, 'video/mp4');
+        expect(filesIn(path.join(dir, 'evidence')).map((e) => e.name)).to.include(large.key);
+        expect(db.prepare('SELECT count(*) AS n FROM evidence').get()).to.deep.equal({ n: 1 });
+        expect(await store.get(small.key)).to.deep.equal({ data: PNG_1X1, contentType: 'image/png' });
+        expect((await store.get(large.key))?.data.equals(video)).to.equal(true);
+        // The same bytes put again under another type: the type read back is the last one put.
+        await store.put(PNG_1X1, 'application/octet-stream');
+        expect((await store.get(small.key))?.contentType).to.equal('application/octet-stream');
+      } finally {
+        db.close();
+      }
+    });
+
+    it('reads, deletes and sweeps files written to the directory before evidence went into the SQLite file', async () => {
+      const before = await new DirEvidenceStore(path.join(dir, 'evidence')).put(PNG_1X1, 'image/png');
+      const { db, store } = open();
+      try {
+        expect(await store.get(before.key)).to.deep.equal({ data: PNG_1X1, contentType: 'image/png' });
+        await store.delete(before.key);
+        expect(await store.get(before.key)).to.equal(undefined);
+        const kept = await new DirEvidenceStore(path.join(dir, 'evidence')).put(Buffer.from('old note'), 'text/plain');
+        expect(await store.sweep(new Set(), new Date(Date.now() + 60_000))).to.equal(1);
+        expect(await store.get(kept.key)).to.equal(undefined);
+      } finally {
+        db.close();
+      }
+    });
+
+    it('sweeps rows no case uses once they are older than the cut-off, and keeps the others', async () => {
+      const { db, store } = open();
+      try {
+        const used = await store.put(PNG_1X1, 'image/png');
+        const orphan = await store.put(Buffer.concat([PNG_1X1, Buffer.from('orphan')]), 'image/png');
+        expect(await store.sweep(new Set(), new Date(Date.now() - 60_000)), 'nothing old enough').to.equal(0);
+        expect(await store.sweep(new Set([used.key]), new Date(Date.now() + 60_000))).to.equal(1);
+        expect(await store.get(orphan.key)).to.equal(undefined);
+        expect((await store.get(used.key))?.data.equals(PNG_1X1)).to.equal(true);
+        expect(await store.get('../kefu.sqlite')).to.equal(undefined);
+      } finally {
+        db.close();
+      }
+    });
   });
 });
