@@ -7,7 +7,7 @@
  */
 import { startHarness as startEcho } from '../directline/echoBot.js';
 import { startCluster, type Cluster } from '../scale/cluster.js';
-import { answerFor } from '../scale/driver.js';
+import { answerFor, ORDER_ID } from '../scale/driver.js';
 import type { Reply } from '../support/kefuHarness.js';
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../store/backends.js';
@@ -43,7 +43,9 @@ async function stories(cluster: Cluster, tag: string, count = CONVERSATIONS): Pr
   let turn = 0;
   return load(count, async (i, time) => {
     const conv = `bench-${tag}-${i}`;
-    let body: Record<string, unknown> = { text: '洗发水瓶子破了，漏了一箱' };
+    // The order in the first message, as in the scale tests' driver: each conversation opens its
+    // own case at once (one that starts while another is at its proposal joins that one).
+    let body: Record<string, unknown> = { text: `洗发水瓶子破了，漏了一箱 ${ORDER_ID}` };
     for (;;) {
       let replies: Reply[] = [];
       await time(async () => {

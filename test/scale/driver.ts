@@ -10,9 +10,16 @@ import { show } from './cluster.js';
 
 export const ORDER_ID = '284716350192837465';
 
-/** What the shopper answers to each prompt of story 1. */
+/** Said when a complaint joins the case another conversation has open for the item (`case.joined`). */
+const JOINED = /已有进行中的工单|already an open case/;
+
+/**
+ * What the shopper answers to each prompt of story 1; 'done' once the remedy is accepted, or
+ * when the complaint joined the case another of the same shopper's conversations has with the
+ * rules or a person (kefu adds it to that case, and this conversation ends there).
+ */
 export function answerFor(replies: Reply[]): Record<string, unknown> | 'done' {
-  if (replies.some((r) => (r.text ?? '').includes('方案已确认'))) return 'done';
+  if (replies.some((r) => (r.text ?? '').includes('方案已确认') || JOINED.test(r.text ?? ''))) return 'done';
   const slot = [...replies].reverse().find((r) => r.channelData?.prompt)?.channelData?.prompt?.slot as
     | string
     | undefined;
