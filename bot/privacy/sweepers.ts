@@ -2,8 +2,7 @@
  * The purge housekeeping each backend offers (see `Sweepers`), shared by the retention timer
  * inside `kefu serve` and by `kefu purge`, which runs without a server: idle SQLite state (Redis
  * state expires by itself), orphaned evidence (rows of the SQLite file, files in the evidence
- * directory), and the embedded
- * Direct Line's uploads under the data directory.
+ * directory), and the embedded Direct Line's uploads under the data directory.
  */
 import path from 'node:path';
 import { sweepUploads, UPLOADS_DIR } from '../directline/uploads.js';

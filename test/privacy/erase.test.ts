@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DirectLineChat, PNG_1X1, startHarness, type Harness, type Reply } from '../support/kefuHarness.js';
 import { DATABASE_URL, REDIS_URL, dropRedisPrefix, testId } from '../store/backends.js';
+import { evidenceRows } from './evidenceRows.js';
 
 const PHONE = '13812345678';
 const ID_NUMBER = '110101199003074578';
@@ -40,16 +41,6 @@ function sqliteText(dataDir: string): string {
     );
     expect(tables, 'the tables searched').to.include.members(['cases', 'state', 'handoff_queue']);
     return tables.map((t) => `${t}: ${JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())}`).join('\n');
-  } finally {
-    db.close();
-  }
-}
-
-/** Keys of the evidence kept as rows of the SQLite file (photos up to 256 KiB). */
-function evidenceRows(dataDir: string): string[] {
-  const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
-  try {
-    return (db.prepare('SELECT key FROM evidence').all() as { key: string }[]).map((r) => r.key);
   } finally {
     db.close();
   }

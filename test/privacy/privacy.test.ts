@@ -7,11 +7,11 @@
  * refusal everyone else gets).
  */
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../bot/cli/main.js';
+import { evidenceRows } from './evidenceRows.js';
 import { startHarness, dataUrlAttachment, PNG_1X1, type Harness, type Reply } from '../support/kefuHarness.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
@@ -21,9 +21,7 @@ const texts = (replies: Reply[]) => replies.map((r) => r.text ?? '').join('\n');
 
 /** The evidence kept on the embedded backend: rows of the SQLite file, and files in the evidence directory. */
 function evidenceFiles(dataDir: string): string[] {
-  const db = new Database(path.join(dataDir, 'kefu.sqlite'), { readonly: true });
-  const rows = (db.prepare('SELECT key FROM evidence').all() as { key: string }[]).map((r) => r.key);
-  db.close();
+  const rows = evidenceRows(dataDir);
   const dir = path.join(dataDir, 'evidence');
   if (!existsSync(dir)) return rows;
   return [
